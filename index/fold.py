@@ -1,0 +1,44 @@
+"""Case and diacritic folding, and the tokenizer BM25 and entity matching share."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters that NFKD does not decompose into a base letter + combining mark.
+_SPECIAL = str.maketrans({"İ": "I", "ı": "i", "ß": "ss", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
+                          "ł": "l", "Ł": "L", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+                          "’": "'", "‘": "'", "“": '"', "”": '"'})
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+STOPWORDS = frozenset(
+    "a an the of in on at to for from by with and or is are was were be been did do does "
+    "what which who whom whose how many much when where why that this these those it its "
+    "as into than then there their his her he she they them i you we our your has have had "
+    "get got give gave about".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip diacritics so `İmamoğlu`, `IMAMOĞLU` and `Imamoglu` compare equal."""
+    text = text.translate(_SPECIAL).lower()
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def tokenize(text: str) -> list[str]:
+    """Folded word and number tokens; numbers lose their thousands separators (`81,777` -> `81777`)."""
+    tokens = []
+    for tok in _TOKEN.findall(fold(text)):
+        if tok[0].isdigit():
+            tok = normalize_number(tok)
+        tokens.append(tok)
+    return tokens
+
+
+def content_tokens(text: str) -> list[str]:
+    """Tokens without stopwords: what a question is about."""
+    return [t for t in tokenize(text) if t not in STOPWORDS]
+
+
+def normalize_number(tok: str) -> str:
+    """`81,777` -> `81777`, `54.2` stays; a comma followed by three digits is a thousands separator."""
+    return re.sub(r",(?=\d{3}(?:\D|$))", "", tok)

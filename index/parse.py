@@ -1,0 +1,144 @@
+"""Parse a document into titled sections of paragraphs, bullet lists and pipe tables, keeping offsets."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_WIKI_HEADING = re.compile(r"^(={1,6})\s*(.*?)\s*\1\s*$")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,3}[.)])\s+\S")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9ÇĞİÖŞÜÂÎÛÉÀ\[])")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a document: its exact text and its character offsets in the file."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Block:
+    """A paragraph, bullet list or pipe table under one section path."""
+
+    kind: str                       # "paragraph" | "list" | "table"
+    start: int
+    end: int
+    text: str                       # exactly the file's text[start:end]
+    section: tuple[str, ...]        # heading path below the document title
+    lines: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class ParsedDoc:
+    """A document's title, full text and blocks in reading order."""
+
+    doc: str
+    title: str
+    text: str
+    blocks: list[Block]
+
+
+def _lines(text: str) -> list[Span]:
+    spans, pos = [], 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        spans.append(Span(pos, pos + len(body), body))
+        pos += len(raw)
+    return spans
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    """(level, heading) for a wiki (`== X ==`) or Markdown (`## X`) heading line."""
+    m = _WIKI_HEADING.match(line) or _MD_HEADING.match(line)
+    if not m or not m.group(2).strip():
+        return None
+    return len(m.group(1)), m.group(2).strip()
+
+
+def _line_kind(line: str) -> str:
+    stripped = line.strip()
+    if stripped.startswith("|"):
+        return "table"
+    if _LIST_ITEM.match(line):
+        return "list"
+    return "paragraph"
+
+
+def _looks_like_title(lines: list[Span], i: int) -> bool:
+    """A plain first line that is short, unpunctuated and stands alone is the title."""
+    text = lines[i].text.strip()
+    alone = i + 1 >= len(lines) or not lines[i + 1].text.strip()
+    return alone and 0 < len(text) <= 120 and text[-1] not in ".!?:;,|" and _line_kind(text) == "paragraph"
+
+
+def parse(doc: str, text: str) -> ParsedDoc:
+    """Split a document into blocks, each tagged with its section path and offsets."""
+    lines = _lines(text)
+    title, title_level = "", 0
+    first = next((i for i, ln in enumerate(lines) if ln.text.strip()), None)
+    skip = -1
+    if first is not None:
+        head = _heading(lines[first].text)
+        if head and head[0] == 1:
+            title, title_level, skip = head[1], 1, first
+        elif head is None and _looks_like_title(lines, first):
+            title, skip = lines[first].text.strip(), first
+    title = title or re.sub(r"\.(txt|md)$", "", doc)
+
+    blocks: list[Block] = []
+    stack: list[tuple[int, str]] = []
+    current: list[Span] = []
+    current_kind = ""
+
+    def flush() -> None:
+        nonlocal current
+        if current:
+            start, end = current[0].start, current[-1].end
+            blocks.append(Block(current_kind, start, end, text[start:end],
+                                tuple(h for _, h in stack), list(current)))
+        current = []
+
+    for i, line in enumerate(lines):
+        if i == skip:
+            continue
+        head = _heading(line.text)
+        if head:
+            flush()
+            level = max(head[0], title_level + 1)
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, head[1]))
+            continue
+        if not line.text.strip():
+            if current_kind != "table":  # a table may not be split by a stray blank line
+                flush()
+            continue
+        kind = _line_kind(line.text)
+        if current and kind != current_kind:
+            flush()
+        current_kind = kind
+        current.append(line)
+    flush()
+    return ParsedDoc(doc, title, text, blocks)
+
+
+def sentences(block: Block) -> list[Span]:
+    """Sentences of a paragraph (or items of a list), with file offsets."""
+    if block.kind == "list":
+        return list(block.lines)
+    out, pos = [], 0
+    body = block.text
+    for m in _SENTENCE_END.finditer(body):
+        piece = body[pos:m.start()]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            out.append(Span(block.start + pos + lead, block.start + m.start(), piece.strip()))
+        pos = m.end()
+    piece = body[pos:]
+    if piece.strip():
+        lead = len(piece) - len(piece.lstrip())
+        out.append(Span(block.start + pos + lead, block.start + pos + lead + len(piece.strip()), piece.strip()))
+    return out
