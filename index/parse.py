@@ -142,3 +142,18 @@ def sentences(block: Block) -> list[Span]:
         lead = len(piece) - len(piece.lstrip())
         out.append(Span(block.start + pos + lead, block.start + pos + lead + len(piece.strip()), piece.strip()))
     return out
+
+
+_UNIT_BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•+]|\d{1,3}[.)])\s)|\n(?=\s*\|)")
+
+
+def split_sentences(text: str, offset: int = 0) -> list[Span]:
+    """Sentences of any text (paragraphs and list items apart), offsets shifted by `offset`."""
+    out, pos = [], 0
+    for m in [*_UNIT_BREAK.finditer(text), None]:
+        end = m.start() if m else len(text)
+        piece = text[pos:end]
+        if piece.strip():
+            out += sentences(Block("paragraph", offset + pos, offset + end, piece, ()))
+        pos = m.end() if m else pos
+    return out

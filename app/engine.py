@@ -1,0 +1,143 @@
+"""The one answer function every surface calls: CLI, HTTP API, UI and eval.
+
+    engine = Engine.open()            # loads the index, building it when missing or stale
+    engine.ask("What share of the vote did ... win?")   # -> the answer contract (DESIGN.md)
+"""
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from pathlib import Path
+
+from app.followup import resolve
+from app.retrieve import Hit, Retriever
+from app.settings import MAX_QUESTION_CHARS, Settings
+from app.table_answer import TableEngine
+from app.text_answer import TextAnswer, TextAnswerer, _clean
+from app.vocabulary import Vocabulary
+from index import store
+from index.build import build, log, staleness
+from index.embed import DEFAULT_MODEL, load_model
+
+DEFAULT_DOCS = Path(os.environ.get("DOCQA_DOCS", "seeds"))
+DEFAULT_INDEX = Path(os.environ.get("DOCQA_INDEX", ".index"))
+STRONG_TEXT = 0.6   # a text answer overrides a table refusal only with this much support
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked: empty, too long, or not text."""
+
+
+def check_question(question: object) -> str:
+    """The question stripped, or QuestionError saying what is wrong with it."""
+    if not isinstance(question, str):
+        raise QuestionError("the question must be a string")
+    question = question.strip()
+    if not question:
+        raise QuestionError("the question is empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"the question is {len(question):,} characters; the limit is {MAX_QUESTION_CHARS:,}")
+    return question
+
+
+class Engine:
+    """A loaded index with its retriever, table engine and text composer."""
+
+    def __init__(self, index: store.StoredIndex, model, index_dir: Path, settings: Settings = Settings()):
+        self.index = index
+        self.index_dir = Path(index_dir)
+        self.settings = settings
+        self.retriever = Retriever(index, model)
+        self.vocabulary = Vocabulary(self.retriever.bm25.idf, list(index.texts.values()))
+        self.text = TextAnswerer(model, self.vocabulary)
+        self.tables = TableEngine(index.tables)
+        self._lock = threading.Lock()  # the sentence-vector cache is shared across API threads
+
+    @classmethod
+    def open(cls, index_dir: Path | None = None, docs_dir: Path | None = None, *,
+             model_name: str | None = None, rebuild: str = "auto", settings: Settings = Settings()) -> "Engine":
+        """Load the index; rebuild="auto" rebuilds it when missing, corrupt or stale, "never" refuses instead."""
+        index_dir = Path(index_dir or DEFAULT_INDEX)
+        docs_dir = Path(docs_dir or DEFAULT_DOCS)
+        model_name = model_name or os.environ.get("DOCQA_MODEL", DEFAULT_MODEL)
+        store.recover(index_dir)
+        problem = staleness(index_dir, docs_dir, model_name) if docs_dir.is_dir() else None
+        model = None
+        if problem is None:
+            try:
+                index = store.load(index_dir)
+            except store.IndexUnavailable as err:
+                problem = str(err)
+        if problem is not None:
+            if rebuild == "never":
+                raise store.IndexUnavailable(f"{problem}; run `python -m index build --docs {docs_dir} --out {index_dir}`")
+            log(f"building the index: {problem}")
+            model = load_model(model_name)
+            log(str(build(docs_dir, index_dir, model_name, model=model, progress=True)))
+            index = store.load(index_dir)
+        return cls(index, model or load_model(index.manifest.model), index_dir, settings)
+
+    def retrieve(self, question: str, settings: Settings | None = None) -> list[Hit]:
+        """Fused retrieval hits for a question, best first."""
+        return self.retriever.search(question, settings or self.settings)
+
+    def ask(self, question: str, history: list[dict] | None = None, settings: Settings | None = None) -> dict:
+        """Answer a question (with the chat history for follow-ups) as the answer contract."""
+        t0 = time.perf_counter()
+        asked = check_question(question)
+        settings = settings or self.settings
+        resolved = resolve(asked, history)
+        notes = [f"Read as a follow-up: “{resolved}”"] if resolved != asked else []
+        hits = self.retrieve(self.vocabulary.correct_text(resolved), settings)
+        t1 = time.perf_counter()
+        result = self.tables.answer(resolved)
+        if result is None or result["kind"] == "none":
+            with self._lock:
+                text = self.text.answer(resolved, hits, settings)
+            if result is None or (text.support is not None and text.confidence >= STRONG_TEXT):
+                result = _text_result(text)
+        t2 = time.perf_counter()
+        result = {"question": asked, **result}
+        result["notes"] = notes + list(result.get("notes") or [])
+        result["resolved_question"] = resolved
+        result["timing_ms"] = {"retrieve": round((t1 - t0) * 1000, 2), "answer": round((t2 - t1) * 1000, 2),
+                               "total": round((t2 - t0) * 1000, 2)}
+        return _ordered(result)
+
+    def health(self) -> dict:
+        """What is loaded: documents, chunks, tables, model, build time."""
+        m = self.index.manifest
+        return {"status": "ok", "documents": len(self.index.texts), "chunks": len(self.index.chunks),
+                "tables": len(self.index.tables), "model": m.model, "built_at": m.built_at,
+                "index_dir": str(self.index_dir), "skipped": m.skipped}
+
+    def document_text(self, doc: str) -> str:
+        """The full text of an indexed document (citation offsets point into it)."""
+        if doc not in self.index.texts:
+            raise KeyError(f"no document named {doc!r} in the index")
+        return self.index.texts[doc]
+
+
+def _text_result(text: TextAnswer) -> dict:
+    if text.support is None:
+        return {"answer": f"The documents do not contain an answer to this question ({text.reason}).",
+                "short_answer": None, "kind": "none", "confidence": round(1 - text.confidence, 3),
+                "citations": [], "computation": None, "notes": text.notes}
+    s = text.support
+    chunk = s.hit.chunk
+    sentence = _clean(s.text)
+    answer = f"{sentence} [1]" if text.short_answer == sentence else f"{text.short_answer} — {sentence} [1]"
+    citation = {"n": 1, "doc": chunk.doc, "title": chunk.title, "section": " > ".join(chunk.section),
+                "chunk_id": chunk.id, "text": chunk.text, "start": chunk.start, "end": chunk.end,
+                "quote": s.text, "quote_start": s.start, "quote_end": s.end}
+    return {"answer": answer, "short_answer": text.short_answer, "kind": "text",
+            "confidence": text.confidence, "citations": [citation], "computation": None, "notes": text.notes}
+
+
+_ORDER = ("question", "answer", "short_answer", "kind", "confidence", "citations", "computation", "notes", "timing_ms")
+
+
+def _ordered(result: dict) -> dict:
+    return {**{k: result.get(k) for k in _ORDER}, **{k: v for k, v in result.items() if k not in _ORDER}}

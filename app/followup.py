@@ -1,0 +1,49 @@
+"""Resolve an elliptical follow-up ("And in Esenler?") against the previous question in the chat."""
+from __future__ import annotations
+
+import re
+
+_LEAD = re.compile(r"^\s*(?:and|what about|how about|and what about|and how about|ya|peki)\b[\s,]*", re.IGNORECASE)
+_PREPS = r"in|for|at|on|of|during|from|by"
+_PREP_PHRASE = re.compile(rf"^(?P<prep>{_PREPS})\s+(?P<rest>.+)$", re.IGNORECASE)
+_MAX_FOLLOWUP_WORDS = 6
+
+
+def previous_question(history: list[dict] | None) -> str | None:
+    """The last user turn in a messages-style history."""
+    for turn in reversed(history or []):
+        if isinstance(turn, dict) and turn.get("role") == "user" and str(turn.get("content", "")).strip():
+            return str(turn["content"]).strip()
+    return None
+
+
+def is_followup(question: str) -> bool:
+    """Short questions that lean on the previous turn: 'And in X?', 'What about X?', 'in X?'."""
+    words = question.strip().rstrip("?").split()
+    return bool(_LEAD.match(question)) or (0 < len(words) <= 3 and bool(_PREP_PHRASE.match(question.strip())))
+
+
+def resolve(question: str, history: list[dict] | None) -> str:
+    """The follow-up rewritten as a full question, or the question unchanged."""
+    previous = previous_question(history)
+    if not previous or not is_followup(question) or len(question.split()) > _MAX_FOLLOWUP_WORDS + 3:
+        return question
+    tail = _LEAD.sub("", question).strip().rstrip("?").strip()
+    if not tail:
+        return question
+    base = previous.rstrip().rstrip("?")
+    m = _PREP_PHRASE.match(tail)
+    if m:
+        # Replace the previous question's last phrase with the same preposition: "... in Bağcılar" -> "... in Esenler".
+        prep = m.group("prep").lower()
+        pattern = re.compile(rf"\b{prep}\s+[^,;?]+$", re.IGNORECASE)
+        if pattern.search(base):
+            return pattern.sub(tail, base) + "?"
+        return f"{base} {tail}?"
+    # "And Kurum?" / "What about the turnout?": swap the last capitalised name, else append.
+    names = list(re.finditer(r"(?:[A-ZÇĞİÖŞÜ][\w'’-]+)(?:\s+[A-ZÇĞİÖŞÜ][\w'’-]+)*", base))
+    names = [n for n in names if n.start() > 0]
+    if tail[:1].isupper() and names:
+        last = names[-1]
+        return base[: last.start()] + tail + base[last.end():] + "?"
+    return f"{base} {tail}?"

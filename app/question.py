@@ -1,0 +1,83 @@
+"""What kind of answer a question asks for, and the spans of that kind in a sentence."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.fold import fold
+
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|hundred")
+_UPPER = "A-ZÇĞİÖŞÜÂÎÛÉÈÀÁÍÓÚÑ"
+_NAME_WORD = rf"[{_UPPER}][\w'’.-]*"
+
+PATTERNS = {
+    "percent": re.compile(r"\d+(?:[.,]\d+)?\s?%|\d+(?:\.\d+)?\s(?:percent|per cent)\b"),
+    "date": re.compile(rf"\b\d{{1,2}}\s(?:{MONTHS})(?:\s\d{{4}})?\b|\b(?:{MONTHS})\s\d{{4}}\b|\b(?:1[89]|20)\d{{2}}\b"),
+    "number": re.compile(rf"\b\d{{1,3}}(?:,\d{{3}})+(?:-fold)?\b|\b\d+(?:\.\d+)?(?:-fold)?\b|\b(?:{NUMBER_WORDS})\b",
+                         re.IGNORECASE),
+    "quote": re.compile(r"\"[^\"]{3,}\"?|“[^”]{3,}”?"),
+    "name": re.compile(rf"{_NAME_WORD}(?:\s+(?:of\s+the\s+|of\s+|the\s+|and\s+)?{_NAME_WORD})*"),
+}
+_ORG_WORDS = re.compile(r"\b(Party|Council|Committee|Organi[sz]ation|Assembly|Union|Alliance|Ministry|"
+                        r"Court|Commission|Agency|Association|Company|Corporation|Bank)\b|^[A-Z]{2,6}$")
+
+# Question cues, English first, then Turkish (folded), for the type of span wanted.
+_CUES = [
+    ("percent", r"\b(share|percent|percentage|proportion|per cent|yuzde|oran)\b|%"),
+    ("date", r"\b(when|what date|which date|what day|which day|what year|which year|ne zaman|hangi tarih|hangi yil)\b"),
+    ("number", r"\b(how many|how much|number of|margin|count|kac|ne kadar)\b"),
+    ("org", r"\b(which party|what party|which organi[sz]ation|what organi[sz]ation|which body|what body|hangi parti)\b"),
+    ("person", r"\b(who|whom|whose|which candidate|what candidate|which person|kim|kimdi)\b"),
+    ("place", r"\b(where|which district|what district|which city|what city|nerede|hangi ilce)\b"),
+    ("quote", r"\b(say|said|quote|call|called|describe|described)\b"),
+]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible short answer inside a sentence (offsets relative to the sentence)."""
+
+    text: str
+    start: int
+    end: int
+
+
+def answer_type(question: str) -> str:
+    """`percent`, `date`, `number`, `org`, `person`, `place`, `quote`, or `span` (a whole sentence)."""
+    q = fold(question)
+    for kind, cue in _CUES:
+        if re.search(cue, q):
+            return kind
+    return "span"
+
+
+def candidates(sentence: str, kind: str) -> list[Candidate]:
+    """Spans of the wanted kind in a sentence."""
+    if kind == "span":
+        return []
+    if kind in ("person", "place", "org"):
+        found = [_strip_possessive(m) for m in PATTERNS["name"].finditer(sentence)]
+        found = [c for c in found if c and _fits(c.text, kind)]
+        return found
+    found = [Candidate(m.group().strip(), m.start(), m.start() + len(m.group().strip()))
+             for m in PATTERNS[kind].finditer(sentence)]
+    if kind == "number":  # a bare year is a date, not a count
+        found = [c for c in found if not re.fullmatch(r"(1[89]|20)\d{2}", c.text)]
+    return found
+
+
+def _strip_possessive(m: re.Match) -> Candidate | None:
+    text = re.sub(r"(?:'s|’s|'|’)$", "", m.group()).rstrip(".")
+    return Candidate(text, m.start(), m.start() + len(text)) if text else None
+
+
+def _fits(text: str, kind: str) -> bool:
+    is_org = bool(_ORG_WORDS.search(text))
+    words = text.split()
+    if kind == "org":
+        return is_org
+    if kind == "person":
+        return not is_org and len(words) >= 2 and not any(re.fullmatch(MONTHS, w) for w in words)
+    return not is_org and not re.fullmatch(MONTHS, words[0])

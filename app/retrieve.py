@@ -1,0 +1,89 @@
+"""Hybrid retrieval: dense (FAISS inner product) and BM25 candidates, fused by rank or by score."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from app.settings import Settings
+from index.chunk import Chunk
+from index.embed import embed
+from index.fold import tokenize
+from index.store import StoredIndex
+
+
+@dataclass
+class Hit:
+    """A retrieved chunk with its fused score and where each retriever ranked it (1-based)."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+    dense_score: float | None = None
+
+
+class Retriever:
+    """Holds the BM25 model (built once) and the FAISS index; `search` is safe to call concurrently."""
+
+    def __init__(self, index: StoredIndex, model):
+        from rank_bm25 import BM25Okapi
+
+        self.index = index
+        self.model = model
+        self.bm25 = BM25Okapi(index.tokens)
+        self.embed_query = lru_cache(maxsize=1024)(self._embed_query)
+
+    def _embed_query(self, question: str) -> np.ndarray:
+        return embed(self.model, [question])
+
+    def dense(self, question: str, k: int) -> list[tuple[int, float]]:
+        """(chunk position, cosine) of the k nearest chunks."""
+        scores, ids = self.index.vectors.search(self.embed_query(question), min(k, self.index.vectors.ntotal))
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def sparse(self, question: str, k: int) -> list[tuple[int, float]]:
+        """(chunk position, BM25 score) of the k best-scoring chunks with a positive score."""
+        scores = self.bm25.get_scores(tokenize(question))
+        top = np.argsort(-scores)[:k]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def search(self, question: str, settings: Settings = Settings()) -> list[Hit]:
+        """Fused candidates, best first (at most `settings.candidates`)."""
+        k = settings.candidates
+        dense = self.dense(question, k) if settings.mode in ("hybrid", "dense") else []
+        sparse = self.sparse(question, k) if settings.mode in ("hybrid", "bm25") else []
+        if settings.fusion == "weighted" and settings.mode == "hybrid":
+            fused = _weighted(dense, sparse, settings.dense_weight)
+        else:
+            fused = _rrf([dense, sparse], settings.rrf_k)
+        dense_rank = {i: r for r, (i, _) in enumerate(dense, 1)}
+        dense_score = dict(dense)
+        bm25_rank = {i: r for r, (i, _) in enumerate(sparse, 1)}
+        ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
+        return [Hit(self.index.chunks[i], s, dense_rank.get(i), bm25_rank.get(i), dense_score.get(i))
+                for i, s in ranked]
+
+
+def _rrf(rankings: list[list[tuple[int, float]]], k: int) -> dict[int, float]:
+    """Reciprocal rank fusion: sum of 1 / (k + rank) over the rankings a chunk appears in."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, (i, _) in enumerate(ranking, 1):
+            fused[i] = fused.get(i, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+def _minmax(pairs: list[tuple[int, float]]) -> dict[int, float]:
+    if not pairs:
+        return {}
+    values = [s for _, s in pairs]
+    lo, hi = min(values), max(values)
+    return {i: (s - lo) / (hi - lo) if hi > lo else 1.0 for i, s in pairs}
+
+
+def _weighted(dense, sparse, weight: float) -> dict[int, float]:
+    """Convex combination of min-max normalised dense and BM25 scores (missing counts as 0)."""
+    d, s = _minmax(dense), _minmax(sparse)
+    return {i: weight * d.get(i, 0.0) + (1 - weight) * s.get(i, 0.0) for i in set(d) | set(s)}

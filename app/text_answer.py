@@ -1,0 +1,130 @@
+"""Answers from passages without a language model: the best supporting sentence and a short span.
+
+A sentence is scored by how much of the question it covers (IDF-weighted, diacritic-folded
+tokens), by its embedding similarity to the question, and by whether it holds a span of the
+kind the question asks for. Below `Settings.abstain_threshold` the composer abstains.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.question import Candidate, answer_type, candidates
+from app.retrieve import Hit
+from app.settings import Settings
+from index.embed import embed
+from app.vocabulary import Vocabulary
+from index.fold import content_tokens, fold, tokenize
+from index.parse import split_sentences
+
+_REFS = re.compile(r"\[(?:\d+|citation needed)\]")
+
+
+@dataclass
+class Support:
+    """A candidate supporting sentence and why it scored as it did."""
+
+    hit: Hit
+    start: int                # file offsets of the sentence
+    end: int
+    text: str
+    score: float
+    coverage: float
+    similarity: float
+    span: Candidate | None = None
+
+
+@dataclass
+class TextAnswer:
+    """The composer's verdict: a supporting sentence and short answer, or an abstention with a reason."""
+
+    support: Support | None
+    short_answer: str | None
+    confidence: float
+    reason: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+class TextAnswerer:
+    """Picks the best supporting sentence among retrieved passages."""
+
+    def __init__(self, model, vocabulary: Vocabulary):
+        self.model = model
+        self.vocabulary = vocabulary
+        self._sentence_vectors: dict[str, np.ndarray] = {}
+
+    def answer(self, question: str, hits: list[Hit], settings: Settings) -> TextAnswer:
+        """The best-supported sentence among the top passages, or an abstention."""
+        unknown = self.vocabulary.unknown_terms(question)
+        if unknown:
+            return TextAnswer(None, None, 0.0, f"the documents never mention {', '.join(unknown)}")
+        passages = [h for h in hits if h.chunk.kind == "text"][: settings.top_k]
+        if not passages:
+            return TextAnswer(None, None, 0.0, "no passage matches the question")
+        kind = answer_type(question)
+        q_tokens = [self.vocabulary.correct(t) for t in content_tokens(question)]
+        supports = self._score_sentences(question, q_tokens, kind, passages)
+        best = max(supports, key=lambda s: s.score)
+        if best.score < settings.abstain_threshold:
+            return TextAnswer(None, None, round(best.score, 3),
+                              f"the best passage supports it too weakly ({best.score:.2f} < {settings.abstain_threshold:.2f})")
+        short = best.span.text if best.span else _clean(best.text)
+        return TextAnswer(best, short, round(min(1.0, best.score), 3))
+
+    def _score_sentences(self, question, q_tokens, kind, passages) -> list[Support]:
+        sentences = []
+        for rank, hit in enumerate(passages):
+            for span in split_sentences(hit.chunk.text, hit.chunk.start):
+                sentences.append((rank, hit, span))
+        vectors = self._vectors([s.text for _, _, s in sentences])
+        q_vec = embed(self.model, [question])[0]
+        q_names = {t for t in q_tokens if t in self.vocabulary.names}
+        total_idf = sum(self.vocabulary.weight(t) for t in q_tokens) or 1.0
+        out = []
+        for (rank, hit, span), vec in zip(sentences, vectors):
+            sent_tokens = set(tokenize(span.text))
+            context = set(tokenize(hit.chunk.title + " " + " ".join(hit.chunk.section)))
+            covered = sum(self.vocabulary.weight(t) * (1.0 if t in sent_tokens else 0.5 if t in context else 0.0)
+                          for t in q_tokens)
+            coverage = covered / total_idf
+            similarity = float(vec @ q_vec)
+            span_pick = self._pick_span(span.text, kind, q_tokens)
+            score = 0.5 * coverage + 0.5 * max(similarity, 0.0) - 0.02 * rank
+            if kind != "span" and span_pick is None:
+                score *= 0.6
+            needed = q_names - context
+            if needed and not needed & sent_tokens:
+                score *= 0.7  # the question is about someone or somewhere this sentence never names
+            out.append(Support(hit, span.start, span.end, span.text, score, coverage, similarity, span_pick))
+        return out
+
+    def _pick_span(self, sentence: str, kind: str, q_tokens: list[str]) -> Candidate | None:
+        """The span of the wanted kind nearest to the words the question shares with the sentence."""
+        found = [c for c in candidates(sentence, kind)
+                 if not set(tokenize(c.text)) <= set(q_tokens)]  # the question's own words are no answer
+        if not found:
+            return None
+        words = [(m.start(), fold(m.group())) for m in re.finditer(r"[\w'’]+", sentence)]
+        anchors = [pos for pos, w in words if any(t == w or w.startswith(t) for t in q_tokens)]
+
+        def closeness(c: Candidate) -> float:
+            if not anchors:
+                return 0.0
+            gaps = [abs(len(sentence[min(a, c.start):max(a, c.start)].split())) for a in anchors]
+            return sum(1.0 / (1 + g) for g in gaps)
+
+        return max(found, key=closeness)
+
+    def _vectors(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
+        if missing:
+            for text, vec in zip(missing, embed(self.model, missing)):
+                self._sentence_vectors[text] = vec
+        return np.stack([self._sentence_vectors[t] for t in texts]) if texts else np.zeros((0, 1))
+
+
+def _clean(sentence: str) -> str:
+    """A sentence without wiki reference markers and stray quotes, for display."""
+    return re.sub(r"\s{2,}", " ", _REFS.sub("", sentence)).strip(" \"“”")

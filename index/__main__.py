@@ -1,0 +1,46 @@
+"""`python -m index build [--docs DIR] [--out DIR] [--model NAME]` and `python -m index tables`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from index.build import build, log
+from index.embed import DEFAULT_MODEL
+
+
+def main(argv: list[str] | None = None) -> int:
+    from app.engine import DEFAULT_DOCS, DEFAULT_INDEX
+
+    parser = argparse.ArgumentParser(prog="python -m index", description="Build or inspect the document index.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="chunk, embed and store the documents")
+    b.add_argument("--docs", type=Path, default=DEFAULT_DOCS, help="documents folder (env DOCQA_DOCS; default seeds/)")
+    b.add_argument("--out", type=Path, default=DEFAULT_INDEX, help="index folder (env DOCQA_INDEX; default .index/)")
+    b.add_argument("--model", default=DEFAULT_MODEL, help="sentence-transformers model name or local path")
+    t = sub.add_parser("tables", help="print every parsed table with its resolved column names")
+    t.add_argument("--docs", type=Path, default=DEFAULT_DOCS)
+    args = parser.parse_args(argv)
+
+    if args.command == "build":
+        try:
+            log(str(build(args.docs, args.out, args.model, progress=True)))
+        except (FileNotFoundError, ValueError) as err:
+            log(f"error: {err}")
+            return 2
+        return 0
+    from index.documents import load_documents
+    from index.parse import parse
+    from index.tables import extract_tables, format_table
+
+    docs, skipped = load_documents(args.docs)
+    for doc in docs:
+        for table in extract_tables(parse(doc.name, doc.text)):
+            print(format_table(table), end="\n\n")
+    for s in skipped:
+        log(f"skipped {s.name}: {s.reason}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
