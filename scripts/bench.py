@@ -1,0 +1,80 @@
+"""Benchmark: index build time for a documents folder and warm per-question latency.
+
+    .venv/bin/python scripts/bench.py [--docs seeds] [--repeat 5]
+
+Prints medians and percentiles; never run as a test (shared machines are noisy).
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+TEXT_QUESTIONS = [
+    "What share of the vote did İmamoğlu win in the June 2019 rerun?",
+    "imamoglu vote share june 2019",
+    "When were the 2024 Istanbul mayoral elections held?",
+    "Who did the AK Party announce as its candidate?",
+    "How many people were arrested after the attack?",
+    "Who won the 2031 Lisbon marathon?",
+]
+TABLE_QUESTIONS = [
+    "How many votes did Murat Kurum get in Arnavutköy?",
+    "What was the turnout in Bağcılar?",
+    "Which district had the most registered electors?",
+    "How many total votes were cast citywide?",
+]
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs", type=Path, default=Path("seeds"))
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+    from index.embed import load_model
+
+    t0 = time.perf_counter()
+    model = load_model()
+    print(f"model load: {time.perf_counter() - t0:.2f} s")
+    builds = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(3):
+            summary = build(args.docs, Path(tmp) / f"i{i}", model=model)
+            builds.append(summary.build_seconds)
+        print(f"index build ({summary.documents} docs, {summary.chunks} chunks, {summary.tables} tables): "
+              f"median {statistics.median(builds):.2f} s over {len(builds)} builds")
+        engine = Engine(store.load(Path(tmp) / "i0"), model, Path(tmp) / "i0")
+        for q in TEXT_QUESTIONS + TABLE_QUESTIONS:  # warm-up: caches, first-call costs
+            engine.ask(q)
+        retrieve, text_total, table_total = [], [], []
+        for _ in range(args.repeat):
+            for q in TEXT_QUESTIONS:
+                t = time.perf_counter()
+                engine.retrieve(q)
+                retrieve.append((time.perf_counter() - t) * 1000)
+                t = time.perf_counter()
+                r = engine.ask(q)
+                text_total.append((time.perf_counter() - t) * 1000)
+            for q in TABLE_QUESTIONS:
+                t = time.perf_counter()
+                r = engine.ask(q)
+                table_total.append((time.perf_counter() - t) * 1000)
+                assert r["kind"] == "table", (q, r["answer"])
+    for name, values in (("retrieval", retrieve), ("answer (text path)", text_total),
+                         ("answer (table path)", table_total)):
+        print(f"{name:22s} warm p50 {pct(values, .5):7.2f} ms   p95 {pct(values, .95):7.2f} ms   (n={len(values)})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""The command line answers with the contract, in batches, and refuses bad questions clearly."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+
+
+def run(*args, index_dir=None):
+    cmd = [sys.executable, "-m", "app", "ask", *args]
+    if index_dir:
+        cmd += ["--index", str(index_dir), "--docs", str(SEEDS), "--no-build"]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_batch_prints_one_contract_object_per_line(seed_index_dir, tmp_path):
+    questions = tmp_path / "q.txt"
+    questions.write_text("What share of the vote did İmamoğlu win in the June 2019 rerun?\n"
+                         "imamoglu vote share june 2019\n"
+                         "Who won the 2031 Lisbon marathon?\n", encoding="utf-8")
+    proc = run("--batch", str(questions), index_dir=seed_index_dir)
+    assert proc.returncode == 0, proc.stderr
+    first, plain, lisbon = [json.loads(line) for line in proc.stdout.splitlines()]
+    for r in (first, plain):
+        assert r["short_answer"] == "54.2%" and r["kind"] == "text"
+        assert r["citations"][0]["doc"] == "000_1ac648e0bb9f5e1e.txt"
+        assert "54.2%" in r["citations"][0]["quote"]
+    assert lisbon["kind"] == "none" and lisbon["short_answer"] is None and lisbon["citations"] == []
+    assert set(first) >= {"question", "answer", "short_answer", "kind", "confidence", "citations",
+                          "computation", "notes", "timing_ms"}
+
+
+def test_json_flag_prints_the_contract(seed_index_dir):
+    proc = run("--json", "When were the 2024 Istanbul mayoral elections held?", index_dir=seed_index_dir)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["short_answer"] == "31 March 2024"
+    cite = result["citations"][0]
+    text = (SEEDS / cite["doc"]).read_text(encoding="utf-8")
+    assert text[cite["start"]:cite["end"]] == cite["text"]
+
+
+@pytest.mark.parametrize("question, message", [("", "empty"), ("   ", "empty"), ("x" * 2001, "limit is 2,000")])
+def test_bad_questions_exit_non_zero_with_a_clear_message(question, message):
+    proc = run(question)
+    assert proc.returncode == 2 and message in proc.stderr and proc.stdout == ""
+
+
+def test_a_missing_index_is_refused_without_building(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "app", "ask", "--index", str(tmp_path / "none"), "--docs",
+                           str(SEEDS), "--no-build", "anything?"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 3 and "no index" in proc.stderr

@@ -1,0 +1,64 @@
+"""The engine answers from any document set, cites exact offsets, and abstains when unsupported."""
+import pytest
+
+from app.engine import QuestionError
+from tests.conftest import OWN_DOCS, SEEDS
+
+
+def _check_citations(result, folder):
+    for c in result["citations"]:
+        text = (folder / c["doc"]).read_text(encoding="utf-8")
+        assert text[c["start"]:c["end"]] == c["text"]
+        assert c["quote"] in c["text"]
+
+
+def test_answers_a_prose_question_from_the_tests_own_document(own_engine):
+    result = own_engine.ask("Who has chaired the board since 2020?")
+    assert result["kind"] == "text" and result["short_answer"] == "Ingrid Halvorsen"
+    _check_citations(result, OWN_DOCS)
+
+
+def test_answers_a_founding_year_from_the_tests_own_document(own_engine):
+    result = own_engine.ask("When was the Riverside Greenhouse Cooperative founded?")
+    assert result["short_answer"] == "2011" and result["citations"][0]["section"] == ""
+    _check_citations(result, OWN_DOCS)
+
+
+def test_abstains_on_a_question_the_documents_do_not_answer(seed_engine, own_engine):
+    for engine in (seed_engine, own_engine):
+        result = engine.ask("Who won the 2031 Lisbon marathon?")
+        assert result["kind"] == "none" and result["short_answer"] is None and not result["citations"]
+        assert "do not contain" in result["answer"]
+
+
+def test_seed_answers_cite_exact_offsets(seed_engine):
+    for q in ("What share of the vote did İmamoğlu win in the June 2019 rerun?",
+              "Who did the AK Party announce as its candidate?"):
+        _check_citations(seed_engine.ask(q), SEEDS)
+
+
+def test_every_number_in_a_text_answer_is_in_its_citation(seed_engine):
+    import re
+    result = seed_engine.ask("What was İmamoğlu's initial margin of victory?")
+    assert result["short_answer"] == "13,700"
+    body = result["answer"].rsplit("[", 1)[0]
+    for number in re.findall(r"\d[\d,.]*\d|\d", body):
+        assert number in result["citations"][0]["text"]
+
+
+def test_follow_up_question_is_resolved_from_history(own_engine):
+    history = [{"role": "user", "content": "How many beds do Tomatoes have?"}]
+    result = own_engine.ask("And Peppers?", history=history)
+    assert "Peppers" in result["resolved_question"]
+
+
+@pytest.mark.parametrize("question", ["", "  \n ", "q" * 2001, None, 42])
+def test_bad_questions_raise_question_error(seed_engine, question):
+    with pytest.raises(QuestionError):
+        seed_engine.ask(question)
+
+
+def test_hostile_markup_in_a_question_is_treated_as_text(seed_engine):
+    result = seed_engine.ask("<script>alert(1)</script> who won?")
+    assert result["question"] == "<script>alert(1)</script> who won?"
+    assert "<script>" not in result["answer"]
