@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from app.followup import resolve
+from app.glossary import expand
 from app.retrieve import Hit, Retriever
 from app.settings import MAX_QUESTION_CHARS, Settings
 from app.table_answer import TableEngine
@@ -88,14 +89,15 @@ class Engine:
         t0 = time.perf_counter()
         asked = check_question(question)
         settings = settings or self.settings
-        resolved = resolve(asked, history)
-        notes = [f"Read as a follow-up: “{resolved}”"] if resolved != asked else []
+        followed = resolve(asked, history)
+        resolved = expand(followed)
+        notes = [f"Read as: “{resolved}”"] if resolved != asked else []
         hits = self.retrieve(self.vocabulary.correct_text(resolved), settings)
         t1 = time.perf_counter()
         result = self.tables.answer(resolved)
         if result is None or result["kind"] == "none":
             with self._lock:
-                text = self.text.answer(resolved, hits, settings)
+                text = self.text.answer(resolved, hits, settings, translated=resolved != followed)
             if result is None or (text.support is not None and text.confidence >= STRONG_TEXT):
                 result = _text_result(text)
         t2 = time.perf_counter()

@@ -55,8 +55,12 @@ class TextAnswerer:
         self.vocabulary = vocabulary
         self._sentence_vectors: dict[str, np.ndarray] = {}
 
-    def answer(self, question: str, hits: list[Hit], settings: Settings) -> TextAnswer:
-        """The best-supported sentence among the top passages, or an abstention."""
+    def answer(self, question: str, hits: list[Hit], settings: Settings, translated: bool = False) -> TextAnswer:
+        """The best-supported sentence among the top passages, or an abstention.
+
+        For a translated question, words of the source language that no document uses are not
+        held against a sentence: their English glosses stand in for them.
+        """
         unknown = self.vocabulary.unknown_terms(question)
         if unknown:
             return TextAnswer(None, None, 0.0, f"the documents never mention {', '.join(unknown)}")
@@ -65,6 +69,8 @@ class TextAnswerer:
             return TextAnswer(None, None, 0.0, "no passage matches the question")
         kind = answer_type(question)
         q_tokens = [self.vocabulary.correct(t) for t in content_tokens(question)]
+        if translated:
+            q_tokens = [t for t in q_tokens if t in self.vocabulary.words]
         supports = self._score_sentences(question, q_tokens, kind, passages)
         best = max(supports, key=lambda s: s.score)
         if best.score < settings.abstain_threshold:
