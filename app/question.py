@@ -25,11 +25,11 @@ _ORG_WORDS = re.compile(r"\b(Party|Council|Committee|Organi[sz]ation|Assembly|Un
 
 # Question cues, English first, then Turkish (folded), for the type of span wanted.
 _CUES = [
+    ("org", r"\b(which party|what party|which organi[sz]ation|what organi[sz]ation|which body|what body|hangi parti)\b"),
     ("percent", r"\b(share|percent|percentage|proportion|per cent|yuzde|oran)\b|%"),
     ("date", r"\b(when|what date|which date|what day|which day|what year|which year|ne zaman|hangi tarih|hangi yil)\b"),
-    ("number", r"\b(how many|how much|number of|margin|count|kac|ne kadar)\b"),
-    ("org", r"\b(which party|what party|which organi[sz]ation|what organi[sz]ation|which body|what body|hangi parti)\b"),
-    ("person", r"\b(who|whom|whose|which candidate|what candidate|which person|kim|kimdi)\b"),
+    ("number", r"\b(how many|how much|number of|margin|kac|ne kadar)\b"),
+    ("person", r"\b(who|whom|whose|which candidate|what candidate|which person|name of the person|kim|kimdi)\b"),
     ("place", r"\b(where|which district|what district|which city|what city|nerede|hangi ilce)\b"),
     ("quote", r"\b(say|said|quote|call|called|describe|described)\b"),
 ]
@@ -63,8 +63,9 @@ def candidates(sentence: str, kind: str) -> list[Candidate]:
         return found
     found = [Candidate(m.group().strip(), m.start(), m.start() + len(m.group().strip()))
              for m in PATTERNS[kind].finditer(sentence)]
-    if kind == "number":  # a bare year is a date, not a count
-        found = [c for c in found if not re.fullmatch(r"(1[89]|20)\d{2}", c.text)]
+    if kind == "number":  # a bare year is a date and "4%" a share, not a count
+        found = [c for c in found if not re.fullmatch(r"(1[89]|20)\d{2}", c.text)
+                 and not sentence[c.end:c.end + 2].lstrip().startswith("%")]
     return found
 
 

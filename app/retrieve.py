@@ -9,7 +9,7 @@ import numpy as np
 from app.settings import Settings
 from index.chunk import Chunk
 from index.embed import embed
-from index.fold import tokenize
+from index.fold import terms
 from index.store import StoredIndex
 
 
@@ -45,7 +45,7 @@ class Retriever:
 
     def sparse(self, question: str, k: int) -> list[tuple[int, float]]:
         """(chunk position, BM25 score) of the k best-scoring chunks with a positive score."""
-        scores = self.bm25.get_scores(tokenize(question))
+        scores = self.bm25.get_scores(terms(question))
         top = np.argsort(-scores)[:k]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 

@@ -16,7 +16,7 @@ from app.retrieve import Hit
 from app.settings import Settings
 from index.embed import embed
 from app.vocabulary import Vocabulary
-from index.fold import content_tokens, fold, tokenize
+from index.fold import fold, stem, terms
 from index.parse import split_sentences
 
 _REFS = re.compile(r"\[(?:\d+|citation needed)\]")
@@ -68,10 +68,15 @@ class TextAnswerer:
         if not passages:
             return TextAnswer(None, None, 0.0, "no passage matches the question")
         kind = answer_type(question)
-        q_tokens = [self.vocabulary.correct(t) for t in content_tokens(question)]
+        q_tokens = self.vocabulary.question_terms(question)
         if translated:
             q_tokens = [t for t in q_tokens if t in self.vocabulary.words]
         supports = self._score_sentences(question, q_tokens, kind, passages)
+        if kind != "span":
+            # A question that asks for a number, date or name is not answered by a sentence without one.
+            supports = [s for s in supports if s.span is not None]
+            if not supports:
+                return TextAnswer(None, None, 0.0, f"no passage states the {kind} asked for")
         best = max(supports, key=lambda s: s.score)
         if best.score < settings.abstain_threshold:
             return TextAnswer(None, None, round(best.score, 3),
@@ -87,38 +92,46 @@ class TextAnswerer:
         vectors = self._vectors([s.text for _, _, s in sentences])
         q_vec = embed(self.model, [question])[0]
         q_names = {t for t in q_tokens if t in self.vocabulary.names}
+        q_years = {t for t in q_tokens if re.fullmatch(r"(1[89]|20)\d\d", t)}
+        unseen = [t for t in q_tokens if t not in self.vocabulary.words and not t[0].isdigit()]
         total_idf = sum(self.vocabulary.weight(t) for t in q_tokens) or 1.0
         out = []
         for (rank, hit, span), vec in zip(sentences, vectors):
-            sent_tokens = set(tokenize(span.text))
-            context = set(tokenize(hit.chunk.title + " " + " ".join(hit.chunk.section)))
+            sent_tokens = set(terms(span.text))
+            context = set(terms(hit.chunk.title + " " + " ".join(hit.chunk.section)))
             covered = sum(self.vocabulary.weight(t) * (1.0 if t in sent_tokens else 0.5 if t in context else 0.0)
                           for t in q_tokens)
             coverage = covered / total_idf
             similarity = float(vec @ q_vec)
-            span_pick = self._pick_span(span.text, kind, q_tokens)
-            score = 0.5 * coverage + 0.5 * max(similarity, 0.0) - 0.02 * rank
-            if kind != "span" and span_pick is None:
-                score *= 0.6
-            needed = q_names - context
-            if needed and not needed & sent_tokens:
-                score *= 0.7  # the question is about someone or somewhere this sentence never names
+            span_pick = self._pick_span(span.text, kind, q_tokens, question)
+            score = (0.5 * coverage + 0.5 * max(similarity, 0.0) - 0.02 * rank) * 0.9 ** len(unseen)
+            # Each person, place or year the question names that neither the sentence nor its
+            # section mentions makes the sentence less likely to be about the same thing.
+            missing = (q_names | q_years) - context - sent_tokens
+            score *= 0.6 ** len(missing)
             out.append(Support(hit, span.start, span.end, span.text, score, coverage, similarity, span_pick))
         return out
 
-    def _pick_span(self, sentence: str, kind: str, q_tokens: list[str]) -> Candidate | None:
+    def _pick_span(self, sentence: str, kind: str, q_tokens: list[str], question: str) -> Candidate | None:
         """The span of the wanted kind nearest to the words the question shares with the sentence."""
-        found = [c for c in candidates(sentence, kind)
-                 if not set(tokenize(c.text)) <= set(q_tokens)]  # the question's own words are no answer
+        masked = _REFS.sub(lambda m: " " * len(m.group()), sentence)  # "[16]" is a reference, not a figure
+        found = candidates(masked, kind)
+        asked = set(q_tokens)
+        if kind == "number":
+            dates = [range(c.start, c.end) for c in candidates(masked, "date")]
+            found = [c for c in found if not any(c.start in d for d in dates)]
+        if kind in ("person", "place", "org"):
+            # The question's own entities are not its answer; a name must be one the documents capitalise.
+            found = [c for c in found if set(terms(c.text)) & self.vocabulary.names
+                     and not _same_entity(c.text, question)]
+        else:
+            found = [c for c in found if not set(terms(c.text)) <= asked]
         if not found:
             return None
-        words = [(m.start(), fold(m.group())) for m in re.finditer(r"[\w'’]+", sentence)]
-        anchors = [pos for pos, w in words if any(t == w or w.startswith(t) for t in q_tokens)]
+        anchors = [m.start() for m in re.finditer(r"[\w'’]+", masked) if stem_word(m.group()) in asked]
 
         def closeness(c: Candidate) -> float:
-            if not anchors:
-                return 0.0
-            gaps = [abs(len(sentence[min(a, c.start):max(a, c.start)].split())) for a in anchors]
+            gaps = [len(masked[min(a, c.start):max(a, c.start)].split()) for a in anchors]
             return sum(1.0 / (1 + g) for g in gaps)
 
         return max(found, key=closeness)
@@ -129,6 +142,29 @@ class TextAnswerer:
             for text, vec in zip(missing, embed(self.model, missing)):
                 self._sentence_vectors[text] = vec
         return np.stack([self._sentence_vectors[t] for t in texts]) if texts else np.zeros((0, 1))
+
+
+def _same_entity(name: str, question: str) -> bool:
+    """Whether a name refers to someone the question already names ("Ekrem İmamoğlu" for "İmamoğlu").
+
+    Sharing a surname is not enough: "Selahattin Demirtaş" is not the "Başak Demirtaş" asked about.
+    """
+    q_words = [fold(w) for w in re.findall(r"[\w'’]+", question)]
+    n_words = [fold(w) for w in re.findall(r"[\w'’]+", name)]
+    shared = [w for w in n_words if w in q_words]
+    if not shared:
+        return False
+    for w in shared:
+        i = q_words.index(w)
+        before = question.split()[i - 1] if 0 < i <= len(question.split()) - 1 else ""
+        if i > 0 and before[:1].isupper() and fold(before) not in n_words and len(n_words) > 1:
+            return False  # the question gives another first name
+    return True
+
+
+def stem_word(word: str) -> str:
+    """The stemmed, folded form of one word (as question terms are)."""
+    return stem(fold(word).strip("'’")) if word else ""
 
 
 def _clean(sentence: str) -> str:

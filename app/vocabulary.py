@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from index.fold import STOPWORDS, tokenize
+from index.fold import STOPWORDS, stem, terms, tokenize
 
 _WORD = re.compile(r"[\w'’-]+")
 
@@ -17,9 +17,11 @@ class Vocabulary:
         self.words = set(idf)
         self.max_idf = max(idf.values(), default=1.0)
         upper, lower = Counter(), Counter()
+        self.surface: set[str] = set()   # folded, unstemmed words: what spelling repair compares with
         for text in texts:
             for word in _WORD.findall(text):
-                for tok in tokenize(word):
+                self.surface.update(tokenize(word))
+                for tok in terms(word):
                     (upper if word[:1].isupper() else lower)[tok] += 1
         # A name is a word the documents almost always capitalise.
         self.names = {t for t, n in upper.items() if n >= 2 * lower[t] + 1 and not t[0].isdigit()}
@@ -29,32 +31,38 @@ class Vocabulary:
         w = max(self.idf.get(token, self.max_idf), 0.05)
         return 2 * w if token in self.names else w
 
-    def correct(self, token: str) -> str:
-        """The closest corpus word to an unknown word of five letters or more (`imamolgu` -> `imamoglu`)."""
-        if token in self.words or len(token) < 5 or token[0].isdigit():
-            return token
+    def correct_word(self, word: str) -> str:
+        """The closest corpus word to an unknown folded word of five letters or more (`imamolgu` -> `imamoglu`)."""
+        if word in self.surface or len(word) < 5 or word[0].isdigit():
+            return word
         from rapidfuzz import fuzz, process
 
-        match = process.extractOne(token, self.words, scorer=fuzz.ratio, score_cutoff=80)
-        return match[0] if match else token
+        match = process.extractOne(word, self.surface, scorer=fuzz.ratio, score_cutoff=85)
+        return match[0] if match else word
+
+    def question_terms(self, question: str) -> list[str]:
+        """The question's content terms, misspellings repaired, stemmed."""
+        return [stem(self.correct_word(t)) for t in tokenize(question) if t not in STOPWORDS]
 
     def correct_text(self, question: str) -> str:
         """The question with misspelt words replaced by their corpus form (for retrieval)."""
         def fix(m: re.Match) -> str:
             toks = tokenize(m.group())
-            if len(toks) != 1 or toks[0] in self.words:
+            if len(toks) != 1:
                 return m.group()
-            fixed = self.correct(toks[0])
+            fixed = self.correct_word(toks[0])
             return fixed if fixed != toks[0] else m.group()
         return _WORD.sub(fix, question)
 
     def unknown_terms(self, question: str) -> list[str]:
         """Names and numbers in the question that no document mentions, even allowing for typos."""
         unknown = []
-        for i, word in enumerate(_WORD.findall(question)):
-            if not ((i > 0 and word[:1].isupper()) or word[:1].isdigit()):
+        words = _WORD.findall(question)
+        shouting = sum(w.isupper() for w in words) > len(words) / 2  # capitals carry no signal
+        for i, word in enumerate(words):
+            if not ((i > 0 and word[:1].isupper() and not shouting) or word[:1].isdigit()):
                 continue
             toks = [t for t in tokenize(word) if t not in STOPWORDS]
-            if toks and all(self.correct(t) not in self.words for t in toks):
+            if toks and all(self.correct_word(t) not in self.surface for t in toks):
                 unknown.append(word)
         return unknown

@@ -10,7 +10,7 @@ from index import store
 from index.chunk import Chunk, chunk_document
 from index.documents import load_documents, scan
 from index.embed import DEFAULT_MODEL, embed, load_model
-from index.fold import tokenize
+from index.fold import terms
 from index.parse import parse
 from index.tables import Table, extract_tables
 
@@ -59,7 +59,7 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
                               skipped={s.name: s.reason for s in skipped}, built_at=store.now_iso())
     manifest.build_seconds = round(time.perf_counter() - t1, 3)
     store.save(store.StoredIndex(manifest, chunks, tables, {d.name: d.text for d in docs},
-                                 [tokenize(c.search_text) for c in chunks], dense), Path(out))
+                                 [terms(c.search_text) for c in chunks], dense), Path(out))
     return BuildSummary(len(docs), len(chunks), len(tables), manifest.skipped,
                         round(t1 - t0, 3), round(time.perf_counter() - t1, 3))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Characters that NFKD does not decompose into a base letter + combining mark.
 _SPECIAL = str.maketrans({"İ": "I", "ı": "i", "ß": "ss", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
@@ -13,7 +14,7 @@ STOPWORDS = frozenset(
     "a an the of in on at to for from by with and or is are was were be been did do does "
     "what which who whom whose how many much when where why that this these those it its "
     "as into than then there their his her he she they them i you we our your has have had "
-    "get got give gave about".split()
+    "get got give gave about s".split()
 )
 
 
@@ -37,6 +38,29 @@ def tokenize(text: str) -> list[str]:
 def content_tokens(text: str) -> list[str]:
     """Tokens without stopwords: what a question is about."""
     return [t for t in tokenize(text) if t not in STOPWORDS]
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(token: str) -> str:
+    """English Snowball stem of a folded word (`arrested` -> `arrest`); numbers stay as they are."""
+    return token if token[0].isdigit() else _stemmer().stemWord(token)
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed tokens: what BM25 indexes and what question coverage is measured in."""
+    return [stem(t) for t in tokenize(text)]
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed tokens without stopwords."""
+    return [stem(t) for t in content_tokens(text)]
 
 
 def normalize_number(tok: str) -> str:

@@ -21,7 +21,7 @@ def test_a_fresh_index_is_current_and_loads(built):
     assert staleness(out, docs, DEFAULT_MODEL) is None
     loaded = store.load(out)
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["model"] == DEFAULT_MODEL and manifest["dim"] == 384 and manifest["format_version"] == 1
+    assert manifest["model"] == DEFAULT_MODEL and manifest["dim"] == 384 and manifest["format_version"] == store.FORMAT_VERSION
     assert set(manifest["docs"]) == {"greenhouse.md"} and loaded.vectors.ntotal == len(loaded.chunks)
 
 
