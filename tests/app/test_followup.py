@@ -1,0 +1,28 @@
+"""Short follow-ups borrow the rest of the previous question."""
+from app.followup import is_followup, resolve
+
+HISTORY = [{"role": "user", "content": "How many votes did Kurum get in Bağcılar?"},
+           {"role": "assistant", "content": "189,378 [1]"}]
+
+
+def test_and_in_x_replaces_the_place_of_the_previous_question():
+    assert resolve("And in Esenler?", HISTORY) == "How many votes did Kurum get in Esenler?"
+
+
+def test_what_about_x_works_the_same_way():
+    assert resolve("What about in Esenler?", HISTORY) == "How many votes did Kurum get in Esenler?"
+
+
+def test_a_bare_name_replaces_the_last_name_of_the_previous_question():
+    history = [{"role": "user", "content": "How many loans did Harbourside record?"}]
+    assert resolve("And Millbrook?", history) == "How many loans did Millbrook record?"
+
+
+def test_a_full_question_is_left_alone():
+    assert not is_followup("Who won the election in 2024?")
+    assert resolve("Who won the election in 2024?", HISTORY) == "Who won the election in 2024?"
+
+
+def test_without_history_nothing_changes():
+    assert resolve("And in Esenler?", []) == "And in Esenler?"
+    assert resolve("And in Esenler?", None) == "And in Esenler?"

@@ -1,0 +1,34 @@
+"""Question cues pick the kind of span wanted; spans of that kind are found in sentences."""
+import pytest
+
+from app.question import answer_type, candidates
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("What share of the vote did she win?", "percent"),
+    ("When was the harbour opened?", "date"),
+    ("How many people were arrested?", "number"),
+    ("Which body approved the re-count of invalid votes?", "org"),
+    ("Who chairs the board?", "person"),
+    ("Where was the speech given?", "place"),
+    ("What is the harbour known for?", "span"),
+    ("Esenler'de kaç oy kullanıldı?", "number"),
+])
+def test_answer_type(question, kind):
+    assert answer_type(question) == kind
+
+
+def test_numbers_skip_years_and_percentages():
+    found = [c.text for c in candidates("In 2019 he won 54.2% and a 13,700-vote margin grew 57-fold.", "number")]
+    assert found == ["13,700", "57-fold"]
+
+
+def test_dates_in_several_forms():
+    found = [c.text for c in candidates("On 7 January, and in March 2019, and 31 March 2024.", "date")]
+    assert found == ["7 January", "March 2019", "31 March 2024"]
+
+
+def test_candidate_offsets_point_into_the_sentence():
+    sentence = "The chair is Ingrid Halvorsen, a hydrologist."
+    for c in candidates(sentence, "person"):
+        assert sentence[c.start:c.end] == c.text
