@@ -1,4 +1,4 @@
-"""Resolve an elliptical follow-up ("And in Esenler?") against the previous question in the chat."""
+"""Resolve an elliptical follow-up ("And in Lyon?") against the previous question in the chat."""
 from __future__ import annotations
 
 import re
@@ -34,13 +34,13 @@ def resolve(question: str, history: list[dict] | None) -> str:
     base = previous.rstrip().rstrip("?")
     m = _PREP_PHRASE.match(tail)
     if m:
-        # Replace the previous question's last phrase with the same preposition: "... in Bağcılar" -> "... in Esenler".
+        # Replace the previous question's last phrase with the same preposition: "... in Paris" -> "... in Lyon".
         prep = m.group("prep").lower()
         pattern = re.compile(rf"\b{prep}\s+[^,;?]+$", re.IGNORECASE)
         if pattern.search(base):
             return pattern.sub(tail, base) + "?"
         return f"{base} {tail}?"
-    # "And Kurum?" / "What about the turnout?": swap the last capitalised name, else append.
+    # "And Smith?" / "What about the turnout?": swap the last capitalised name, else append.
     names = list(re.finditer(r"(?:[A-ZÇĞİÖŞÜ][\w'’-]+)(?:\s+[A-ZÇĞİÖŞÜ][\w'’-]+)*", base))
     names = [n for n in names if n.start() > 0]
     if tail[:1].isupper() and names:

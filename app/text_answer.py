@@ -145,7 +145,7 @@ class TextAnswerer:
 
 
 def _same_entity(name: str, question: str) -> bool:
-    """Whether a name refers to someone the question already names ("Ekrem İmamoğlu" for "İmamoğlu").
+    """Whether a name refers to someone the question already names ("Ada Lovelace" for "Lovelace").
 
     Sharing a surname is not enough: "Selahattin Demirtaş" is not the "Başak Demirtaş" asked about.
     """

@@ -19,14 +19,14 @@ STOPWORDS = frozenset(
 
 
 def fold(text: str) -> str:
-    """Lowercase and strip diacritics so `İmamoğlu`, `IMAMOĞLU` and `Imamoglu` compare equal."""
+    """Lowercase and strip diacritics so `Öztürkoğlu`, `ÖZTÜRKOĞLU` and `Ozturkoglu` compare equal."""
     text = text.translate(_SPECIAL).lower()
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def tokenize(text: str) -> list[str]:
-    """Folded word and number tokens; numbers lose their thousands separators (`81,777` -> `81777`)."""
+    """Folded word and number tokens; numbers lose their thousands separators (`12,345` -> `12345`)."""
     tokens = []
     for tok in _TOKEN.findall(fold(text)):
         if tok[0].isdigit():
@@ -64,5 +64,5 @@ def content_terms(text: str) -> list[str]:
 
 
 def normalize_number(tok: str) -> str:
-    """`81,777` -> `81777`, `54.2` stays; a comma followed by three digits is a thousands separator."""
+    """`12,345` -> `12345`, `54.2` stays; a comma followed by three digits is a thousands separator."""
     return re.sub(r",(?=\d{3}(?:\D|$))", "", tok)
