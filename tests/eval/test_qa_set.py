@@ -1,0 +1,73 @@
+"""The Q/A sets load, cover every kind, and every gold evidence string is really in its document."""
+import json
+
+import pytest
+
+from eval.metrics import squash
+from eval.qa_set import KINDS, SetError, default_docs, load_set
+from tests.conftest import ROOT, SEEDS
+
+SETS = [(ROOT / "eval" / "qa.jsonl", SEEDS), (ROOT / "eval" / "other" / "qa.jsonl", ROOT / "eval" / "other" / "docs")]
+
+
+def test_seed_set_covers_every_kind_with_enough_questions():
+    items = load_set(ROOT / "eval" / "qa.jsonl")
+    kinds = {item.kind for item in items}
+    assert kinds == set(KINDS)
+    assert len(items) >= 120
+    assert sum(not item.answerable for item in items) >= 25
+    cross = [item for item in items if item.kind == "cross_doc"]
+    assert all(len(item.evidence) == len(item.docs) == 2 for item in cross)   # the list form is read
+    assert all(item.history for item in items if item.kind == "followup")
+
+
+@pytest.mark.parametrize("set_path, docs", SETS, ids=["seeds", "other"])
+def test_every_evidence_string_occurs_in_its_document(set_path, docs):
+    for item in load_set(set_path):
+        if not item.answerable:
+            assert not item.evidence and not item.docs
+            continue
+        texts = [squash((docs / name).read_text(encoding="utf-8")) for name in item.docs]
+        for evidence in item.evidence:
+            assert any(squash(evidence) in text for text in texts), (item.id, evidence)
+
+
+def test_a_set_file_names_its_documents_by_a_docs_folder_beside_it(tmp_path):
+    assert default_docs(ROOT / "eval" / "other" / "qa.jsonl", SEEDS) == ROOT / "eval" / "other" / "docs"
+    assert default_docs(ROOT / "eval" / "qa.jsonl", SEEDS) == SEEDS
+
+
+def _write(tmp_path, *rows) -> object:
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
+    return path
+
+
+def test_evidence_and_doc_may_be_strings_lists_or_null(tmp_path):
+    path = _write(tmp_path,
+                  {"id": "a", "question": "Q?", "answers": ["1"], "kind": "prose", "doc": "d.txt", "evidence": "e"},
+                  {"id": "b", "question": "Q?", "answers": ["1"], "kind": "cross_doc", "doc": ["d", "e"],
+                   "evidence": ["x", "y"]},
+                  {"id": "c", "question": "Q?", "answers": [], "kind": "unanswerable", "doc": None, "evidence": None})
+    a, b, c = load_set(path)
+    assert a.evidence == ("e",) and a.docs == ("d.txt",) and a.answerable
+    assert b.evidence == ("x", "y") and b.docs == ("d", "e")
+    assert c.evidence == () and not c.answerable
+
+
+@pytest.mark.parametrize("row, message", [
+    ({"id": "a", "answers": ["1"], "kind": "prose"}, "missing question"),
+    ({"id": "a", "question": "Q?", "answers": [], "kind": "prose"}, "needs at least one accepted answer"),
+    ({"id": "a", "question": "Q?", "answers": ["1"], "kind": "prose", "evidence": 3}, "evidence must be"),
+    ({"id": "a", "question": "Q?", "answers": ["1"], "kind": "followup", "history": "prev"}, "history must be"),
+    ("{not json", "set.jsonl:1"),
+])
+def test_malformed_lines_are_reported_with_their_line(tmp_path, row, message):
+    with pytest.raises(SetError, match=message):
+        load_set(_write(tmp_path, row))
+
+
+def test_duplicate_ids_are_refused(tmp_path):
+    row = {"id": "a", "question": "Q?", "answers": ["1"], "kind": "prose"}
+    with pytest.raises(SetError, match="set.jsonl:2: duplicate id"):
+        load_set(_write(tmp_path, row, row))

@@ -1,0 +1,159 @@
+"""Scoring answer contracts, aggregating by kind, choosing settings, floors, and writing the report."""
+import json
+import math
+
+import pytest
+
+from eval import floors, report
+from eval.compare import Trial, choose_retrieval, choose_threshold
+from eval.qa_set import QAItem, load_set
+from eval.run import SetRun, by_kind, run_set, score, summarize
+from tests.conftest import ROOT
+
+ROW = "| Bağcılar | 150,182 | 39.1 | 189,378 | 49.3 | 44,269 | 11.6 | 383,829 | 511,524 |"
+TURNOUT = QAItem("t", "What was the turnout in Bağcılar?", ("75.0%", "75.0"), "table_derived",
+                 ("d.txt",), ("383,829 | 511,524",))
+NOWHERE = QAItem("u", "How many votes did Kurum get in Ankara?", (), "unanswerable")
+
+
+def contract(short, answer, citations=(), kind="table", computation=None) -> dict:
+    return {"answer": answer, "short_answer": short, "kind": kind, "confidence": 0.9,
+            "citations": [{"n": i + 1, "doc": "d.txt", "chunk_id": f"d#{i}", "text": t, "quote": t[:10]}
+                          for i, t in enumerate(citations)], "computation": computation, "notes": []}
+
+
+NONE = contract(None, "The documents do not contain an answer to this question.", kind="none")
+
+
+def test_a_correct_cited_traceable_answer_passes_every_check():
+    result = contract("75.0%", "Turnout in Bağcılar was 75.0% [1].", [ROW], computation="383,829 / 511,524 = 75.0%")
+    o = score(TURNOUT, result, ["other row", ROW], 12.0)
+    assert o.correct and o.exact and o.f1 == 1.0 and o.contains
+    assert o.evidence_hit is True and o.untraced == [] and o.rank == 2
+    assert o.problems() == []
+
+
+def test_each_failed_check_is_named():
+    result = contract("76%", "Turnout in Bağcılar was 76% [1].", ["| Esenler | 86,333 |"])
+    o = score(TURNOUT, result, [], 5.0)
+    assert not o.correct and o.rank is None
+    assert o.problems() == ["wrong answer", "citation lacks gold evidence", "untraced numbers 76"]
+    assert o.evidence_missing == ["383,829 | 511,524"]
+
+
+def test_a_right_answer_inside_a_long_short_answer_is_not_exact():
+    result = contract("Turnout was 75.0% in Bağcılar", "Turnout was 75.0% in Bağcılar [1].", [ROW],
+                      computation="75.0%")
+    o = score(TURNOUT, result, [ROW], 1.0)
+    assert not o.exact and o.contains and o.problems() == ["short answer not exact"]
+
+
+def test_abstaining_is_right_only_on_unanswerable_questions():
+    assert score(NOWHERE, NONE, [], 1.0).correct
+    assert score(TURNOUT, NONE, [ROW], 1.0).problems() == ["abstained"]
+    answered = score(NOWHERE, contract("81,777", "81,777 [1]", ["81,777"]), [], 1.0)
+    assert answered.problems() == ["answered an unanswerable question"]
+    assert answered.evidence_hit is None and answered.rank is None
+
+
+def _outcomes():
+    good = score(TURNOUT, contract("75.0%", "75.0% [1]", [ROW], computation="383,829 / 511,524 = 75.0%"), [ROW], 10.0)
+    wrong = score(TURNOUT, contract("80%", "80% [1]", [ROW]), ["x", "y", ROW], 20.0)
+    missed = score(TURNOUT, NONE, [], 30.0)
+    caught = score(NOWHERE, NONE, [], 40.0)
+    leaked = score(NOWHERE, contract("5", "5 [1]", ["5"]), [], 50.0)
+    return [good, wrong, missed, caught, leaked]
+
+
+def test_summary_aggregates_every_metric():
+    s = summarize(_outcomes())
+    assert (s.n, s.answerable, s.unanswerable) == (5, 3, 2)
+    assert s.accuracy == pytest.approx(1 / 3)
+    assert s.abstain_precision == 0.5 and s.abstain_recall == 0.5
+    assert s.citation_accuracy == 1.0                 # both answered answerable questions cite the row
+    assert s.traceable == pytest.approx(2 / 3)        # "80" is in no citation
+    assert s.recall[1] == pytest.approx(1 / 3) and s.recall[3] == pytest.approx(2 / 3)
+    assert s.mrr == pytest.approx((1 + 1 / 3) / 3)
+    assert s.p50_ms == 30.0
+
+
+def test_by_kind_splits_in_the_sets_kind_order():
+    kinds = by_kind(_outcomes())
+    assert list(kinds) == ["table_derived", "unanswerable"]
+    assert kinds["unanswerable"].abstain_recall == 0.5 and math.isnan(kinds["unanswerable"].accuracy)
+
+
+def _trial(label, changes, outcomes):
+    return Trial(label, changes, summarize(outcomes), 1.0)
+
+
+def test_the_default_is_chosen_by_the_numbers_and_ties_keep_the_current():
+    good, wrong, _, caught, _ = _outcomes()
+    baseline = {"mode": "hybrid", "fusion": "rrf", "dense_weight": 0.5, "abstain_threshold": 0.35}
+    bm25 = _trial("BM25 only", {"mode": "bm25"}, [wrong, caught])
+    rrf = _trial("hybrid RRF", {"mode": "hybrid", "fusion": "rrf"}, [good, caught])
+    weighted = _trial("hybrid weighted w=0.3", {"mode": "hybrid", "fusion": "weighted", "dense_weight": 0.3},
+                      [good, caught])
+    chosen, why = choose_retrieval([bm25, weighted, rrf], baseline)
+    assert chosen is rrf and "current setting is kept" in why
+    chosen, _ = choose_retrieval([bm25, weighted], baseline)
+    assert chosen is weighted
+
+
+def test_the_threshold_with_most_questions_right_wins_nearest_the_current_on_ties():
+    good, wrong, missed, caught, leaked = _outcomes()
+    trials = [_trial("0.2", {"abstain_threshold": 0.2}, [good, leaked]),
+              _trial("0.3", {"abstain_threshold": 0.3}, [good, caught]),
+              _trial("0.4", {"abstain_threshold": 0.4}, [good, caught]),
+              _trial("0.5", {"abstain_threshold": 0.5}, [missed, caught])]
+    chosen, why = choose_threshold(trials, current=0.35)
+    assert chosen.changes["abstain_threshold"] == 0.3 and "0.30 to 0.40" in why
+
+
+def test_floors_fail_below_the_minimum_and_on_nothing_measured(tmp_path):
+    path = tmp_path / "floors.json"
+    path.write_text(json.dumps({"set": "eval/qa.jsonl", "docs": "seeds",
+                                "floors": {"accuracy": 0.3, "abstain_recall": 0.6, "citation_accuracy": 0.9}}))
+    checks = {c.metric: c for c in floors.check(summarize(_outcomes()), floors.load_floors(path))}
+    assert checks["accuracy"].ok and not checks["abstain_recall"].ok and checks["citation_accuracy"].ok
+    only_unanswerable = summarize([o for o in _outcomes() if not o.answerable])
+    assert not floors.check(only_unanswerable, floors.load_floors(path))[0].ok
+
+
+def test_floors_refuse_timing_metrics(tmp_path):
+    path = tmp_path / "floors.json"
+    path.write_text(json.dumps({"set": "s", "docs": "d", "floors": {"p95_ms": 100}}))
+    with pytest.raises(ValueError, match="unknown floor metric"):
+        floors.load_floors(path)
+
+
+def test_committed_floors_name_an_existing_set_and_only_quality_metrics():
+    committed = floors.load_floors()
+    assert (ROOT / committed.set_path).is_file() and (ROOT / committed.docs).is_dir()
+    assert set(committed.minimum) == set(floors.METRICS)
+    assert all(0 < v <= 1 for v in committed.minimum.values())
+
+
+def test_report_writes_markdown_json_and_a_png_chart(tmp_path):
+    run = SetRun("qa", "eval/qa.jsonl", "seeds", {"mode": "hybrid"}, _outcomes(), 1.5)
+    rep = report.Report("python -m eval", "2026-01-01 00:00", {"mode": "hybrid"}, [run])
+    copy = tmp_path / "REPORT.md"
+    report.write(rep, tmp_path / "out", copy)
+    markdown = (tmp_path / "out" / "report.md").read_text()
+    assert "| table_derived | 3 | 33.3% |" in markdown and "answered an unanswerable question" in markdown
+    assert (tmp_path / "out" / "per_kind_qa.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "![per-kind results](REPORT_qa.png)" in copy.read_text() and (tmp_path / "REPORT_qa.png").is_file()
+    data = json.loads((tmp_path / "out" / "results.json").read_text())   # strict JSON: nan became null
+    assert data["runs"][0]["by_kind"]["unanswerable"]["accuracy"] is None
+    assert [o["id"] for o in data["runs"][0]["outcomes"] if o["problems"]] == ["t", "t", "u"]
+
+
+def test_run_set_asks_the_engine_and_ranks_the_evidence(seed_engine):
+    items = {i.id: i for i in load_set(ROOT / "eval" / "qa.jsonl")}
+    chosen = [items[k] for k in ("p001", "p003", "p132", "p145")]
+    outcomes = {o.id: o for o in run_set(seed_engine, chosen)}
+    assert outcomes["p001"].correct and outcomes["p001"].evidence_hit and outcomes["p001"].rank is not None
+    assert outcomes["p003"].got == "13,700" and not outcomes["p003"].untraced
+    assert outcomes["p132"].rank is not None          # the follow-up is ranked by its resolved question
+    assert outcomes["p145"].abstained and outcomes["p145"].rank is None
+    assert all(o.latency_ms > 0 for o in outcomes.values())
