@@ -1,0 +1,268 @@
+"""The table engine: answer numeric questions straight from typed table rows, citing the row and showing the
+arithmetic; refuse when the question names a row or column the table does not have.
+
+    engine = TableEngine(tables)
+    engine.answer("How many votes did <group> get in <row>?")   # -> answer contract dict, or None for the text path
+"""
+from __future__ import annotations
+
+import re
+
+from app.table_compute import (Finding, col_label, column_sum, combine, contenders, count_rows, difference, extreme, lookup,
+                               margin, opening, several, turnout, where, winner)
+from app.table_question import Question, read_question
+from app.table_resolve import Match, Unknown, match_table, numeric_columns
+from index.table_headers import group_of
+from index.table_model import Column, Row, Table
+
+_CONFIDENCE_REFUSAL = 0.7
+
+
+class TableEngine:
+    """Answers questions from parsed tables; `answer` returns None when the question is not for a table."""
+
+    def __init__(self, tables: list[Table]):
+        self.tables = [t for t in tables if numeric_columns(t)]
+
+    def answer(self, question: str) -> dict | None:
+        """The answer contract for a table question, a `none` refusal for a missing row/column, else None."""
+        q = read_question(question)
+        matches = [m for m in (match_table(q, t) for t in self.tables) if not m.year_mismatch]
+        if not matches:
+            return None
+        best = max(matches, key=lambda m: m.evidence)
+        if best.evidence <= 0 or best.describes_row:
+            return None
+        return _Answer(q, best).run()
+
+
+class _Answer:
+    """One question against its best-matching table."""
+
+    def __init__(self, q: Question, m: Match):
+        self.q, self.m, self.t = q, m, m.table
+        self.turnout_cols = m.turnout
+        self.asks_turnout = m.turnout is not None
+        self.group = m.groups[0] if m.groups else None
+
+    # ---- routing ------------------------------------------------------------------------------------------
+
+    def run(self) -> dict | None:
+        if not self._targeted() or (self.q.deictic and not self.m.rows):
+            return None
+        refusal = self._refusal()
+        if refusal is not None:
+            return refusal
+        finding = self._find()
+        if finding is None or isinstance(finding, dict):
+            return finding
+        if finding.unnamed_answer:
+            return self._unnamed(finding)
+        return self._contract(finding)
+
+    def _targeted(self) -> bool:
+        """Whether the question is clearly about this table: a named group or row with something to measure,
+        a generic column named in full or with a row, or a derivable turnout."""
+        q, m = self.q, self.m
+        intent = q.winner or q.margin or q.superlative or q.comparison or q.difference
+        measure = bool(q.concepts) or q.quantity
+        group = self.group is not None and (measure or intent or len(self.group.columns) == 1)
+        role = m.role is not None and (m.role_strong or m.rows or m.label_asked or m.count_rows or q.whole_table)
+        unknown_place = any(u.slot == "row" for u in m.unknowns) and bool(q.concepts)
+        return bool(group or role or self.asks_turnout or (m.rows and (measure or intent)) or unknown_place)
+
+    def _refusal(self) -> dict | None:
+        """Refuse when the question names a row or a column the table does not have."""
+        m = self.m
+        slots = {slot: [u for u in m.unknowns if u.slot == slot] for slot in ("row", "column", "subject", "modifier")}
+        aggregate = m.label_asked or m.count_rows
+        if slots["modifier"] and not m.groups:
+            return self._refuse("column", slots["modifier"][0])
+        if not m.rows and slots["row"] and not aggregate:
+            return self._refuse("row", slots["row"][0])
+        named = slots["column"] + slots["subject"]
+        if named and not m.groups:
+            if not (m.role and m.role_strong) and not self.asks_turnout:
+                return self._refuse("column", named[0])
+            if not m.rows and not aggregate:
+                return self._refuse("row", named[0])
+        if slots["subject"] and m.groups and not m.rows and not aggregate and not self.q.whole_table:
+            return self._refuse("row", slots["subject"][0])
+        return None
+
+    def _find(self) -> Finding | dict | None:
+        q, m, t = self.q, self.m, self.t
+        rows = [h.row for h in m.rows]
+        if m.count_rows and (q.comparison or q.winner):
+            return self._count()
+        if q.superlative and m.label_asked:
+            column = None if self.asks_turnout else self._column()
+            if column is None and not self.asks_turnout:
+                return None
+            return extreme(t, column, q.superlative, self.turnout_cols if self.asks_turnout else None)
+        if len(rows) >= 2:
+            return self._across(rows)
+        row = rows[0] if rows else t.total_row
+        if self.asks_turnout:
+            return turnout(t, row, *self.turnout_cols) if row else None
+        if q.margin or (q.difference and len(m.groups) >= 2):
+            return self._margin(row)
+        if (q.winner and not self.group) or (q.superlative and not m.role and not self.group):
+            return winner(t, row) if row else None
+        column = self._column()
+        if column is None:
+            return None
+        if row is None:
+            return column_sum(t, column)
+        return lookup(t, row, column) or self._no_figure(row, column)
+
+    # ---- pieces -------------------------------------------------------------------------------------------
+
+    def _column(self, percent: bool | None = None) -> Column | None:
+        """The column the question asks about: the named group's count or percent column, else the generic one."""
+        wants_percent = self.q.wants_percent if percent is None else percent
+        if self.group is not None:
+            return _unit_column(self.group.columns, wants_percent)
+        return self.m.role
+
+    def _count(self) -> Finding | None:
+        q = self.q
+        if q.comparison is not None:
+            if self.asks_turnout:
+                return count_rows(self.t, None, q.comparison, turnout_cols=self.turnout_cols)
+            column = self._column(q.comparison.percent or q.wants_percent)
+            return count_rows(self.t, column, q.comparison) if column is not None else None
+        if self.group is None:
+            return None
+        leader = _unit_column(self.group.columns, False)
+        rivals, _ = contenders(self.t)
+        if leader is None or leader.index not in {c.index for c in rivals}:
+            return None
+        return count_rows(self.t, None, None, leader=leader)
+
+    def _across(self, rows: list[Row]) -> Finding | None:
+        column = self._column()
+        if column is None:
+            return None
+        if self.q.difference or self.q.margin:
+            return difference(self.t, rows, column)
+        if self.q.combined or self.q.whole_table:
+            return combine(self.t, rows, column)
+        return several(self.t, rows, column)
+
+    def _margin(self, row: Row | None) -> Finding | None:
+        if row is None or self.group is None:
+            return None
+        mine = self._column()
+        other = _unit_column(self.m.groups[1].columns, mine.unit == "percent") if len(self.m.groups) > 1 else None
+        return margin(self.t, row, mine, other) if mine is not None else None
+
+    # ---- output -------------------------------------------------------------------------------------------
+
+    def _contract(self, f: Finding) -> dict:
+        t = self.t
+        citations = []
+        for i, used in enumerate(f.used):
+            column, cell = used.cells[0]
+            citations.append({
+                "n": i + 1, "doc": t.doc, "title": t.title, "section": " > ".join(t.section),
+                "chunk_id": f"{t.id}r{used.row.index}", "text": used.row.text,
+                "start": used.row.start, "end": used.row.end, "quote": cell.raw,
+                "cells": [{"column": c.name, "text": x.raw, "start": x.start, "end": x.end} for c, x in used.cells],
+            })
+        notes = list(f.notes) + self._caveats(f)
+        return {"answer": f.sentence, "short_answer": f.short, "kind": "table",
+                "confidence": round(self._confidence(f), 2), "citations": citations,
+                "computation": f.computation, "notes": _unique(notes)}
+
+    def _caveats(self, f: Finding) -> list[str]:
+        """Recovered labels, fuzzy matches, disagreeing figures and blank headers behind the cells used."""
+        t, notes = self.t, []
+        recovery = next((n for n in t.notes if "were recovered from" in n), "")
+        for hit in self.m.rows:
+            if hit.score < 1:
+                typed = " ".join(self.q.tokens[p].text for p in hit.positions)
+                notes.append(f"“{typed}” was read as the row label “{hit.row.label}” (fuzzy match).")
+        for used in f.used:
+            if used.row.label_recovered:
+                notes.append(f"The label “{used.row.label}” is not written in its row of the table; it was "
+                             f"inferred: {recovery}.")
+            for column, cell in used.cells:
+                notes += [f"{t.row_name(used.row)}, {column.name}: {n}." for n in cell.notes]
+                if not column.named:
+                    inferred = next((n for n in t.notes if group_of(column) in n and "is shown as" in n), None)
+                    notes.append(inferred + "." if inferred else
+                                 f"{group_of(column)}: the table's header for this column group is blank and the "
+                                 "document does not name it.")
+        return notes
+
+    def _confidence(self, f: Finding) -> float:
+        value = f.confidence
+        for hit in self.m.rows:
+            value *= hit.score
+        for hit in self.m.groups[:1]:
+            value *= 0.9 + 0.1 * hit.score
+        if any(u.row.label_recovered for u in f.used):
+            value *= 0.95
+        if any(cell.notes for u in f.used for _, cell in u.cells):
+            value *= 0.9
+        return value
+
+    def _unnamed(self, f: Finding) -> dict:
+        """The answer would be a column group the table leaves unnamed: say so rather than name a placeholder."""
+        row = f.used[0].row
+        lead = f.used[0].cells[0][0]
+        return {"answer": (f"{opening(where(self.t, row))}, the leading column group has a blank header in the "
+                           "table, so the table cannot say who or what it is."),
+                "short_answer": None, "kind": "none", "confidence": _CONFIDENCE_REFUSAL, "citations": [],
+                "computation": None,
+                "notes": [f"In the table: {f.computation}.",
+                          f"{group_of(lead)}: the header above these columns is blank in the source table."]}
+
+    def _no_figure(self, row: Row, column: Column) -> dict | None:
+        """The row and column exist but their cell holds no number: say what the cell holds."""
+        cell = row.cell(column.index)
+        shown = f"reads “{cell.raw}”" if cell is not None and cell.raw else "is blank"
+        if re.search(r"\d", shown):
+            shown = "holds no usable number"
+        return {"answer": f"The table has no figure for {col_label(column)} {where(self.t, row)}: the cell {shown}.",
+                "short_answer": None, "kind": "none", "confidence": _CONFIDENCE_REFUSAL, "citations": [],
+                "computation": None, "notes": [f"{self.t.row_name(row)}, {column.name}: the cell {shown}."]}
+
+    def _refuse(self, what: str, unknown: Unknown) -> dict:
+        t = self.t
+        name = t.section[-1] if t.section and not re.search(r"\d", t.section[-1]) else ""
+        table = f"table ({name})" if name else "table"
+        if what == "row":
+            detail = (f"No {t.label_header or 'row'} label in the table matches “{unknown.text}” "
+                      f"(compared after folding case and diacritics, and fuzzily).")
+        else:
+            groups = sorted({group_of(c) for c in numeric_columns(t)})
+            detail = f"The table's column groups are: {', '.join(groups)}."
+            if any(not c.named for c in t.columns):
+                detail += " One group's header is blank, so the table cannot say whether it is “" + unknown.text + "”."
+        return {"answer": f"The documents' {table} has no {what} for “{unknown.text}”, so it cannot answer this.",
+                "short_answer": None, "kind": "none", "confidence": _CONFIDENCE_REFUSAL, "citations": [],
+                "computation": None, "notes": [detail]}
+
+
+def _unit_column(columns: list[Column], percent: bool) -> Column | None:
+    """The percent column of a group when percent is wanted, else its count (or only) column."""
+    if percent:
+        found = [c for c in columns if c.unit == "percent"]
+    else:
+        found = [c for c in columns if c.unit == "count"] or [c for c in columns if c.unit == "number"]
+    if found:
+        return found[0]
+    return columns[0] if len(columns) == 1 and not percent else None
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen, out = set(), []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out
+
+
