@@ -66,6 +66,11 @@ def col_label(column: Column) -> str:
     return f"{group[:-1]}, {column.sub})" if group.startswith("(") else f"{group} ({column.sub})"
 
 
+def plain(group: str) -> str:
+    """A group's name for a short answer: `(inferred: X)` -> `X` (the notes say it was inferred)."""
+    return group[len("(inferred: "):-1] if group.startswith("(inferred: ") else group
+
+
 def where(table: Table, row: Row) -> str:
     """`in <label>` for a row; the total row stands for the whole table."""
     return "in the table's total row" if row.is_total else f"in {table.row_name(row)}"
@@ -188,13 +193,13 @@ def winner(table: Table, row: Row) -> Finding | None:
     if top_cell.value == second_cell.value:
         sentence = (f"{opening(where(table, row))}, {group_of(top)} and {group_of(second)} are tied at "
                     f"{top_cell.raw} [1].")
-        return Finding(f"{group_of(top)} and {group_of(second)} (tie)", sentence,
+        return Finding(f"{plain(group_of(top))} and {plain(group_of(second))} (tie)", sentence,
                        [Used(row, [(top, top_cell), (second, second_cell)])], computation, notes, 0.85)
     measure = f"{top.sub}: {top_cell.raw}" if top.sub else top_cell.raw
     sentence = (f"{opening(where(table, row))}, {group_of(top)} has the most ({measure}), ahead of "
                 f"{group_of(second)} ({second_cell.raw}) [1].")
-    return Finding(group_of(top), sentence, [Used(row, [(top, top_cell), (second, second_cell)])], computation,
-                   notes, 0.9, unnamed_answer=not top.named)
+    return Finding(plain(group_of(top)), sentence, [Used(row, [(top, top_cell), (second, second_cell)])],
+                   computation, notes, 0.9, unnamed_answer=group_of(top).startswith("(unnamed"))
 
 
 # ---- figures across rows ----------------------------------------------------------------------------------

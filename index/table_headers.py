@@ -196,8 +196,7 @@ def _two_rows(upper: list[RawCell], lower: list[RawCell], profiles: list[str],
         group_name, named = group, bool(group)
         if not named:
             group_name, unnamed = f"(unnamed group {_letters(unnamed)})", unnamed + 1
-            notes.append(f"{group_name}: the header cell above columns {', '.join(str(k + 1) for k in run)} is blank; "
-                         "the group is left unnamed")
+            notes.append(f"{group_name}: the header cell above columns {', '.join(str(k + 1) for k in run)} is blank")
         for k in run:
             j, sub = k + 1, data_subs[k] or None
             name = f"{group_name} — {sub}" if sub else group_name
