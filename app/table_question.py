@@ -99,7 +99,7 @@ class Question:
 
 
 def tokens_of(text: str) -> list[Token]:
-    """Question tokens; a token right after an apostrophe is a case ending (`Bağcılar'da`, `Kurum's`)."""
+    """Question tokens; a token right after an apostrophe is a case ending (`Lima'da`, `Ode's`)."""
     out = []
     for m in _TOKEN.finditer(text):
         word = m.group()

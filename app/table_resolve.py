@@ -224,7 +224,7 @@ def _find_word(tokens: list[Token], word: str, taken: set[int]) -> int | None:
 
 
 def _next_to_other_name(tokens: list[Token], positions: list[int], question: Question, used: set[int]) -> bool:
-    """A partial name match next to another capitalised word (`Murat Xyz` for `Murat Kurum`) names someone else."""
+    """A partial name match next to another capitalised word (`Ana Xyz` for `Ana Lima`) names someone else."""
     if not question.casing_informative:
         return False
     by_pos = {t.pos: t for t in tokens}
