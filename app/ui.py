@@ -19,7 +19,8 @@ EXAMPLES = [
     "How many districts did Yıldırım lose that he had won in March?",
     "Who had once said that if his party lost Istanbul, they would lose Turkey?",
 ]
-DOC_CONTEXT_CHARS = 1500   # document text shown around a passage ("show in document")
+DOC_BEFORE_CHARS = 300     # document text shown before a passage ("show in document"), so it is in view
+DOC_AFTER_CHARS = 1200     # and after it
 _ESCAPES = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;", "\\": "&#92;"})
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
@@ -39,6 +40,7 @@ CSS = """
 .docqa-section { font-size: .85em; opacity: .75; margin-bottom: .4em; }
 .docqa-passage { white-space: pre-wrap; font-size: .92em; line-height: 1.45; }
 .docqa-passage mark, .docqa-doc mark.docqa-quote { background: #fde047; color: #111; padding: 0 1px; border-radius: 2px; }
+.docqa-passage mark.docqa-cell, .docqa-doc mark.docqa-cell { background: #fef9c3; }
 .docqa-doc mark.docqa-in-passage { background: rgba(253, 224, 71, .25); color: inherit; }
 .docqa-row { border-collapse: collapse; margin: .4em 0; font-size: .85em; }
 .docqa-row th, .docqa-row td { border: 1px solid var(--border-color-primary); padding: 2px 6px; text-align: left; }
@@ -99,35 +101,55 @@ def quote_span(citation: dict) -> tuple[int, int] | None:
     return (at, at + len(quote)) if at >= 0 else None
 
 
-def highlighted(text: str, span: tuple[int, int] | None, cls: str = "docqa-quote") -> str:
-    """Escaped text with one span wrapped in <mark>."""
-    if span is None:
-        return esc(text)
-    a, b = span
-    return f'{esc(text[:a])}<mark class="{cls}">{esc(text[a:b])}</mark>{esc(text[b:])}'
+def cell_spans(citation: dict) -> list[tuple[int, int]]:
+    """Where the cited table cells lie inside the passage text (from their document offsets)."""
+    text, start = citation.get("text") or "", citation.get("start")
+    spans = []
+    for cell in citation.get("cells") or []:
+        a, b = cell.get("start"), cell.get("end")
+        if isinstance(start, int) and isinstance(a, int) and isinstance(b, int) and 0 <= a - start <= b - start <= len(text):
+            spans.append((a - start, b - start))
+    return spans
+
+
+def highlighted(text: str, quote: tuple[int, int] | None, others: list[tuple[int, int]] = ()) -> str:
+    """Escaped text with the quote (and other cited spans) wrapped in <mark>; overlapping spans are skipped."""
+    marks = [(a, b, "docqa-quote") for a, b in [quote] if quote] + [(a, b, "docqa-cell") for a, b in others]
+    out, at = [], 0
+    for a, b, cls in sorted(marks, key=lambda m: (m[0], m[2] != "docqa-quote")):
+        if a < at or b <= a:
+            continue
+        out += [esc(text[at:a]), f'<mark class="{cls}">{esc(text[a:b])}</mark>']
+        at = b
+    return "".join(out) + esc(text[at:])
 
 
 @dataclass
 class TableRow:
-    """A table row recovered from a citation: column headers (maybe empty) and cells."""
+    """A cited table row as a small table: column headers (maybe empty) and cells."""
 
     headers: list[str]
     cells: list[str]
 
 
+def _pipe_cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
 def table_row(citation: dict) -> TableRow | None:
-    """The cited table row, from structured fields when present, else from a pipe-table line in the text."""
+    """The cited row: from a structured `row`, else the row label plus the cited `cells`, else the pipe text."""
     row = citation.get("row")
     if isinstance(row, dict) and row:
         return TableRow([str(k) for k in row], [str(v) for v in row.values()])
-    if isinstance(row, list) and row:
-        headers = citation.get("columns") or citation.get("headers") or []
-        return TableRow([str(h) for h in headers], [str(v) for v in row])
-    lines = [ln.strip() for ln in (citation.get("text") or "").splitlines() if ln.strip().startswith("|")]
+    lines = [ln for ln in (citation.get("text") or "").splitlines() if ln.strip().startswith("|")]
+    cells = [c for c in citation.get("cells") or [] if isinstance(c, dict) and c.get("text") is not None]
+    if cells:
+        label = _pipe_cells(lines[-1])[0] if lines else ""
+        return TableRow(["Row", *(str(c.get("column") or "") for c in cells)],
+                        [label or "(no label)", *(str(c["text"]) for c in cells)])
     if not lines:
         return None
-    rows = [[c.strip() for c in ln.strip("|").split("|")] for ln in lines]
-    rows = [r for r in rows if not all(set(c) <= set("-: ") for c in r)]
+    rows = [r for r in map(_pipe_cells, lines) if not all(set(c) <= set("-: ") for c in r)]
     if not rows:
         return None
     return TableRow(rows[0], rows[-1]) if len(rows) > 1 else TableRow([], rows[0])
@@ -154,10 +176,9 @@ def document_html(citation: dict, document_text: Callable[[str], str]) -> str:
     start, end = citation.get("start"), citation.get("end")
     if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)):
         return ""
-    a, b = max(0, start - DOC_CONTEXT_CHARS), min(len(text), end + DOC_CONTEXT_CHARS)
+    a, b = max(0, start - DOC_BEFORE_CHARS), min(len(text), end + DOC_AFTER_CHARS)
     passage = text[start:end]
-    span = quote_span({**citation, "text": passage})
-    inner = highlighted(passage, span)
+    inner = highlighted(passage, quote_span({**citation, "text": passage}), cell_spans({**citation, "text": passage}))
     out = ("…" if a > 0 else "") + esc(text[a:start])
     out += f'<mark class="docqa-in-passage">{inner}</mark>' + esc(text[end:b]) + ("…" if b < len(text) else "")
     return (f'<details><summary>Show in document ({esc(citation["doc"])}, characters {start:,}–{end:,})'
@@ -177,7 +198,8 @@ def sources_html(result: dict | None, document_text: Callable[[str], str]) -> st
         section = f'<div class="docqa-section">{esc(c["section"])}</div>' if c.get("section") else ""
         row = table_row(c) if result.get("kind") == "table" else None
         table = row_html(row, c.get("quote")) if row else ""
-        passage = f'<div class="docqa-passage">{highlighted(c.get("text") or "", quote_span(c))}</div>'
+        marked = highlighted(c.get("text") or "", quote_span(c), cell_spans(c))
+        passage = f'<div class="docqa-passage">{marked}</div>'
         blocks.append(f'<div class="docqa-source" data-n="{esc(c.get("n", ""))}">'
                       f'<div class="docqa-source-head"><span class="docqa-n">[{esc(c.get("n", "?"))}]</span>{title}</div>'
                       f"{section}{table}{passage}{document_html(c, document_text)}</div>")
