@@ -48,6 +48,7 @@ class _Answer:
     # ---- routing ------------------------------------------------------------------------------------------
 
     def run(self) -> dict | None:
+        """The contract dict, a refusal, or None when the question is not for this table."""
         if not self._targeted() or (self.q.deictic and not self.m.rows):
             return None
         refusal = self._refusal()
@@ -91,6 +92,7 @@ class _Answer:
         return None
 
     def _find(self) -> Finding | dict | None:
+        """Dispatch on what the question asks: row counts, extremes, several rows, then one row (or the total)."""
         q, m, t = self.q, self.m, self.t
         rows = [h.row for h in m.rows]
         if m.count_rows and (q.comparison or q.winner):
@@ -126,6 +128,7 @@ class _Answer:
         return self.m.role
 
     def _count(self) -> Finding | None:
+        """How many rows meet a comparison, or have the named group in the lead."""
         q = self.q
         if q.comparison is not None:
             if self.asks_turnout:
@@ -141,6 +144,7 @@ class _Answer:
         return count_rows(self.t, None, None, leader=leader)
 
     def _across(self, rows: list[Row]) -> Finding | None:
+        """Several named rows: their difference, their sum, or each value."""
         column = self._column()
         if column is None:
             return None
@@ -151,6 +155,7 @@ class _Answer:
         return several(self.t, rows, column)
 
     def _margin(self, row: Row | None) -> Finding | None:
+        """The named group against a second named group, else against its nearest rival."""
         if row is None or self.group is None:
             return None
         mine = self._column()
@@ -160,6 +165,7 @@ class _Answer:
     # ---- output -------------------------------------------------------------------------------------------
 
     def _contract(self, f: Finding) -> dict:
+        """The answer contract of DESIGN.md for a finding: one citation per row used, quoting its first cell."""
         t = self.t
         citations = []
         for i, used in enumerate(f.used):

@@ -205,15 +205,11 @@ def winner(table: Table, row: Row) -> Finding | None:
 # ---- figures across rows ----------------------------------------------------------------------------------
 
 
-def _labelled(table: Table) -> list[Row]:
-    return table.data_rows
-
-
 def extreme(table: Table, column: Column | None, kind: str, turnout_cols: tuple[Column, Column] | None = None
             ) -> Finding | None:
     """The row with the largest or smallest value of a column (or of turnout)."""
     values = []
-    for row in _labelled(table):
+    for row in table.data_rows:
         if turnout_cols:
             found = _turnout(row, *turnout_cols)
             if found:
@@ -242,8 +238,7 @@ def extreme(table: Table, column: Column | None, kind: str, turnout_cols: tuple[
     if len(ties) > 1:
         notes.append("Tied for first: " + ", ".join(table.row_name(t[0]) for t in ties) + ".")
     sentence = f"{table.row_name(row)} has the {word} value of {name} in the table: {shown} [1]."
-    finding = Finding(row.label, sentence, [Used(row, cells)], computation, notes, 0.9)
-    return finding
+    return Finding(row.label, sentence, [Used(row, cells)], computation, notes, 0.9)
 
 
 def count_rows(table: Table, column: Column | None, comparison: Comparison | None,
@@ -251,7 +246,7 @@ def count_rows(table: Table, column: Column | None, comparison: Comparison | Non
     """How many rows satisfy a comparison on a column (or on turnout), or have a given group in the lead."""
     hits, checked = [], 0
     rivals, left_out = contenders(table)
-    for row in _labelled(table):
+    for row in table.data_rows:
         if leader is not None:
             ranked = _ranked(row, rivals)
             if len(ranked) < 2:

@@ -3,7 +3,7 @@ comparison, using only generic vocabulary (no names from any document)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from index.fold import STOPWORDS, fold
 
@@ -37,7 +37,8 @@ INTENT_WORDS = frozenset("margin victory lead led leads trail trailed trails beh
                          "between compared versus vs combined together sum plus winner winning first placed place "
                          "most fewest least highest lowest largest smallest biggest greatest top bottom maximum "
                          "minimum more less fewer greater higher lower larger smaller over under above below exceed "
-                         "exceeded exceeding least than at there row rows column table value figure".split())
+                         "exceeded exceeding than".split())
+FILLER_WORDS = frozenset("at there row rows column table value figure".split())
 _LOCATIVE = frozenset("in at within inside from for".split())
 _TURKISH_CASE = frozenset("da de ta te nda nde daki deki un in nin nun s".split())
 
@@ -95,7 +96,6 @@ class Question:
     quantity: bool                   # "how many", "how much", "number of"
     deictic: bool                    # "... there?", "that one": refers to an earlier turn, not to a table row
     casing_informative: bool
-    notes: list[str] = field(default_factory=list)
 
 
 def tokens_of(text: str) -> list[Token]:
@@ -123,7 +123,7 @@ def stem(word: str) -> str:
 def is_generic(folded: str) -> bool:
     """Words that never name a row or a column by themselves."""
     return (folded in STOPWORDS or folded in QUESTION_WORDS or folded in VERBS or folded in INTENT_WORDS
-            or folded in SYNONYMS or folded in WHOLE_TABLE_WORDS or folded in _LOCATIVE or folded[:1].isdigit())
+            or folded in FILLER_WORDS or folded in SYNONYMS or folded in WHOLE_TABLE_WORDS or folded in _LOCATIVE or folded[:1].isdigit())
 
 
 def read_question(text: str) -> Question:
