@@ -10,11 +10,12 @@ _MAX_FOLLOWUP_WORDS = 6
 
 
 def previous_question(history: list[dict] | None) -> str | None:
-    """The last user turn in a messages-style history."""
-    for turn in reversed(history or []):
+    """The last user turn of a messages-style history, itself resolved if it was a follow-up."""
+    resolved = None
+    for turn in history or []:
         if isinstance(turn, dict) and turn.get("role") == "user" and str(turn.get("content", "")).strip():
-            return str(turn["content"]).strip()
-    return None
+            resolved = _resolve_against(str(turn["content"]).strip(), resolved)
+    return resolved
 
 
 def is_followup(question: str) -> bool:
@@ -25,7 +26,10 @@ def is_followup(question: str) -> bool:
 
 def resolve(question: str, history: list[dict] | None) -> str:
     """The follow-up rewritten as a full question, or the question unchanged."""
-    previous = previous_question(history)
+    return _resolve_against(question, previous_question(history))
+
+
+def _resolve_against(question: str, previous: str | None) -> str:
     if not previous or not is_followup(question) or len(question.split()) > _MAX_FOLLOWUP_WORDS + 3:
         return question
     tail = _LEAD.sub("", question).strip().rstrip("?").strip()

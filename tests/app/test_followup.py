@@ -26,3 +26,9 @@ def test_a_full_question_is_left_alone():
 def test_without_history_nothing_changes():
     assert resolve("And in Esenler?", []) == "And in Esenler?"
     assert resolve("And in Esenler?", None) == "And in Esenler?"
+
+
+def test_a_chain_of_follow_ups_resolves_through_each_turn():
+    history = [{"role": "user", "content": "What was the share in Paris?"},
+               {"role": "user", "content": "And in Lyon?"}]
+    assert resolve("And in Nice?", history) == "What was the share in Nice?"
