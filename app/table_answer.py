@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from app.table_compute import (Finding, col_label, column_sum, combine, contenders, count_rows, difference, extreme, lookup,
-                               margin, opening, several, turnout, where, winner)
+from app.table_compute import (Finding, check, col_label, column_sum, combine, contenders, count_rows, did_lead, difference,
+                               extreme, lookup, margin, opening, several, turnout, where, winner)
 from app.table_question import Question, read_question
 from app.table_resolve import Match, Unknown, match_table, numeric_columns
 from index.table_headers import group_of
@@ -109,11 +109,16 @@ class _Answer:
             return turnout(t, row, *self.turnout_cols) if row else None
         if q.margin or (q.difference and len(m.groups) >= 2):
             return self._margin(row)
+        if q.winner and q.yes_no and self.group and row is not None:
+            mine = _unit_column(self.group.columns, False)
+            return did_lead(t, row, mine) if mine is not None else None
         if (q.winner and not self.group) or (q.superlative and not m.role and not self.group):
             return winner(t, row) if row else None
-        column = self._column()
+        column = self._column(q.wants_percent or bool(q.comparison and q.comparison.percent))
         if column is None:
             return None
+        if q.yes_no and q.comparison and row is not None:
+            return check(t, row, column, q.comparison)
         if row is None:
             return column_sum(t, column)
         return lookup(t, row, column) or self._no_figure(row, column)

@@ -202,6 +202,40 @@ def winner(table: Table, row: Row) -> Finding | None:
                    computation, notes, 0.9, unnamed_answer=group_of(top).startswith("(unnamed"))
 
 
+def did_lead(table: Table, row: Row, mine: Column) -> Finding | None:
+    """Yes or no: whether a group has the most among the contenders in a row."""
+    rivals, left_out = contenders(table)
+    ranked = _ranked(row, rivals)
+    if len(ranked) < 2 or mine.index not in {c.index for c, _ in ranked}:
+        return None
+    (top, top_cell), (second, second_cell) = ranked[0], ranked[1]
+    computation = " > ".join(f"{group_of(c)} {cell.raw}" for c, cell in ranked)
+    notes = [f"Not counted as contenders (aggregate columns): {', '.join(left_out)}."] if left_out else []
+    mine_cell = row.cell(mine.index)
+    if top.index == mine.index and top_cell.value > second_cell.value:
+        sentence = (f"Yes: {where(table, row)}, {col_label(mine)} is {mine_cell.raw}, ahead of "
+                    f"{col_label(second)} with {second_cell.raw} [1].")
+        return Finding("Yes", sentence, [Used(row, [(mine, mine_cell), (second, second_cell)])], computation,
+                       notes, 0.9)
+    sentence = (f"No: {where(table, row)}, {col_label(mine)} is {mine_cell.raw}, behind {col_label(top)} with "
+                f"{top_cell.raw} [1].")
+    return Finding("No", sentence, [Used(row, [(mine, mine_cell), (top, top_cell)])], computation, notes, 0.9)
+
+
+def check(table: Table, row: Row, column: Column, comparison: Comparison) -> Finding | None:
+    """Yes or no: whether one cell meets a comparison ("more than 50%")."""
+    cell = row.cell(column.index)
+    if cell is None or cell.value is None:
+        return None
+    holds = _holds(cell.value, comparison)
+    symbol = comparison.op if holds else {">": "<=", ">=": "<", "<": ">=", "<=": ">"}[comparison.op]
+    computation = f"{cell.raw} {symbol} {comparison.raw}"
+    threshold = f"{comparison.raw}{'%' if column.unit == 'percent' else ''}"
+    sentence = (f"{'Yes' if holds else 'No'}: {col_label(column)} {where(table, row)} is {fmt_cell(column, cell)}, "
+                f"{'' if holds else 'not '}{_OP_WORDS[comparison.op]} {threshold} [1].")
+    return Finding("Yes" if holds else "No", sentence, [Used(row, [(column, cell)])], computation, [], 0.92)
+
+
 # ---- figures across rows ----------------------------------------------------------------------------------
 
 

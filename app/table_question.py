@@ -94,6 +94,7 @@ class Question:
     combined: bool
     whole_table: bool
     quantity: bool                   # "how many", "how much", "number of"
+    yes_no: bool                     # "Did ... ?", "Was ... ?": asks whether, not what
     deictic: bool                    # "... there?", "that one": refers to an earlier turn, not to a table row
     casing_informative: bool
 
@@ -146,17 +147,26 @@ def read_question(text: str) -> Question:
         in_which=bool(re.search(r"\bin which\b|\bwhere\b", folded)),
         count_words=[stem(w) for w in re.findall(r"\b(?:how many|number of)\s+(\w+)", folded)],
         in_how_many=bool(re.search(r"\bin how many\b", folded)),
-        winner=bool(re.search(r"\b(who won|won|win|wins|winner|winning|came first|come first|finish(ed)? first|"
-                              r"first[- ]placed?|first place|placed first|top candidate|kazandi|kazanan)\b", folded)),
+        winner=_asks_winner(folded),
         margin=bool(re.search(r"\b(margin|by how (many|much)|lead|led|leads|trail(ed|s)?|behind|ahead of|beat)\b",
                               folded)),
         difference=bool(re.search(r"\b(difference|differ|how many more|how much more|fark)\b", folded)),
         combined=bool(re.search(r"\b(combined|together|sum of|in total|altogether|plus|added)\b", folded)),
         whole_table=bool(words & WHOLE_TABLE_WORDS),
         quantity=bool(re.search(r"\b(how many|how much|number of|kac)\b", folded)),
+        yes_no=bool(re.match(r"(did|does|do|was|were|is|are|has|have)\b", folded)),
         deictic=bool(re.search(r"(?<!\bwere )(?<!\bwas )(?<!\bis )(?<!\bare )\bthere\s*\W*$|\bthat one\b", folded)),
         casing_informative=casing,
     )
+
+
+def _asks_winner(folded: str) -> bool:
+    """Who came first, or (in a yes/no question) whether someone did."""
+    if re.search(r"\b(who won|won|win|wins|winner|winning|came first|come first|finish(ed)? first|"
+                 r"first[- ]placed?|first place|(?:was|were|is|placed|ranked|finished) first|top candidate|"
+                 r"kazandi|kazanan)\b", folded):
+        return True
+    return bool(re.match(r"(did|does|was|were|is)\b", folded) and re.search(r"\b(first|ahead|lead|leading)\b", folded))
 
 
 def _comparison(folded: str) -> Comparison | None:

@@ -157,6 +157,18 @@ def test_a_winner_whose_header_is_blank_is_not_presented_as_a_name(seed):
     assert "blank header" in result["answer"]
 
 
+@pytest.mark.parametrize("question, short, computation", [
+    ("Did Murat Kurum win Fatih?", "No", "(unnamed group A) 87,997 > Murat Kurum 87,890"),
+    ("Was Murat Kurum first in Bağcılar?", "Yes", "Murat Kurum 189,378 > (unnamed group A) 150,182"),
+    ("Did Murat Kurum get more than 50% in Esenler?", "Yes", "51.7 > 50"),
+    ("Did Murat Kurum get more than 50% in Bağcılar?", "No", "49.3 <= 50"),
+])
+def test_yes_no_questions_answer_from_the_row_with_the_comparison_shown(seed, question, short, computation):
+    result = ask(seed, question)
+    assert (result["short_answer"], result["computation"]) == (short, computation)
+    assert result["answer"].startswith(f"{short}:")
+
+
 @pytest.mark.parametrize("question, label", [
     ("Which district had the most registered electors?", "Esenyurt"),
     ("Which district had the fewest total votes?", "Adalar"),
@@ -307,6 +319,8 @@ def test_own_table_extremes_counts_sums_and_differences(market):
     assert combined["computation"] == "5,200 + 6,150 = 11,350"
     diff = ask(market, "What is the difference in visitors between Quay Side and Old Mill?")
     assert diff["short_answer"] == "3,170"
+    check = ask(market, "Did Quay Side sell more than 1,000 kg of pears?")
+    assert (check["short_answer"], check["computation"]) == ("Yes", "1,105 > 1,000")
 
 
 def test_own_table_whole_table_figure_without_a_total_row_is_a_sum_shown_in_full(market):
@@ -347,12 +361,14 @@ ALL_QUESTIONS = (
         "What is the difference in registered electors between Bağcılar and Esenler?",
         "What was the overall turnout in the 2024 Istanbul mayoral election?",
         "By how many votes did Murat Kurum trail the first-placed candidate citywide?",
-        "What share of the vote did Others get in Ataşehir?", "How many votes did Murat Kurum get in Ankara?"]]
+        "What share of the vote did Others get in Ataşehir?", "How many votes did Murat Kurum get in Ankara?",
+        "Did Murat Kurum win Fatih?", "Did Murat Kurum get more than 50% in Bağcılar?"]]
     + [("market", q) for q in [
         "How many kg of pears did Quay Side sell?", "Which fruit sold the most at Old Mill?",
         "How many more kg of apples than pears did North Gate sell?", "Which stall had the most visitors?",
         "How many stalls sold more than 1,000 kg of apples?", "How many kg of plums were sold in total?",
-        "What is the difference in visitors between Quay Side and Old Mill?"]]
+        "What is the difference in visitors between Quay Side and Old Mill?",
+        "Did Quay Side sell more than 1,000 kg of pears?"]]
     + [("club", q) for q in ["How many votes did Ana Lima get in North?", "Who won South?"]]
 )
 
