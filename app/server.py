@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -36,11 +36,22 @@ MAX_HISTORY_TURNS = 200
 MAX_TURN_CHARS = 20_000
 
 
+def _encodable(value: str) -> str:
+    """Refuse strings with lone surrogates (valid JSON escapes, but not text): the tokenizer would crash on them."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("is not valid Unicode text (it contains a lone surrogate)") from None
+    return value
+
+
 class Turn(BaseModel):
     """One message of the chat history (Gradio's messages format)."""
 
     role: Literal["user", "assistant"]
     content: str = Field(max_length=MAX_TURN_CHARS)
+
+    _text = field_validator("content")(_encodable)
 
 
 class AskRequest(BaseModel):
@@ -50,6 +61,8 @@ class AskRequest(BaseModel):
                           examples=["How many votes did Murat Kurum get in Arnavutköy?"])
     history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS,
                                 description="earlier turns of this chat, oldest first, for follow-up questions")
+
+    _text = field_validator("question")(_encodable)
 
 
 def allowed_origins(explicit: list[str] | None = None) -> list[str]:
@@ -187,6 +200,10 @@ def create_app(engine, allow_origins: list[str] | None = None, *, ui: bool = Tru
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = "not found: " + request.url.path if exc.status_code == 404 else str(exc.detail)
         return JSONResponse({"error": message}, status_code=exc.status_code, headers=exc.headers)
+
+    @api.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> JSONResponse:
+        return _error(500, "internal error: the server could not answer; the log has the details")
 
     @api.exception_handler(QuestionError)
     async def bad_question(request: Request, exc: QuestionError) -> JSONResponse:

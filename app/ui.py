@@ -231,7 +231,11 @@ def build_ui(engine, compact: bool = False, examples: list[str] | None = None):
         for t in turns:
             history += [{"role": "user", "content": t["question"]}, {"role": "assistant", "content": t["answer"]}]
         try:
+            question.encode("utf-8")  # lone surrogates (possible through the API) are not text
             result = engine.ask(question, history)
+        except UnicodeEncodeError:
+            gr.Warning("Cannot ask that: the question is not valid Unicode text")
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         except QuestionError as err:
             gr.Warning(f"Cannot ask that: {err}")
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()

@@ -204,7 +204,10 @@ def test_ui_resolves_a_follow_up_question(visit, seed_url):
     second = ask_ui(page, "And in Esenler?")
     expect(second).to_contain_text("121,130")
     expect(second.locator(".docqa-notes")).to_contain_text("How many votes did Murat Kurum get in Esenler?")
-    expect(page.locator("#docqa-sources .docqa-source").first).to_contain_text("Esenler")
+    source = page.locator("#docqa-sources .docqa-source")
+    expect(source.locator(".docqa-row td").first).to_have_text("Esenler")
+    expect(source.locator(".docqa-row td.docqa-hit")).to_have_text("121,130")
+    expect(source.locator(".docqa-passage mark.docqa-quote")).to_have_text("121,130")
 
 
 # ---- the widget on another site --------------------------------------------------------------------
@@ -222,6 +225,9 @@ def test_widget_on_an_allowed_origin_answers_with_a_citation(visit, seed_url, si
     style = page.locator("#docqa-widget .send").evaluate(
         "b => [getComputedStyle(b).backgroundColor, getComputedStyle(b).fontSize]")
     assert style[0] != "rgb(255, 105, 180)" and style[1] != "30px", style
+    # The widget keeps its own chat history, so follow-ups work there too.
+    expect(ask_widget(page, "How many votes did Murat Kurum get in Bağcılar?")).to_contain_text("189,378")
+    expect(ask_widget(page, "And in Esenler?")).to_contain_text("121,130")
     # The /embed iframe of the same page loads too: this origin may frame the UI.
     expect(page.frame_locator("iframe").locator("#docqa-question textarea")).to_be_visible()
     assert not visit.errors and not visit.dialogs
