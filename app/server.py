@@ -34,6 +34,7 @@ ORIGINS_ENV = "DOCQA_ALLOW_ORIGINS"
 MAX_BODY_BYTES = 256 * 1024        # a question plus a long chat history fits easily
 MAX_HISTORY_TURNS = 200
 MAX_TURN_CHARS = 20_000
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def _encodable(value: str) -> str:
@@ -97,6 +98,7 @@ class OriginGuard:
 
     app: ASGIApp
     origins: list[str]
+    hosts: list[str] | None = None     # accepted Host names (None: any); stops DNS rebinding of a loopback server
     max_body: int = MAX_BODY_BYTES
     frame_ancestors: str = field(init=False)
 
@@ -114,6 +116,13 @@ class OriginGuard:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         origin = headers.get("origin")
         scheme = "https" if scope.get("scheme") in ("https", "wss") else "http"
+        if self.hosts is not None and urlsplit("//" + headers.get("host", "")).hostname not in self.hosts:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+                return
+            await _error(400, f"this server does not answer to the host name {headers.get('host', '')!r}")(
+                scope, receive, send)
+            return
         if origin is not None and not self.allows(origin.lower(), headers.get("host"), scheme):
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
@@ -172,8 +181,12 @@ class JsonNotFound:
         await self.app(scope, receive, send_json_404)
 
 
-def create_app(engine, allow_origins: list[str] | None = None, *, ui: bool = True) -> FastAPI:
-    """The whole server as an ASGI app: API, widget, web component files and (unless ui=False) the Gradio UI."""
+def create_app(engine, allow_origins: list[str] | None = None, *, ui: bool = True,
+               allowed_hosts: list[str] | None = None) -> FastAPI:
+    """The whole server as an ASGI app: API, widget, web component files and (unless ui=False) the Gradio UI.
+
+    allowed_hosts limits the Host header names answered (None: any); serve() sets it for loopback binds.
+    """
     from app.engine import QuestionError, check_question
 
     origins = allowed_origins(allow_origins)
@@ -250,7 +263,7 @@ def create_app(engine, allow_origins: list[str] | None = None, *, ui: bool = Tru
     api.add_middleware(JsonNotFound)
     api.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["content-type"], allow_credentials=False, max_age=600)
-    api.add_middleware(OriginGuard, origins=origins)
+    api.add_middleware(OriginGuard, origins=origins, hosts=allowed_hosts)
     return api
 
 
@@ -326,7 +339,8 @@ def serve(host: str = "127.0.0.1", port: int = 7860, allow_origins: list[str] | 
     own = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     origins = allowed_origins(allow_origins)
     engine = Engine.open(index_dir, docs_dir)
-    app = create_app(engine, origins)
+    loopback = host in LOOPBACK_HOSTS
+    app = create_app(engine, origins, allowed_hosts=list(LOOPBACK_HOSTS) if loopback else None)
     print(f"docqa: chat UI on {own}/  (API docs {own}/docs, widget {own}/widget.js)", file=sys.stderr)
     print(f"docqa: cross-origin allowed for: {', '.join(origins) or 'none (own origin only)'}", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=3)

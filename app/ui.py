@@ -19,6 +19,7 @@ EXAMPLES = [
     "How many districts did Yıldırım lose that he had won in March?",
     "Who had once said that if his party lost Istanbul, they would lose Turkey?",
 ]
+MAX_TURNS = 50             # a chat keeps (and shows) its last 50 questions
 DOC_BEFORE_CHARS = 300     # document text shown before a passage ("show in document"), so it is in view
 DOC_AFTER_CHARS = 1200     # and after it
 _ESCAPES = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;", "\\": "&#92;"})
@@ -239,7 +240,7 @@ def build_ui(engine, compact: bool = False, examples: list[str] | None = None):
         except QuestionError as err:
             gr.Warning(f"Cannot ask that: {err}")
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        turns = [*turns, {"question": question, "answer": result.get("answer", ""), "result": result}]
+        turns = [*turns, {"question": question, "answer": result.get("answer", ""), "result": result}][-MAX_TURNS:]
         return "", turns, chat_messages(turns), sources_html(result, engine.document_text)
 
     def clear():

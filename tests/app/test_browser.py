@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from app.server import create_app, run_in_thread
+from app.server import LOOPBACK_HOSTS, create_app, run_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST_PAGE = ROOT / "examples" / "host.html"
@@ -106,7 +106,8 @@ def sites():
 @pytest.fixture(scope="module")
 def seed_url(seed_engine, sites):
     allowed, refused = sites
-    server = run_in_thread(create_app(seed_engine, allow_origins=[allowed.origin]))
+    app = create_app(seed_engine, allow_origins=[allowed.origin], allowed_hosts=list(LOOPBACK_HOSTS))  # as serve() does
+    server = run_in_thread(app)
     allowed.servers["seed"] = refused.servers["seed"] = server.url
     yield server.url
     server.stop()

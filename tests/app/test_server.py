@@ -210,6 +210,17 @@ def test_allow_list_comes_from_arguments_and_environment(monkeypatch, seed_engin
         assert preflight(c, "http://b.example:8080").status_code == 403
 
 
+def test_a_loopback_server_answers_only_to_loopback_host_names(seed_engine):
+    app = create_app(seed_engine, ui=False, allowed_hosts=["127.0.0.1", "localhost", "::1"])
+    with TestClient(app, base_url="http://localhost:7860") as c:
+        assert c.get("/api/health").status_code == 200
+        assert c.get("/api/health", headers={"Host": "[::1]:7860"}).status_code == 200
+        # A DNS-rebinding page (its own name now resolving to 127.0.0.1) is same-origin with itself: refused by name.
+        r = c.post("/api/ask", json={"question": QUESTION},
+                   headers={"Host": "rebind.example:7860", "Origin": "http://rebind.example:7860"})
+        assert r.status_code == 400 and "rebind.example" in error_of(r)
+
+
 def test_allow_list_rejects_what_is_not_an_origin():
     with pytest.raises(ValueError, match="not an origin"):
         allowed_origins(["127.0.0.1:8000"])
