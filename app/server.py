@@ -78,7 +78,7 @@ def allowed_origins(explicit: list[str] | None = None) -> list[str]:
 
 
 def normalise_origin(value: str) -> str | None:
-    """`scheme://host[:port]` as a browser sends it in `Origin`, or None for blank or unparsable input."""
+    """`scheme://host[:port]` as a browser sends it in `Origin`; None for blank input, ValueError for a non-origin."""
     value = value.strip().rstrip("/")
     if not value:
         return None

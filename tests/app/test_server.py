@@ -167,6 +167,10 @@ def test_listed_origin_passes_preflight_and_gets_cors_headers(client):
     assert r.status_code == 200 and r.json()["short_answer"] == "11"
     assert r.headers["access-control-allow-origin"] == ALLOWED
     assert "access-control-allow-credentials" not in r.headers
+    # Gradio's routes get the parent's policy only (Gradio would otherwise add its own, with credentials).
+    r = client.get("/config", headers={"Origin": ALLOWED})
+    assert r.status_code == 200 and r.headers.get_list("access-control-allow-origin") == [ALLOWED]
+    assert "access-control-allow-credentials" not in r.headers
 
 
 @pytest.mark.parametrize("origin", [OTHER, "http://127.0.0.1:8124", "https://127.0.0.1:8123", "null"])
