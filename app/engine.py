@@ -40,6 +40,12 @@ def check_question(question: object) -> str:
         raise QuestionError("the question is empty")
     if len(question) > MAX_QUESTION_CHARS:
         raise QuestionError(f"the question is {len(question):,} characters; the limit is {MAX_QUESTION_CHARS:,}")
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise QuestionError("the question is not valid Unicode text (it holds a lone surrogate)") from err
+    if not re.search(r"[^\W_]", question):
+        raise QuestionError("the question has no words in it")
     return question
 
 

@@ -33,10 +33,10 @@ def _resolve_against(question: str, previous: str | None) -> str:
     if not previous or not is_followup(question) or len(question.split()) > _MAX_FOLLOWUP_WORDS + 3:
         return question
     tail = _LEAD.sub("", question).strip().rstrip("?").strip()
-    if not tail:
-        return question
-    base = previous.rstrip().rstrip("?")
     m = _PREP_PHRASE.match(tail)
+    if not re.search(r"[^\W_]", m.group("rest") if m else tail):
+        return question  # "And in 😀?" names nothing to substitute
+    base = previous.rstrip().rstrip("?")
     if m:
         # Replace the previous question's last phrase with the same preposition: "... in Paris" -> "... in Lyon".
         prep = m.group("prep").lower()

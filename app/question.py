@@ -27,8 +27,8 @@ _ORG_WORDS = re.compile(r"\b(Party|Council|Committee|Organi[sz]ation|Assembly|Un
 _CUES = [
     ("org", r"\b(which party|what party|which organi[sz]ation|what organi[sz]ation|which body|what body|hangi parti)\b"),
     ("percent", r"\b(share|percent|percentage|proportion|per cent|yuzde|oran)\b|%"),
-    ("date", r"\b(when|what date|which date|what day|which day|what year|which year|ne zaman|hangi tarih|hangi yil)\b"),
     ("number", r"\b(how many|how much|number of|margin|kac|ne kadar)\b"),
+    ("date", r"\b(when|what date|which date|what day|which day|what year|which year|ne zaman|hangi tarih|hangi yil)\b"),
     ("person", r"\b(who|whom|whose|which candidate|what candidate|which person|name of the person|kim|kimdi)\b"),
     ("place", r"\b(where|which district|what district|which city|what city|nerede|hangi ilce)\b"),
     ("quote", r"\b(say|said|quote|call|called|describe|described)\b"),

@@ -180,6 +180,7 @@ class _Answer:
                 "chunk_id": f"{t.id}r{used.row.index}", "text": used.row.text,
                 "start": used.row.start, "end": used.row.end, "quote": cell.raw,
                 "cells": [{"column": c.name, "text": x.raw, "start": x.start, "end": x.end} for c, x in used.cells],
+                "row": _row_view(t, used.row),
             })
         notes = list(f.notes) + self._caveats(f)
         return {"answer": f.sentence, "short_answer": f.short, "kind": "table",
@@ -266,6 +267,13 @@ def _unit_column(columns: list[Column], percent: bool) -> Column | None:
     if found:
         return found[0]
     return columns[0] if len(columns) == 1 and not percent else None
+
+
+def _row_view(table: Table, row: Row) -> dict:
+    """The whole cited row as the UI shows it: label, then every column's name and cell text."""
+    cells = {c.col: c.raw for c in row.cells}
+    return {"label_column": table.label_header, "label": row.label, "label_recovered": row.label_recovered,
+            "columns": [c.name for c in table.columns], "values": [cells.get(c.index, "") for c in table.columns]}
 
 
 def _unique(items: list[str]) -> list[str]:

@@ -16,7 +16,7 @@ from app.retrieve import Hit
 from app.settings import Settings
 from index.embed import embed
 from app.vocabulary import Vocabulary
-from index.fold import fold, stem, terms
+from index.fold import STOPWORDS, fold, stem, terms
 from index.parse import split_sentences
 
 _REFS = re.compile(r"\[(?:\d+|citation needed)\]")
@@ -104,7 +104,7 @@ class TextAnswerer:
             coverage = covered / total_idf
             similarity = float(vec @ q_vec)
             span_pick = self._pick_span(span.text, kind, q_tokens, question)
-            score = (0.5 * coverage + 0.5 * max(similarity, 0.0) - 0.02 * rank) * 0.9 ** len(unseen)
+            score = (0.5 * coverage + 0.5 * max(similarity, 0.0) - 0.02 * rank) * (0.9 if kind != "span" else 0.75) ** len(unseen)
             # Each person, place or year the question names that neither the sentence nor its
             # section mentions makes the sentence less likely to be about the same thing.
             missing = (q_names | q_years) - context - sent_tokens
@@ -120,6 +120,9 @@ class TextAnswerer:
         if kind == "number":
             dates = [range(c.start, c.end) for c in candidates(masked, "date")]
             found = [c for c in found if not any(c.start in d for d in dates)]
+            unit = _unit(question)
+            if unit:  # "how many votes" is not answered by "11 districts" or a "13,700-vote margin"
+                found = [c for c in found if _counts(masked, c, unit) and not c.text.endswith("-fold")]
         if kind in ("person", "place", "org"):
             # The question's own entities are not its answer; a name must be one the documents capitalise.
             found = [c for c in found if set(terms(c.text)) & self.vocabulary.names
@@ -142,6 +145,29 @@ class TextAnswerer:
             for text, vec in zip(missing, embed(self.model, missing)):
                 self._sentence_vectors[text] = vec
         return np.stack([self._sentence_vectors[t] for t in texts]) if texts else np.zeros((0, 1))
+
+
+_UNIT_CUE = re.compile(r"\b(?:how many|number of)\s+(?:[a-z]+ly\s+)?([a-z]+)", re.IGNORECASE)
+_SAME_UNIT = {"person": "peopl", "persons": "peopl"}
+
+
+def _unit(question: str) -> str | None:
+    """The thing a "how many X" question counts, stemmed (`votes` -> `vote`)."""
+    m = _UNIT_CUE.search(fold(question))
+    return stem(m.group(1)) if m else None
+
+
+def _counts(sentence: str, c: Candidate, unit: str) -> bool:
+    """Whether a number counts `unit`: the noun after it (past a hyphenated compound) is that unit, or absent."""
+    after = re.match(r"(-[\w]+)?\s*([\w'’]+)?", sentence[c.end:])
+    word = after.group(2) or "" if after else ""
+    if after and after.group(1) and not word[:1].isalpha():
+        word = after.group(1)[1:]
+    folded = fold(word)
+    if not folded.isalpha() or folded in STOPWORDS:
+        return True
+    noun = _SAME_UNIT.get(folded, stem(folded))
+    return noun == unit or _SAME_UNIT.get(unit, unit) == noun
 
 
 def _same_entity(name: str, question: str) -> bool:

@@ -52,7 +52,7 @@ def test_follow_up_question_is_resolved_from_history(own_engine):
     assert "Peppers" in result["resolved_question"]
 
 
-@pytest.mark.parametrize("question", ["", "  \n ", "q" * 2001, None, 42])
+@pytest.mark.parametrize("question", ["", "  \n ", "q" * 2001, None, 42, "?!", "\ud800 who?"])
 def test_bad_questions_raise_question_error(seed_engine, question):
     with pytest.raises(QuestionError):
         seed_engine.ask(question)

@@ -32,3 +32,7 @@ def test_a_chain_of_follow_ups_resolves_through_each_turn():
     history = [{"role": "user", "content": "What was the share in Paris?"},
                {"role": "user", "content": "And in Lyon?"}]
     assert resolve("And in Nice?", history) == "What was the share in Nice?"
+
+
+def test_a_follow_up_that_names_nothing_is_not_substituted():
+    assert resolve("And in 😀?", HISTORY) == "And in 😀?"
