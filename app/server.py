@@ -59,7 +59,7 @@ class AskRequest(BaseModel):
     """The body of POST /api/ask."""
 
     question: str = Field(description=f"the question, 1-{MAX_QUESTION_CHARS} characters",
-                          examples=["How many votes did Murat Kurum get in Arnavutköy?"])
+                          examples=["What was the turnout in the largest district?"])
     history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS,
                                 description="earlier turns of this chat, oldest first, for follow-up questions")
 

@@ -36,7 +36,7 @@ class Finding:
 
 
 def uses_separators(table: Table) -> bool:
-    """Whether the table writes thousands with commas (`81,777`), so derived counts are written the same way."""
+    """Whether the table writes thousands with commas (`12,345`), so derived counts are written the same way."""
     return any("," in c.raw for r in table.rows for c in r.cells if c.value is not None)
 
 

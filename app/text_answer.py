@@ -121,7 +121,7 @@ class TextAnswerer:
             dates = [range(c.start, c.end) for c in candidates(masked, "date")]
             found = [c for c in found if not any(c.start in d for d in dates)]
             unit = _unit(question)
-            if unit:  # "how many votes" is not answered by "11 districts" or a "13,700-vote margin"
+            if unit:  # "how many votes" is not answered by "11 districts" or a "2,500-vote margin"
                 found = [c for c in found if _counts(masked, c, unit) and not c.text.endswith("-fold")]
         if kind in ("person", "place", "org"):
             # The question's own entities are not its answer; a name must be one the documents capitalise.

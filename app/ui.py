@@ -7,18 +7,26 @@ The render functions are plain (no Gradio) so they can be tested and reused.
 from __future__ import annotations
 
 import html
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from app.settings import MAX_QUESTION_CHARS
 
-EXAMPLES = [
-    "How many votes did Murat Kurum get in Arnavutköy?",
-    "What share of the vote did İmamoğlu win in the June 2019 Istanbul mayoral election?",
-    "How many districts did Yıldırım lose that he had won in March?",
-    "Who had once said that if his party lost Istanbul, they would lose Turkey?",
-]
+EXAMPLES_FILE = Path(os.environ.get("DOCQA_EXAMPLES", Path(__file__).resolve().parents[1] / "examples" / "questions.txt"))
+
+
+def load_examples(path: Path = EXAMPLES_FILE) -> list[str]:
+    """Example questions to click, one per line of a file that goes with the documents (none if it is absent)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")][:8]
+
+
 MAX_TURNS = 50             # a chat keeps (and shows) its last 50 questions
 DOC_BEFORE_CHARS = 300     # document text shown before a passage ("show in document"), so it is in view
 DOC_AFTER_CHARS = 1200     # and after it
@@ -140,8 +148,9 @@ def _pipe_cells(line: str) -> list[str]:
 def table_row(citation: dict) -> TableRow | None:
     """The cited row: from a structured `row`, else the row label plus the cited `cells`, else the pipe text."""
     row = citation.get("row")
-    if isinstance(row, dict) and row:
-        return TableRow([str(k) for k in row], [str(v) for v in row.values()])
+    if isinstance(row, dict) and isinstance(row.get("columns"), list) and isinstance(row.get("values"), list):
+        return TableRow([str(row.get("label_column") or "Row"), *map(str, row["columns"])],
+                        [str(row.get("label") or "(no label)"), *map(str, row["values"])])
     lines = [ln for ln in (citation.get("text") or "").splitlines() if ln.strip().startswith("|")]
     cells = [c for c in citation.get("cells") or [] if isinstance(c, dict) and c.get("text") is not None]
     if cells:
@@ -221,7 +230,7 @@ def build_ui(engine, compact: bool = False, examples: list[str] | None = None):
 
     from app.engine import QuestionError
 
-    examples = EXAMPLES if examples is None else examples
+    examples = load_examples() if examples is None else examples
 
     def respond(question: str, turns: list[dict]):
         """Answer one question in the context of this chat's earlier turns."""

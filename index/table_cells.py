@@ -75,7 +75,7 @@ def is_rule(line: Span) -> bool:
 
 
 def parse_number(text: str) -> float | None:
-    """The value of a numeric cell (`81,777`, `48.3`, `51.2%`, `−4`), or None for blank and non-numeric text."""
+    """The value of a numeric cell (`12,345`, `48.3`, `51.2%`, `−4`), or None for blank and non-numeric text."""
     m = _NUMBER.match(text.strip())
     if not m:
         return None
@@ -88,7 +88,7 @@ def parse_number(text: str) -> float | None:
 
 
 def decimals(text: str) -> int:
-    """How many decimal places a numeric cell shows (`48.3` -> 1, `81,777` -> 0)."""
+    """How many decimal places a numeric cell shows (`48.3` -> 1, `12,345` -> 0)."""
     body = text.strip().rstrip("%").strip()
     if parse_number(text) is None or re.fullmatch(r"[-−–+]?\d{1,3}(?:\.\d{3}){2,}", body):
         return 0

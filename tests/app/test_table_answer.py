@@ -382,3 +382,11 @@ def test_every_number_in_every_table_answer_is_in_a_cited_row_or_the_computation
         assert_well_formed(result, engines[which][1])
         answered += result["kind"] == "table"
     assert answered >= len(ALL_QUESTIONS) - 1
+
+
+def test_a_table_citation_carries_its_whole_row_for_display(seed):
+    engine, _ = seed
+    row = engine.answer("How many votes did Murat Kurum get in Arnavutköy?")["citations"][0]["row"]
+    assert row["label"] == "Arnavutköy" and row["label_recovered"] is False
+    assert len(row["columns"]) == len(row["values"]) == 8
+    assert "81,777" in row["values"] and row["values"][row["columns"].index("Registered electors")] == "225,240"
