@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from contextlib import contextmanager
 import time
 from pathlib import Path
 
@@ -58,7 +59,7 @@ class Engine:
         self.settings = settings
         self.retriever = Retriever(index, model)
         self.vocabulary = Vocabulary(self.retriever.bm25.idf, list(index.texts.values()))
-        self.text = TextAnswerer(model, self.vocabulary)
+        self.text = TextAnswerer(model, self.vocabulary, self.retriever.embed_query)
         self.tables = TableEngine(index.tables)
         self._lock = threading.Lock()  # the sentence-vector cache is shared across API threads
 
@@ -98,20 +99,20 @@ class Engine:
         followed = resolve(asked, history)
         resolved = expand(followed)
         notes = [f"Read as: “{resolved}”"] if resolved != asked else []
-        hits = self.retrieve(self.vocabulary.correct_text(resolved), settings)
-        t1 = time.perf_counter()
-        result = self.tables.answer(resolved)
+        timing: dict[str, float] = {}
+        with _timed(timing, "table"):
+            result = self.tables.answer(resolved)   # typed rows first: no retrieval needed when they answer
         if result is None or result["kind"] == "none":
-            with self._lock:
+            with _timed(timing, "retrieve"):
+                hits = self.retrieve(self.vocabulary.correct_text(resolved), settings)
+            with _timed(timing, "answer"), self._lock:
                 text = self.text.answer(resolved, hits, settings, translated=resolved != followed)
             if result is None or (text.support is not None and text.confidence >= STRONG_TEXT):
                 result = _text_result(text)
-        t2 = time.perf_counter()
         result = {"question": asked, **result}
         result["notes"] = notes + list(result.get("notes") or [])
         result["resolved_question"] = resolved
-        result["timing_ms"] = {"retrieve": round((t1 - t0) * 1000, 2), "answer": round((t2 - t1) * 1000, 2),
-                               "total": round((t2 - t0) * 1000, 2)}
+        result["timing_ms"] = {**timing, "total": round((time.perf_counter() - t0) * 1000, 2)}
         return _ordered(result)
 
     def health(self) -> dict:
@@ -126,6 +127,14 @@ class Engine:
         if doc not in self.index.texts:
             raise KeyError(f"no document named {doc!r} in the index")
         return self.index.texts[doc]
+
+
+@contextmanager
+def _timed(timing: dict[str, float], stage: str):
+    """Record a stage's wall time in milliseconds."""
+    start = time.perf_counter()
+    yield
+    timing[stage] = round((time.perf_counter() - start) * 1000, 2)
 
 
 def _text_result(text: TextAnswer) -> dict:

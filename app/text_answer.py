@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -50,8 +51,9 @@ class TextAnswer:
 class TextAnswerer:
     """Picks the best supporting sentence among retrieved passages."""
 
-    def __init__(self, model, vocabulary: Vocabulary):
+    def __init__(self, model, vocabulary: Vocabulary, embed_query: Callable[[str], np.ndarray]):
         self.model = model
+        self.embed_query = embed_query   # the retriever's cached query embedder: one encode per question
         self.vocabulary = vocabulary
         self._sentence_vectors: dict[str, np.ndarray] = {}
 
@@ -90,7 +92,7 @@ class TextAnswerer:
             for span in split_sentences(hit.chunk.text, hit.chunk.start):
                 sentences.append((rank, hit, span))
         vectors = self._vectors([s.text for _, _, s in sentences])
-        q_vec = embed(self.model, [question])[0]
+        q_vec = self.embed_query(question)[0]
         q_names = {t for t in q_tokens if t in self.vocabulary.names}
         q_years = {t for t in q_tokens if re.fullmatch(r"(1[89]|20)\d\d", t)}
         unseen = [t for t in q_tokens if t not in self.vocabulary.words and not t[0].isdigit()]
