@@ -241,7 +241,7 @@ def _role_column(question: Question, table: Table) -> tuple[Column | None, bool]
     """The column the question's generic words name, among columns whose group has no distinctive name
     (`Total votes`, `Registered electors`); strong when every concept of the group's name is asked for."""
     words = _group_words(table)
-    wanted = set(question.concepts) - {"percent"}
+    wanted = set(question.concepts) - {"percent", "number"}  # "the number of X" names X, not a "#" column
     best, best_overlap, tied = None, 0, False
     for col in numeric_columns(table):
         group = group_of(col)

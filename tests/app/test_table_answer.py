@@ -390,3 +390,9 @@ def test_a_table_citation_carries_its_whole_row_for_display(seed):
     assert row["label"] == "Arnavutköy" and row["label_recovered"] is False
     assert len(row["columns"]) == len(row["values"]) == 8
     assert "81,777" in row["values"] and row["values"][row["columns"].index("Registered electors")] == "225,240"
+
+
+def test_the_number_of_x_names_column_x_not_a_count_column(seed):
+    engine, _ = seed
+    result = engine.answer("What was the total number of registered electors?")
+    assert result["short_answer"] == "11,314,534"
