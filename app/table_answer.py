@@ -200,7 +200,7 @@ class _Answer:
                 notes.append(f"The label “{used.row.label}” is not written in its row of the table; it was "
                              f"inferred: {recovery}.")
             for column, cell in used.cells:
-                notes += [f"{t.row_name(used.row)}, {column.name}: {n}." for n in cell.notes]
+                notes += [f"{t.row_name(used.row)}: {n}." for n in cell.notes]   # each note names its column
                 if not column.named:
                     inferred = next((n for n in t.notes if group_of(column) in n and "is shown as" in n), None)
                     notes.append(inferred + "." if inferred else
