@@ -58,8 +58,13 @@ class Comparison:
             changes.update(self.chosen_retrieval.changes)
         if self.chosen_threshold:
             changes.update(self.chosen_threshold.changes)
-        return [f"{k}: {self.baseline.get(k)!r} -> {v!r}" for k, v in changes.items()
-                if self.baseline.get(k) != v and not (k == "dense_weight" and changes.get("fusion") != "weighted")]
+        if changes.get("fusion") != "weighted":
+            changes.pop("dense_weight", None)     # the weight only matters to weighted fusion
+        moved = [f"{k}: {self.baseline.get(k)!r} -> {v!r}" for k, v in changes.items() if self.baseline.get(k) != v]
+        if changes.get("fusion") == "weighted" and self.baseline.get("fusion") != "weighted":
+            moved = [m + f" (with dense_weight={changes['dense_weight']})" if m.startswith("fusion") else m
+                     for m in moved]
+        return moved
 
 
 def _trial(engine, items: list[QAItem], label: str, changes: dict) -> Trial:
@@ -68,41 +73,48 @@ def _trial(engine, items: list[QAItem], label: str, changes: dict) -> Trial:
     return Trial(label, changes, summarize(outcomes), time.perf_counter() - t0)
 
 
-def _retrieval_key(trial: Trial) -> tuple:
-    s = trial.summary
-    return (round(trial.overall, 4), round(s.mrr, 4), round(s.recall[5], 4))
-
-
 def _is_current(changes: dict, baseline: dict) -> bool:
     relevant = {k: v for k, v in changes.items() if not (k == "dense_weight" and changes.get("fusion") != "weighted")}
     return all(baseline.get(k) == v for k, v in relevant.items())
 
 
+def _contenders(trials: list[Trial]) -> list[Trial]:
+    """Trials within one question of the best share handled correctly: one question is noise, not a signal."""
+    n = max(t.summary.n for t in trials)
+    best = max(t.overall for t in trials)
+    return [t for t in trials if t.overall >= best - 1 / n - 1e-9]
+
+
 def choose_retrieval(trials: list[Trial], baseline: dict) -> tuple[Trial, str]:
-    """The best trial by share of questions handled correctly, then MRR, then recall@5; ties keep the current."""
-    best_key = max(_retrieval_key(t) for t in trials)
-    tied = [t for t in trials if _retrieval_key(t) == best_key]
-    chosen = next((t for t in tied if _is_current(t.changes, baseline)), tied[0])
+    """Among trials within one question of the most handled correctly, the best MRR (then recall@5);
+    the current setting is kept unless a contender beats its MRR by more than 0.01."""
+    contenders = _contenders(trials)
+    best = max(contenders, key=lambda t: (round(t.summary.mrr, 4), round(t.summary.recall[5], 4)))
+    current = next((t for t in contenders if _is_current(t.changes, baseline)), None)
+    chosen = current if current and current.summary.mrr >= best.summary.mrr - 0.01 else best
     s = chosen.summary
-    why = (f"highest share of questions handled correctly ({chosen.overall:.1%}), then MRR ({s.mrr:.3f}) and "
-           f"recall@5 ({s.recall[5]:.1%})")
-    if len(tied) > 1:
-        why += f"; tied with {', '.join(t.label for t in tied if t is not chosen)}"
-        why += ", so the current setting is kept" if _is_current(chosen.changes, baseline) else ""
+    why = (f"{chosen.overall:.1%} of questions handled correctly (best {max(t.overall for t in trials):.1%}; "
+           f"contenders within one question: {', '.join(t.label for t in contenders)}), "
+           f"and among those MRR {s.mrr:.3f}, recall@5 {s.recall[5]:.1%}")
+    if chosen is current and best is not current:
+        why += f"; {best.label} has MRR {best.summary.mrr:.3f}, within 0.01, so the current setting is kept"
+    elif chosen is current:
+        why += "; it is the current setting"
     return chosen, why
 
 
 def choose_threshold(trials: list[Trial], current: float) -> tuple[Trial, str]:
-    """The threshold handling most questions correctly; among ties the one nearest the current value."""
-    best = max(round(t.overall, 4) for t in trials)
-    tied = [t for t in trials if round(t.overall, 4) == best]
-    chosen = min(tied, key=lambda t: (abs(t.changes["abstain_threshold"] - current), t.changes["abstain_threshold"]))
+    """Among thresholds within one question of the most handled correctly, the one nearest the current value."""
+    contenders = _contenders(trials)
+    chosen = min(contenders, key=lambda t: (abs(t.changes["abstain_threshold"] - current), t.changes["abstain_threshold"]))
     s = chosen.summary
-    lo, hi = min(t.changes["abstain_threshold"] for t in tied), max(t.changes["abstain_threshold"] for t in tied)
-    why = (f"handles the most questions correctly ({chosen.overall:.1%}: answerable exact {s.accuracy:.1%}, "
-           f"abstention precision {s.abstain_precision:.1%} / recall {s.abstain_recall:.1%})")
-    if len(tied) > 1:
-        why += f"; every threshold from {lo:.2f} to {hi:.2f} scores the same, the one nearest the current {current:.2f} is kept"
+    values = sorted(t.changes["abstain_threshold"] for t in contenders)
+    why = (f"{chosen.overall:.1%} of questions handled correctly (best {max(t.overall for t in trials):.1%}; "
+           f"answerable exact {s.accuracy:.1%}, abstention precision {s.abstain_precision:.1%} / "
+           f"recall {s.abstain_recall:.1%})")
+    if len(values) > 1:
+        why += (f"; thresholds {', '.join(f'{v:.2f}' for v in values)} are within one question of the best, "
+                f"and the one nearest the current {current:.2f} is kept")
     return chosen, why
 
 

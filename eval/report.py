@@ -222,7 +222,7 @@ def chart(run: SetRun, path: Path) -> Path:
     ax.set_ylim(0, 105)
     ax.set_ylabel("%")
     ax.set_title(f"{run.name}: per-kind results")
-    ax.legend(fontsize=8, loc="lower left")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(series), frameon=False)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

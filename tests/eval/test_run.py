@@ -83,31 +83,47 @@ def test_by_kind_splits_in_the_sets_kind_order():
     assert kinds["unanswerable"].abstain_recall == 0.5 and math.isnan(kinds["unanswerable"].accuracy)
 
 
-def _trial(label, changes, outcomes):
+def _trial(label, changes, right, wrong, rank=1):
+    """A trial over right + wrong answerable questions, the evidence retrieved at `rank`."""
+    retrieved = ["filler"] * (rank - 1) + [ROW]
+    ok = contract("75.0%", "75.0% [1]", [ROW], computation="75.0%")
+    bad = contract("80%", "80% [1]", [ROW], computation="80%")
+    outcomes = [score(TURNOUT, ok, retrieved, 1.0) for _ in range(right)]
+    outcomes += [score(TURNOUT, bad, retrieved, 1.0) for _ in range(wrong)]
     return Trial(label, changes, summarize(outcomes), 1.0)
 
 
-def test_the_default_is_chosen_by_the_numbers_and_ties_keep_the_current():
-    good, wrong, _, caught, _ = _outcomes()
-    baseline = {"mode": "hybrid", "fusion": "rrf", "dense_weight": 0.5, "abstain_threshold": 0.35}
-    bm25 = _trial("BM25 only", {"mode": "bm25"}, [wrong, caught])
-    rrf = _trial("hybrid RRF", {"mode": "hybrid", "fusion": "rrf"}, [good, caught])
-    weighted = _trial("hybrid weighted w=0.3", {"mode": "hybrid", "fusion": "weighted", "dense_weight": 0.3},
-                      [good, caught])
-    chosen, why = choose_retrieval([bm25, weighted, rrf], baseline)
+BASELINE = {"mode": "hybrid", "fusion": "rrf", "dense_weight": 0.5, "abstain_threshold": 0.45}
+RRF = {"mode": "hybrid", "fusion": "rrf"}
+W03 = {"mode": "hybrid", "fusion": "weighted", "dense_weight": 0.3}
+
+
+def test_a_clearly_better_ranking_replaces_the_current_retrieval():
+    bm25 = _trial("BM25 only", {"mode": "bm25"}, 6, 4, rank=1)
+    rrf = _trial("hybrid RRF", RRF, 9, 1, rank=2)
+    w03 = _trial("hybrid weighted w=0.3", W03, 10, 0, rank=1)
+    chosen, why = choose_retrieval([bm25, rrf, w03], BASELINE)
+    assert chosen is w03 and "hybrid RRF" in why and "BM25 only" not in why.split("contenders")[1]
+
+
+def test_one_question_and_a_hair_of_mrr_do_not_move_the_default():
+    rrf = _trial("hybrid RRF", RRF, 9, 1, rank=1)
+    w03 = _trial("hybrid weighted w=0.3", W03, 10, 0, rank=1)
+    chosen, why = choose_retrieval([w03, rrf], BASELINE)
     assert chosen is rrf and "current setting is kept" in why
-    chosen, _ = choose_retrieval([bm25, weighted], baseline)
-    assert chosen is weighted
 
 
-def test_the_threshold_with_most_questions_right_wins_nearest_the_current_on_ties():
-    good, wrong, missed, caught, leaked = _outcomes()
-    trials = [_trial("0.2", {"abstain_threshold": 0.2}, [good, leaked]),
-              _trial("0.3", {"abstain_threshold": 0.3}, [good, caught]),
-              _trial("0.4", {"abstain_threshold": 0.4}, [good, caught]),
-              _trial("0.5", {"abstain_threshold": 0.5}, [missed, caught])]
-    chosen, why = choose_threshold(trials, current=0.35)
-    assert chosen.changes["abstain_threshold"] == 0.3 and "0.30 to 0.40" in why
+def test_answers_outrank_retrieval_scores():
+    bm25 = _trial("BM25 only", {"mode": "bm25"}, 6, 4, rank=1)
+    rrf = _trial("hybrid RRF", RRF, 10, 0, rank=5)
+    assert choose_retrieval([bm25, rrf], BASELINE)[0] is rrf
+
+
+def test_the_threshold_nearest_the_current_among_the_best_is_chosen():
+    trials = [_trial(f"{t}", {"abstain_threshold": t}, right, 10 - right)
+              for t, right in ((0.2, 7), (0.3, 10), (0.4, 9), (0.5, 6))]
+    chosen, why = choose_threshold(trials, current=0.45)
+    assert chosen.changes["abstain_threshold"] == 0.4 and "0.30, 0.40" in why
 
 
 def test_floors_fail_below_the_minimum_and_on_nothing_measured(tmp_path):
@@ -157,3 +173,17 @@ def test_run_set_asks_the_engine_and_ranks_the_evidence(seed_engine):
     assert outcomes["p132"].rank is not None          # the follow-up is ranked by its resolved question
     assert outcomes["p145"].abstained and outcomes["p145"].rank is None
     assert all(o.latency_ms > 0 for o in outcomes.values())
+
+
+def test_recommendations_name_only_defaults_that_move():
+    from eval.compare import Comparison
+
+    w05 = _trial("hybrid weighted w=0.5", {"mode": "hybrid", "fusion": "weighted", "dense_weight": 0.5}, 1, 0)
+    keep = _trial("0.45", {"abstain_threshold": 0.45}, 1, 0)
+    moved = Comparison(BASELINE, chosen_retrieval=w05, chosen_threshold=keep)
+    assert moved.recommendations() == ["fusion: 'rrf' -> 'weighted' (with dense_weight=0.5)"]
+    w03 = _trial("hybrid weighted w=0.3", W03, 1, 0)
+    assert Comparison(BASELINE, chosen_retrieval=w03, chosen_threshold=keep).recommendations() == [
+        "fusion: 'rrf' -> 'weighted' (with dense_weight=0.3)", "dense_weight: 0.5 -> 0.3"]
+    rrf = _trial("hybrid RRF", RRF, 1, 0)
+    assert Comparison(BASELINE, chosen_retrieval=rrf, chosen_threshold=keep).recommendations() == []
