@@ -94,13 +94,20 @@ def choose_retrieval(trials: list[Trial], baseline: dict) -> tuple[Trial, str]:
     chosen = current if current and current.summary.mrr >= best.summary.mrr - 0.01 else best
     s = chosen.summary
     why = (f"{chosen.overall:.1%} of questions handled correctly (best {max(t.overall for t in trials):.1%}; "
-           f"contenders within one question: {', '.join(t.label for t in contenders)}), "
+           f"{_listed(contenders, trials)} within one question of it), "
            f"and among those MRR {s.mrr:.3f}, recall@5 {s.recall[5]:.1%}")
     if chosen is current and best is not current:
         why += f"; {best.label} has MRR {best.summary.mrr:.3f}, within 0.01, so the current setting is kept"
     elif chosen is current:
         why += "; it is the current setting"
     return chosen, why
+
+
+def _listed(contenders: list[Trial], trials: list[Trial]) -> str:
+    """The contenders by name when few, else how many of the trials they are."""
+    if len(contenders) <= 3:
+        return ", ".join(t.label for t in contenders)
+    return f"{len(contenders)} of {len(trials)} configurations"
 
 
 def choose_threshold(trials: list[Trial], current: float) -> tuple[Trial, str]:

@@ -90,9 +90,19 @@ def _failures(run: SetRun) -> list[str]:
     if not failed:
         return ["No failures."]
     rows = [[o.id, o.kind, _short(o.question, 70), _short(" / ".join(o.expected[:2]) or "(abstain)", 40),
-             _short(o.got if not o.abstained else "(abstained)", 50), "; ".join(o.problems())] for o in failed]
-    return [f"{len(failed)} of {len(run.outcomes)} questions failed at least one check.", "",
-            *_table(["id", "kind", "question", "expected", "got", "problems"], rows)]
+             _short(o.got if not o.abstained else "(abstained)", 50), "; ".join(o.problems()), _why(o)]
+            for o in failed]
+    return [f"{len(failed)} of {len(run.outcomes)} questions failed at least one check. `engine's reason / "
+            "cited` is the reason the engine gave for abstaining, else the chunk it cited.", "",
+            *_table(["id", "kind", "question", "expected", "got", "problems", "engine's reason / cited"], rows)]
+
+
+def _why(o) -> str:
+    """The engine's own reason for an abstention (the parenthesis of its answer), else what it cited."""
+    if o.abstained:
+        start = o.answer.find("(")
+        return _short(o.answer[start + 1:].rstrip(".").removesuffix(")") if start >= 0 else o.answer, 70)
+    return ", ".join(o.citations) or "(no citation)"
 
 
 def _run_section(run: SetRun, chart: str | None) -> list[str]:
@@ -100,7 +110,9 @@ def _run_section(run: SetRun, chart: str | None) -> list[str]:
              f"{run.summary.n} questions in {run.seconds:.1f} s.", "", *_headline(run.summary), "",
              "### By kind", "",
              "`correct` is the exact match of `short_answer` (for `unanswerable`: the engine abstained). "
-             "R@k and MRR rank the gold evidence among retrieved chunks.", "", *kinds_table(run), ""]
+             "R@k and MRR rank the gold evidence among retrieved chunks (for cross_doc: every evidence passage); "
+             "table questions are answered from typed rows, so their R@k only shows what a text answer would "
+             "have had to work with.", "", *kinds_table(run), ""]
     if chart:
         lines += [f"![per-kind results]({chart})", ""]
     return lines + ["### Failures", "", *_failures(run), ""]

@@ -22,7 +22,8 @@ def contract(short, answer, citations=(), kind="table", computation=None) -> dic
                           for i, t in enumerate(citations)], "computation": computation, "notes": []}
 
 
-NONE = contract(None, "The documents do not contain an answer to this question.", kind="none")
+NONE = contract(None, "The documents do not contain an answer to this question (no passage matches the question).",
+                kind="none")
 
 
 def test_a_correct_cited_traceable_answer_passes_every_check():
@@ -103,7 +104,7 @@ def test_a_clearly_better_ranking_replaces_the_current_retrieval():
     rrf = _trial("hybrid RRF", RRF, 9, 1, rank=2)
     w03 = _trial("hybrid weighted w=0.3", W03, 10, 0, rank=1)
     chosen, why = choose_retrieval([bm25, rrf, w03], BASELINE)
-    assert chosen is w03 and "hybrid RRF" in why and "BM25 only" not in why.split("contenders")[1]
+    assert chosen is w03 and "hybrid RRF, hybrid weighted w=0.3 within one question" in why and "BM25" not in why
 
 
 def test_one_question_and_a_hair_of_mrr_do_not_move_the_default():
@@ -157,6 +158,8 @@ def test_report_writes_markdown_json_and_a_png_chart(tmp_path):
     report.write(rep, tmp_path / "out", copy)
     markdown = (tmp_path / "out" / "report.md").read_text()
     assert "| table_derived | 3 | 33.3% |" in markdown and "answered an unanswerable question" in markdown
+    assert "| abstained | no passage matches the question |" in markdown        # the engine's own reason
+    assert "| wrong answer; untraced numbers 80 | d#0 |" in markdown         # what it cited
     assert (tmp_path / "out" / "per_kind_qa.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "![per-kind results](REPORT_qa.png)" in copy.read_text() and (tmp_path / "REPORT_qa.png").is_file()
     data = json.loads((tmp_path / "out" / "results.json").read_text())   # strict JSON: nan became null
