@@ -62,6 +62,8 @@ def trimmed(cells: list[RawCell]) -> list[RawCell]:
 def is_junk(line: Span) -> bool:
     """Table markup that carries no row: `|`, `|}`, `{|`, `|-`, `|+ caption`, a cell holding only attributes."""
     text = line.text.strip()
+    if is_rule(line):
+        return False  # `|---|---|` starts like a wiki row separator but is a Markdown header rule
     if text in ("|", "|}", "{|", "|-") or text.startswith(("{|", "|-", "|+", "|}")):
         return True
     cells = [c.text for c in split_cells(line)]

@@ -270,3 +270,10 @@ def test_without_agreeing_evidence_the_blank_group_stays_unnamed():
     table = tables_of("club.txt", text)[0]
     assert table.columns[0].name == "(unnamed group A) — #"
     assert any("stays unnamed" in n for n in table.notes)
+
+
+def test_a_markdown_rule_without_spaces_still_marks_the_header_row():
+    text = "# Shop\n\n| Item | Price | Stock |\n|---|:---:|---|\n| Pens | 2.50 | 40 |\n| Cups | 4.00 | 12 |\n"
+    (table,) = extract_tables(parse("shop.md", text))
+    assert [c.name for c in table.columns] == ["Price", "Stock"]
+    assert [r.label for r in table.rows] == ["Pens", "Cups"]
