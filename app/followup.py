@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from app.question import MONTHS
+
 _LEAD = re.compile(r"^\s*(?:and|what about|how about|and what about|and how about|ya|peki)\b[\s,]*", re.IGNORECASE)
 _PREPS = r"in|for|at|on|of|during|from|by"
 _PREP_PHRASE = re.compile(rf"^(?P<prep>{_PREPS})\s+(?P<rest>.+)$", re.IGNORECASE)
@@ -46,7 +48,7 @@ def _resolve_against(question: str, previous: str | None) -> str:
         return f"{base} {tail}?"
     # "And Smith?" / "What about the turnout?": swap the last capitalised name, else append.
     names = list(re.finditer(r"(?:[A-ZÇĞİÖŞÜ][\w'’-]+)(?:\s+[A-ZÇĞİÖŞÜ][\w'’-]+)*", base))
-    names = [n for n in names if n.start() > 0]
+    names = [n for n in names if n.start() > 0 and not re.fullmatch(MONTHS, n.group())]
     if tail[:1].isupper() and names:
         last = names[-1]
         return base[: last.start()] + tail + base[last.end():] + "?"

@@ -83,7 +83,7 @@ class TextAnswerer:
         if best.score < settings.abstain_threshold:
             return TextAnswer(None, None, round(best.score, 3),
                               f"the best passage supports it too weakly ({best.score:.2f} < {settings.abstain_threshold:.2f})")
-        short = best.span.text if best.span else _clean(best.text)
+        short = best.span.text if best.span else (_clause(best.text, q_tokens) or _clean(best.text))
         return TextAnswer(best, short, round(min(1.0, best.score), 3))
 
     def _score_sentences(self, question, q_tokens, kind, passages) -> list[Support]:
@@ -129,6 +129,12 @@ class TextAnswerer:
             # The question's own entities are not its answer; a name must be one the documents capitalise.
             found = [c for c in found if set(terms(c.text)) & self.vocabulary.names
                      and not _same_entity(c.text, question)]
+            if kind == "person":
+                found = [_untitled(c) for c in found]
+            if kind == "place":  # a place is where something happens: "in Paris", "at the town hall"
+                located = [c for c in found if re.search(r"\b(?:in|at|from|near|inside|outside)\s+(?:the\s+)?$",
+                                                           masked[:c.start])]
+                found = located or found
         else:
             found = [c for c in found if not set(terms(c.text)) <= asked]
         if not found:
@@ -147,6 +153,50 @@ class TextAnswerer:
             for text, vec in zip(missing, embed(self.model, missing)):
                 self._sentence_vectors[text] = vec
         return np.stack([self._sentence_vectors[t] for t in texts]) if texts else np.zeros((0, 1))
+
+
+_PIECE = re.compile(r"[\w'’-]+|[,;:()\[\].!?]")
+_AUXILIARIES = "is are was were be been being has have had do does did will would could should can may might"
+_LEAD_WORDS = frozenset(("as to that the by throughout during including in on at for with from namely which who whom "
+                         "of said says stated added calling " + _AUXILIARIES).split())
+_TRAIL_WORDS = frozenset(("the a an and or of to in on at for with by as that which who " + _AUXILIARIES).split())
+_TITLES = re.compile(r"^(?:President|Prime Minister|Minister|Mayor|Mr|Mrs|Ms|Dr|Prof|Sir|Dame|King|Queen)\.?\s+(?=\S)")
+MAX_CLAUSE_WORDS = 20
+
+
+def _clause(sentence: str, q_tokens: list[str]) -> str | None:
+    """For a what/how question: the words right after the densest run of question words, up to punctuation.
+
+    "…could provoke a Cabinet reshuffle and an early election, though…" asked "what could it provoke?"
+    gives "a Cabinet reshuffle and an early election".
+    """
+    text = _REFS.sub(lambda m: " " * len(m.group()), sentence)
+    pieces = list(_PIECE.finditer(text))
+    asked = set(q_tokens)
+    is_anchor = [p.group()[0].isalnum() and fold(p.group()) not in STOPWORDS
+                 and any(t in asked for t in terms(p.group())) for p in pieces]
+    best, best_key = None, None
+    for i, anchored in enumerate(is_anchor):
+        if not anchored:
+            continue
+        j = i + 1
+        while j < len(pieces) and pieces[j].group() in ",;:(":
+            j += 1
+        run = []
+        while j < len(pieces) and not is_anchor[j] and pieces[j].group()[0].isalnum():
+            run.append(pieces[j])
+            j += 1
+        while run and fold(run[0].group()) in _LEAD_WORDS:
+            run.pop(0)
+        while run and fold(run[-1].group()) in _TRAIL_WORDS:
+            run.pop()
+        if not run or len(run) > MAX_CLAUSE_WORDS:
+            continue
+        density = sum(is_anchor[max(0, i - 4):i + 1])
+        key = (density, -i)
+        if best_key is None or key > best_key:
+            best, best_key = sentence[run[0].start():run[-1].end()], key
+    return best
 
 
 _UNIT_CUE = re.compile(r"\b(?:how many|number of)\s+(?:[a-z]+ly\s+)?([a-z]+)", re.IGNORECASE)
@@ -193,6 +243,12 @@ def _same_entity(name: str, question: str) -> bool:
 def stem_word(word: str) -> str:
     """The stemmed, folded form of one word (as question terms are)."""
     return stem(fold(word).strip("'’")) if word else ""
+
+
+def _untitled(c: Candidate) -> Candidate:
+    """A name without a leading title: "President Ada Byron" -> "Ada Byron"."""
+    m = _TITLES.match(c.text)
+    return Candidate(c.text[m.end():], c.start + m.end(), c.end) if m else c
 
 
 def _clean(sentence: str) -> str:

@@ -7,6 +7,7 @@ from collections import Counter
 from index.fold import STOPWORDS, stem, terms, tokenize
 
 _WORD = re.compile(r"[\w'’-]+")
+_SENTENCE_START = re.compile(r"(?:[.!?\]]\s+|\n\s*|^\s*[-*|]\s*|^\s*)$")
 
 
 class Vocabulary:
@@ -19,8 +20,11 @@ class Vocabulary:
         upper, lower = Counter(), Counter()
         self.surface: set[str] = set()   # folded, unstemmed words: what spelling repair compares with
         for text in texts:
-            for word in _WORD.findall(text):
+            for m in _WORD.finditer(text):
+                word = m.group()
                 self.surface.update(tokenize(word))
+                if _SENTENCE_START.search(text[max(0, m.start() - 3):m.start()]) or m.start() == 0:
+                    continue  # a capital that starts a sentence says nothing about the word
                 for tok in terms(word):
                     (upper if word[:1].isupper() else lower)[tok] += 1
         # A name is a word the documents almost always capitalise.
