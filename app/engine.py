@@ -17,7 +17,7 @@ from app.glossary import expand
 from app.retrieve import Hit, Retriever
 from app.settings import MAX_QUESTION_CHARS, Settings
 from app.table_answer import TableEngine
-from app.text_answer import TextAnswer, TextAnswerer, _clean
+from app.text_answer import Support, TextAnswer, TextAnswerer, _clean
 from app.vocabulary import Vocabulary
 from index import store
 from index.build import build, log, staleness
@@ -58,7 +58,7 @@ class Engine:
         self.index_dir = Path(index_dir)
         self.settings = settings
         self.retriever = Retriever(index, model)
-        self.vocabulary = Vocabulary(self.retriever.bm25.idf, list(index.texts.values()))
+        self.vocabulary = Vocabulary(self.retriever.bm25.idf, index.texts)
         self.text = TextAnswerer(model, self.vocabulary, self.retriever.embed_query)
         self.tables = TableEngine(index.tables)
         self._lock = threading.Lock()  # the sentence-vector cache is shared across API threads
@@ -142,15 +142,20 @@ def _text_result(text: TextAnswer) -> dict:
         return {"answer": f"The documents do not contain an answer to this question ({text.reason}).",
                 "short_answer": None, "kind": "none", "confidence": round(1 - text.confidence, 3),
                 "citations": [], "computation": None, "notes": text.notes}
-    s = text.support
-    chunk = s.hit.chunk
-    sentence = _clean(s.text)
-    answer = f"{sentence} [1]" if text.short_answer == sentence else f"{text.short_answer} — {sentence} [1]"
-    citation = {"n": 1, "doc": chunk.doc, "title": chunk.title, "section": " > ".join(chunk.section),
-                "chunk_id": chunk.id, "text": chunk.text, "start": chunk.start, "end": chunk.end,
-                "quote": s.text, "quote_start": s.start, "quote_end": s.end}
+    citations = [_citation(n, s) for n, s in enumerate([text.support, *text.also], 1)]
+    sentence = _clean(text.support.text)
+    marks = "".join(f"[{c['n']}]" for c in citations)
+    answer = f"{sentence} {marks}" if text.short_answer == sentence else f"{text.short_answer} — {sentence} {marks}"
     return {"answer": answer, "short_answer": text.short_answer, "kind": "text",
-            "confidence": text.confidence, "citations": [citation], "computation": None, "notes": text.notes}
+            "confidence": text.confidence, "citations": citations, "computation": None, "notes": text.notes}
+
+
+def _citation(n: int, s: Support) -> dict:
+    """A cited passage, with the supporting sentence as its quote (offsets in the original file)."""
+    chunk = s.hit.chunk
+    return {"n": n, "doc": chunk.doc, "title": chunk.title, "section": " > ".join(chunk.section),
+            "chunk_id": chunk.id, "text": chunk.text, "start": chunk.start, "end": chunk.end,
+            "quote": s.text, "quote_start": s.start, "quote_end": s.end}
 
 
 _ORDER = ("question", "answer", "short_answer", "kind", "confidence", "citations", "computation", "notes", "timing_ms")

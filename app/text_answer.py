@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from app.question import Candidate, answer_type, candidates
+from app.question import MONTHS, Candidate, answer_type, candidates
 from app.retrieve import Hit
 from app.settings import Settings
 from index.embed import embed
@@ -35,6 +35,7 @@ class Support:
     coverage: float
     similarity: float
     span: Candidate | None = None
+    missing: set[str] = field(default_factory=set)   # question entities this sentence does not mention
 
 
 @dataclass
@@ -46,6 +47,7 @@ class TextAnswer:
     confidence: float
     reason: str = ""
     notes: list[str] = field(default_factory=list)
+    also: list[Support] = field(default_factory=list)   # passages covering what the main one does not name
 
 
 class TextAnswerer:
@@ -84,7 +86,11 @@ class TextAnswerer:
             return TextAnswer(None, None, round(best.score, 3),
                               f"the best passage supports it too weakly ({best.score:.2f} < {settings.abstain_threshold:.2f})")
         short = best.span.text if best.span else (_clause(best.text, q_tokens) or _clean(best.text))
-        return TextAnswer(best, short, round(min(1.0, best.score), 3))
+        also = []
+        if best.missing:  # the question names something (another year, say) this passage does not: look further
+            others = [h for h in hits if h.chunk.kind == "text" and h.chunk.doc != best.hit.chunk.doc][:settings.top_k]
+            also = _complements(best, supports + self._score_sentences(question, q_tokens, kind, others))
+        return TextAnswer(best, short, round(min(1.0, best.score), 3), also=also)
 
     def _score_sentences(self, question, q_tokens, kind, passages) -> list[Support]:
         sentences = []
@@ -93,9 +99,11 @@ class TextAnswerer:
                 sentences.append((rank, hit, span))
         vectors = self._vectors([s.text for _, _, s in sentences])
         q_vec = self.embed_query(question)[0]
-        q_names = {t for t in q_tokens if t in self.vocabulary.names}
+        months = {stem(m.lower()) for m in MONTHS.split("|")}
+        q_names = {t for t in q_tokens if t in self.vocabulary.names and t not in months}
         q_years = {t for t in q_tokens if re.fullmatch(r"(1[89]|20)\d\d", t)}
         unseen = [t for t in q_tokens if t not in self.vocabulary.words and not t[0].isdigit()]
+        damping = (0.9 if kind != "span" else 0.75) ** len(unseen)  # a word no document uses is a bad sign
         total_idf = sum(self.vocabulary.weight(t) for t in q_tokens) or 1.0
         out = []
         for (rank, hit, span), vec in zip(sentences, vectors):
@@ -106,12 +114,18 @@ class TextAnswerer:
             coverage = covered / total_idf
             similarity = float(vec @ q_vec)
             span_pick = self._pick_span(span.text, kind, q_tokens, question)
-            score = (0.5 * coverage + 0.5 * max(similarity, 0.0) - 0.02 * rank) * (0.9 if kind != "span" else 0.75) ** len(unseen)
-            # Each person, place or year the question names that neither the sentence nor its
-            # section mentions makes the sentence less likely to be about the same thing.
+            if kind == "span" and not _clause(span.text, q_tokens):
+                coverage *= 0.75   # nothing in the sentence beyond the question's own words answers it
+            score = (0.5 * coverage + 0.5 * max(similarity, 0.0) - 0.02 * rank) * damping
+            # Each person, place or year the question names that neither the sentence nor its section
+            # mentions makes the sentence less likely to be about the same thing; one named only in a
+            # neighbouring sentence of the passage ("... the attack. Seventeen were arrested") less so.
             missing = (q_names | q_years) - context - sent_tokens
-            score *= 0.6 ** len(missing)
-            out.append(Support(hit, span.start, span.end, span.text, score, coverage, similarity, span_pick))
+            nearby = missing & set(terms(hit.chunk.text)) - q_years   # a year is never implied
+            elsewhere = (missing & q_names) - self.vocabulary.doc_terms.get(hit.chunk.doc, set())  # a name its document never uses
+            score *= 0.6 ** len(missing - nearby - elsewhere) * 0.85 ** len(nearby) * 0.4 ** len(elsewhere)
+            out.append(Support(hit, span.start, span.end, span.text, score, coverage, similarity, span_pick,
+                               missing))
         return out
 
     def _pick_span(self, sentence: str, kind: str, q_tokens: list[str], question: str) -> Candidate | None:
@@ -243,6 +257,14 @@ def _same_entity(name: str, question: str) -> bool:
 def stem_word(word: str) -> str:
     """The stemmed, folded form of one word (as question terms are)."""
     return stem(fold(word).strip("'’")) if word else ""
+
+
+def _complements(best: Support, supports: list[Support]) -> list[Support]:
+    """The best passage from another chunk that names what the answer's passage leaves out (e.g. the other year)."""
+    if not best.missing:
+        return []
+    others = [s for s in supports if s.hit.chunk.id != best.hit.chunk.id and best.missing - s.missing]
+    return [max(others, key=lambda s: (s.hit.chunk.doc != best.hit.chunk.doc, s.score))] if others else []
 
 
 def _untitled(c: Candidate) -> Candidate:

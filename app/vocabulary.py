@@ -13,13 +13,14 @@ _SENTENCE_START = re.compile(r"(?:[.!?\]]\s+|\n\s*|^\s*[-*|]\s*|^\s*)$")
 class Vocabulary:
     """Token statistics of the corpus, used to weigh, correct and vet the words of a question."""
 
-    def __init__(self, idf: dict[str, float], texts: list[str]):
+    def __init__(self, idf: dict[str, float], texts: dict[str, str]):
         self.idf = idf
+        self.doc_terms = {doc: set(terms(text)) for doc, text in texts.items()}   # what each document mentions
         self.words = set(idf)
         self.max_idf = max(idf.values(), default=1.0)
         upper, lower = Counter(), Counter()
         self.surface: set[str] = set()   # folded, unstemmed words: what spelling repair compares with
-        for text in texts:
+        for text in texts.values():
             for m in _WORD.finditer(text):
                 word = m.group()
                 self.surface.update(tokenize(word))
