@@ -88,8 +88,8 @@ class Engine:
         return cls(index, model or load_model(index.manifest.model), index_dir, settings)
 
     def retrieve(self, question: str, settings: Settings | None = None) -> list[Hit]:
-        """Fused retrieval hits for a question, best first."""
-        return self.retriever.search(question, settings or self.settings)
+        """Fused retrieval hits for a question (misspellings repaired first), best first."""
+        return self.retriever.search(self.vocabulary.correct_text(question), settings or self.settings)
 
     def ask(self, question: str, history: list[dict] | None = None, settings: Settings | None = None) -> dict:
         """Answer a question (with the chat history for follow-ups) as the answer contract."""
@@ -104,7 +104,7 @@ class Engine:
             result = self.tables.answer(resolved)   # typed rows first: no retrieval needed when they answer
         if result is None or result["kind"] == "none":
             with _timed(timing, "retrieve"):
-                hits = self.retrieve(self.vocabulary.correct_text(resolved), settings)
+                hits = self.retrieve(resolved, settings)
             with _timed(timing, "answer"), self._lock:
                 text = self.text.answer(resolved, hits, settings, translated=resolved != followed)
             if result is None or (text.support is not None and text.confidence >= STRONG_TEXT):

@@ -119,8 +119,8 @@ class _Answer:
             return None
         if q.yes_no and q.comparison and row is not None:
             return check(t, row, column, q.comparison)
-        if row is None:
-            return column_sum(t, column)
+        if row is None:  # no row named: a figure for the whole table, but only when one is asked for
+            return column_sum(t, column) if q.whole_table else None
         return lookup(t, row, column) or self._no_figure(row, column)
 
     # ---- pieces -------------------------------------------------------------------------------------------

@@ -374,8 +374,8 @@ def column_sum(table: Table, column: Column) -> Finding | None:
     """A count column summed over every row, for a table without a total row."""
     rows = [(r, r.cell(column.index)) for r in table.data_rows]
     rows = [(r, c) for r, c in rows if c is not None and c.value is not None]
-    if not rows or column.unit != "count":
-        return None
+    if not rows or column.unit != "count" or all(c.value == int(c.value) and 1000 <= c.value <= 2100 for _, c in rows):
+        return None   # nothing to sum, or a column of years (summing them means nothing)
     total = sum(c.value for _, c in rows)
     shown = fmt_count(table, total)
     computation = " + ".join(c.raw for _, c in rows) + f" = {shown}"

@@ -44,11 +44,12 @@ _TURKISH_CASE = frozenset("da de ta te nda nde daki deki un in nin nun s".split(
 
 _COMPARISON = re.compile(
     r"\b(?P<op>more than|greater than|higher than|larger than|over|above|exceeding|exceeded|at least|"
-    r"less than|fewer than|lower than|smaller than|under|below|at most)\s+"
+    r"less than|fewer than|lower than|smaller than|under|below|at most|before|after|since)\s+"
     r"(?P<num>\d+(?:[.,]\d+)*)\s*(?P<pct>%|percent\b|per cent\b)?")
 _OPS = {"more than": ">", "greater than": ">", "higher than": ">", "larger than": ">", "over": ">", "above": ">",
         "exceeding": ">", "exceeded": ">", "at least": ">=", "less than": "<", "fewer than": "<",
-        "lower than": "<", "smaller than": "<", "under": "<", "below": "<", "at most": "<="}
+        "lower than": "<", "smaller than": "<", "under": "<", "below": "<", "at most": "<=",
+        "before": "<", "after": ">", "since": ">="}   # dates compare as their years
 
 
 @dataclass
@@ -116,6 +117,8 @@ def stem(word: str) -> str:
     """A crude English plural strip so `votes`/`vote` and `districts`/`district` compare equal."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "xes", "sses")):
+        return word[:-2]   # branches, boxes
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
@@ -138,7 +141,7 @@ def read_question(text: str) -> Question:
     comparison = _comparison(folded)
     return Question(
         text=text, folded=folded, tokens=tokens,
-        years=re.findall(r"\b(?:1[89]|2[01])\d{2}\b", folded),
+        years=re.findall(r"\b(?:1[89]|2[01])\d{2}\b", _COMPARISON.sub(" ", folded)),   # a bound is no subject
         wants_percent="percent" in concepts or bool(comparison and comparison.percent),
         concepts=concepts,
         comparison=comparison,

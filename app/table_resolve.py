@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from app.table_question import SYNONYMS, Question, Token, is_generic, stem, tokens_of
+from index.fold import stem as english_stem
 from index.fold import fold
 from index.table_headers import group_of
 from index.table_model import Column, Row, Table
@@ -214,8 +215,8 @@ def _find_word(tokens: list[Token], word: str, taken: set[int]) -> int | None:
     for t in tokens:
         if t.pos in taken or is_generic(t.folded):
             continue
-        if stem(t.folded) == word or t.folded == word:
-            return t.pos
+        if stem(t.folded) == word or t.folded == word or english_stem(t.folded) == english_stem(word):
+            return t.pos   # "opened" finds the "Opening year" column
         if len(word) >= 4 and len(t.folded) >= 4:
             score = fuzz.ratio(stem(t.folded), word)
             if score >= FUZZY and score > best_score:

@@ -7,6 +7,8 @@ from collections import Counter
 from index.fold import STOPWORDS, stem, terms, tokenize
 
 _WORD = re.compile(r"[\w'’-]+")
+_YEAR = re.compile(r"(1[5-9]|2[0-9])\d\d")
+_BOUND = re.compile(r"\b(?:before|after|since|until|till|than|between|and|from|to|by|over|under|prior to)\s*$", re.I)
 _SENTENCE_START = re.compile(r"(?:[.!?\]]\s+|\n\s*|^\s*[-*|]\s*|^\s*)$")
 
 
@@ -60,12 +62,18 @@ class Vocabulary:
         return _WORD.sub(fix, question)
 
     def unknown_terms(self, question: str) -> list[str]:
-        """Names and numbers in the question that no document mentions, even allowing for typos."""
+        """Names and years in the question that no document mentions, even allowing for typos.
+
+        A year in a comparison ("opened before 1990") is a bound, not a subject, and does not count.
+        """
         unknown = []
-        words = _WORD.findall(question)
-        shouting = sum(w.isupper() for w in words) > len(words) / 2  # capitals carry no signal
-        for i, word in enumerate(words):
-            if not ((i > 0 and word[:1].isupper() and not shouting) or word[:1].isdigit()):
+        words = list(_WORD.finditer(question))
+        shouting = sum(m.group().isupper() for m in words) > len(words) / 2  # capitals carry no signal
+        for i, m in enumerate(words):
+            word = m.group()
+            is_name = i > 0 and word[:1].isupper() and not shouting
+            is_year = bool(_YEAR.fullmatch(word)) and not _BOUND.search(question[:m.start()])
+            if not (is_name or is_year):
                 continue
             toks = [t for t in tokenize(word) if t not in STOPWORDS]
             if toks and all(self.correct_word(t) not in self.surface for t in toks):

@@ -19,7 +19,7 @@ from index.chunk import Chunk
 from index.documents import hash_bytes
 from index.tables import Table, tables_from_json, tables_to_json
 
-FORMAT_VERSION = 2   # 2: BM25 tokens are stemmed
+FORMAT_VERSION = 3   # bump whenever parsing, chunking or tokenizing changes: old indexes rebuild (3: Markdown rules)
 FILES = ("chunks.json", "tables.json", "docs.json", "bm25.json", "vectors.faiss")
 
 

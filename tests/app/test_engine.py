@@ -62,3 +62,9 @@ def test_hostile_markup_in_a_question_is_treated_as_text(seed_engine):
     result = seed_engine.ask("<script>alert(1)</script> who won?")
     assert result["question"] == "<script>alert(1)</script> who won?"
     assert "<script>" not in result["answer"]
+
+
+def test_numbers_that_bound_a_comparison_are_not_unknown_subjects(own_engine):
+    vocabulary = own_engine.vocabulary
+    assert vocabulary.unknown_terms("Who won the 2031 Lisbon marathon?") == ["2031", "Lisbon"]
+    assert vocabulary.unknown_terms("Which crops have more than 1,500 kg and were planted before 1990?") == []

@@ -396,3 +396,21 @@ def test_the_number_of_x_names_column_x_not_a_count_column(seed):
     engine, _ = seed
     result = engine.answer("What was the total number of registered electors?")
     assert result["short_answer"] == "11,314,534"
+
+
+def test_a_question_naming_no_row_gets_a_whole_table_sum_only_when_it_asks_for_one():
+    text = ("# Depots\n\n| Depot | Vans | Opened |\n|---|---|---|\n| Alpha | 12 | 1994 |\n| Beta | 7 | 2008 |\n")
+    engine = TableEngine(extract_tables(parse("depots.md", text)))
+    assert engine.answer("How many vans are there in total?")["short_answer"] == "19"
+    assert engine.answer("How many vans did the Gamma site record?") is None or \
+        engine.answer("How many vans did the Gamma site record?")["kind"] == "none"
+    summed_years = engine.answer("What is the total of the opened years?")
+    assert summed_years is None or summed_years["kind"] == "none"
+
+
+def test_counting_rows_before_a_year_and_matching_a_column_by_its_word_stem():
+    text = ("# Depots\n\n| Depot | Vans | Opening year |\n|---|---|---|\n| Alpha | 12 | 1994 |\n| Beta | 7 | 2008 |\n"
+            "| Gamma | 3 | 1987 |\n")
+    engine = TableEngine(extract_tables(parse("depots.md", text)))
+    result = engine.answer("How many depots opened before 1990?")
+    assert result["kind"] == "table" and result["short_answer"] in ("1", "one")
