@@ -11,7 +11,7 @@ class Settings:
     """Retrieval and answer parameters; the eval sweeps these."""
 
     mode: str = "hybrid"          # "hybrid" | "bm25" | "dense"
-    fusion: str = "rrf"           # "rrf" | "weighted" (convex combination of normalised scores)
+    fusion: str = "weighted"      # "weighted" (convex combination of min-max scores) | "rrf"; chosen by `python -m eval --compare`
     dense_weight: float = 0.5     # weight of the dense score when fusion == "weighted"
     rrf_k: int = 60               # reciprocal rank fusion constant
     candidates: int = 30          # top-k taken from each retriever before fusion
