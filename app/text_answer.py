@@ -153,11 +153,12 @@ class TextAnswerer:
             found = [c for c in found if not set(terms(c.text)) <= asked]
         if not found:
             return None
-        anchors = [m.start() for m in re.finditer(r"[\w'’]+", masked) if stem_word(m.group()) in asked]
+        # Question words near a span bind it, rare words and names most ("Smith's 45%" for "Smith's share").
+        anchors = [(m.start(), self.vocabulary.weight(stem_word(m.group())))
+                   for m in re.finditer(r"[\w'’]+", masked) if stem_word(m.group()) in asked]
 
         def closeness(c: Candidate) -> float:
-            gaps = [len(masked[min(a, c.start):max(a, c.start)].split()) for a in anchors]
-            return sum(1.0 / (1 + g) for g in gaps)
+            return sum(w / (1 + len(masked[min(a, c.start):max(a, c.start)].split())) for a, w in anchors)
 
         return max(found, key=closeness)
 
