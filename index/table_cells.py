@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from index.fold import fold
 from index.parse import Span
@@ -16,16 +15,9 @@ _ATTRIBUTE = re.compile(r"^\s*[\w-]+\s*=\s*\"[^\"]*\"\s*$")   # a wiki cell attr
 _MD_RULE = re.compile(r"^\s*:?-{2,}:?\s*$")
 
 
-@dataclass(frozen=True)
-class RawCell:
-    """One cell of a pipe line: its stripped text and that text's offsets in the file."""
-
-    text: str
-    start: int
-    end: int
 
 
-def split_cells(line: Span) -> list[RawCell]:
+def split_cells(line: Span) -> list[Span]:
     """The cells between the pipes of one table line; a leading and a trailing pipe open and close the row."""
     body = line.text
     pos = 0
@@ -44,14 +36,14 @@ def split_cells(line: Span) -> list[RawCell]:
     return cells
 
 
-def _stripped(line: Span, start: int, end: int) -> RawCell:
+def _stripped(line: Span, start: int, end: int) -> Span:
     raw = line.text[start:end]
     lead = len(raw) - len(raw.lstrip())
     text = raw.strip()
-    return RawCell(text, line.start + start + lead, line.start + start + lead + len(text))
+    return Span(line.start + start + lead, line.start + start + lead + len(text), text)
 
 
-def trimmed(cells: list[RawCell]) -> list[RawCell]:
+def trimmed(cells: list[Span]) -> list[Span]:
     """Cells without the empty ones at the end of the line (padding, not data)."""
     end = len(cells)
     while end and not cells[end - 1].text:

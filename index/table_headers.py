@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from string import ascii_uppercase
 
 from index.fold import fold
-from index.table_cells import RawCell, decimals, parse_number, trimmed
+from index.parse import Span
+from index.table_cells import decimals, parse_number, trimmed
 from index.table_model import Column
 
 # Generic header words that say what kind of number a column holds (English and Turkish, folded).
@@ -79,7 +80,7 @@ def _letters(n: int) -> str:
     return name
 
 
-def resolve_headers(header_rows: list[list[RawCell]], profiles: list[str], width: int) -> Headers:
+def resolve_headers(header_rows: list[list[Span]], profiles: list[str], width: int) -> Headers:
     """Columns 1..width-1 named from zero, one or two header rows; `profiles[j]` describes column j's data."""
     if not header_rows:
         return Headers("", _single([], profiles, width), ["the table has no header row; columns are unnamed"])
@@ -99,11 +100,11 @@ def resolve_headers(header_rows: list[list[RawCell]], profiles: list[str], width
     return Headers(_text(upper, 0), columns, notes + how)
 
 
-def _text(row: list[RawCell], i: int) -> str:
+def _text(row: list[Span], i: int) -> str:
     return row[i].text if i < len(row) else ""
 
 
-def _single(row: list[RawCell], profiles: list[str], width: int) -> list[Column]:
+def _single(row: list[Span], profiles: list[str], width: int) -> list[Column]:
     columns, unnamed = [], 0
     for j in range(1, width):
         name = _text(row, j)
@@ -115,7 +116,7 @@ def _single(row: list[RawCell], profiles: list[str], width: int) -> list[Column]
     return columns
 
 
-def _stacked(upper: list[RawCell], lower: list[RawCell], profiles: list[str], width: int) -> list[Column]:
+def _stacked(upper: list[Span], lower: list[Span], profiles: list[str], width: int) -> list[Column]:
     """Fallback: each column named by whatever header cells sit at its own position."""
     columns, unnamed = [], 0
     for j in range(1, width):
@@ -128,7 +129,7 @@ def _stacked(upper: list[RawCell], lower: list[RawCell], profiles: list[str], wi
     return columns
 
 
-def _alignment(lower: list[RawCell], profiles: list[str], width: int) -> tuple[int, int]:
+def _alignment(lower: list[Span], profiles: list[str], width: int) -> tuple[int, int]:
     """(offset, score): offset 1 when the lower row starts under the first data column because the
     label column's header spans both rows; chosen only when the headers' hints fit the data better."""
     subs = [c.text for c in trimmed(lower)]
@@ -162,7 +163,7 @@ def _segments(subs: list[str]) -> list[list[int]]:
     return runs
 
 
-def _two_rows(upper: list[RawCell], lower: list[RawCell], profiles: list[str],
+def _two_rows(upper: list[Span], lower: list[Span], profiles: list[str],
               width: int) -> tuple[list[Column], list[str]] | None:
     """Columns from a group row and a sub-header row, or None when their shapes do not fit the data."""
     offset, _ = _alignment(lower, profiles, width)

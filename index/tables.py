@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from index.parse import Block, ParsedDoc, Span
-from index.table_cells import RawCell, cell_key, is_junk, is_rule, parse_number, split_cells, trimmed
+from index.table_cells import cell_key, is_junk, is_rule, parse_number, split_cells, trimmed
 from index.table_checks import find_sum_column, find_total_row, record_discrepancies
 from index.table_headers import Headers, data_profile, resolve_headers
 from index.table_labels import label_lists, recover_labels
@@ -22,7 +22,7 @@ __all__ = ["Cell", "Column", "Row", "Table", "extract_tables", "format_table", "
 @dataclass
 class _Line:
     span: Span
-    cells: list[RawCell]
+    cells: list[Span]
 
     @property
     def numeric(self) -> bool:
