@@ -21,6 +21,8 @@ def load_model(name: str = DEFAULT_MODEL):
     """Load the embedder on CPU, offline; sentence-transformers is imported only here (slow import)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")       # no "Loading weights" bar on every start
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(model_path(name), device="cpu")
