@@ -20,6 +20,7 @@ PATTERNS = {
     "quote": re.compile(r"\"[^\"]{3,}\"?|“[^”]{3,}”?"),
     "name": re.compile(rf"{_NAME_WORD}(?:\s+(?:of\s+the\s+|of\s+|the\s+|and\s+)?{_NAME_WORD})*"),
 }
+_NOT_UNITS = frozenset("and or of the a an to in on at for with by as that which who was were is are".split())
 _ORG_WORDS = re.compile(r"\b(Party|Council|Committee|Organi[sz]ation|Assembly|Union|Alliance|Ministry|"
                         r"Court|Commission|Agency|Association|Company|Corporation|Bank)\b|^[A-Z]{2,6}$")
 
@@ -27,6 +28,7 @@ _ORG_WORDS = re.compile(r"\b(Party|Council|Committee|Organi[sz]ation|Assembly|Un
 _CUES = [
     ("org", r"\b(which party|what party|which organi[sz]ation|what organi[sz]ation|which body|what body|hangi parti)\b"),
     ("percent", r"\b(share|percent|percentage|proportion|per cent|yuzde|oran)\b|%"),
+    ("measure", r"\b(how (?:long|far|wide|tall|old|big|large|high|deep|heavy|often))\b"),
     ("number", r"\b(how many|how much|number of|margin|kac|ne kadar)\b"),
     ("date", r"\b(when|what date|which date|what day|which day|what year|which year|ne zaman|hangi tarih|hangi yil)\b"),
     ("person", r"\b(who|whom|whose|which candidate|what candidate|which person|name of the person|kim|kimdi)\b"),
@@ -57,6 +59,13 @@ def candidates(sentence: str, kind: str) -> list[Candidate]:
     """Spans of the wanted kind in a sentence."""
     if kind == "span":
         return []
+    if kind == "measure":  # a number with its unit: "seven kilometres", "25 minutes"
+        found = []
+        for c in candidates(sentence, "number"):
+            unit = re.match(r"[ -]([A-Za-z]+)\b", sentence[c.end:])
+            if unit and unit.group(1).lower() not in _NOT_UNITS:
+                found.append(Candidate(sentence[c.start:c.end + unit.end()], c.start, c.end + unit.end()))
+        return found
     if kind in ("person", "place", "org"):
         found = [_strip_possessive(m) for m in PATTERNS["name"].finditer(sentence)]
         found = [c for c in found if c and _fits(c.text, kind)]

@@ -133,7 +133,7 @@ class TextAnswerer:
         masked = _REFS.sub(lambda m: " " * len(m.group()), sentence)  # "[16]" is a reference, not a figure
         found = candidates(masked, kind)
         asked = set(q_tokens)
-        if kind == "number":
+        if kind in ("number", "measure"):
             dates = [range(c.start, c.end) for c in candidates(masked, "date")]
             found = [c for c in found if not any(c.start in d for d in dates)]
             unit = _unit(question)
@@ -170,7 +170,7 @@ class TextAnswerer:
         return np.stack([self._sentence_vectors[t] for t in texts]) if texts else np.zeros((0, 1))
 
 
-_PIECE = re.compile(r"[\w'’-]+|[,;:()\[\].!?]")
+_PIECE = re.compile(r"\d+(?:[.,]\d+)*|[\w'’-]+|[,;:()\[\].!?]")   # "1,223,960" and "9.4" stay whole
 _AUXILIARIES = "is are was were be been being has have had do does did will would could should can may might"
 _LEAD_WORDS = frozenset(("as to that the by throughout during including in on at for with from namely which who whom "
                          "of said says stated added calling " + _AUXILIARIES).split())

@@ -13,6 +13,7 @@ from app.question import answer_type, candidates
     ("Where was the speech given?", "place"),
     ("What is the harbour known for?", "span"),
     ("Esenler'de kaç oy kullanıldı?", "number"),
+    ("How wide is the strait?", "measure"),
 ])
 def test_answer_type(question, kind):
     assert answer_type(question) == kind
@@ -32,3 +33,8 @@ def test_candidate_offsets_point_into_the_sentence():
     sentence = "The chair is Ingrid Halvorsen, a hydrologist."
     for c in candidates(sentence, "person"):
         assert sentence[c.start:c.end] == c.text
+
+
+def test_measures_keep_their_unit():
+    found = [c.text for c in candidates("It is seven kilometres wide; the crossing takes 25 minutes.", "measure")]
+    assert found == ["seven kilometres", "25 minutes"]
