@@ -143,11 +143,10 @@ class TextAnswerer:
             # The question's own entities are not its answer; a name must be one the documents capitalise.
             found = [c for c in found if set(terms(c.text)) & self.vocabulary.names
                      and not _same_entity(c.text, question)]
-            if kind == "person":
-                found = [_untitled(c) for c in found]
+            located = [c for c in found if _LOCATIVE.search(masked[:c.start])]
+            if kind == "person":  # "sailed to Gull Island" names a place, not a person
+                found = [_untitled(c) for c in found if c not in located]
             if kind == "place":  # a place is where something happens: "in Paris", "at the town hall"
-                located = [c for c in found if re.search(r"\b(?:in|at|from|near|inside|outside)\s+(?:the\s+)?$",
-                                                           masked[:c.start])]
                 found = located or found
         else:
             found = [c for c in found if not set(terms(c.text)) <= asked]
@@ -214,6 +213,7 @@ def _clause(sentence: str, q_tokens: list[str]) -> str | None:
     return best
 
 
+_LOCATIVE = re.compile(r"\b(?:in|at|from|near|inside|outside|across)\s+(?:the\s+)?$")
 _UNIT_CUE = re.compile(r"\b(?:how many|number of)\s+(?:[a-z]+ly\s+)?([a-z]+)", re.IGNORECASE)
 _SAME_UNIT = {"person": "peopl", "persons": "peopl"}
 
