@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 import re
 import threading
-from contextlib import contextmanager
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from app.followup import resolve
@@ -17,7 +17,7 @@ from app.glossary import expand
 from app.retrieve import Hit, Retriever
 from app.settings import MAX_QUESTION_CHARS, Settings
 from app.table_answer import TableEngine
-from app.text_answer import Support, TextAnswer, TextAnswerer, _clean
+from app.text_answer import Support, TextAnswer, TextAnswerer, clean_sentence
 from app.vocabulary import Vocabulary
 from index import store
 from index.build import build, log, staleness
@@ -141,13 +141,13 @@ def _text_result(text: TextAnswer) -> dict:
     if text.support is None:
         return {"answer": f"The documents do not contain an answer to this question ({text.reason}).",
                 "short_answer": None, "kind": "none", "confidence": round(1 - text.confidence, 3),
-                "citations": [], "computation": None, "notes": text.notes}
+                "citations": [], "computation": None, "notes": []}
     citations = [_citation(n, s) for n, s in enumerate([text.support, *text.also], 1)]
-    sentence = _clean(text.support.text)
+    sentence = clean_sentence(text.support.text)
     marks = "".join(f"[{c['n']}]" for c in citations)
     answer = f"{sentence} {marks}" if text.short_answer == sentence else f"{text.short_answer} — {sentence} {marks}"
     return {"answer": answer, "short_answer": text.short_answer, "kind": "text",
-            "confidence": text.confidence, "citations": citations, "computation": None, "notes": text.notes}
+            "confidence": text.confidence, "citations": citations, "computation": None, "notes": []}
 
 
 def _citation(n: int, s: Support) -> dict:

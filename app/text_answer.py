@@ -15,8 +15,8 @@ import numpy as np
 from app.question import MONTHS, Candidate, answer_type, candidates
 from app.retrieve import Hit
 from app.settings import Settings
-from index.embed import embed
 from app.vocabulary import Vocabulary
+from index.embed import embed
 from index.fold import STOPWORDS, fold, stem, terms
 from index.parse import split_sentences
 
@@ -46,7 +46,6 @@ class TextAnswer:
     short_answer: str | None
     confidence: float
     reason: str = ""
-    notes: list[str] = field(default_factory=list)
     also: list[Support] = field(default_factory=list)   # passages covering what the main one does not name
 
 
@@ -85,7 +84,7 @@ class TextAnswerer:
         if best.score < settings.abstain_threshold:
             return TextAnswer(None, None, round(best.score, 3),
                               f"the best passage supports it too weakly ({best.score:.2f} < {settings.abstain_threshold:.2f})")
-        short = best.span.text if best.span else (_clause(best.text, q_tokens) or _clean(best.text))
+        short = best.span.text if best.span else (_clause(best.text, q_tokens) or clean_sentence(best.text))
         also = []
         if best.missing:  # the question names something (another year, say) this passage does not: look further
             others = [h for h in hits if h.chunk.kind == "text" and h.chunk.doc != best.hit.chunk.doc][:settings.top_k]
@@ -274,6 +273,6 @@ def _untitled(c: Candidate) -> Candidate:
     return Candidate(c.text[m.end():], c.start + m.end(), c.end) if m else c
 
 
-def _clean(sentence: str) -> str:
+def clean_sentence(sentence: str) -> str:
     """A sentence without wiki reference markers and stray quotes, for display."""
     return re.sub(r"\s{2,}", " ", _REFS.sub("", sentence)).strip(" \"“”")

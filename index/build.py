@@ -27,8 +27,9 @@ class BuildSummary:
     build_seconds: float = 0.0
 
     def __str__(self) -> str:
+        model = f" (+ model load {self.model_seconds:.1f} s)" if self.model_seconds else ""
         lines = [f"indexed {self.documents} documents -> {self.chunks} chunks, {self.tables} tables "
-                 f"in {self.build_seconds:.1f} s (model load {self.model_seconds:.1f} s)"]
+                 f"in {self.build_seconds:.1f} s{model}"]
         lines += [f"skipped {name}: {why}" for name, why in self.skipped.items()]
         return "\n".join(lines)
 
