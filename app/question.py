@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.fold import fold
+from index.fold import fold, stem
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -20,6 +20,8 @@ PATTERNS = {
     "quote": re.compile(r"\"[^\"]{3,}\"?|“[^”]{3,}”?"),
     "name": re.compile(rf"{_NAME_WORD}(?:\s+(?:of\s+the\s+|of\s+|the\s+|and\s+)?{_NAME_WORD})*"),
 }
+_TYPE_TERMS = frozenset(stem(w) for w in "percent percentage share proportion year date day month time number "
+                        "count amount figure name place person".split())
 _NOT_UNITS = frozenset("and or of the a an to in on at for with by as that which who was were is are".split())
 _ORG_WORDS = re.compile(r"\b(Party|Council|Committee|Organi[sz]ation|Assembly|Union|Alliance|Ministry|"
                         r"Court|Commission|Agency|Association|Company|Corporation|Bank)\b|^[A-Z]{2,6}$")
@@ -53,6 +55,11 @@ def answer_type(question: str) -> str:
         if re.search(cue, q):
             return kind
     return "span"
+
+
+def asks_for(term: str) -> bool:
+    """Whether a stemmed question word only names the kind of answer wanted ("percentage", "year")."""
+    return term in _TYPE_TERMS
 
 
 def candidates(sentence: str, kind: str) -> list[Candidate]:

@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from app.question import MONTHS, Candidate, answer_type, candidates
+from app.question import MONTHS, Candidate, answer_type, asks_for, candidates
 from app.retrieve import Hit
 from app.settings import Settings
 from app.vocabulary import Vocabulary
@@ -81,6 +81,12 @@ class TextAnswerer:
             if not supports:
                 return TextAnswer(None, None, 0.0, f"no passage states the {kind} asked for")
         best = max(supports, key=lambda s: s.score)
+        relation = [t for t in q_tokens if t not in self.vocabulary.names and not t[0].isdigit()
+                    and not asks_for(t)]
+        if relation and not set(relation) & self.vocabulary.doc_terms.get(best.hit.chunk.doc, set()):
+            # The document shares the question's names but none of what it asks about them ("born").
+            return TextAnswer(None, None, round(best.score, 3), "no passage says anything about "
+                              + ", ".join(relation))
         if best.score < settings.abstain_threshold:
             return TextAnswer(None, None, round(best.score, 3),
                               f"the best passage supports it too weakly ({best.score:.2f} < {settings.abstain_threshold:.2f})")

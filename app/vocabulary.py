@@ -48,8 +48,21 @@ class Vocabulary:
         return match[0] if match else word
 
     def question_terms(self, question: str) -> list[str]:
-        """The question's content terms, misspellings repaired, stemmed."""
-        return [stem(self.correct_word(t)) for t in tokenize(question) if t not in STOPWORDS]
+        """The question's content terms, misspellings repaired and compounds split ("rerun"), stemmed."""
+        out = []
+        for t in tokenize(question):
+            if t not in STOPWORDS:
+                out += [stem(w) for w in self.split_compound(self.correct_word(t))]
+        return out
+
+    def split_compound(self, word: str) -> list[str]:
+        """An unknown word written as two known ones (`rerun` -> `re`, `run`), else the word itself."""
+        if word in self.surface or word[0].isdigit():
+            return [word]
+        for i in range(2, len(word) - 1):
+            if word[:i] in self.surface and word[i:] in self.surface:
+                return [word[:i], word[i:]]
+        return [word]
 
     def correct_text(self, question: str) -> str:
         """The question with misspelt words replaced by their corpus form (for retrieval)."""

@@ -68,3 +68,13 @@ def test_numbers_that_bound_a_comparison_are_not_unknown_subjects(own_engine):
     vocabulary = own_engine.vocabulary
     assert vocabulary.unknown_terms("Who won the 2031 Lisbon marathon?") == ["2031", "Lisbon"]
     assert vocabulary.unknown_terms("Which crops have more than 1,500 kg and were planted before 1990?") == []
+
+
+def test_abstains_when_the_document_says_nothing_about_what_is_asked(own_engine):
+    result = own_engine.ask("When was Ingrid Halvorsen born?")   # she is named; nothing says when she was born
+    assert result["kind"] == "none" and "born" in result["answer"]
+
+
+def test_unknown_compounds_split_into_known_words(own_engine):
+    assert own_engine.vocabulary.split_compound("foodbank") == ["food", "bank"]
+    assert own_engine.vocabulary.split_compound("greenhouse") == ["greenhouse"]
