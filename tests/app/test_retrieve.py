@@ -1,0 +1,28 @@
+"""Hybrid retrieval fuses BM25 and dense rankings; each mode finds the passage that holds the answer."""
+import pytest
+
+from app.retrieve import _rrf, _weighted
+from app.settings import Settings
+
+
+def test_reciprocal_rank_fusion_rewards_agreement():
+    fused = _rrf([[(1, 0.9), (2, 0.8)], [(2, 7.0), (3, 5.0)]], k=60)
+    assert fused[2] == pytest.approx(1 / 62 + 1 / 61)
+    assert max(fused, key=fused.get) == 2
+
+
+def test_weighted_fusion_is_a_convex_combination_of_min_max_scores():
+    fused = _weighted([(1, 0.9), (2, 0.5)], [(2, 10.0), (3, 2.0)], weight=0.5)
+    assert fused == {1: pytest.approx(0.5), 2: pytest.approx(0.5), 3: pytest.approx(0.0)}
+
+
+@pytest.mark.parametrize("settings", [Settings(mode="bm25"), Settings(mode="dense"),
+                                      Settings(fusion="rrf"), Settings(fusion="weighted")])
+def test_every_mode_ranks_the_answering_passage_first(own_engine, settings):
+    hits = own_engine.retrieve("Who has chaired the board since 2020?", settings)
+    assert "Ingrid Halvorsen" in hits[0].chunk.text
+
+
+def test_misspelt_names_are_repaired_before_retrieval(own_engine):
+    hits = own_engine.retrieve("Ingrid Halvorsne chair")
+    assert "Ingrid Halvorsen" in hits[0].chunk.text
