@@ -8,7 +8,7 @@ from app.question import MONTHS
 _LEAD = re.compile(r"^\s*(?:and|what about|how about|and what about|and how about|ya|peki)\b[\s,]*", re.IGNORECASE)
 _PREPS = r"in|for|at|on|of|during|from|by"
 _PREP_PHRASE = re.compile(rf"^(?P<prep>{_PREPS})\s+(?P<rest>.+)$", re.IGNORECASE)
-_MAX_FOLLOWUP_WORDS = 6
+_MAX_FOLLOWUP_WORDS = 9   # longer questions stand on their own
 
 
 def previous_question(history: list[dict] | None) -> str | None:
@@ -32,7 +32,7 @@ def resolve(question: str, history: list[dict] | None) -> str:
 
 
 def _resolve_against(question: str, previous: str | None) -> str:
-    if not previous or not is_followup(question) or len(question.split()) > _MAX_FOLLOWUP_WORDS + 3:
+    if not previous or not is_followup(question) or len(question.split()) > _MAX_FOLLOWUP_WORDS:
         return question
     tail = _LEAD.sub("", question).strip().rstrip("?").strip()
     m = _PREP_PHRASE.match(tail)

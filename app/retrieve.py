@@ -15,13 +15,10 @@ from index.store import StoredIndex
 
 @dataclass
 class Hit:
-    """A retrieved chunk with its fused score and where each retriever ranked it (1-based)."""
+    """A retrieved chunk with its fused score."""
 
     chunk: Chunk
     score: float
-    dense_rank: int | None = None
-    bm25_rank: int | None = None
-    dense_score: float | None = None
 
 
 class Retriever:
@@ -58,12 +55,8 @@ class Retriever:
             fused = _weighted(dense, sparse, settings.dense_weight)
         else:
             fused = _rrf([dense, sparse], settings.rrf_k)
-        dense_rank = {i: r for r, (i, _) in enumerate(dense, 1)}
-        dense_score = dict(dense)
-        bm25_rank = {i: r for r, (i, _) in enumerate(sparse, 1)}
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
-        return [Hit(self.index.chunks[i], s, dense_rank.get(i), bm25_rank.get(i), dense_score.get(i))
-                for i, s in ranked]
+        return [Hit(self.index.chunks[i], s) for i, s in ranked]
 
 
 def _rrf(rankings: list[list[tuple[int, float]]], k: int) -> dict[int, float]:

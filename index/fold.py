@@ -35,11 +35,6 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-def content_tokens(text: str) -> list[str]:
-    """Tokens without stopwords: what a question is about."""
-    return [t for t in tokenize(text) if t not in STOPWORDS]
-
-
 @lru_cache(maxsize=1)
 def _stemmer():
     import snowballstemmer
@@ -56,11 +51,6 @@ def stem(token: str) -> str:
 def terms(text: str) -> list[str]:
     """Stemmed tokens: what BM25 indexes and what question coverage is measured in."""
     return [stem(t) for t in tokenize(text)]
-
-
-def content_terms(text: str) -> list[str]:
-    """Stemmed tokens without stopwords."""
-    return [stem(t) for t in content_tokens(text)]
 
 
 def normalize_number(tok: str) -> str:
