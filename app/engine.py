@@ -16,7 +16,7 @@ from app.followup import resolve
 from app.glossary import expand
 from app.retrieve import Hit, Retriever
 from app.settings import MAX_QUESTION_CHARS, Settings
-from app.table_answer import TableEngine
+from app.tables.answer import TableEngine
 from app.text_answer import Support, TextAnswer, TextAnswerer, clean_sentence
 from app.vocabulary import Vocabulary
 from index import store

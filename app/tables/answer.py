@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
-from app.table_compute import (Finding, check, col_label, column_sum, combine, contenders, count_rows, did_lead, difference,
+from app.tables.compute import (Finding, check, col_label, column_sum, combine, contenders, count_rows, did_lead, difference,
                                extreme, lookup, margin, opening, several, turnout, where, winner)
-from app.table_question import Question, read_question
-from app.table_resolve import Match, Unknown, match_table, numeric_columns
-from index.table_headers import group_of
-from index.table_model import Column, Row, Table
+from app.tables.question import Question, read_question
+from app.tables.resolve import Match, Unknown, match_table, numeric_columns
+from index.tables.headers import group_of
+from index.tables.model import Column, Row, Table
 
 _CONFIDENCE_REFUSAL = 0.7
 
