@@ -106,7 +106,8 @@ class Engine:
                 hits = self.retrieve(resolved, settings)
         with _timed(timing, "table"):
             result = self.tables.answer(resolved, None if hits is None else _table_ids(hits))
-        if result is None or result["kind"] == "none" or result.get("weak"):
+        final = bool(result and result.pop("final", False))    # a refused row the table clearly owns
+        if not final and (result is None or result["kind"] == "none" or result.get("weak")):
             if hits is None:
                 with _timed(timing, "retrieve"):
                     hits = self.retrieve(resolved, settings)

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
 from app.tables.compute import (Finding, check, col_label, column_sum, combine, contenders, count_rows, did_lead, difference,
                                extreme, lookup, margin, opening, several, turnout, where, winner)
 from app.tables.execute import contract, run_plan
 from app.tables.grid import Grid, grid_of
-from app.tables.plan import CellIndex, read_against, read_plan
+from app.tables.grid import words
+from app.tables.plan import CellIndex, one_typo, read_against, read_plan
 from app.tables.question import SYNONYMS, Question, is_generic, read_question
 from app.tables.resolve import Match, Unknown, match_table, numeric_columns
+from index.fold import fold
 from index.tables.headers import group_of
 from index.tables.model import Column, Row, Table
 
@@ -59,10 +63,15 @@ class TableEngine:
         old, old_table = self._typed(question, [t for t in chosen if t in self.tables])
         if old is not None and old["kind"] == "table":
             reading = next(r for r, t in readings if t is old_table)
-            if not [w for w in reading.uncovered if not is_generic(w) and w not in SYNONYMS]:
+            uncovered = [w for w in reading.uncovered if not is_generic(w) and w not in SYNONYMS]
+            if not uncovered:
                 return old
-            old = {**old, "weak": True}
+            old = None if [w for w in reading.blocking if w in uncovered] else {**old, "weak": True}
         planned = self._planned(question, readings)
+        if planned is None and (old is None or old["kind"] != "none"):
+            refusal = self._missing_row(readings)
+            if refusal is not None:
+                return refusal
         if planned is not None and not planned.get("weak"):
             return planned
         if old is not None and old["kind"] == "none":
@@ -81,13 +90,35 @@ class TableEngine:
             return None, None
         return _Answer(q, best).run(), best.table
 
+    def _missing_row(self, readings: list) -> dict | None:
+        """Refuse a question the table covers but for one name like, and yet unlike, one of its row labels
+        ("Westgate" where the table has "Eastgate"): never answer with the other row."""
+        for reading, table in readings:
+            if len(reading.uncovered) != 1 or reading.covered == 0:
+                continue
+            word = reading.uncovered[0]
+            labels = {w for row in table.rows if row.label for w in words(row.label) if len(w) >= 4}
+            near = sorted((v for v in labels if not one_typo(word, v) and (
+                fuzz.ratio(word, v) >= 60 or word[:4] == v[:4] or word[-4:] == v[-4:])),
+                          key=lambda v: -fuzz.ratio(word, v))
+            if len(word) < 4 or not near:
+                continue
+            typed = next((w for w in re.findall(r"[^\W\d_]+", reading.q.text) if fold(w) == word), word)
+            header = table.label_header or "row"
+            return {"answer": f"The table has no {header} “{typed}”, so it cannot answer this.",
+                    "short_answer": None, "kind": "none", "confidence": _CONFIDENCE_REFUSAL, "citations": [],
+                    "computation": None, "final": True,
+                    "notes": [f"No {header} label matches “{typed}” after folding case and diacritics; "
+                              f"“{near[0]}” is a different name, not a spelling variant, so its row is not used."]}
+        return None
+
     def _planned(self, question: str, readings: list) -> dict | None:
         """The query planner over the tables that cover the question best."""
         readings = sorted(readings, key=lambda rt: -rt[0].coverage)
         for reading, table in readings[:CANDIDATES]:
             if reading.coverage < MIN_COVERAGE:
                 break
-            if reading.other_year:
+            if reading.other_year or reading.blocking:
                 continue
             grid, index = self.view(table)
             plan = read_plan(question, grid, index, reading)
@@ -263,7 +294,8 @@ class _Answer:
         for hit in self.m.rows:
             if hit.score < 1:
                 typed = " ".join(self.q.tokens[p].text for p in hit.positions)
-                notes.append(f"“{typed}” was read as the row label “{hit.row.label}” (fuzzy match).")
+                notes.append(f"Read “{typed}” as “{hit.row.label}” (a spelling variant; no row is labelled "
+                             f"“{typed}”).")
         for used in f.used:
             if used.row.label_recovered:
                 notes.append(f"The label “{used.row.label}” is not written in its row of the table; it was "

@@ -68,9 +68,13 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
         anchor = plan.pair[0] if plan.pair else next((c for c in conditions if c.op in ("=", "has")), None)
         if anchor is None or not anchor.rows:
             return None
-        base = min(anchor.rows) if op == "next" else min(anchor.rows)
-        other = base + 1 if op == "next" else base - 1
-        if not 0 <= other < len(grid.rows) or not grid.text(other, plan.target):
+        base = max(anchor.rows) if op == "next" else min(anchor.rows)
+        step = 1 if op == "next" else -1
+        other = base + step
+        same = grid.text(base, plan.target)
+        while 0 <= other < len(grid.rows) and (grid.text(other, plan.target) == same or not grid.text(other, plan.target)):
+            other += step       # rows that repeat the anchor's value belong to it
+        if not 0 <= other < len(grid.rows):
             return None
         value = grid.text(other, plan.target)
         return Result(value, f"{'After' if op == 'next' else 'Before'} {_label(grid, base)} comes {value}",
@@ -87,6 +91,8 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
         return Result(value, f"The {op if op != 'nth' else f'#{plan.n}'} row where {where} has {value}",
                       f"{op} of {len(rows)} rows where {where} (table order): row {r + 1}", [(r, plan.target)]) \
             if value else None
+    if op in ("argmax", "argmin") and plan.measure is None:
+        return _mode(grid, plan, rows, where)
     if op in ("sum", "avg", "max", "min", "argmax", "argmin"):
         column = plan.measure if plan.measure is not None else plan.target
         keyed = [(r, grid.sort_key(r, column)) for r in rows]
@@ -132,6 +138,25 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
     return Result(shown, f"{grid.columns[plan.target].name or 'The value'} where {where}: {shown}",
                   f"rows where {where}: " + ", ".join(f"row {r + 1}" for r, _ in values),
                   [(r, plan.target) for r, _ in values])
+
+
+def _mode(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None:
+    """The value of the answer column held by the most (or fewest) rows."""
+    counts: dict[str, list[int]] = {}
+    for r in rows:
+        if grid.text(r, plan.target):
+            counts.setdefault(grid.text(r, plan.target), []).append(r)
+    if len(counts) < 2:
+        return None
+    pick = max if plan.op == "argmax" else min
+    best = pick(len(v) for v in counts.values())
+    winners = [k for k, v in counts.items() if len(v) == best]
+    if len(winners) > 1:
+        return None
+    ranked = sorted(counts.items(), key=lambda kv: -len(kv[1]))[:5]
+    computation = "rows per value where " + where + ": " + ", ".join(f"{k} {len(v)}" for k, v in ranked)
+    return Result(winners[0], f"{winners[0]} appears in {best} rows", computation,
+                  [(r, plan.target) for r in counts[winners[0]]])
 
 
 def _pair(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:

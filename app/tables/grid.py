@@ -9,7 +9,7 @@ from functools import lru_cache
 from index.fold import fold, stem
 from index.tables.model import Row, Table
 
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"\d+(?:\.\d+)?|[a-z0-9]+")
 _FOOTNOTE = re.compile(r"\[[^\]]*\]|\*+$|†|‡")
 _LEAD_NUMBER = re.compile(r"^[^\d\-−–+.]{0,3}([-−–+]?\d[\d,]*(?:\.\d+)?|[-−–]?\.\d+)(?:\s*(%|[a-z]{0,6}))?")
 _TIME = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$")

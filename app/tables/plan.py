@@ -53,6 +53,8 @@ _COMPARE = re.compile(r"\b(more than|greater than|higher than|larger than|over|a
                       r"since|prior to)\s+(?:the\s+year\s+)?\$?(\d[\d,]*(?:\.\d+)?)")
 _POST_COMPARE = re.compile(r"\$?(\d[\d,]*(?:\.\d+)?)\s+(or more|or higher|or greater|or less|or fewer|or lower|"
                            r"or above|or below|\+)")
+_CAPITALISED = re.compile(r"(?<=[\w,;:] )[^\W\d_][\w-]*")     # a capital inside the sentence: a name
+_BETWEEN = re.compile(r"\bbetween\s+\$?(\d[\d,]*(?:\.\d+)?)\s+and\s+\$?(\d[\d,]*(?:\.\d+)?)")
 _OPS = {"more than": ">", "greater than": ">", "higher than": ">", "larger than": ">", "over": ">", "above": ">",
         "exceeding": ">", "at least": ">=", "less than": "<", "fewer than": "<", "lower than": "<",
         "smaller than": "<", "under": "<", "below": "<", "at most": "<=", "before": "<", "after": ">",
@@ -112,9 +114,9 @@ def generic(word: str) -> bool:
             or word in ORDINALS or word in NUMBER_WORDS)
 
 
-def _edit1(a: str, b: str) -> bool:
+def one_typo(a: str, b: str, shortest: int = 6) -> bool:
     """Whether two words differ by one edit (a typo), for long words only."""
-    if min(len(a), len(b)) < 6 or abs(len(a) - len(b)) > 1 or a == b:
+    if min(len(a), len(b)) < shortest or abs(len(a) - len(b)) > 1 or a == b or a.isdigit() or b.isdigit():
         return False
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
@@ -131,6 +133,7 @@ class CellIndex:
         self.grid = grid
         self.exact: dict[str, list[tuple[int, int]]] = {}
         self.word: dict[str, list[tuple[int, int]]] = {}
+        self.joined: dict[str, list[tuple[int, int]]] = {}
         self.cell_words: dict[tuple[int, int], list[str]] = {}
         for r, line in enumerate(grid.texts):
             for j, text in enumerate(line):
@@ -141,6 +144,8 @@ class CellIndex:
                     continue
                 self.cell_words[(r, j)] = ws
                 self.exact.setdefault(" ".join(ws), []).append((r, j))
+                if len(ws) > 1:
+                    self.joined.setdefault("".join(ws), []).append((r, j))   # "quayside" for "Quay Side"
                 for w in set(ws):
                     self.word.setdefault(w, []).append((r, j))
         self.vocabulary = set(self.word)
@@ -169,6 +174,7 @@ class Reading:
     coverage: float
     covered: int
     uncovered: list[str]
+    blocking: list[str] = field(default_factory=list)   # uncovered words that name something the table lacks
 
     @property
     def other_year(self) -> bool:
@@ -185,13 +191,19 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     mentions: list[Condition] = []             # cell values, longest first; header words before single words
     _cell_mentions(q, index, used, mentions, min_len=2)
     headers = _header_mentions(q, grid, used)
+    _typo_mentions(q, index, used, mentions, notes, (3, 2))
     _cell_mentions(q, index, used, mentions, min_len=1)
-    _typo_mentions(q, index, used, mentions, notes)
+    _typo_mentions(q, index, used, mentions, notes, (1,))
     content = [i for i, t in enumerate(q.tokens) if not generic(t) and not t.isdigit() or i in used or _year(t)]
     covered = [i for i in content if i in used or q.stems[i] in grid.title_stems or q.tokens[i] in grid.title_stems]
     uncovered = [q.tokens[i] for i in content if i not in covered]
     coverage = len(covered) / len(content) if content else 0.0
-    return Reading(q, thresholds, mentions, headers, notes, coverage, len(covered), uncovered)
+    capitals = set(words(" ".join(w for w in _CAPITALISED.findall(text) if w[0].isupper()))) \
+        if not text.isupper() else set()
+    header_pos = {p for ps in headers.values() for p in ps}
+    blocking = [q.tokens[i] for i in content if i not in covered and (
+        q.tokens[i] in capitals or _year(q.tokens[i]) or i + 1 in header_pos)]
+    return Reading(q, thresholds, mentions, headers, notes, coverage, len(covered), uncovered, blocking)
 
 
 def read_plan(text: str, grid: Grid, index: CellIndex, reading: Reading | None = None) -> Plan | None:
@@ -204,6 +216,10 @@ def read_plan(text: str, grid: Grid, index: CellIndex, reading: Reading | None =
     plan.yes_no = bool(re.match(r"(is|are|was|were|did|does|do|has|have|had|can)\b", r.q.folded))
     _choose_op(r.q, grid, plan, r.headers, list(r.mentions), list(r.thresholds))
     return plan
+
+
+def _fmt_bound(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
 
 
 def _year(word: str) -> bool:
@@ -219,6 +235,13 @@ def _thresholds(q: _Question, used: set[int]) -> list[tuple[str, float, str, int
     for t in q.tokens:          # character offset of each token in the joined text
         starts.append(pos)
         pos += len(t) + 1
+    for m in _BETWEEN.finditer(joined):
+        ks = [next((i for i, s in enumerate(starts) if s == m.start(g)), None) for g in (1, 2)]
+        if None in ks or any(k in used for k in ks):
+            continue
+        lo, hi = sorted((float(m.group(1).replace(",", "")), float(m.group(2).replace(",", ""))))
+        out += [(">=", lo, _fmt_bound(lo), ks[0]), ("<=", hi, _fmt_bound(hi), ks[1])]
+        used.update(i for i, s in enumerate(starts) if m.start() <= s < m.end())
     for pattern, op_group, num_group in ((_COMPARE, 1, 2), (_POST_COMPARE, 2, 1)):
         for m in pattern.finditer(joined):
             raw = m.group(num_group).replace(",", "")
@@ -254,30 +277,53 @@ def _cell_mentions(q: _Question, index: CellIndex, used: set[int], mentions: lis
                 continue                    # a phrase starts and ends on content words
             text = " ".join(ws)
             exact: dict[int, set[int]] = {}
-            for r, j in index.exact.get(text, []):
+            for r, j in index.exact.get(text, []) or index.joined.get(text.replace(" ", ""), []):
                 exact.setdefault(j, set()).add(r)
             found = exact or index.phrase(ws)
             if not found:
                 continue
             j = _best_column(found, exact, index.grid)
-            mentions.append(Condition(j, "=" if exact else "has", text, None, frozenset(found[j]), tuple(span)))
             used.update(span)
+            rows = len(index.grid.rows)
+            if size == 1 and not exact and (stem(ws[0]) in index.grid.title_stems or
+                                             len(found[j]) > max(2, rows // 2)):
+                continue        # the table's own subject ("games" in a games table): covered, not a filter
+            mentions.append(Condition(j, "=" if exact else "has", text, None, frozenset(found[j]), tuple(span)))
 
 
-def _typo_mentions(q: _Question, index: CellIndex, used: set[int], mentions: list[Condition], notes: list[str]) -> None:
-    """A long content word one typo away from exactly one cell word, read as that word (and said so)."""
-    for i, w in enumerate(q.tokens):
-        if i in used or generic(w) or w.isdigit() or len(w) < 6:
-            continue
-        near = {v for v in index.vocabulary if _edit1(w, v)}
-        if len(near) != 1:
-            continue
-        v = near.pop()
-        found = index.phrase([v])
-        j = _best_column(found, {}, index.grid)
-        mentions.append(Condition(j, "has", v, None, frozenset(found[j]), (i,), read_as=w))
-        notes.append(f"Read “{w}” as “{v}” (a spelling variant; no cell reads “{w}”).")
-        used.add(i)
+def _typo_mentions(q: _Question, index: CellIndex, used: set[int], mentions: list[Condition], notes: list[str],
+                   sizes: tuple[int, ...]) -> None:
+    """Words one typo away from exactly one cell text or cell word (long words only), read as it and said so."""
+    cells: dict[str, list[tuple[int, int]]] = {}
+    for key, where in index.exact.items():
+        cells.setdefault(key.replace(" ", ""), []).extend(where)
+    n = len(q.tokens)
+    for size in sizes:
+        for i in range(n - size + 1):
+            span = range(i, i + size)
+            ws = q.tokens[i:i + size]
+            if any(k in used for k in span) or any(generic(w) or w.isdigit() for w in ws):
+                continue
+            typed = "".join(ws)
+            if len(typed) < 6:
+                continue
+            near = {k for k in cells if one_typo(typed, k)}
+            if size == 1:
+                near |= {v for v in index.vocabulary if one_typo(typed, v)}
+            if len(near) != 1:
+                continue
+            key = near.pop()
+            found = {}
+            for r, j in cells.get(key, []):
+                found.setdefault(j, set()).add(r)
+            if not found:
+                found = index.phrase([key])
+            j = _best_column(found, {}, index.grid)
+            shown = " ".join(ws)
+            mentions.append(Condition(j, "has", key, None, frozenset(found[j]), tuple(span), read_as=shown))
+            label = index.grid.text(min(found[j]), j) if key in cells else key
+            notes.append(f"Read “{shown}” as “{label}” (a spelling variant; no cell reads “{shown}”).")
+            used.update(span)
 
 
 def _best_column(found: dict[int, set[int]], exact: dict[int, set[int]], grid: Grid) -> int:
@@ -292,10 +338,11 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
         content = [s for s in col.stems if s not in STOPWORDS]
         if not content:
             continue
+        col_words = [w for w in words(col.name) if len(w) >= 4]
         for i, s in enumerate(q.stems):
             if i in used or q.tokens[i] in STOPWORDS:
                 continue
-            if s in content or (q.tokens[i] in ("no", "number") and "no" in content and False):
+            if s in content or (not generic(q.tokens[i]) and any(one_typo(q.tokens[i], w, 4) for w in col_words)):
                 out.setdefault(col.index, []).append(i)
     # a question word naming several columns names the one whose header it covers most
     by_pos: dict[int, list[int]] = {}
@@ -325,11 +372,12 @@ def _name_column(grid: Grid) -> int:
 def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: list[Condition]) -> int:
     """The column whose cell answers the question."""
     f = q.folded
-    asked = re.search(r"\b(?:which|what|whose|name the|list the)\s+(\w+)(?:\s+(\w+))?", f)
+    asked = re.search(r"\b(?:which|what|whose|name the|name a|list the)\s+((?:\w+\s+){0,3}\w+)", f)
+    noun = None
     if asked:
-        for w in asked.groups():
-            if w is None:
-                continue
+        nouns = [w for w in asked.group(1).split() if not generic(w) and not w.isdigit()]
+        noun = nouns[0] if nouns else None
+        for w in nouns[:2]:
             s = stem(w)
             hit = [c.index for c in grid.columns if s in c.stems]
             if hit:
@@ -351,6 +399,9 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
             return hit[0]
     conditioned = {m.column for m in mentions}
     free = [j for j in headers if j not in conditioned]
+    if noun is not None and not re.search(r"\bhow (many|much)\b", f) and not any(
+            stem(noun) in c.stems for c in grid.columns):
+        return _name_column(grid) if _name_column(grid) not in conditioned or not free else free[0]
     if re.search(r"\bhow (many|much)\b", f) or not re.search(r"\b(which|who|whom|whose)\b", f):
         numeric = [j for j in free if grid.columns[j].numeric]
         if numeric:
@@ -408,7 +459,8 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     plan.conditions += [m for m in mentions if m.column != plan.target or m.op == "="]
     if any(m.column == plan.target and m.op != "=" for m in mentions) and not plan.pair:
         plan.conditions += [m for m in mentions if m.column == plan.target and m.op != "="]
-    sup = next((t for t in q.tokens if t in MAX_WORDS or t in MIN_WORDS or t in FAST_WORDS), None)
+    sup = next((t for i, t in enumerate(q.tokens) if (t in MAX_WORDS or t in MIN_WORDS or t in FAST_WORDS)
+                and not (i and q.tokens[i - 1] == "at")), None)
     comparative = next((COMPARATIVES[t] for t in q.tokens if t in COMPARATIVES), None)
     nth = next((ORDINALS[t] for t in q.tokens if t in ORDINALS), None)
     if re.search(r"\b(difference|how many more|how much more|how many less|how much less|how many fewer|"
