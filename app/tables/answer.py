@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 
 from app.tables.compute import (Finding, check, col_label, column_sum, combine, contenders, count_rows, did_lead, difference,
                                extreme, lookup, margin, opening, several, turnout, where, winner)
+from app.tables.contests import better_of, closest, count_beating, extreme_of, in_order, listed, lost_rows
 from app.tables.execute import contract, run_plan
 from app.tables.grid import Grid, grid_of
 from app.tables.grid import words
@@ -27,6 +28,7 @@ _CONFIDENCE_REFUSAL = 0.7
 
 FEW_TABLES = 8          # up to this many tables every one is tried; beyond, only the retrievers' candidates
 CANDIDATES = 3          # how many candidate tables (best retrieved first) the planner reads
+ORDER_OPS = ("argmax", "argmin", "first", "last", "nth")   # rows picked by order, not by a cell
 MIN_COVERAGE = 0.5      # the planner answers only when the table covers this share of the question's content words
 
 
@@ -124,7 +126,7 @@ class TableEngine:
             plan = read_plan(question, grid, index, reading)
             if plan is None:
                 continue
-            if plan.uncovered and not (plan.conditions or plan.pair):
+            if plan.uncovered and not (plan.conditions or plan.pair) and plan.op not in ORDER_OPS:
                 continue        # words the table lacks, and no row picked by a cell: not this table's question
             result = run_plan(grid, plan)
             if result is None:
@@ -165,7 +167,9 @@ class _Answer:
         """Whether the question is clearly about this table: a named group or row with something to measure,
         a generic column named in full or with a row, or a derivable turnout."""
         q, m = self.q, self.m
-        intent = q.winner or q.margin or q.superlative or q.comparison or q.difference
+        intent = q.winner or q.margin or q.superlative or q.comparison or q.difference or q.lost or q.either
+        if (m.label_asked or q.in_which) and (q.listed or q.closest):
+            return True
         measure = bool(q.concepts) or q.quantity
         group = self.group is not None and (measure or intent or len(self.group.columns) == 1)
         role = m.role is not None and (m.role_strong or m.rows or m.label_asked or m.count_rows or q.whole_table)
@@ -195,6 +199,9 @@ class _Answer:
         """Dispatch on what the question asks: row counts, extremes, several rows, then one row (or the total)."""
         q, m, t = self.q, self.m, self.t
         rows = [h.row for h in m.rows]
+        found = self._contest(rows)
+        if found is not None:
+            return found
         if m.count_rows and (q.comparison or q.winner):
             return self._count()
         if q.superlative and m.label_asked:
@@ -224,6 +231,40 @@ class _Answer:
         return lookup(t, row, column) or self._no_figure(row, column)
 
     # ---- pieces -------------------------------------------------------------------------------------------
+
+    def _contest(self, rows: list[Row]) -> Finding | None:
+        """Questions comparing groups or rows: rows lost or won, one column beating another, the closest race,
+        the first or last row, the better of two named rows."""
+        q, m, t = self.q, self.m, self.t
+        pool = [r for r in t.data_rows if not q.named_only or (r.label and not r.label_recovered)]
+        mine = _unit_column(self.group.columns, False) if self.group else None
+        other = _unit_column(m.groups[1].columns, False) if len(m.groups) > 1 else None
+        comparative = re.search(r"\b(more|fewer|less|higher|lower)\b.*\bthan\b", q.folded)
+        if q.closest and (m.label_asked or q.in_which):
+            return closest(t, pool, mine, other)
+        if q.listed and m.label_asked and not m.groups:
+            return in_order(t, pool, q.listed == "last")
+        if m.count_rows and mine is not None and other is not None and comparative and not q.comparison:
+            a, b = (other, mine) if re.search(r"\b(fewer|less|lower)\b", q.folded) else (mine, other)
+            return count_beating(t, pool, a, b)
+        if m.count_rows and mine is not None and q.lost and not q.comparison:
+            lost = lost_rows(t, pool, mine) if other is None else [
+                r for r in pool if (r.value(mine.index) or 0) < (r.value(other.index) or 0)]
+            return count_beating(t, lost, other, mine) if other is not None else listed(t, pool, mine, True)
+        if mine is not None and q.lost and q.among and q.superlative and (m.label_asked or q.in_which):
+            column = self._column()
+            return extreme_of(t, lost_rows(t, pool, mine), column, q.superlative == "max") if column else None
+        if mine is not None and (q.lost or (q.winner and not q.yes_no)) and m.label_asked and not rows \
+                and not q.superlative and not m.count_rows:
+            return listed(t, pool, mine, q.lost)
+        if len(rows) >= 2 and q.either:
+            if self.asks_turnout:
+                return better_of(t, rows, None, q.either == "max", self.turnout_cols)
+            column = self._column()
+            return better_of(t, rows, column, q.either == "max") if column is not None else None
+        if q.superlative and q.named_only and m.label_asked and self._column() is not None:
+            return extreme_of(t, pool, self._column(), q.superlative == "max")
+        return None
 
     def _column(self, percent: bool | None = None) -> Column | None:
         """The column the question asks about: the named group's count or percent column, else the generic one."""

@@ -128,6 +128,8 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
     values = [(r, grid.text(r, plan.target)) for r in rows if grid.text(r, plan.target)]
     if not values or (not conditions and not plan.pair):
         return None
+    if all(c.column == plan.target and c.op == "=" for c in conditions + plan.pair):
+        return None         # the answer would only repeat the question's own words
     if plan.yes_no:
         return Result("Yes", f"Yes: {len(values)} rows have {where}", f"rows where {where}: {len(values)}",
                       [(r, plan.target) for r, _ in values])

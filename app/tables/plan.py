@@ -24,21 +24,24 @@ OPERATION_WORDS = frozenset(
     "other another each every all any both either than over under above below least at no not nor but also one "
     "two three four five six seven eight nine ten second third fourth fifth nth per".split())
 FILLER_WORDS = frozenset("there listed list table row rows column columns value values record records entry entries "
-                         "year years time times people person they them it its their the a an of in on at to for from "
+                         "times people person they them it its their the a an of in on at to for from "
                          "by with as into that this these those get got did does do take took make made have has "
-                         "had come came go went place placed become became".split())
+                         "had come came go went place placed become became named listed shown gave given win wins "
+                         "won lose loses lost among race".split())
 NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 ORDINALS = {w: i for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split())}
 MAX_WORDS = frozenset("most highest largest biggest greatest maximum longest tallest latest newest heaviest "
                       "farthest furthest widest deepest max top".split())
-MIN_WORDS = frozenset("least fewest lowest smallest minimum shortest earliest oldest lightest min".split())
+MIN_WORDS = frozenset("least fewest lowest smallest minimum shortest earliest oldest lightest min closest narrowest "
+                      "tightest".split())
 FAST_WORDS = {"fastest": "min", "quickest": "min", "slowest": "max"}
 HINTS = {  # superlative words that say which kind of column they measure
     "tallest": "height tall floor storey story metre meter ft m", "longest": "length long time duration day km mile",
     "shortest": "length time duration day km mile", "oldest": "date year born built founded established age",
     "earliest": "date year", "latest": "date year", "newest": "date year built opened", "youngest": "date year born age",
     "fastest": "time", "quickest": "time", "slowest": "time", "heaviest": "weight mass", "widest": "width",
-    "deepest": "depth",
+    "deepest": "depth", "closest": "margin gap difference", "narrowest": "margin gap difference width",
+    "tightest": "margin gap difference",
 }
 COMPARATIVES = {"taller": "tallest", "longer": "longest", "shorter": "shortest", "older": "oldest",
                 "younger": "youngest", "earlier": "earliest", "later": "latest", "newer": "newest",
@@ -111,7 +114,8 @@ def _read(text: str) -> _Question:
 def generic(word: str) -> bool:
     """A word that names no row or column by itself."""
     return (word in STOPWORDS or word in QUESTION_WORDS or word in OPERATION_WORDS or word in FILLER_WORDS
-            or word in ORDINALS or word in NUMBER_WORDS)
+            or word in ORDINALS or word in NUMBER_WORDS or word in MAX_WORDS or word in MIN_WORDS
+            or word in FAST_WORDS or word in COMPARATIVES)
 
 
 def one_typo(a: str, b: str, shortest: int = 6) -> bool:
@@ -191,6 +195,14 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     mentions: list[Condition] = []             # cell values, longest first; header words before single words
     _cell_mentions(q, index, used, mentions, min_len=2)
     headers = _header_mentions(q, grid, used)
+    for j, ps in headers.items():
+        for p in ps:
+            k = p + 1
+            if k < len(q.tokens) and k not in used and q.tokens[k].isdigit():
+                rows = frozenset(r for r in range(len(grid.rows)) if words(grid.text(r, j)) == [q.tokens[k]])
+                if rows:                        # "heat 2", "route 10": the value of the column just named
+                    mentions.append(Condition(j, "=", q.tokens[k], None, rows, (k,)))
+                    used.add(k)
     _typo_mentions(q, index, used, mentions, notes, (3, 2))
     _cell_mentions(q, index, used, mentions, min_len=1)
     _typo_mentions(q, index, used, mentions, notes, (1,))
@@ -209,7 +221,8 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
 def read_plan(text: str, grid: Grid, index: CellIndex, reading: Reading | None = None) -> Plan | None:
     """The plan for a question over one table, or None when the table offers nothing for it."""
     r = reading or read_against(text, grid, index)
-    if not r.q.tokens or (not r.mentions and not r.headers and not r.thresholds):
+    ordered = re.search(r"\b(first|last|second|third|fourth|fifth|final|earliest|latest|most|least)\b", r.q.folded)
+    if not r.q.tokens or (not r.mentions and not r.headers and not r.thresholds and not ordered):
         return None
     plan = Plan("lookup", _target(r.q, grid, r.headers, r.mentions), notes=list(r.notes), coverage=r.coverage,
                 covered=r.covered, uncovered=r.uncovered)
@@ -235,7 +248,7 @@ def _thresholds(q: _Question, used: set[int]) -> list[tuple[str, float, str, int
     for t in q.tokens:          # character offset of each token in the joined text
         starts.append(pos)
         pos += len(t) + 1
-    for m in _BETWEEN.finditer(joined):
+    for m in (() if re.search(r"\bdifference\b", joined) else _BETWEEN.finditer(joined)):
         ks = [next((i for i, s in enumerate(starts) if s == m.start(g)), None) for g in (1, 2)]
         if None in ks or any(k in used for k in ks):
             continue
@@ -462,7 +475,8 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     sup = next((t for i, t in enumerate(q.tokens) if (t in MAX_WORDS or t in MIN_WORDS or t in FAST_WORDS)
                 and not (i and q.tokens[i - 1] == "at")), None)
     comparative = next((COMPARATIVES[t] for t in q.tokens if t in COMPARATIVES), None)
-    nth = next((ORDINALS[t] for t in q.tokens if t in ORDINALS), None)
+    nth = next((ORDINALS[t] for i, t in enumerate(q.tokens) if t in ORDINALS
+                and not (i and q.tokens[i - 1].replace(".", "").isdigit())), None)
     if re.search(r"\b(difference|how many more|how much more|how many less|how much less|how many fewer|"
                  r"how many years|how long between|how much higher|how much lower)\b", f):
         plan.op = "difference"
@@ -527,6 +541,11 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
 
 def _nearest_numeric(q: _Question, grid: Grid, headers: dict[int, list[int]], pos: int, op: str) -> int | None:
     """The numeric column a threshold at question position `pos` applies to."""
+    word = q.tokens[pos - 1] if pos else ""
+    if word in ("before", "after", "since", "to") and _year(q.tokens[pos]):
+        dated = [c.index for c in grid.columns if c.dated]
+        if dated:
+            return dated[0]
     named = [(min(abs(p - pos) for p in ps), j) for j, ps in headers.items()
              if grid.columns[j].numeric or grid.columns[j].dated]
     if named:
