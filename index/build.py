@@ -22,7 +22,7 @@ from index.dense import build_dense, default_kind
 from index.documents import Document, load_documents, scan
 from index.embed import DEFAULT_MODEL, embed, load_model
 from index.fold import terms
-from index.lexicon import Lexicon
+from index.lexicon import DocWords, Lexicon, doc_words
 from index.parse import parse
 from index.sparse import SparseIndex, TermCounts
 from index.tables import Table, extract_tables
@@ -43,7 +43,7 @@ class BuildSummary:
     skipped: dict[str, str] = field(default_factory=dict)
     model_seconds: float = 0.0
     build_seconds: float = 0.0
-    parse_seconds: float = 0.0           # reading, parsing, chunking, tokenizing
+    parse_seconds: float = 0.0           # reading, parsing, chunking, tokenizing, counting words
     embed_seconds: float = 0.0
     index_seconds: float = 0.0           # BM25, dense index, word statistics, writing the folder
     reused_documents: int = 0            # unchanged documents taken from the previous index
@@ -70,6 +70,7 @@ class _Part:
     vectors: np.ndarray | None                   # None until embedded
     extras: dict[str, tuple[list[str], np.ndarray]]
     reused: bool = False
+    words: DocWords | None = None                # the document's word statistics (new documents only)
 
 
 def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None,
@@ -94,7 +95,8 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
         parsed = parse(doc.name, doc.text)
         doc_tables = extract_tables(parsed)
         chunks = chunk_document(parsed, doc_tables)
-        parts.append(_Part(doc, chunks, doc_tables, TermCounts.from_tokens([terms(c.search_text) for c in chunks]), None, {}))
+        parts.append(_Part(doc, chunks, doc_tables, TermCounts.from_tokens([terms(c.search_text) for c in chunks]),
+                           None, {}, words=doc_words(doc.text)))
     t2 = time.perf_counter()
 
     fresh = [p for p in parts if not p.reused]
@@ -113,7 +115,7 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
                               skipped={s.name: s.reason for s in skipped}, built_at=store.now_iso(), dense=dense)
     reuse = {p.doc.name for p in parts if p.reused}
     lexicon = Lexicon.build({p.doc.name: p.doc.text for p in parts}, old.lexicon if old else None,
-                            old.texts if old else None, reuse)
+                            old.texts if old else None, reuse, {p.doc.name: p.words for p in parts if p.words})
     index = store.StoredIndex(manifest, chunks, [t for p in parts for t in p.tables], {p.doc.name: p.doc.text for p in parts},
                               SparseIndex.build(TermCounts.concat([p.counts for p in parts])),
                               build_dense(embeddings, dense), embeddings, lexicon, _extras(parts))

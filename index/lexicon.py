@@ -92,8 +92,12 @@ class Lexicon:
 
     @classmethod
     def build(cls, texts: dict[str, str], old: "Lexicon | None" = None, old_texts: dict[str, str] | None = None,
-              reuse: set[str] = frozenset()) -> "Lexicon":
-        """The lexicon of `texts`; documents in `reuse` keep their counts from `old` (their text is unchanged)."""
+              reuse: set[str] = frozenset(), counted: dict[str, DocWords] | None = None) -> "Lexicon":
+        """The lexicon of `texts`; documents in `reuse` keep their counts from `old` (their text is unchanged).
+
+        `counted` holds documents already counted with `doc_words` (the build counts them while parsing).
+        """
+        counted = counted or {}
         surface, upper, lower = Counter(), Counter(), Counter()
         rows: list[TermCounts] = []
         if old is not None:
@@ -109,7 +113,7 @@ class Lexicon:
                 i = old.doc_terms._pos[doc]
                 rows.append(old.doc_terms.rows.take(i, i + 1))
                 continue
-            words = doc_words(text)
+            words = counted.get(doc) or doc_words(text)
             surface.update(words.surface)
             upper.update(words.upper)
             lower.update(words.lower)
