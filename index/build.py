@@ -20,7 +20,7 @@ from index import store
 from index.chunk import Chunk, chunk_document
 from index.dense import build_dense, default_kind
 from index.documents import Document, load_documents, scan
-from index.embed import DEFAULT_MODEL, embed, load_model
+from index.embed import DEFAULT_MODEL, dimension, embed, load_model
 from index.fold import terms
 from index.lexicon import DocWords, Lexicon, doc_words
 from index.parse import parse
@@ -101,7 +101,7 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
 
     fresh = [p for p in parts if not p.reused]
     texts = [c.search_text for p in fresh for c in p.chunks]
-    vectors = embed(model, texts, progress=progress) if texts else np.zeros((0, _dim(model)), np.float32)
+    vectors = embed(model, texts, progress=progress) if texts else np.zeros((0, dimension(model)), np.float32)
     at = 0
     for p in fresh:
         p.vectors, at = vectors[at:at + len(p.chunks)], at + len(p.chunks)
@@ -158,10 +158,6 @@ def _extras(parts: list[_Part]) -> dict[str, store.Extra]:
             rows.append(np.asarray(v, dtype=np.float32).reshape(len(k), -1))
         out[name] = store.Extra(keys, np.concatenate(rows) if rows else np.zeros((0, 0), np.float32), doc_rows)
     return out
-
-
-def _dim(model) -> int:
-    return int(model.get_sentence_embedding_dimension())
 
 
 def staleness(out: Path, docs_dir: Path, model_name: str) -> str | None:

@@ -41,13 +41,19 @@ def embed(model, texts: list[str], progress: bool = False) -> np.ndarray:
     from tqdm import tqdm
 
     order = np.argsort([-len(t) for t in texts], kind="stable")
-    out = np.empty((len(texts), model.get_sentence_embedding_dimension()), dtype=np.float32)
+    out = np.empty((len(texts), dimension(model)), dtype=np.float32)
     with tqdm(total=len(texts), desc="embedding", unit="chunk", disable=not progress, mininterval=1.0) as bar:
         for start in range(0, len(texts), SLICE):
             rows = order[start:start + SLICE]
             out[rows] = _encode(model, [texts[i] for i in rows])
             bar.update(len(rows))
     return out
+
+
+def dimension(model) -> int:
+    """The model's vector size (sentence-transformers renamed the method in version 5)."""
+    get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    return int(get())
 
 
 def _encode(model, texts: list[str], progress: bool = False) -> np.ndarray:

@@ -239,6 +239,20 @@ def run_stage(name: str, args) -> dict:
     return result
 
 
+def subset(corpus: Path, every: int, keep: str) -> Path:
+    """A folder with every N-th file of the corpus (and the file the incremental stage edits)."""
+    import shutil
+
+    out = Path(f"{corpus}-every{every}")
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir()
+    for i, path in enumerate(sorted(corpus.iterdir())):
+        if i % every == 0 or path.name == keep:
+            shutil.copy(path, out / path.name)
+    return out
+
+
 def folder_mb(folder: Path) -> tuple[float, dict[str, float]]:
     sizes = {str(p.relative_to(folder)): p.stat().st_size / 1e6 for p in folder.rglob("*") if p.is_file()}
     return sum(sizes.values()), sizes
@@ -248,6 +262,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Scale benchmark over Debian documentation.")
     parser.add_argument("--corpus", type=Path, default=ROOT / "bench" / "corpus")
     parser.add_argument("--index", type=Path, default=ROOT / "bench" / "index")
+    parser.add_argument("--every", type=int, default=1,
+                        help="benchmark every N-th corpus file only (a smaller corpus of the same documents)")
     parser.add_argument("--skip-build", action="store_true", help="reuse the index already at --index")
     parser.add_argument("--sample", type=int, default=8192, help="chunks embedded twice for the throughput comparison")
     parser.add_argument("--repeat", type=int, default=5, help="timed passes over the question list")
@@ -262,6 +278,8 @@ def main() -> None:
     stages = args.stages.split(",")
     if not args.corpus.is_dir() or not any(args.corpus.iterdir()):
         subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_corpus.py"), "--out", str(args.corpus)], check=True)
+    if args.every > 1:
+        args.corpus, args.index = subset(args.corpus, args.every, args.edit_doc), Path(f"{args.index}-every{args.every}")
     files = list(args.corpus.iterdir())
     print(f"corpus: {len(files)} files, {sum(p.stat().st_size for p in files) / 1e6:.1f} MB in {args.corpus}")
     out = {}
