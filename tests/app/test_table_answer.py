@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.table_answer import TableEngine
+from app.tables.answer import TableEngine
 from index.parse import parse
 from index.tables import extract_tables
 

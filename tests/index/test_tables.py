@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.parse import parse
-from index.table_cells import parse_number
+from index.tables.cells import parse_number
 from index.tables import extract_tables, format_table, tables_from_json, tables_to_json
 
 ROOT = Path(__file__).resolve().parents[2]

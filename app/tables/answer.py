@@ -8,32 +8,101 @@ from __future__ import annotations
 
 import re
 
-from app.table_compute import (Finding, check, col_label, column_sum, combine, contenders, count_rows, did_lead, difference,
+from app.tables.compute import (Finding, check, col_label, column_sum, combine, contenders, count_rows, did_lead, difference,
                                extreme, lookup, margin, opening, several, turnout, where, winner)
-from app.table_question import Question, read_question
-from app.table_resolve import Match, Unknown, match_table, numeric_columns
-from index.table_headers import group_of
-from index.table_model import Column, Row, Table
+from app.tables.execute import contract, run_plan
+from app.tables.grid import Grid, grid_of
+from app.tables.plan import CellIndex, read_against, read_plan
+from app.tables.question import SYNONYMS, Question, is_generic, read_question
+from app.tables.resolve import Match, Unknown, match_table, numeric_columns
+from index.tables.headers import group_of
+from index.tables.model import Column, Row, Table
 
 _CONFIDENCE_REFUSAL = 0.7
+
+
+FEW_TABLES = 8          # up to this many tables every one is tried; beyond, only the retrievers' candidates
+CANDIDATES = 3          # how many candidate tables (best retrieved first) the planner reads
+MIN_COVERAGE = 0.5      # the planner answers only when the table covers this share of the question's content words
 
 
 class TableEngine:
     """Answers questions from parsed tables; `answer` returns None when the question is not for a table."""
 
     def __init__(self, tables: list[Table]):
+        self.all_tables = tables
+        self.by_id = {t.id: t for t in tables}
         self.tables = [t for t in tables if numeric_columns(t)]
+        self._views: dict[str, tuple[Grid, CellIndex]] = {}
 
-    def answer(self, question: str) -> dict | None:
-        """The answer contract for a table question, a `none` refusal for a missing row/column, else None."""
+    @property
+    def few(self) -> bool:
+        """Whether every table can be tried for every question (no retrieval needed to pick them)."""
+        return len(self.all_tables) <= FEW_TABLES
+
+    def view(self, table: Table) -> tuple[Grid, CellIndex]:
+        """The planner's grid and cell index of a table, built once."""
+        if table.id not in self._views:
+            grid = grid_of(table)
+            self._views[table.id] = (grid, CellIndex(grid))
+        return self._views[table.id]
+
+    def answer(self, question: str, candidates: list[str] | None = None) -> dict | None:
+        """The answer contract for a table question, a `none` refusal for a missing row/column, else None.
+        `candidates` are table ids picked by retrieval (best first); None tries every table. A result with
+        `weak: True` leaves words of the question that the table does not cover: the text path may do better."""
+        chosen = self.all_tables if candidates is None else [self.by_id[i] for i in candidates if i in self.by_id]
+        readings = []
+        for table in chosen:
+            grid, index = self.view(table)
+            readings.append((read_against(question, grid, index), table))
+        old, old_table = self._typed(question, [t for t in chosen if t in self.tables])
+        if old is not None and old["kind"] == "table":
+            reading = next(r for r, t in readings if t is old_table)
+            if not [w for w in reading.uncovered if not is_generic(w) and w not in SYNONYMS]:
+                return old
+            old = {**old, "weak": True}
+        planned = self._planned(question, readings)
+        if planned is not None and not planned.get("weak"):
+            return planned
+        if old is not None and old["kind"] == "none":
+            return old
+        weak = [r for r in (old, planned) if r is not None]
+        return max(weak, key=lambda r: r["confidence"]) if weak else None
+
+    def _typed(self, question: str, tables: list[Table]) -> tuple[dict | None, Table | None]:
+        """The labelled-figure engine (named rows and column groups of counts and percentages)."""
         q = read_question(question)
-        matches = [m for m in (match_table(q, t) for t in self.tables) if not m.year_mismatch]
+        matches = [m for m in (match_table(q, t) for t in tables) if not m.year_mismatch]
         if not matches:
-            return None
+            return None, None
         best = max(matches, key=lambda m: m.evidence)
         if best.evidence <= 0 or best.describes_row:
-            return None
-        return _Answer(q, best).run()
+            return None, None
+        return _Answer(q, best).run(), best.table
+
+    def _planned(self, question: str, readings: list) -> dict | None:
+        """The query planner over the tables that cover the question best."""
+        readings = sorted(readings, key=lambda rt: -rt[0].coverage)
+        for reading, table in readings[:CANDIDATES]:
+            if reading.coverage < MIN_COVERAGE:
+                break
+            if reading.other_year:
+                continue
+            grid, index = self.view(table)
+            plan = read_plan(question, grid, index, reading)
+            if plan is None:
+                continue
+            if plan.uncovered and not (plan.conditions or plan.pair):
+                continue        # words the table lacks, and no row picked by a cell: not this table's question
+            result = run_plan(grid, plan)
+            if result is None:
+                continue
+            out = contract(grid, plan, result)
+            if plan.uncovered:
+                out["weak"] = True
+            return out
+        return None
 
 
 class _Answer:

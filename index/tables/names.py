@@ -10,9 +10,9 @@ import re
 from collections import defaultdict
 
 from index.parse import ParsedDoc
-from index.table_cells import cell_key, parse_number
-from index.table_headers import group_of
-from index.table_model import Table
+from index.tables.cells import cell_key, parse_number
+from index.tables.headers import group_of
+from index.tables.model import Table
 
 _NUMBERED_ITEM = re.compile(r"^\s*(?:[-*•+]\s+)?(?P<key>[^:\d]+?)\s*(?P<n>\d{1,2})\s*:\s*(?P<value>.+?)\s*$")
 

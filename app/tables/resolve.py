@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from app.table_question import SYNONYMS, Question, Token, is_generic, stem, tokens_of
+from app.tables.question import SYNONYMS, Question, Token, is_generic, stem, tokens_of
 from index.fold import stem as english_stem
 from index.fold import fold
-from index.table_headers import group_of
-from index.table_model import Column, Row, Table
+from index.tables.headers import group_of
+from index.tables.model import Column, Row, Table
 
 FUZZY = 85                      # rapidfuzz ratio a misspelt label or name must reach
 _ROW_PREPS = frozenset("in at within inside from".split())
