@@ -58,7 +58,7 @@ class Engine:
         self.index_dir = Path(index_dir)
         self.settings = settings
         self.retriever = Retriever(index, model)
-        self.vocabulary = Vocabulary(self.retriever.bm25.idf, index.texts)
+        self.vocabulary = Vocabulary(self.retriever.bm25.idf, index.lexicon)
         self.text = TextAnswerer(model, self.vocabulary, self.retriever.embed_query)
         self.tables = TableEngine(index.tables)
         self._lock = threading.Lock()  # the sentence-vector cache is shared across API threads
