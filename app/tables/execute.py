@@ -238,4 +238,4 @@ def contract(grid: Grid, plan: Plan, result: Result) -> dict:
     return {"answer": f"{result.sentence} {marks}.", "short_answer": result.short, "kind": "table",
             "confidence": confidence, "citations": citations, "computation": result.computation, "notes": notes,
             "plan": {"op": plan.op, "target": grid.columns[plan.target].name, "coverage": round(plan.coverage, 2),
-                     "uncovered": plan.uncovered}}
+                     "uncovered": plan.uncovered, "values": [c.value for c in plan.conditions + plan.pair]}}

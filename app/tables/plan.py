@@ -179,6 +179,7 @@ class Reading:
     covered: int
     uncovered: list[str]
     blocking: list[str] = field(default_factory=list)   # uncovered words that name something the table lacks
+    names_missing: bool = False                          # among them a capitalised name or a year
 
     @property
     def other_year(self) -> bool:
@@ -215,7 +216,8 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     header_pos = {p for ps in headers.values() for p in ps}
     blocking = [q.tokens[i] for i in content if i not in covered and (
         q.tokens[i] in capitals or _year(q.tokens[i]) or i + 1 in header_pos)]
-    return Reading(q, thresholds, mentions, headers, notes, coverage, len(covered), uncovered, blocking)
+    missing = any(w in capitals or _year(w) for w in blocking)
+    return Reading(q, thresholds, mentions, headers, notes, coverage, len(covered), uncovered, blocking, missing)
 
 
 def read_plan(text: str, grid: Grid, index: CellIndex, reading: Reading | None = None) -> Plan | None:
