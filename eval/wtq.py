@@ -192,9 +192,14 @@ def run_oracle(items: list[WtqItem], docs: Path, out: Path, limit: int | None = 
         folder.mkdir(parents=True, exist_ok=True)
         if not (folder / item.doc).exists():
             shutil.copyfile(docs / item.doc, folder / item.doc)
-        if staleness(index, folder, DEFAULT_MODEL) is not None:
+        try:
+            if staleness(index, folder, DEFAULT_MODEL) is not None:
+                raise store.IndexUnavailable("stale")
+            loaded = store.load(index)
+        except store.IndexUnavailable:
             build(folder, index, DEFAULT_MODEL, model=model)
-        engine = Engine(store.load(index), model, index)
+            loaded = store.load(index)
+        engine = Engine(loaded, model, index)
         run.outcomes.append(_ask(engine, item, "oracle"))
     run.seconds = time.perf_counter() - t0
     return run

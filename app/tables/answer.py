@@ -27,7 +27,8 @@ _CONFIDENCE_REFUSAL = 0.7
 
 
 FEW_TABLES = 8          # up to this many tables every one is tried; beyond, only the retrievers' candidates
-CANDIDATES = 3          # how many candidate tables (best retrieved first) the planner reads
+MAX_CANDIDATES = 5      # retrieved tables (best first) read at all
+CANDIDATES = 3          # how many of them, best covering first, the planner tries
 ORDER_OPS = ("argmax", "argmin", "first", "last", "nth")   # rows picked by order, not by a cell
 MIN_COVERAGE = 0.5      # the planner answers only when the table covers this share of the question's content words
 
@@ -57,7 +58,8 @@ class TableEngine:
         """The answer contract for a table question, a `none` refusal for a missing row/column, else None.
         `candidates` are table ids picked by retrieval (best first); None tries every table. A result with
         `weak: True` leaves words of the question that the table does not cover: the text path may do better."""
-        chosen = self.all_tables if candidates is None else [self.by_id[i] for i in candidates if i in self.by_id]
+        chosen = self.all_tables if candidates is None else \
+            [self.by_id[i] for i in candidates if i in self.by_id][:MAX_CANDIDATES]
         readings = []
         for table in chosen:
             grid, index = self.view(table)
