@@ -66,6 +66,8 @@ class TableEngine:
             readings.append((read_against(question, grid, index), table))
         old, old_table, named = self._typed(question, [t for t in chosen if t in self.tables])
         planned = self._planned(question, readings)
+        if old is not None and old["kind"] == "table" and _asks_entity(question) and _numeric(old["short_answer"]):
+            old = None          # a bare number for "which ...?" / "who ...?": the wrong kind of answer
         if old is not None and old["kind"] == "table":
             reading = next(r for r, t in readings if t is old_table)
             uncovered = [w for w in reading.uncovered if not is_generic(w) and w not in SYNONYMS]
@@ -405,6 +407,16 @@ class _Answer:
         return {"answer": f"The documents' {table} has no {what} for “{unknown.text}”, so it cannot answer this.",
                 "short_answer": None, "kind": "none", "confidence": _CONFIDENCE_REFUSAL, "citations": [],
                 "computation": None, "notes": [detail]}
+
+
+def _asks_entity(question: str) -> bool:
+    """Whether the question asks for a thing or a person ("which ...", "who ..."), not for a figure."""
+    return bool(re.match(r"\s*(which|who|whom|whose)\b", question, re.I)) or bool(
+        re.search(r"[,;]\s*(which|who)\b|\bname the\b", question, re.I))
+
+
+def _numeric(text: str | None) -> bool:
+    return bool(text) and bool(re.fullmatch(r"[\d,.\s;%-]+", text))
 
 
 def _refused_name(refusal: dict) -> str:
