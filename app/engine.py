@@ -91,8 +91,10 @@ class Engine:
         """Fused retrieval hits for a question (misspellings repaired first), best first."""
         return self.retriever.search(self.vocabulary.correct_text(question), settings or self.settings)
 
-    def ask(self, question: str, history: list[dict] | None = None, settings: Settings | None = None) -> dict:
-        """Answer a question (with the chat history for follow-ups) as the answer contract."""
+    def ask(self, question: str, history: list[dict] | None = None, settings: Settings | None = None,
+            docs: list[str] | None = None) -> dict:
+        """Answer a question (with the chat history for follow-ups) as the answer contract; `docs` limits the
+        answer to those documents (their tables and passages)."""
         t0 = time.perf_counter()
         asked = check_question(question)
         settings = settings or self.settings
@@ -101,16 +103,24 @@ class Engine:
         notes = [f"Read as: “{resolved}”"] if resolved != asked else []
         timing: dict[str, float] = {}
         hits = None
-        if not self.tables.few:     # many tables: the retrievers pick the candidate tables
+        scope = set(docs) if docs is not None else None
+        if scope is not None:       # named documents: their tables are the candidates
+            candidates = [t.id for t in self.tables.all_tables if t.doc in scope]
+        elif not self.tables.few:   # many tables: the retrievers pick the candidate tables
             with _timed(timing, "retrieve"):
                 hits = self.retrieve(resolved, settings)
+            candidates = _table_ids(hits)
+        else:
+            candidates = None
         with _timed(timing, "table"):
-            result = self.tables.answer(resolved, None if hits is None else _table_ids(hits))
+            result = self.tables.answer(resolved, candidates)
         final = bool(result and result.pop("final", False))    # a refused row the table clearly owns
         if not final and (result is None or result["kind"] == "none" or result.get("weak")):
             if hits is None:
                 with _timed(timing, "retrieve"):
                     hits = self.retrieve(resolved, settings)
+            if scope is not None:
+                hits = [h for h in hits if h.chunk.doc in scope]
             with _timed(timing, "answer"), self._lock:
                 text = self.text.answer(resolved, hits, settings, translated=resolved != followed)
             supported = text.support is not None

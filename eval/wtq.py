@@ -1,6 +1,6 @@
 """WikiTableQuestions (../shared/datasets/wtq-dev): questions over real Wikipedia tables, in two modes.
 
-    oracle: each question asked over its own table only (measures answering from a table)
+    oracle: each question asked over its own table only (Engine.ask with docs=[its document]; one index)
     open:   every question asked over all the tables in one folder (measures finding the table too)
 
 Scores are reported by operation kind, a reading of the question's wording (not of its answer).
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,7 +152,7 @@ def _number_equal(got: str, want: str) -> bool:
 
 def _ask(engine, item: WtqItem, mode: str) -> WtqOutcome:
     t0 = time.perf_counter()
-    result = engine.ask(item.question)
+    result = engine.ask(item.question, docs=[item.doc] if mode == "oracle" else None)
     latency = (time.perf_counter() - t0) * 1000
     cited = next((c.get("doc") for c in result.get("citations") or []), None)
     got = result.get("short_answer") if result.get("kind") != "none" else None
@@ -176,25 +175,15 @@ def run_open(items: list[WtqItem], docs: Path, index: Path, limit: int | None = 
     return run
 
 
-def run_oracle(items: list[WtqItem], docs: Path, out: Path, limit: int | None = None) -> WtqRun:
-    """Each question over its own table only: one small index per document (kept under `out` for reruns)."""
+def run_oracle(items: list[WtqItem], docs: Path, index: Path, limit: int | None = None) -> WtqRun:
+    """Each question over its own table only: the same index, the answer limited to the question's document."""
     from app.engine import Engine
-    from index import store
-    from index.build import build, staleness
-    from index.embed import DEFAULT_MODEL, load_model
 
-    model = load_model()
+    engine = Engine.open(index, docs)
     run = WtqRun("oracle")
+    engine.ask(items[0].question, docs=[items[0].doc])
     t0 = time.perf_counter()
     for item in items[:limit]:
-        name = Path(item.doc).stem
-        folder, index = out / "wtq-oracle-docs" / name, out / "indexes" / "wtq-oracle" / name
-        folder.mkdir(parents=True, exist_ok=True)
-        if not (folder / item.doc).exists():
-            shutil.copyfile(docs / item.doc, folder / item.doc)
-        if staleness(index, folder, DEFAULT_MODEL) is not None:
-            build(folder, index, DEFAULT_MODEL, model=model)
-        engine = Engine(store.load(index), model, index)
         run.outcomes.append(_ask(engine, item, "oracle"))
     run.seconds = time.perf_counter() - t0
     return run
@@ -205,10 +194,8 @@ def main(modes: list[str], out: Path, root: Path = WTQ_DIR, limit: int | None = 
     items = load_wtq(root)
     runs = []
     for mode in modes:
-        if mode == "oracle":
-            run = run_oracle(items, root / "docs", out, limit)
-        else:
-            run = run_open(items, root / "docs", out / "indexes" / "wtq-open", limit)
+        runner = run_oracle if mode == "oracle" else run_open
+        run = runner(items, root / "docs", out / "indexes" / "wtq-open", limit)
         print("\n" + "\n".join(run.lines()))
         out.mkdir(parents=True, exist_ok=True)
         (out / f"wtq-{mode}.json").write_text(json.dumps(run.to_dict(), indent=1, ensure_ascii=False),

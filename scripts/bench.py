@@ -1,6 +1,7 @@
 """Benchmark: index build time for a documents folder and warm per-question latency.
 
     .venv/bin/python scripts/bench.py [--docs seeds] [--repeat 5]
+    .venv/bin/python scripts/bench.py --wtq [--wtq-index eval/out/indexes/wtq-open]   # table stage, 300 tables
 
 Prints medians and percentiles; never run as a test (shared machines are noisy).
 """
@@ -37,7 +38,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=Path, default=Path("seeds"))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--wtq", action="store_true",
+                        help="instead: the table stage over the 300 wtq-dev tables (../shared/datasets/wtq-dev)")
+    parser.add_argument("--wtq-index", type=Path, default=Path("eval/out/indexes/wtq-open"),
+                        help="index folder for --wtq (built there when missing or stale)")
     args = parser.parse_args()
+    if args.wtq:
+        wtq_table_stage(args.wtq_index)
+        return
 
     from app.engine import Engine
     from index import store
@@ -57,7 +65,7 @@ def main() -> None:
         engine = Engine(store.load(Path(tmp) / "i0"), model, Path(tmp) / "i0")
         for q in TEXT_QUESTIONS + TABLE_QUESTIONS:  # warm-up: caches, first-call costs
             engine.ask(q)
-        retrieve, text_total, table_total = [], [], []
+        retrieve, text_total, table_total, table_stage = [], [], [], []
         for _ in range(args.repeat):
             engine.retriever.embed_query.cache_clear()  # every question pays for its query embedding
             for q in TEXT_QUESTIONS:
@@ -72,9 +80,29 @@ def main() -> None:
                 t = time.perf_counter()
                 r = engine.ask(q)
                 table_total.append((time.perf_counter() - t) * 1000)
+                table_stage.append(r["timing_ms"]["table"])
                 assert r["kind"] == "table", (q, r["answer"])
     for name, values in (("retrieval", retrieve), ("answer (text path)", text_total),
-                         ("answer (table path)", table_total)):
+                         ("answer (table path)", table_total), ("table stage (seeds)", table_stage)):
+        print(f"{name:22s} warm p50 {pct(values, .5):7.2f} ms   p95 {pct(values, .95):7.2f} ms   (n={len(values)})")
+
+
+def wtq_table_stage(index: Path) -> None:
+    """The table stage's time per question over all 300 wtq-dev tables in one index (open mode)."""
+    from app.engine import Engine
+    from eval.wtq import WTQ_DIR, load_wtq
+
+    engine = Engine.open(index, WTQ_DIR / "docs")
+    items = load_wtq(WTQ_DIR)
+    for item in items:
+        engine.ask(item.question)           # warm-up: per-table views are built on first use
+    stage, total = [], []
+    for item in items:
+        r = engine.ask(item.question)
+        stage.append(r["timing_ms"]["table"])
+        total.append(r["timing_ms"]["total"])
+    print(f"wtq-dev: {len(engine.tables.all_tables)} tables, {len(items)} questions")
+    for name, values in (("table stage (wtq)", stage), ("answer total (wtq)", total)):
         print(f"{name:22s} warm p50 {pct(values, .5):7.2f} ms   p95 {pct(values, .95):7.2f} ms   (n={len(values)})")
 
 

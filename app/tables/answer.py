@@ -27,7 +27,8 @@ _CONFIDENCE_REFUSAL = 0.7
 
 
 FEW_TABLES = 8          # up to this many tables every one is tried; beyond, only the retrievers' candidates
-CANDIDATES = 3          # how many candidate tables (best retrieved first) the planner reads
+MAX_CANDIDATES = 5      # retrieved tables (best first) read at all
+CANDIDATES = 3          # how many of them, best covering first, the planner tries
 ORDER_OPS = ("argmax", "argmin", "first", "last", "nth")   # rows picked by order, not by a cell
 MIN_COVERAGE = 0.5      # the planner answers only when the table covers this share of the question's content words
 
@@ -57,40 +58,48 @@ class TableEngine:
         """The answer contract for a table question, a `none` refusal for a missing row/column, else None.
         `candidates` are table ids picked by retrieval (best first); None tries every table. A result with
         `weak: True` leaves words of the question that the table does not cover: the text path may do better."""
-        chosen = self.all_tables if candidates is None else [self.by_id[i] for i in candidates if i in self.by_id]
+        chosen = self.all_tables if candidates is None else \
+            [self.by_id[i] for i in candidates if i in self.by_id][:MAX_CANDIDATES]
         readings = []
         for table in chosen:
             grid, index = self.view(table)
             readings.append((read_against(question, grid, index), table))
-        old, old_table = self._typed(question, [t for t in chosen if t in self.tables])
+        old, old_table, named = self._typed(question, [t for t in chosen if t in self.tables])
+        planned = self._planned(question, readings)
+        if old is not None and old["kind"] == "table" and _asks_entity(question) and _numeric(old["short_answer"]):
+            old = None          # a bare number for "which ...?" / "who ...?": the wrong kind of answer
         if old is not None and old["kind"] == "table":
             reading = next(r for r, t in readings if t is old_table)
             uncovered = [w for w in reading.uncovered if not is_generic(w) and w not in SYNONYMS]
             if not uncovered:
                 return old
-            old = None if [w for w in reading.blocking if w in uncovered] else {**old, "weak": True}
-        planned = self._planned(question, readings)
+            if uncovered:
+                old = None if [w for w in reading.blocking if w in uncovered] else {**old, "weak": True}
         if planned is None and (old is None or old["kind"] != "none"):
             refusal = self._missing_row(readings)
             if refusal is not None:
                 return refusal
         if planned is not None and not planned.get("weak"):
             return planned
-        if old is not None and old["kind"] == "none":
-            return old
-        weak = [r for r in (old, planned) if r is not None]
-        return max(weak, key=lambda r: r["confidence"]) if weak else None
+        if old is not None and old["kind"] == "none" and not (planned and _refused_name(old) in planned["plan"]["values"]):
+            return old      # a refusal stands unless the planner found the refused name in a cell
+        typed = old if old is not None and old["kind"] == "table" else None
+        if typed is not None and (named or planned is None):
+            return typed    # both read the question loosely: the one that recognised a named row or column group
+        return planned
 
-    def _typed(self, question: str, tables: list[Table]) -> tuple[dict | None, Table | None]:
-        """The labelled-figure engine (named rows and column groups of counts and percentages)."""
+    def _typed(self, question: str, tables: list[Table]) -> tuple[dict | None, Table | None, bool]:
+        """The labelled-figure engine (named rows and column groups of counts and percentages): its answer, the
+        table it used and whether it recognised a named row or column group there."""
         q = read_question(question)
         matches = [m for m in (match_table(q, t) for t in tables) if not m.year_mismatch]
         if not matches:
-            return None, None
+            return None, None, False
         best = max(matches, key=lambda m: m.evidence)
         if best.evidence <= 0 or best.describes_row:
-            return None, None
-        return _Answer(q, best).run(), best.table
+            return None, None, False
+        named = bool(best.groups) and any(c.unit != "text" for g in best.groups for c in g.columns)
+        return _Answer(q, best).run(), best.table, named
 
     def _missing_row(self, readings: list) -> dict | None:
         """Refuse a question the table covers but for one name like, and yet unlike, one of its row labels
@@ -120,7 +129,7 @@ class TableEngine:
         for reading, table in readings[:CANDIDATES]:
             if reading.coverage < MIN_COVERAGE:
                 break
-            if reading.other_year or reading.blocking:
+            if reading.other_year or reading.names_missing:
                 continue
             grid, index = self.view(table)
             plan = read_plan(question, grid, index, reading)
@@ -398,6 +407,22 @@ class _Answer:
         return {"answer": f"The documents' {table} has no {what} for “{unknown.text}”, so it cannot answer this.",
                 "short_answer": None, "kind": "none", "confidence": _CONFIDENCE_REFUSAL, "citations": [],
                 "computation": None, "notes": [detail]}
+
+
+def _asks_entity(question: str) -> bool:
+    """Whether the question asks for a thing or a person ("which ...", "who ..."), not for a figure."""
+    return bool(re.match(r"\s*(which|who|whom|whose)\b", question, re.I)) or bool(
+        re.search(r"[,;]\s*(which|who)\b|\bname the\b", question, re.I))
+
+
+def _numeric(text: str | None) -> bool:
+    return bool(text) and bool(re.fullmatch(r"[\d,.\s;%-]+", text))
+
+
+def _refused_name(refusal: dict) -> str:
+    """The folded name a refusal says the table lacks (the first quoted text of its answer)."""
+    m = re.search(r"“([^”]+)”", refusal.get("answer") or "")
+    return " ".join(words(m.group(1))) if m else ""
 
 
 def _unit_column(columns: list[Column], percent: bool) -> Column | None:

@@ -28,7 +28,7 @@ def _fmt(value: float) -> str:
 
 
 def _holds(grid: Grid, r: int, c: Condition) -> bool:
-    if c.op in ("=", "has"):
+    if c.op in ("=", "has", "=="):
         return r in c.rows
     value = grid.sort_key(r, c.column)
     if value is None:
@@ -40,7 +40,7 @@ def _holds(grid: Grid, r: int, c: Condition) -> bool:
 
 def _describe(grid: Grid, c: Condition) -> str:
     name = grid.columns[c.column].name or f"column {c.column + 1}"
-    word = {"=": "is", "has": "contains"}.get(c.op, c.op)
+    word = {"=": "is", "==": "is", "has": "contains"}.get(c.op, c.op)
     return f"{name} {word} “{c.value}”"
 
 
@@ -238,4 +238,4 @@ def contract(grid: Grid, plan: Plan, result: Result) -> dict:
     return {"answer": f"{result.sentence} {marks}.", "short_answer": result.short, "kind": "table",
             "confidence": confidence, "citations": citations, "computation": result.computation, "notes": notes,
             "plan": {"op": plan.op, "target": grid.columns[plan.target].name, "coverage": round(plan.coverage, 2),
-                     "uncovered": plan.uncovered}}
+                     "uncovered": plan.uncovered, "values": [c.value for c in plan.conditions + plan.pair]}}

@@ -107,7 +107,8 @@ class _Question:
 
 
 def _read(text: str) -> _Question:
-    toks = words(text.replace("'s ", " "))
+    toks = [str(NUMBER_WORDS[t]) if t in NUMBER_WORDS and t not in ("zero", "one") else t
+            for t in words(text.replace("'s ", " "))]          # "three silver medals": 3
     return _Question(text, toks, [stem(t) for t in toks], " ".join(toks))
 
 
@@ -179,6 +180,7 @@ class Reading:
     covered: int
     uncovered: list[str]
     blocking: list[str] = field(default_factory=list)   # uncovered words that name something the table lacks
+    names_missing: bool = False                          # among them a capitalised name or a year
 
     @property
     def other_year(self) -> bool:
@@ -195,6 +197,19 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     mentions: list[Condition] = []             # cell values, longest first; header words before single words
     _cell_mentions(q, index, used, mentions, min_len=2)
     headers = _header_mentions(q, grid, used)
+    for j, ps in headers.items():       # "7 laps", "3 silver medals": that number in the column just named
+        if not grid.columns[j].numeric:
+            continue
+        for p in ps:
+            k = next((i for i in (p - 1, p - 2) if i >= 0 and i not in used and q.tokens[i].replace(".", "").isdigit()
+                      and all(not (x in used) for x in range(i + 1, p))), None)
+            if k is None or (k > 0 and q.tokens[k - 1] in ("than", "least", "most", "over", "under", "top")):
+                continue
+            value = float(q.tokens[k])
+            rows = frozenset(r for r in range(len(grid.rows)) if grid.number(r, j) == value)
+            if rows:
+                mentions.append(Condition(j, "==", q.tokens[k], value, rows, (k,)))
+                used.add(k)
     for j, ps in headers.items():
         for p in ps:
             k = p + 1
@@ -215,13 +230,15 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     header_pos = {p for ps in headers.values() for p in ps}
     blocking = [q.tokens[i] for i in content if i not in covered and (
         q.tokens[i] in capitals or _year(q.tokens[i]) or i + 1 in header_pos)]
-    return Reading(q, thresholds, mentions, headers, notes, coverage, len(covered), uncovered, blocking)
+    missing = any(w in capitals or _year(w) for w in blocking)
+    return Reading(q, thresholds, mentions, headers, notes, coverage, len(covered), uncovered, blocking, missing)
 
 
 def read_plan(text: str, grid: Grid, index: CellIndex, reading: Reading | None = None) -> Plan | None:
     """The plan for a question over one table, or None when the table offers nothing for it."""
     r = reading or read_against(text, grid, index)
-    ordered = re.search(r"\b(first|last|second|third|fourth|fifth|final|earliest|latest|most|least)\b", r.q.folded)
+    ordered = any(t in MAX_WORDS or t in MIN_WORDS or t in FAST_WORDS or t in ORDINALS or t in ("last", "final")
+                  for t in r.q.tokens)
     if not r.q.tokens or (not r.mentions and not r.headers and not r.thresholds and not ordered):
         return None
     plan = Plan("lookup", _target(r.q, grid, r.headers, r.mentions), notes=list(r.notes), coverage=r.coverage,

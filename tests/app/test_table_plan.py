@@ -115,3 +115,12 @@ def test_the_blank_group_named_from_the_text_answers_and_says_it_was_inferred(co
     result = _checked(council, "How many votes did Tomas Vik get at Quay?")
     assert result["short_answer"] == "420"
     assert any("is shown as (inferred: Tomas Vik)" in n and "won the seat" in n for n in result["notes"])
+
+
+def test_ask_limited_to_documents_answers_only_from_their_tables_and_passages(seed_engine):
+    table_doc = next(t.doc for t in seed_engine.tables.all_tables if t.rows and len(t.columns) > 4)
+    other = next(d for d in seed_engine.index.texts if d != table_doc)
+    question = "How many votes did Murat Kurum get in Arnavutköy?"
+    assert seed_engine.ask(question, docs=[table_doc])["short_answer"] == "81,777"
+    limited = seed_engine.ask(question, docs=[other])
+    assert limited["kind"] != "table" and all(c["doc"] == other for c in limited["citations"])
