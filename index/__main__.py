@@ -18,14 +18,25 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--docs", type=Path, default=DEFAULT_DOCS, help="documents folder (env DOCQA_DOCS; default seeds/)")
     b.add_argument("--out", type=Path, default=DEFAULT_INDEX, help="index folder (env DOCQA_INDEX; default .index/)")
     b.add_argument("--model", default=DEFAULT_MODEL, help="sentence-transformers model name or local path")
+    b.add_argument("--backend", choices=("local", "postgres"), default=None,
+                   help="local: the index folder only (default; env DOCQA_BACKEND); postgres: also publish it "
+                        "as one build into Postgres (DOCQA_DATABASE_URL, else an embedded server beside --out)")
     t = sub.add_parser("tables", help="print every parsed table with its resolved column names")
     t.add_argument("--docs", type=Path, default=DEFAULT_DOCS)
     args = parser.parse_args(argv)
 
     if args.command == "build":
+        from app.engine import check_backend
+        from index.store import IndexUnavailable
+
         try:
-            log(str(build(args.docs, args.out, args.model, progress=True)))
-        except (FileNotFoundError, ValueError) as err:
+            if check_backend(args.backend) == "postgres":
+                from index.publish import build_and_publish
+
+                log(str(build_and_publish(args.docs, args.out, args.model, progress=True)))
+            else:
+                log(str(build(args.docs, args.out, args.model, progress=True)))
+        except (FileNotFoundError, ValueError, IndexUnavailable) as err:
             log(f"error: {err}")
             return 2
         return 0
