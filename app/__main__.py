@@ -22,6 +22,24 @@ def _print_readable(result: dict) -> None:
     print(f"\n({result['kind']}, confidence {result['confidence']}, {result['timing_ms']['total']} ms)")
 
 
+def _ask_batch(engine, questions: list[str]) -> int:
+    """One JSON line per question; a question that fails gets `{"question", "error"}` and the batch goes on."""
+    from app.engine import QuestionError
+
+    failed = 0
+    for q in questions:
+        try:
+            line = engine.ask(q)
+        except QuestionError as err:
+            failed, line = failed + 1, {"question": q, "error": f"invalid question: {err}"}
+        except Exception as err:  # noqa: BLE001 - one question's failure must not end the batch
+            failed, line = failed + 1, {"question": q, "error": f"internal error: {type(err).__name__}: {err}"}
+        print(json.dumps(line, ensure_ascii=False), flush=True)
+    if failed:
+        print(f"error: {failed} of {len(questions)} questions failed (see their `error` lines)", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def _ask(args) -> int:
     from app.engine import Engine, QuestionError, check_question
     from index.store import IndexUnavailable
@@ -34,24 +52,25 @@ def _ask(args) -> int:
     else:
         print("error: give a question, or --batch FILE", file=sys.stderr)
         return 2
-    try:
-        for q in questions:
-            check_question(q)  # refuse bad input before loading anything
-    except QuestionError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+    if not args.batch:
+        try:
+            check_question(questions[0])  # refuse bad input before loading anything
+        except QuestionError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
     try:
         engine = Engine.open(args.index, args.docs, rebuild="never" if args.no_build else "auto",
                              backend=args.backend)
     except (IndexUnavailable, FileNotFoundError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 3
-    for q in questions:
-        result = engine.ask(q)
-        if args.json or args.batch:
-            print(json.dumps(result, ensure_ascii=False, indent=None if args.batch else 2), flush=True)
-        else:
-            _print_readable(result)
+    if args.batch:
+        return _ask_batch(engine, questions)
+    result = engine.ask(questions[0])
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2), flush=True)
+    else:
+        _print_readable(result)
     return 0
 
 

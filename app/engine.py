@@ -65,29 +65,31 @@ class Engine:
     """A loaded index with its retriever, table engine and text composer."""
 
     def __init__(self, index: store.StoredIndex, model, index_dir: Path, settings: Settings = Settings(),
-                 retriever: Retriever | None = None, source=None):
+                 source=None, build_id: int | None = None):
         self.index_dir = Path(index_dir)
         self.settings = settings
         self.model = model
         self.source = source   # a shared database (app/postgres_source.py) whose newer builds are followed
         self._lock = threading.Lock()  # the sentence-vector cache is shared across API threads
         self._reload = threading.Lock()
-        self._use(index, retriever or Retriever(index, model))
+        self._use(index, build_id)
 
-    def _use(self, index: store.StoredIndex, retriever: Retriever) -> None:
+    def _use(self, index: store.StoredIndex, build_id: int | None = None) -> None:
         """Answer from this index from now on."""
-        vocabulary = Vocabulary(retriever.bm25.idf, index.texts)
+        retriever = Retriever(index, self.model)
+        vocabulary = Vocabulary(retriever.bm25.idf, index.lexicon)
         self.text = TextAnswerer(self.model, vocabulary, retriever.embed_query)
         self.tables = TableEngine(index.tables)
-        self.index, self.retriever, self.vocabulary = index, retriever, vocabulary
+        self.index, self.retriever, self.vocabulary, self.build_id = index, retriever, vocabulary, build_id
 
     def _follow(self) -> None:
         """With a shared database, switch to its current build when another process has published one."""
-        if self.source is None or self.source.current_build() == self.retriever.build_id:
+        if self.source is None or self.source.current_build() == self.build_id:
             return
         with self._reload:
-            if self.source.current_build() != self.retriever.build_id:
-                self._use(*self.source.read())
+            if self.source.current_build() != self.build_id:
+                build_id, index = self.source.read()
+                self._use(index, build_id)
 
     @classmethod
     def open(cls, index_dir: Path | None = None, docs_dir: Path | None = None, *,
@@ -106,8 +108,8 @@ class Engine:
             from app.postgres_source import PostgresSource
 
             source = PostgresSource.open(index_dir, docs_dir, model_name, rebuild, load_model)
-            index, retriever = source.read()
-            return cls(index, source.model, index_dir, settings, retriever=retriever, source=source)
+            build_id, index = source.read()
+            return cls(index, source.model, index_dir, settings, source=source, build_id=build_id)
         store.recover(index_dir)
         problem = staleness(index_dir, docs_dir, model_name) if docs_dir.is_dir() else None
         model = None

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.retrieve_sql import SqlRetriever
 from index import store
 from index.postgres import Database
 from index.publish import build_and_publish, staleness
@@ -42,7 +41,7 @@ class PostgresSource:
         """The build readers should answer from now."""
         return self.db.current_build()
 
-    def read(self) -> tuple[store.StoredIndex, SqlRetriever]:
-        """The current build in memory (chunks, tables, texts) and a retriever that searches it in SQL."""
+    def read(self) -> tuple[int, store.StoredIndex]:
+        """The current build's id and index: chunks, tables and texts in memory, vectors and BM25 in SQL."""
         loaded = self.db.load()
-        return loaded.index, SqlRetriever(loaded.index, self.model, self.db, loaded.build_id)
+        return loaded.build_id, loaded.index

@@ -22,14 +22,16 @@ class Hit:
 
 
 class Retriever:
-    """Holds the BM25 model (built once) and the FAISS index; `search` is safe to call concurrently."""
+    """Searches the index's dense vectors and BM25 sparse index; `search` is safe to call concurrently.
+
+    Any storage backend works whose index has `vectors.search(query_vectors, k)` (FAISS's
+    signature), `vectors.ntotal`, `sparse.top(terms, k)` and `sparse.idf` (see index/store.py).
+    """
 
     def __init__(self, index: StoredIndex, model):
-        from rank_bm25 import BM25Okapi
-
         self.index = index
         self.model = model
-        self.bm25 = BM25Okapi(index.tokens)
+        self.bm25 = index.sparse          # `.idf`: term -> idf, as rank_bm25's BM25Okapi had it
         self.embed_query = lru_cache(maxsize=1024)(self._embed_query)
 
     def _embed_query(self, question: str) -> np.ndarray:
@@ -42,9 +44,7 @@ class Retriever:
 
     def sparse(self, question: str, k: int) -> list[tuple[int, float]]:
         """(chunk position, BM25 score) of the k best-scoring chunks with a positive score."""
-        scores = self.bm25.get_scores(terms(question))
-        top = np.argsort(-scores)[:k]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        return self.bm25.top(terms(question), k)
 
     def search(self, question: str, settings: Settings = Settings()) -> list[Hit]:
         """Fused candidates, best first (at most `settings.candidates`)."""

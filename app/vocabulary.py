@@ -2,36 +2,29 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections.abc import Mapping
 
-from index.fold import STOPWORDS, stem, terms, tokenize
+from index.fold import STOPWORDS, stem, tokenize
+from index.lexicon import WORD as _WORD, Lexicon
 
-_WORD = re.compile(r"[\w'’-]+")
 _YEAR = re.compile(r"(1[5-9]|2[0-9])\d\d")
 _BOUND = re.compile(r"\b(?:before|after|since|until|till|than|between|and|from|to|by|over|under|prior to)\s*$", re.I)
-_SENTENCE_START = re.compile(r"(?:[.!?\]]\s+|\n\s*|^\s*[-*|]\s*|^\s*)$")
 
 
 class Vocabulary:
     """Token statistics of the corpus, used to weigh, correct and vet the words of a question."""
 
-    def __init__(self, idf: dict[str, float], texts: dict[str, str]):
+    def __init__(self, idf: Mapping[str, float], lexicon: Lexicon | dict[str, str]):
+        """`lexicon`: the index's stored word statistics (or document texts, counted here)."""
+        if not isinstance(lexicon, Lexicon):
+            lexicon = Lexicon.build(lexicon)
         self.idf = idf
-        self.doc_terms = {doc: set(terms(text)) for doc, text in texts.items()}   # what each document mentions
-        self.words = set(idf)
+        self.doc_terms = lexicon.doc_terms            # what each document mentions
+        self.words = idf.keys()
         self.max_idf = max(idf.values(), default=1.0)
-        upper, lower = Counter(), Counter()
-        self.surface: set[str] = set()   # folded, unstemmed words: what spelling repair compares with
-        for text in texts.values():
-            for m in _WORD.finditer(text):
-                word = m.group()
-                self.surface.update(tokenize(word))
-                if _SENTENCE_START.search(text[max(0, m.start() - 3):m.start()]) or m.start() == 0:
-                    continue  # a capital that starts a sentence says nothing about the word
-                for tok in terms(word):
-                    (upper if word[:1].isupper() else lower)[tok] += 1
+        self.surface = set(lexicon.surface)        # folded, unstemmed words: what spelling repair compares with
         # A name is a word the documents almost always capitalise.
-        self.names = {t for t, n in upper.items() if n >= 2 * lower[t] + 1 and not t[0].isdigit()}
+        self.names = lexicon.names
 
     def weight(self, token: str) -> float:
         """IDF, doubled for names: the entity a question is about matters most."""

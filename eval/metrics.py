@@ -85,6 +85,11 @@ def evidence_found(evidence: Sequence[str], passages: Sequence[str]) -> list[boo
     return [any(squash(e) in p for p in squashed) for e in evidence]
 
 
+def passage_answer(short_answer: str | None, evidence: Sequence[str], passages: Sequence[str]) -> bool:
+    """A descriptive answer is right when it gives no short answer and its cited passages hold every evidence string."""
+    return not short_answer and bool(evidence) and all(evidence_found(evidence, passages))
+
+
 def numbers(text: str) -> list[str]:
     """Every number in the text, canonical (`81,777` -> `81777`), without citation markers like `[1]`."""
     return [canonical_number(n) for n in _NUMBER.findall(_MARKER.sub(" ", text or ""))]

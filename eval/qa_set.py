@@ -27,11 +27,12 @@ class QAItem:
     history: tuple[dict, ...] = ()
     note: str = ""
     recovered_label: bool = False
+    passage: bool = False           # the answer is a cited passage holding the evidence, short_answer null
 
     @property
     def answerable(self) -> bool:
         """Whether the documents hold an answer (the engine should not abstain)."""
-        return self.kind != "unanswerable" and bool(self.answers)
+        return self.kind != "unanswerable" and (bool(self.answers) or self.passage)
 
 
 def _strings(value, what: str) -> tuple[str, ...]:
@@ -60,8 +61,11 @@ def parse_item(data: dict) -> QAItem:
     item = QAItem(id=str(data["id"]), question=data["question"], answers=_strings(data["answers"], "answers"),
                   kind=str(data["kind"]), docs=_strings(data.get("doc"), "doc"),
                   evidence=_strings(data.get("evidence"), "evidence"), history=tuple(history),
-                  note=str(data.get("note") or ""), recovered_label=bool(data.get("recovered_label")))
-    if item.kind != "unanswerable" and not item.answers:
+                  note=str(data.get("note") or ""), recovered_label=bool(data.get("recovered_label")),
+                  passage=bool(data.get("passage")))
+    if item.passage and (item.kind == "unanswerable" or item.answers or not item.evidence):
+        raise SetError("a passage item is answerable, has no short answers and names its evidence")
+    if item.kind != "unanswerable" and not item.answers and not item.passage:
         raise SetError(f"kind {item.kind!r} needs at least one accepted answer")
     return item
 

@@ -35,6 +35,7 @@ class Outcome:
     citations: list[str] = field(default_factory=list)
     computation: str | None = None
     note: str = ""
+    passage: bool = False           # a descriptive question: the cited passage is the answer
 
     @property
     def correct(self) -> bool:
@@ -46,6 +47,8 @@ class Outcome:
         found = []
         if self.answerable and self.abstained:
             found.append("abstained")
+        elif self.answerable and self.passage and self.got:
+            found.append("short answer given for a passage question")
         elif self.answerable and not self.exact:
             found.append("wrong answer" if not self.contains else "short answer not exact")
         if not self.answerable and not self.abstained:
@@ -65,19 +68,24 @@ def score(item: QAItem, result: dict, retrieved: list[str], latency_ms: float) -
     answered_answerable = item.answerable and not abstained
     found = metrics.evidence_found(item.evidence, passages) if answered_answerable and item.evidence else []
     computation = result.get("computation")
+    short = result.get("short_answer")
+    if item.passage:    # descriptive question: right when the cited passages hold the evidence, no short answer
+        exact = not abstained and metrics.passage_answer(short, item.evidence, passages)
+        f1, contains = float(exact), all(metrics.passage_contains(result.get("answer") or "", e) for e in item.evidence)
+    else:
+        exact, f1 = metrics.exact_match(short, item.answers), metrics.token_f1(short, item.answers)
+        contains = metrics.contains_answer(result.get("answer"), item.answers)
     return Outcome(
-        id=item.id, kind=item.kind, question=item.question, expected=list(item.answers),
-        got=result.get("short_answer"), answer=result.get("answer") or "", got_kind=result.get("kind") or "",
-        answerable=item.answerable, abstained=abstained,
-        exact=metrics.exact_match(result.get("short_answer"), item.answers),
-        f1=metrics.token_f1(result.get("short_answer"), item.answers),
-        contains=metrics.contains_answer(result.get("answer"), item.answers),
+        id=item.id, kind=item.kind, question=item.question, expected=list(item.answers or item.evidence),
+        got=short, answer=result.get("answer") or "", got_kind=result.get("kind") or "",
+        answerable=item.answerable, abstained=abstained, exact=exact, f1=f1, contains=contains,
         evidence_hit=all(found) if found else None,
         evidence_missing=[e for e, ok in zip(item.evidence, found) if not ok],
         untraced=None if abstained else metrics.untraced_numbers(result.get("answer") or "", passages + [computation]),
         rank=metrics.evidence_rank(item.evidence, retrieved) if item.answerable else None,
         latency_ms=round(latency_ms, 2), confidence=result.get("confidence"),
-        citations=[c.get("chunk_id", "") for c in citations], computation=computation, note=item.note)
+        citations=[c.get("chunk_id", "") for c in citations], computation=computation, note=item.note,
+        passage=item.passage)
 
 
 def run_set(engine, items: list[QAItem], settings=None, retrieval: bool = True) -> list[Outcome]:

@@ -1,4 +1,4 @@
-"""`python -m index build [--docs DIR] [--out DIR] [--model NAME]` and `python -m index tables`."""
+"""`python -m index build [--docs DIR] [--out DIR] [--model NAME] [--dense KIND] [--full]` and `python -m index tables`."""
 from __future__ import annotations
 
 import argparse
@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from index.build import build, log
+from index.dense import KINDS
 from index.embed import DEFAULT_MODEL
 
 
@@ -21,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--backend", choices=("local", "postgres"), default=None,
                    help="local: the index folder only (default; env DOCQA_BACKEND); postgres: also publish it "
                         "as one build into Postgres (DOCQA_DATABASE_URL, else an embedded server beside --out)")
+    b.add_argument("--dense", choices=KINDS, default=None,
+                   help="dense index: flat (exact, default), hnsw or ivf (approximate); env DOCQA_DENSE")
+    b.add_argument("--full", action="store_true", help="re-embed every document (default: only new or edited ones)")
     t = sub.add_parser("tables", help="print every parsed table with its resolved column names")
     t.add_argument("--docs", type=Path, default=DEFAULT_DOCS)
     args = parser.parse_args(argv)
@@ -33,9 +37,10 @@ def main(argv: list[str] | None = None) -> int:
             if check_backend(args.backend) == "postgres":
                 from index.publish import build_and_publish
 
-                log(str(build_and_publish(args.docs, args.out, args.model, progress=True)))
+                log(str(build_and_publish(args.docs, args.out, args.model, progress=True, dense=args.dense,
+                                            incremental=not args.full)))
             else:
-                log(str(build(args.docs, args.out, args.model, progress=True)))
+                log(str(build(args.docs, args.out, args.model, progress=True, dense=args.dense, incremental=not args.full)))
         except (FileNotFoundError, ValueError, IndexUnavailable) as err:
             log(f"error: {err}")
             return 2

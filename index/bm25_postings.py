@@ -1,47 +1,44 @@
-"""BM25 as an inverted index: per term its IDF and, per chunk holding it, the term's saturated weight.
+"""BM25 as an inverted index for a database: per term its IDF and, per chunk holding it, its score contribution.
 
-The numbers are rank-bm25's BM25Okapi (k1=1.5, b=0.75, IDF floored at epsilon * mean IDF), so a
-chunk's score is sum over the query's terms of idf[term] * weight[term, chunk], whatever stores them.
+The contributions are the local sparse index's own numbers (index/sparse.py: rank-bm25's BM25Okapi
+arithmetic over the stored term counts), so a chunk's score is the sum over the query's terms of
+contribution[term, chunk], whichever store adds them up.
 """
 from __future__ import annotations
 
-import math
-from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-K1, B, EPSILON = 1.5, 0.75, 0.25
+from index.sparse import B, K1, SparseIndex
 
 
 @dataclass
 class Posting:
-    """One term: its IDF and the chunks (positions) holding it, with the term's weight in each."""
+    """One term: its IDF, the chunks (positions) holding it, and its BM25 contribution in each."""
 
     term: str
     idf: float
-    chunks: list[int]
-    weights: list[float]
+    chunks: np.ndarray        # int32, ascending
+    scores: np.ndarray        # float64
 
 
-def postings(tokens: list[list[str]], k1: float = K1, b: float = B, epsilon: float = EPSILON) -> list[Posting]:
-    """The inverted index of chunk token lists, with rank-bm25's IDF and term weights."""
-    n = len(tokens)
-    doc_len = np.array([len(t) for t in tokens], dtype=np.float64)
-    avgdl = float(doc_len.sum()) / n if n else 0.0
-    by_term: dict[str, tuple[list[int], list[int]]] = {}
-    for pos, toks in enumerate(tokens):
-        for term, tf in Counter(toks).items():
-            chunks, tfs = by_term.setdefault(term, ([], []))
-            chunks.append(pos)
-            tfs.append(tf)
-    idf = {t: math.log(n - len(c) + 0.5) - math.log(len(c) + 0.5) for t, (c, _) in by_term.items()}
-    floor = epsilon * (sum(idf.values()) / len(idf)) if idf else 0.0
-    out = []
-    for term, (chunks, tfs) in by_term.items():
-        q_freq = np.array(tfs, dtype=np.float64)
-        dl = doc_len[chunks]
-        # the same expression, evaluated in the same order, as BM25Okapi.get_scores
-        weights = q_freq * (k1 + 1) / (q_freq + k1 * (1 - b + b * dl / avgdl)) if avgdl else np.zeros(len(chunks))
-        out.append(Posting(term, floor if idf[term] < 0 else idf[term], chunks, weights.tolist()))
-    return out
+def postings(sparse: SparseIndex) -> Iterator[Posting]:
+    """Every term's postings, computed from the index's term counts exactly as the local index computes them."""
+    counts = sparse.counts
+    n = counts.rows
+    rows = np.repeat(np.arange(n), np.diff(counts.indptr))
+    doc_len = np.bincount(rows, weights=counts.counts, minlength=n)
+    avgdl = int(doc_len.sum()) / n if n else 1.0
+    idf_view = sparse.idf
+    idf = np.asarray([idf_view[t] for t in counts.vocab], dtype=np.float64)
+    tf = counts.counts.astype(np.float64)
+    dl = doc_len[rows]
+    data = idf[counts.indices] * (tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl)))
+    order = np.argsort(counts.indices, kind="stable")            # term-major, chunks ascending within a term
+    bounds = np.searchsorted(counts.indices[order], np.arange(len(counts.vocab) + 1))
+    for t, term in enumerate(counts.vocab):
+        lo, hi = bounds[t], bounds[t + 1]
+        if hi > lo:
+            yield Posting(term, float(idf[t]), rows[order[lo:hi]].astype(np.int32), data[order[lo:hi]])

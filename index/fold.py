@@ -45,7 +45,7 @@ def _stemmer():
 @lru_cache(maxsize=65536)
 def stem(token: str) -> str:
     """English Snowball stem of a folded word (`arrested` -> `arrest`); numbers stay as they are."""
-    return token if token[0].isdigit() else _stemmer().stemWord(token)
+    return token if not token or token[0].isdigit() else _stemmer().stemWord(token)
 
 
 def terms(text: str) -> list[str]:

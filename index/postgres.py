@@ -3,8 +3,10 @@
 Tables (schema `docqa`, or DOCQA_PG_SCHEMA), every row keyed by the build it belongs to:
   builds(id, collection, manifest)          current(collection -> build_id)
   chunks(pos, chunk jsonb, embedding vector, tsv tsvector)
-  terms(term, idf, chunks int4[], weights float8[])   -- the BM25 inverted index (index/bm25_postings.py)
+  terms(term, idf, chunks int4[], weights float8[])   -- the BM25 inverted index (index/bm25_postings.py):
+                                            -- weights are each chunk's BM25 contribution (idf included)
   documents(name, text)                     tables(pos, data jsonb)
+  files(name, data bytea)                   -- the answer side's word statistics (lexicon) and extras
 A build inserts all its rows and moves `current` in one transaction, so a reader sees the old build
 or the new one, never half of one. The build before it is kept, so a reader still answering from it
 finishes cleanly; older ones are deleted. With no DOCQA_DATABASE_URL an embedded PostgreSQL (the
@@ -12,6 +14,7 @@ finishes cleanly; older ones are deleted. With no DOCQA_DATABASE_URL an embedded
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -24,9 +27,11 @@ import numpy as np
 
 from index.bm25_postings import postings
 from index.chunk import Chunk
-from index.store import IndexUnavailable, Manifest, StoredIndex
+from index.lexicon import FILES as LEXICON_FILES, Lexicon
+from index.store import Extra, IndexUnavailable, Manifest, StoredIndex
 from index.tables import tables_from_json, tables_to_json
 
+SPARSE_KINDS = ("bm25", "tsvector")
 _SERVERS: dict[str, object] = {}   # embedded servers this process started or joined, by data folder
 _LOCK = threading.Lock()
 
@@ -147,6 +152,9 @@ class Database:
                 CREATE TABLE IF NOT EXISTS {s}.tables (
                     build_id bigint NOT NULL REFERENCES {s}.builds(id) ON DELETE CASCADE, pos int NOT NULL,
                     data jsonb NOT NULL, PRIMARY KEY (build_id, pos));
+                CREATE TABLE IF NOT EXISTS {s}.files (
+                    build_id bigint NOT NULL REFERENCES {s}.builds(id) ON DELETE CASCADE, name text NOT NULL,
+                    data bytea NOT NULL, PRIMARY KEY (build_id, name));
             """)
 
     def current_build(self) -> int | None:
@@ -164,11 +172,8 @@ class Database:
 
     def publish(self, index: StoredIndex) -> int:
         """Store a whole index as a new build and make it current, in one transaction; returns its id."""
-        import faiss  # noqa: F401  (the vectors object is a FAISS index)
-
         s, conn = self.schema, self.connection()
-        vectors = index.vectors.reconstruct_n(0, index.vectors.ntotal)
-        searchable = [" ".join(tokens) for tokens in index.tokens]
+        counts = index.sparse.counts
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"docqa build {self.collection}",))
             build_id = conn.execute(f"INSERT INTO {s}.builds (collection, manifest) VALUES (%s, %s) RETURNING id",
@@ -176,17 +181,23 @@ class Database:
             with conn.cursor() as cur:
                 with cur.copy(f"COPY {s}.chunks (build_id, pos, chunk, embedding, tsv) FROM STDIN") as copy:
                     for pos, chunk in enumerate(index.chunks):
-                        copy.write_row((build_id, pos, json.dumps(chunk.to_dict()), vectors[pos],
-                                        _tsvector(searchable[pos])))
+                        lo, hi = counts.indptr[pos], counts.indptr[pos + 1]
+                        row = [(counts.vocab[t], int(c)) for t, c in zip(counts.indices[lo:hi], counts.counts[lo:hi])]
+                        copy.write_row((build_id, pos, json.dumps(chunk.to_dict()),
+                                        np.asarray(index.embeddings[pos], dtype=np.float32), _tsvector(row)))
                 with cur.copy(f"COPY {s}.terms (build_id, term, idf, chunks, weights) FROM STDIN") as copy:
-                    for p in postings(index.tokens):
-                        copy.write_row((build_id, p.term, p.idf, p.chunks, p.weights))
+                    for p in postings(index.sparse):
+                        copy.write_row((build_id, p.term, p.idf, p.chunks.tolist(), p.scores.tolist()))
                 with cur.copy(f"COPY {s}.documents (build_id, name, text) FROM STDIN") as copy:
                     for name, text in index.texts.items():
                         copy.write_row((build_id, name, text))
                 with cur.copy(f"COPY {s}.tables (build_id, pos, data) FROM STDIN") as copy:
                     for pos, table in enumerate(tables_to_json(index.tables)):
                         copy.write_row((build_id, pos, json.dumps(table)))
+                with cur.copy(f"COPY {s}.files (build_id, name, data) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.set_types(["int8", "text", "bytea"])
+                    for name, data in _answer_files(index).items():
+                        copy.write_row((build_id, name, data))
             previous = self.current_build()
             conn.execute(f"INSERT INTO {s}.current (collection, build_id) VALUES (%s, %s) "
                          "ON CONFLICT (collection) DO UPDATE SET build_id = EXCLUDED.build_id",
@@ -196,7 +207,10 @@ class Database:
         return build_id
 
     def load(self) -> Loaded:
-        """The current build's chunks, tables, texts and manifest, read in one snapshot."""
+        """The current build's chunks, tables, texts, word statistics and manifest, read in one snapshot.
+
+        Its `vectors` and `sparse` search in SQL; nothing is rebuilt.
+        """
         s, conn = self.schema, self.connection()
         with conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -212,12 +226,13 @@ class Database:
                 f"SELECT data FROM {s}.tables WHERE build_id = %s ORDER BY pos", (build_id,))])
             texts = dict(conn.execute(f"SELECT name, text FROM {s}.documents WHERE build_id = %s ORDER BY name",
                                       (build_id,)).fetchall())
-        return Loaded(build_id, StoredIndex(manifest, chunks, tables, texts, [], None))
-
-    def idf(self, build_id: int) -> dict[str, float]:
-        """Every indexed term's BM25 IDF in a build."""
-        return dict(self.connection().execute(
-            f"SELECT term, idf FROM {self.schema}.terms WHERE build_id = %s", (build_id,)).fetchall())
+            idf = dict(conn.execute(f"SELECT term, idf FROM {s}.terms WHERE build_id = %s", (build_id,)).fetchall())
+            files = {name: bytes(data) for name, data in conn.execute(
+                f"SELECT name, data FROM {s}.files WHERE build_id = %s", (build_id,))}
+        lexicon, extras = _read_answer_files(files)
+        index = StoredIndex(manifest, chunks, tables, texts, SqlSparse(self, build_id, idf, len(chunks)),
+                            SqlVectors(self, build_id, len(chunks), manifest.dim), None, lexicon, extras)
+        return Loaded(build_id, index)
 
     def dense(self, build_id: int, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """(chunk position, inner product) of the k nearest chunks by exact pgvector search."""
@@ -234,11 +249,11 @@ class Database:
         for t in terms:
             counts[t] = counts.get(t, 0) + 1   # a repeated query term counts again, as in rank-bm25
         rows = self.connection().execute(f"""
-            SELECT u.pos, SUM(q.n * t.idf * u.w) AS score
+            SELECT u.pos, SUM(q.n * u.w) AS score
             FROM unnest(%s::text[], %s::int[]) AS q(term, n)
             JOIN {self.schema}.terms t ON t.build_id = %s AND t.term = q.term
             CROSS JOIN LATERAL unnest(t.chunks, t.weights) AS u(pos, w)
-            GROUP BY u.pos HAVING SUM(q.n * t.idf * u.w) > 0
+            GROUP BY u.pos HAVING SUM(q.n * u.w) > 0
             ORDER BY score DESC, u.pos LIMIT %s""", (list(counts), list(counts.values()), build_id, k)).fetchall()
         return [(int(p), float(sc)) for p, sc in rows]
 
@@ -254,12 +269,83 @@ class Database:
         return [(int(p), float(sc)) for p, sc in rows]
 
 
-def _tsvector(text: str) -> str:
-    """A tsvector literal of already folded, stemmed terms with their positions (no further parsing)."""
-    positions: dict[str, list[int]] = {}
-    for i, term in enumerate(text.split()[:16383], 1):
-        positions.setdefault(term, []).append(i)
-    return " ".join(f"{_quote_lexeme(t)}:{','.join(map(str, p[:255]))}" for t, p in positions.items())
+class SqlVectors:
+    """The dense index of a build, searched by pgvector; answers FAISS's `search(query_vectors, k)`."""
+
+    def __init__(self, db: Database, build_id: int, ntotal: int, d: int):
+        self.db, self.build_id, self.ntotal, self.d = db, build_id, ntotal, d
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, ids), one row per query vector, padded with -1 ids like FAISS."""
+        scores, ids = np.full((len(queries), k), -np.inf, np.float32), np.full((len(queries), k), -1, np.int64)
+        for row, query in enumerate(queries):
+            for j, (pos, score) in enumerate(self.db.dense(self.build_id, np.asarray(query, np.float32), k)):
+                scores[row, j], ids[row, j] = score, pos
+        return scores, ids
+
+
+class SqlSparse:
+    """The BM25 index of a build, scored in SQL; answers `top(terms, k)` and `idf` like index/sparse.py.
+
+    DOCQA_PG_SPARSE=tsvector ranks with Postgres's own full text (ts_rank over 'simple' lexemes of the
+    same terms) instead, for comparison: it does not reproduce BM25's ranking.
+    """
+
+    def __init__(self, db: Database, build_id: int, idf: dict[str, float], num_docs: int, kind: str | None = None):
+        self.db, self.build_id, self.idf, self.num_docs = db, build_id, idf, num_docs
+        self.kind = kind or os.environ.get("DOCQA_PG_SPARSE", "bm25")
+        if self.kind not in SPARSE_KINDS:
+            raise ValueError(f"DOCQA_PG_SPARSE must be one of {', '.join(SPARSE_KINDS)}, not {self.kind!r}")
+
+    def top(self, terms: list[str], k: int) -> list[tuple[int, float]]:
+        """(chunk position, score) of the k best chunks with a positive score, best first."""
+        if self.kind == "tsvector":
+            return self.db.full_text(self.build_id, terms, k)
+        return self.db.bm25(self.build_id, terms, k)
+
+
+def _answer_files(index: StoredIndex) -> dict[str, bytes]:
+    """The word statistics and extra vectors, as the files the local index keeps them in."""
+    import tempfile
+
+    files = {}
+    with tempfile.TemporaryDirectory(prefix="docqa-lexicon-") as tmp:
+        index.lexicon.save(Path(tmp))
+        for path in sorted(Path(tmp).iterdir()):
+            files[path.name] = path.read_bytes()
+    for name, extra in index.extras.items():
+        buf = io.BytesIO()
+        np.save(buf, np.asarray(extra.vectors, dtype=np.float32))
+        files[f"extras/{name}.npy"] = buf.getvalue()
+        files[f"extras/{name}.json"] = json.dumps({"keys": extra.keys, "doc_rows": extra.doc_rows}).encode()
+    return files
+
+
+def _read_answer_files(files: dict[str, bytes]) -> tuple[Lexicon, dict[str, Extra]]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="docqa-lexicon-") as tmp:
+        for name in LEXICON_FILES:
+            (Path(tmp) / name).write_bytes(files[name])
+        lexicon = Lexicon.load(Path(tmp))
+    extras = {}
+    for name in sorted(files):
+        if name.startswith("extras/") and name.endswith(".json"):
+            stem = name[len("extras/"):-len(".json")]
+            meta = json.loads(files[name])
+            extras[stem] = Extra(meta["keys"], np.load(io.BytesIO(files[f"extras/{stem}.npy"])),
+                                 {d: tuple(r) for d, r in meta["doc_rows"].items()})
+    return lexicon, extras
+
+
+def _tsvector(row: list[tuple[str, int]]) -> str:
+    """A tsvector literal of a chunk's already folded, stemmed terms, each with as many positions as uses."""
+    parts, at = [], 1
+    for term, count in row:
+        count = min(count, 255)
+        parts.append(f"{_quote_lexeme(term)}:{','.join(str(min(at + i, 16383)) for i in range(count))}")
+        at += count
+    return " ".join(parts)
 
 
 def _quote_lexeme(term: str) -> str:

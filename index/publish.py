@@ -31,7 +31,7 @@ def build_and_publish(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL
     """Bring the local index folder up to date, then store it in Postgres as the new current build."""
     db = db or Database.for_index(out)
     summary = None
-    if folder_staleness(Path(out), Path(docs_dir), model_name) is not None:
+    if not build_options.get("incremental", True) or folder_staleness(Path(out), Path(docs_dir), model_name) is not None:
         summary = build(docs_dir, out, model_name, model=model, progress=progress, **build_options)
     t0 = time.perf_counter()
     index = store.load(out)

@@ -1,7 +1,20 @@
-"""The index folder: FAISS vectors, BM25 tokens, chunks, tables, document texts and a manifest.
+"""The index folder: chunk vectors, the BM25 sparse index, chunks, tables, document texts, word stats, a manifest.
 
-Written atomically (build in a sibling temp folder, then swap), verified on load by the
-file hashes the manifest records, so a corrupt or half-written index is never used.
+    chunks.json  tables.json  docs.json       what was indexed (chunks are contiguous per document)
+    embeddings.npy                            one L2-normalised float32 vector per chunk (memory-mapped)
+    vectors.faiss                             only for an approximate dense index (hnsw / ivf), see dense.py
+    bm25/                                     bm25s's CSC score matrix, vocabulary, idf and term counts (sparse.py)
+    lexicon.json  doc_terms.npz               word statistics for the answer side (lexicon.py)
+    extras/NAME.npy  extras/NAME.json         per-chunk vectors other stages add through build.EXTRAS
+    manifest.json                             model, document hashes, file hashes; written last
+
+Written atomically (build in a sibling temp folder, then swap), verified on load by the file hashes
+the manifest records, so a corrupt or half-written index is never used. Loading reads or maps
+what was stored; nothing is re-tokenized, re-scored or re-trained.
+
+A second storage backend provides the same `StoredIndex` fields: `vectors` answers
+`search(query_vectors, k)` like a FAISS index, `sparse` answers `top(terms, k)` and `idf` like
+`sparse.SparseIndex`.
 """
 from __future__ import annotations
 
@@ -16,11 +29,16 @@ from pathlib import Path
 import numpy as np
 
 from index.chunk import Chunk
+from index.dense import load_dense, save_dense
 from index.documents import hash_bytes
+from index.lexicon import Lexicon
+from index.sparse import SparseIndex
 from index.tables import Table, tables_from_json, tables_to_json
 
-FORMAT_VERSION = 3   # bump whenever parsing, chunking or tokenizing changes: old indexes rebuild (3: Markdown rules)
-FILES = ("chunks.json", "tables.json", "docs.json", "bm25.json", "vectors.faiss")
+FORMAT_VERSION = 4   # bump whenever parsing, chunking, tokenizing or the layout changes: old indexes rebuild (4: sparse BM25, lexicon)
+REQUIRED = ("chunks.json", "tables.json", "docs.json", "embeddings.npy", "lexicon.json", "doc_terms.npz",
+            *(f"bm25/{name}" for name in ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy",
+                                          "vocab.index.json", "params.index.json", "idf.npy", "counts.npz")))
 
 
 class IndexUnavailable(Exception):
@@ -38,25 +56,48 @@ class Manifest:
     skipped: dict[str, str] = field(default_factory=dict)  # document name -> why it was skipped
     built_at: str = ""
     build_seconds: float = 0.0
+    dense: str = "flat"                  # dense index kind (dense.KINDS)
     format_version: int = FORMAT_VERSION
 
 
 @dataclass
+class Extra:
+    """Vectors another stage stores with the index (e.g. one per sentence), keyed by a string per row."""
+
+    keys: list[str]
+    vectors: np.ndarray
+    doc_rows: dict[str, tuple[int, int]]   # document -> its rows [start, end)
+
+    def lookup(self) -> dict[str, int]:
+        """Key -> row."""
+        return {k: i for i, k in enumerate(self.keys)}
+
+
+@dataclass
 class StoredIndex:
-    """Everything retrieval and answering need, loaded in memory."""
+    """Everything retrieval and answering need, loaded in memory (large arrays memory-mapped)."""
 
     manifest: Manifest
     chunks: list[Chunk]
     tables: list[Table]
     texts: dict[str, str]                # document name -> full text (offsets refer to it)
-    tokens: list[list[str]]              # BM25 tokens per chunk
-    vectors: object                      # faiss.Index
+    sparse: SparseIndex                  # BM25
+    vectors: object                      # faiss.Index over `embeddings`
+    embeddings: np.ndarray               # chunk position -> vector
+    lexicon: Lexicon
+    extras: dict[str, Extra] = field(default_factory=dict)
+
+    def doc_rows(self) -> dict[str, tuple[int, int]]:
+        """Document -> its chunk positions [start, end) (chunks are stored contiguously per document)."""
+        rows: dict[str, tuple[int, int]] = {}
+        for i, c in enumerate(self.chunks):
+            start = rows[c.doc][0] if c.doc in rows else i
+            rows[c.doc] = (start, i + 1)
+        return rows
 
 
 def save(index: StoredIndex, out: Path) -> None:
     """Write the index into `out`, replacing any previous one only once the new one is complete."""
-    import faiss
-
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
@@ -65,9 +106,17 @@ def save(index: StoredIndex, out: Path) -> None:
         _write_json(tmp / "chunks.json", [c.to_dict() for c in index.chunks])
         _write_json(tmp / "tables.json", tables_to_json(index.tables))
         _write_json(tmp / "docs.json", index.texts)
-        _write_json(tmp / "bm25.json", index.tokens)
-        faiss.write_index(index.vectors, str(tmp / "vectors.faiss"))
-        index.manifest.files = {name: hash_bytes((tmp / name).read_bytes()) for name in FILES}
+        np.save(tmp / "embeddings.npy", np.asarray(index.embeddings, dtype=np.float32))
+        save_dense(index.vectors, index.manifest.dense, tmp)
+        index.sparse.save(tmp / "bm25")
+        index.lexicon.save(tmp)
+        for name, extra in index.extras.items():
+            (tmp / "extras").mkdir(exist_ok=True)
+            np.save(tmp / "extras" / f"{name}.npy", np.asarray(extra.vectors, dtype=np.float32))
+            _write_json(tmp / "extras" / f"{name}.json", {"keys": extra.keys, "doc_rows": extra.doc_rows})
+        names = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
+        index.manifest.files = {name: _hash_file(tmp / name) for name in names}
+        _fsync_all(tmp, names)
         _write_json(tmp / "manifest.json", index.manifest.__dict__)  # written last: marks completeness
         _swap(tmp, out)
     finally:
@@ -88,6 +137,25 @@ def _write_json(path: Path, data) -> None:
         json.dump(data, fh, ensure_ascii=False)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def _fsync_all(folder: Path, names: list[str]) -> None:
+    for name in names:
+        fd = os.open(folder / name, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _hash_file(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def recover(out: Path) -> None:
@@ -113,24 +181,32 @@ def read_manifest(folder: Path) -> Manifest:
 
 def load(folder: Path) -> StoredIndex:
     """Load and verify an index folder; raise IndexUnavailable if anything is missing or altered."""
-    import faiss
-
     folder = Path(folder)
     recover(folder)
     manifest = read_manifest(folder)
     if manifest.format_version != FORMAT_VERSION:
         raise IndexUnavailable(f"index at {folder} has format {manifest.format_version}, this code reads {FORMAT_VERSION}; rebuild it")
-    for name in FILES:
+    for name in sorted(set(REQUIRED) | set(manifest.files)):
         path = folder / name
-        if not path.exists() or hash_bytes(path.read_bytes()) != manifest.files.get(name):
+        if not path.is_file() or _hash_file(path) != manifest.files.get(name):
             raise IndexUnavailable(f"corrupt index at {folder}: {name} is missing or does not match the manifest; rebuild it")
     read = lambda name: json.loads((folder / name).read_text(encoding="utf-8"))  # noqa: E731
-    vectors = faiss.read_index(str(folder / "vectors.faiss"))
     chunks = [Chunk.from_dict(c) for c in read("chunks.json")]
-    if vectors.ntotal != len(chunks) or vectors.d != manifest.dim:
-        raise IndexUnavailable(f"corrupt index at {folder}: {vectors.ntotal} vectors for {len(chunks)} chunks")
+    embeddings = np.load(folder / "embeddings.npy", mmap_mode="r")
+    if embeddings.shape != (len(chunks), manifest.dim):
+        raise IndexUnavailable(f"corrupt index at {folder}: {embeddings.shape[0]} vectors for {len(chunks)} chunks")
+    vectors = load_dense(folder, manifest.dense, embeddings)
+    sparse = SparseIndex.load(folder / "bm25")
+    if vectors.ntotal != len(chunks) or vectors.d != manifest.dim or sparse.num_docs != len(chunks):
+        raise IndexUnavailable(f"corrupt index at {folder}: {vectors.ntotal} vectors, {sparse.num_docs} BM25 rows "
+                               f"for {len(chunks)} chunks")
+    extras = {}
+    for path in sorted((folder / "extras").glob("*.json")) if (folder / "extras").is_dir() else []:
+        meta = read(f"extras/{path.name}")
+        extras[path.stem] = Extra(meta["keys"], np.load(path.with_suffix(".npy"), mmap_mode="r"),
+                                  {d: tuple(r) for d, r in meta["doc_rows"].items()})
     return StoredIndex(manifest, chunks, tables_from_json(read("tables.json")), read("docs.json"),
-                       read("bm25.json"), vectors)
+                       sparse, vectors, embeddings, Lexicon.load(folder), extras)
 
 
 def now_iso() -> str:

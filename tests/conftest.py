@@ -86,5 +86,5 @@ def pg_seed_engine(pg_url, seed_index_dir, model):
     db = Database(pg_url, "seed")
     db.publish(store.load(seed_index_dir))
     source = PostgresSource(db, model)
-    index, retriever = source.read()
-    return Engine(index, model, seed_index_dir, retriever=retriever, source=source)
+    build_id, index = source.read()
+    return Engine(index, model, seed_index_dir, source=source, build_id=build_id)

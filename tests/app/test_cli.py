@@ -52,3 +52,15 @@ def test_a_missing_index_is_refused_without_building(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "app", "ask", "--index", str(tmp_path / "none"), "--docs",
                            str(SEEDS), "--no-build", "anything?"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 3 and "no index" in proc.stderr
+
+
+def test_batch_answers_every_line_and_a_bad_one_gets_its_own_error_line(seed_index_dir, tmp_path):
+    questions = tmp_path / "q.txt"
+    questions.write_text("imamoglu vote share june 2019\n" + "x" * 2001 + "\n...\n"
+                         "When were the 2024 Istanbul mayoral elections held?\n", encoding="utf-8")
+    proc = run("--batch", str(questions), index_dir=seed_index_dir)
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [("error" in r) for r in lines] == [False, True, True, False]
+    assert "limit is 2,000" in lines[1]["error"] and "no words" in lines[2]["error"]
+    assert lines[3]["short_answer"] == "31 March 2024"
+    assert proc.returncode == 1 and "2 of 4 questions failed" in proc.stderr

@@ -111,3 +111,12 @@ def test_percentile_interpolates():
     assert metrics.percentile(values, 95) == pytest.approx(48)
     assert metrics.percentile([7], 95) == 7
     assert math.isnan(metrics.percentile([], 50))
+
+
+def test_a_passage_answer_needs_every_evidence_string_cited_and_no_short_answer():
+    cited = ["Gunmen opened fire at the Dockside rally.", "Nine people were held."]
+    assert metrics.passage_answer(None, ["opened fire at the dockside rally"], cited)
+    assert metrics.passage_answer("", ["opened fire", "nine people were held"], cited)
+    assert not metrics.passage_answer("Dockside", ["opened fire"], cited)
+    assert not metrics.passage_answer(None, ["opened fire", "twelve people"], cited)
+    assert not metrics.passage_answer(None, [], cited)

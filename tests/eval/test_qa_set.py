@@ -7,7 +7,8 @@ from eval.metrics import squash
 from eval.qa_set import KINDS, SetError, default_docs, load_set
 from tests.conftest import ROOT, SEEDS
 
-SETS = [(ROOT / "eval" / "qa.jsonl", SEEDS), (ROOT / "eval" / "other" / "qa.jsonl", ROOT / "eval" / "other" / "docs")]
+SETS = [(ROOT / "eval" / "qa.jsonl", SEEDS), (ROOT / "eval" / "other" / "qa.jsonl", ROOT / "eval" / "other" / "docs"),
+        (ROOT / "eval" / "qa_fresh.jsonl", SEEDS)]
 
 
 def test_seed_set_covers_every_kind_with_enough_questions():
@@ -21,7 +22,7 @@ def test_seed_set_covers_every_kind_with_enough_questions():
     assert all(item.history for item in items if item.kind == "followup")
 
 
-@pytest.mark.parametrize("set_path, docs", SETS, ids=["seeds", "other"])
+@pytest.mark.parametrize("set_path, docs", SETS, ids=["seeds", "other", "fresh"])
 def test_every_evidence_string_occurs_in_its_document(set_path, docs):
     for item in load_set(set_path):
         if not item.answerable:
@@ -53,6 +54,22 @@ def test_evidence_and_doc_may_be_strings_lists_or_null(tmp_path):
     assert a.evidence == ("e",) and a.docs == ("d.txt",) and a.answerable
     assert b.evidence == ("x", "y") and b.docs == ("d", "e")
     assert c.evidence == () and not c.answerable
+
+
+def test_the_fresh_set_mixes_descriptive_and_unanswerable_questions():
+    items = load_set(ROOT / "eval" / "qa_fresh.jsonl")
+    assert len(items) >= 40
+    assert sum(item.passage for item in items) >= 5 and sum(not item.answerable for item in items) >= 8
+    assert all(item.evidence and not item.answers for item in items if item.passage)
+
+
+def test_a_passage_item_needs_evidence_and_no_short_answers(tmp_path):
+    row = {"id": "a", "question": "what happened?", "answers": [], "kind": "prose", "evidence": "e", "passage": True}
+    (item,) = load_set(_write(tmp_path, row))
+    assert item.passage and item.answerable and item.answers == ()
+    for bad in ({**row, "evidence": None}, {**row, "answers": ["x"]}, {**row, "kind": "unanswerable"}):
+        with pytest.raises(SetError, match="passage item"):
+            load_set(_write(tmp_path, bad))
 
 
 @pytest.mark.parametrize("row, message", [

@@ -57,6 +57,21 @@ def test_abstaining_is_right_only_on_unanswerable_questions():
     assert answered.evidence_hit is None and answered.rank is None
 
 
+PASSAGE = "On 3 May, a storm flooded the harbour road and the ferry to Brannock was cancelled."
+STORM = QAItem("d", "what happened on the harbour road?", (), "prose", ("d.txt",), ("a storm flooded the harbour road",),
+               passage=True)
+
+
+def test_a_descriptive_question_is_right_when_it_cites_the_passage_without_a_short_answer():
+    o = score(STORM, contract(None, PASSAGE + " [1]", [PASSAGE], kind="text"), [PASSAGE], 3.0)
+    assert STORM.answerable and o.correct and o.exact and o.f1 == 1.0 and o.contains and o.problems() == []
+    short = score(STORM, contract("3 May", "3 May [1]", [PASSAGE], kind="text"), [PASSAGE], 3.0)
+    assert not short.correct and short.problems() == ["short answer given for a passage question"]
+    elsewhere = score(STORM, contract(None, "The ferry runs daily [1].", ["The ferry runs daily."], kind="text"), [], 3.0)
+    assert not elsewhere.correct and elsewhere.problems() == ["wrong answer", "citation lacks gold evidence"]
+    assert score(STORM, NONE, [PASSAGE], 3.0).problems() == ["abstained"]
+
+
 def _outcomes():
     good = score(TURNOUT, contract("75.0%", "75.0% [1]", [ROW], computation="383,829 / 511,524 = 75.0%"), [ROW], 10.0)
     wrong = score(TURNOUT, contract("80%", "80% [1]", [ROW]), ["x", "y", ROW], 20.0)

@@ -22,3 +22,9 @@ def test_other_latin_diacritics_are_dropped():
 
 def test_numbers_lose_thousands_separators_but_keep_decimals():
     assert tokenize("81,777 votes (48.3%) in 2019.") == ["81777", "votes", "48.3", "in", "2019"]
+
+
+def test_stem_leaves_an_empty_token_empty():
+    from index.fold import stem
+
+    assert stem("") == "" and stem("arrested") == "arrest" and stem("2019") == "2019"

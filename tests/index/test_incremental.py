@@ -1,0 +1,96 @@
+"""Incremental builds: only new or edited documents are parsed and embedded; the result equals a full build."""
+import shutil
+
+import numpy as np
+import pytest
+
+from index import store
+from index.build import build
+from tests.conftest import OWN_DOCS, ROOT
+
+TABLES = ROOT / "tests" / "data" / "tables"
+
+
+class CountingModel:
+    """The real embedder, counting the texts it is asked to encode."""
+
+    def __init__(self, model):
+        self.model, self.encoded = model, 0
+
+    def encode(self, texts, **kwargs):
+        self.encoded += len(texts)
+        return self.model.encode(texts, **kwargs)
+
+    def get_sentence_embedding_dimension(self):
+        from index.embed import dimension
+
+        return dimension(self.model)
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """Three documents: the tests' own prose and two table documents."""
+    docs = tmp_path / "docs"
+    shutil.copytree(OWN_DOCS, docs)
+    for path in TABLES.iterdir():
+        shutil.copy(path, docs / path.name)
+    return docs
+
+
+def _chunks_of(index: store.StoredIndex, doc: str) -> int:
+    return sum(c.doc == doc for c in index.chunks)
+
+
+def test_only_the_edited_document_is_embedded_again(corpus, tmp_path, model):
+    out = tmp_path / "index"
+    counting = CountingModel(model)
+    first = build(corpus, out, model=counting)
+    assert counting.encoded == first.chunks and first.reused_documents == 0
+
+    edited = corpus / "market.md"
+    edited.write_text(edited.read_text() + "\nThe market also sells honey from the hill farms.\n")
+    counting.encoded = 0
+    second = build(corpus, out, model=counting)
+    index = store.load(out)
+    assert second.reused_documents == 2
+    assert counting.encoded == second.embedded_chunks == _chunks_of(index, "market.md") < index.vectors.ntotal
+    assert "honey" in index.sparse.idf and "honey" in index.lexicon.doc_terms["market.md"]
+
+
+def test_an_incremental_build_equals_a_full_build(corpus, tmp_path, model):
+    out, full = tmp_path / "index", tmp_path / "full"
+    build(corpus, out, model=model)
+    (corpus / "club.txt").unlink()
+    (corpus / "greenhouse.md").write_text((corpus / "greenhouse.md").read_text().replace("vegetables", "aubergines"))
+    (corpus / "new.md").write_text("# Bees\n\nThe cooperative keeps twelve hives behind the greenhouse.\n")
+    build(corpus, out, model=model)
+    build(corpus, full, model=model, incremental=False)
+    a, b = store.load(out), store.load(full)
+    assert [c.to_dict() for c in a.chunks] == [c.to_dict() for c in b.chunks]
+    assert np.allclose(a.embeddings, b.embeddings, atol=1e-5)
+    assert dict(a.sparse.idf) == dict(b.sparse.idf)
+    assert a.sparse.scores(["aubergin"]).max() > 0 and "veget" not in a.lexicon.doc_terms["greenhouse.md"]
+    for terms in (["aubergin"], ["hive", "greenhous"], ["veget"], ["tomato", "tomato"]):
+        assert np.array_equal(a.sparse.scores(terms), b.sparse.scores(terms))
+    assert a.lexicon.surface == b.lexicon.surface and a.lexicon.names == b.lexicon.names
+    assert {d: set(a.lexicon.doc_terms[d]) for d in a.lexicon.doc_terms} == \
+           {d: set(b.lexicon.doc_terms[d]) for d in b.lexicon.doc_terms}
+    assert "club.txt" not in a.texts and len(a.tables) == len(b.tables)
+
+
+def test_an_interrupted_incremental_build_leaves_the_old_index(corpus, tmp_path, model, monkeypatch):
+    out = tmp_path / "index"
+    build(corpus, out, model=model)
+    before = store.load(out)
+    (corpus / "market.md").write_text((corpus / "market.md").read_text() + "\nHoney is sold on Fridays.\n")
+
+    def crash(*_):
+        raise KeyboardInterrupt("power cut")
+
+    monkeypatch.setattr(store, "_swap", crash)
+    with pytest.raises(KeyboardInterrupt):
+        build(corpus, out, model=model)
+    after = store.load(out)
+    assert after.manifest.built_at == before.manifest.built_at and after.manifest.docs == before.manifest.docs
+    assert "honey" not in after.sparse.idf and np.array_equal(after.embeddings, before.embeddings)
+    assert not list(out.parent.glob(".index.tmp-*"))
