@@ -59,7 +59,8 @@ def _ask(args) -> int:
             print(f"error: {err}", file=sys.stderr)
             return 2
     try:
-        engine = Engine.open(args.index, args.docs, rebuild="never" if args.no_build else "auto")
+        engine = Engine.open(args.index, args.docs, rebuild="never" if args.no_build else "auto",
+                             backend=args.backend)
     except (IndexUnavailable, FileNotFoundError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 3
@@ -89,13 +90,16 @@ def main(argv: list[str] | None = None) -> int:
     for p in (ask, serve):
         p.add_argument("--index", type=Path, default=None, help="index folder (env DOCQA_INDEX; default .index/)")
         p.add_argument("--docs", type=Path, default=None, help="documents folder (env DOCQA_DOCS; default seeds/)")
+        p.add_argument("--backend", choices=("local", "postgres"), default=None,
+                       help="where the index lives (env DOCQA_BACKEND; default local; postgres: DOCQA_DATABASE_URL "
+                            "or an embedded server beside the index folder)")
     args = parser.parse_args(argv)
     if args.command == "ask":
         return _ask(args)
     from app.server import serve as run_server
 
     run_server(host=args.host, port=args.port, allow_origins=args.allow_origin or None,
-               index_dir=args.index, docs_dir=args.docs)
+               index_dir=args.index, docs_dir=args.docs, backend=args.backend)
     return 0
 
 

@@ -28,6 +28,17 @@ DEFAULT_INDEX = Path(os.environ.get("DOCQA_INDEX", ".index"))
 STRONG_TEXT = 0.6   # a text answer overrides a table refusal only with this much support
 
 
+BACKENDS = ("local", "postgres")
+
+
+def check_backend(backend: str | None) -> str:
+    """The backend asked for (default DOCQA_BACKEND, else "local"), or ValueError naming the choices."""
+    backend = backend or os.environ.get("DOCQA_BACKEND") or "local"
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    return backend
+
+
 class QuestionError(ValueError):
     """The question cannot be asked: empty, too long, or not text."""
 
@@ -53,23 +64,52 @@ def check_question(question: object) -> str:
 class Engine:
     """A loaded index with its retriever, table engine and text composer."""
 
-    def __init__(self, index: store.StoredIndex, model, index_dir: Path, settings: Settings = Settings()):
-        self.index = index
+    def __init__(self, index: store.StoredIndex, model, index_dir: Path, settings: Settings = Settings(),
+                 source=None, build_id: int | None = None):
         self.index_dir = Path(index_dir)
         self.settings = settings
-        self.retriever = Retriever(index, model)
-        self.vocabulary = Vocabulary(self.retriever.bm25.idf, index.lexicon)
-        self.text = TextAnswerer(model, self.vocabulary, self.retriever.embed_query)
-        self.tables = TableEngine(index.tables)
+        self.model = model
+        self.source = source   # a shared database (app/postgres_source.py) whose newer builds are followed
         self._lock = threading.Lock()  # the sentence-vector cache is shared across API threads
+        self._reload = threading.Lock()
+        self._use(index, build_id)
+
+    def _use(self, index: store.StoredIndex, build_id: int | None = None) -> None:
+        """Answer from this index from now on."""
+        retriever = Retriever(index, self.model)
+        vocabulary = Vocabulary(retriever.bm25.idf, index.lexicon)
+        self.text = TextAnswerer(self.model, vocabulary, retriever.embed_query)
+        self.tables = TableEngine(index.tables)
+        self.index, self.retriever, self.vocabulary, self.build_id = index, retriever, vocabulary, build_id
+
+    def _follow(self) -> None:
+        """With a shared database, switch to its current build when another process has published one."""
+        if self.source is None or self.source.current_build() == self.build_id:
+            return
+        with self._reload:
+            if self.source.current_build() != self.build_id:
+                build_id, index = self.source.read()
+                self._use(index, build_id)
 
     @classmethod
     def open(cls, index_dir: Path | None = None, docs_dir: Path | None = None, *,
-             model_name: str | None = None, rebuild: str = "auto", settings: Settings = Settings()) -> "Engine":
-        """Load the index; rebuild="auto" rebuilds it when missing, corrupt or stale, "never" refuses instead."""
+             model_name: str | None = None, rebuild: str = "auto", settings: Settings = Settings(),
+             backend: str | None = None) -> "Engine":
+        """Load the index; rebuild="auto" rebuilds it when missing, corrupt or stale, "never" refuses instead.
+
+        backend "local" (default) reads the index folder; "postgres" (or DOCQA_BACKEND=postgres) reads the
+        current build from Postgres (DOCQA_DATABASE_URL, else an embedded server beside the index folder).
+        """
         index_dir = Path(index_dir or DEFAULT_INDEX)
         docs_dir = Path(docs_dir or DEFAULT_DOCS)
         model_name = model_name or os.environ.get("DOCQA_MODEL", DEFAULT_MODEL)
+        backend = check_backend(backend)
+        if backend == "postgres":
+            from app.postgres_source import PostgresSource
+
+            source = PostgresSource.open(index_dir, docs_dir, model_name, rebuild, load_model)
+            build_id, index = source.read()
+            return cls(index, source.model, index_dir, settings, source=source, build_id=build_id)
         store.recover(index_dir)
         problem = staleness(index_dir, docs_dir, model_name) if docs_dir.is_dir() else None
         model = None
@@ -97,6 +137,7 @@ class Engine:
         answer to those documents (their tables and passages)."""
         t0 = time.perf_counter()
         asked = check_question(question)
+        self._follow()
         settings = settings or self.settings
         followed = resolve(asked, history)
         resolved = expand(followed)
@@ -136,13 +177,16 @@ class Engine:
 
     def health(self) -> dict:
         """What is loaded: documents, chunks, tables, model, build time."""
+        self._follow()
         m = self.index.manifest
         return {"status": "ok", "documents": len(self.index.texts), "chunks": len(self.index.chunks),
                 "tables": len(self.index.tables), "model": m.model, "built_at": m.built_at,
-                "index_dir": str(self.index_dir), "skipped": m.skipped}
+                "index_dir": str(self.index_dir), "skipped": m.skipped,
+                "backend": "local" if self.source is None else "postgres"}
 
     def document_text(self, doc: str) -> str:
         """The full text of an indexed document (citation offsets point into it)."""
+        self._follow()
         if doc not in self.index.texts:
             raise KeyError(f"no document named {doc!r} in the index")
         return self.index.texts[doc]

@@ -330,7 +330,7 @@ def run_in_thread(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Runni
 
 
 def serve(host: str = "127.0.0.1", port: int = 7860, allow_origins: list[str] | None = None,
-          index_dir=None, docs_dir=None) -> None:
+          index_dir=None, docs_dir=None, backend: str | None = None) -> None:
     """Load (or build) the index and serve the UI, API and widget until interrupted."""
     import uvicorn
 
@@ -338,7 +338,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, allow_origins: list[str] | 
 
     own = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     origins = allowed_origins(allow_origins)
-    engine = Engine.open(index_dir, docs_dir)
+    engine = Engine.open(index_dir, docs_dir, backend=backend)
     loopback = host in LOOPBACK_HOSTS
     app = create_app(engine, origins, allowed_hosts=list(LOOPBACK_HOSTS) if loopback else None)
     print(f"docqa: chat UI on {own}/  (API docs {own}/docs, widget {own}/widget.js)", file=sys.stderr)

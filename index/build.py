@@ -74,8 +74,12 @@ class _Part:
 
 
 def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None,
-          progress: bool = False, dense: str | None = None, incremental: bool = True) -> BuildSummary:
-    """Parse, chunk, embed and store the documents in `docs_dir` into the index folder `out`."""
+          progress: bool = False, dense: str | None = None, incremental: bool = True,
+          cluster=None) -> BuildSummary:
+    """Parse, chunk, embed and store the documents in `docs_dir` into the index folder `out`.
+
+    `cluster` (index/distributed.py) runs the parsing of new documents and their embedding on its workers.
+    """
     from tqdm import tqdm
 
     t0 = time.perf_counter()
@@ -87,21 +91,24 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
     old = _previous(Path(out), model_name) if incremental else None
     old_rows = old.doc_rows() if old else {}
     dense = dense or (old.manifest.dense if old and "DOCQA_DENSE" not in os.environ else default_kind())
-    parts: list[_Part] = []
-    for doc in tqdm(docs, desc="parsing", unit="doc", disable=not progress, mininterval=1.0):
-        if old is not None and old.manifest.docs.get(doc.name) == doc.sha256 and doc.name in old_rows:
-            parts.append(_reuse(old, doc, old_rows[doc.name]))
-            continue
-        parsed = parse(doc.name, doc.text)
-        doc_tables = extract_tables(parsed)
-        chunks = chunk_document(parsed, doc_tables)
-        parts.append(_Part(doc, chunks, doc_tables, TermCounts.from_tokens([terms(c.search_text) for c in chunks]),
-                           None, {}, words=doc_words(doc.text)))
+    reused = {doc.name: _reuse(old, doc, old_rows[doc.name]) for doc in docs
+              if old is not None and old.manifest.docs.get(doc.name) == doc.sha256 and doc.name in old_rows}
+    todo = [doc for doc in docs if doc.name not in reused]
+    if cluster is not None:
+        parsed = iter(cluster.map(parse_document, todo))
+    else:
+        parsed = map(parse_document, tqdm(todo, desc="parsing", unit="doc", disable=not progress, mininterval=1.0))
+    parts: list[_Part] = [reused[doc.name] if doc.name in reused else next(parsed) for doc in docs]
     t2 = time.perf_counter()
 
     fresh = [p for p in parts if not p.reused]
     texts = [c.search_text for p in fresh for c in p.chunks]
-    vectors = embed(model, texts, progress=progress) if texts else np.zeros((0, dimension(model)), np.float32)
+    if not texts:
+        vectors = np.zeros((0, dimension(model)), np.float32)
+    elif cluster is not None:
+        vectors = cluster.embed(model_name, texts)
+    else:
+        vectors = embed(model, texts, progress=progress)
     at = 0
     for p in fresh:
         p.vectors, at = vectors[at:at + len(p.chunks)], at + len(p.chunks)
@@ -125,6 +132,15 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
     return BuildSummary(len(docs), len(chunks), len(index.tables), manifest.skipped,
                         round(t1 - t0, 3), round(t4 - t1, 3), round(t2 - t1, 3), round(t3 - t2, 3), round(t4 - t3, 3),
                         len(reuse), len(texts))
+
+
+def parse_document(doc: Document) -> _Part:
+    """Parse, chunk and count one new or edited document (runs on a worker in a distributed build)."""
+    parsed = parse(doc.name, doc.text)
+    doc_tables = extract_tables(parsed)
+    chunks = chunk_document(parsed, doc_tables)
+    return _Part(doc, chunks, doc_tables, TermCounts.from_tokens([terms(c.search_text) for c in chunks]),
+                 None, {}, words=doc_words(doc.text))
 
 
 def _previous(out: Path, model_name: str) -> store.StoredIndex | None:

@@ -54,3 +54,37 @@ def docs_copy(tmp_path) -> Path:
     target = tmp_path / "docs"
     shutil.copytree(OWN_DOCS, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """One embedded PostgreSQL with pgvector (the pgserver package) for the whole session, removed after it.
+
+    Its data folder is not under pytest's temp root: pytest makes that root private (0700) at every
+    session start, which would lock out the server's own system user when running as root.
+    """
+    import tempfile
+
+    from index.postgres import database_url, stop_embedded
+
+    folder = Path(tempfile.mkdtemp(prefix="docqa-test-pg-"))
+    try:
+        yield database_url(folder / "index")
+    finally:
+        stop_embedded(folder / "index")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_seed_engine(pg_url, seed_index_dir, model):
+    """The seed index published to Postgres, answering through SQL retrieval."""
+    from app.engine import Engine
+    from app.postgres_source import PostgresSource
+    from index import store
+    from index.postgres import Database
+
+    db = Database(pg_url, "seed")
+    db.publish(store.load(seed_index_dir))
+    source = PostgresSource(db, model)
+    build_id, index = source.read()
+    return Engine(index, model, seed_index_dir, source=source, build_id=build_id)

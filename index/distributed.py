@@ -1,0 +1,84 @@
+"""Batch indexing on a dask.distributed cluster: documents are parsed and chunks embedded on the workers.
+
+    python -m index build --dask                      # a LocalCluster on this machine
+    python -m index build --dask tcp://host:8786      # an existing cluster's scheduler
+
+The build itself (index/build.py) stays the same function: it hands its per-document parsing and its
+embedding to a `DaskCluster`, then merges, indexes and stores the results locally exactly as a plain
+build does. Workers load the embedder once each and keep it. Every worker must be able to import
+this project and its dependencies (same versions) and the embedder must be installed there.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+import numpy as np
+
+EMBED_BATCH = 1024          # chunks per embedding task: large enough to amortise scheduling, small enough to spread
+
+
+class DaskCluster:
+    """A dask.distributed client (LocalCluster when no scheduler address) that maps build stages."""
+
+    def __init__(self, scheduler: str | None = None, n_workers: int | None = None):
+        from dask.distributed import Client, LocalCluster
+
+        self.cluster = None
+        if scheduler:
+            self.client = Client(scheduler)
+        else:
+            workers = n_workers or os.cpu_count() or 1
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=None)
+            self.client = Client(self.cluster)
+
+    def __enter__(self) -> "DaskCluster":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    @property
+    def workers(self) -> int:
+        return len(self.client.scheduler_info()["workers"])
+
+    def map(self, fn: Callable, items: Iterable) -> list:
+        """fn over items on the workers, results in the items' order."""
+        items = list(items)
+        if not items:
+            return []
+        return self.client.gather(self.client.map(fn, items, pure=False))
+
+    def embed(self, model_name: str, texts: list[str]) -> np.ndarray:
+        """Embeddings of texts, in batches spread over the workers, in the texts' order."""
+        batches = [texts[i:i + EMBED_BATCH] for i in range(0, len(texts), EMBED_BATCH)]
+        futures = self.client.map(_embed_batch, batches, model_name=model_name, pure=False)
+        return np.concatenate(self.client.gather(futures))
+
+
+@lru_cache(maxsize=2)
+def _worker_model(name: str):
+    """The embedder, loaded once per worker process, using as many torch threads as the worker has."""
+    import torch
+    from dask.distributed import get_worker
+
+    from index.embed import load_model
+
+    try:
+        torch.set_num_threads(max(1, get_worker().state.nthreads))
+    except ValueError:   # not on a worker (called directly): leave torch's default
+        pass
+    return load_model(name)
+
+
+def _embed_batch(texts: list[str], model_name: str) -> np.ndarray:
+    from index.embed import embed
+
+    return embed(_worker_model(model_name), texts)

@@ -1,0 +1,160 @@
+"""Backends benchmark: the local folder against Postgres + pgvector, and a plain build against a Dask build.
+
+    .venv/bin/python scripts/bench_backends.py --docs bench/corpus-every10 --index bench/index-every10
+    .venv/bin/python scripts/bench_backends.py --stages serve --index bench/index        # reuse a built index
+
+Stages (each in its own process, so peak RSS is its own):
+  build   plain build of --docs into --index (full), then the same with --dask (LocalCluster) into a copy;
+  publish the index published into Postgres (embedded server beside --index, or DOCQA_DATABASE_URL): time, size;
+  serve   for each backend: load time, peak RSS, warm p50/p95 of retrieval and whole answers over the
+          scale benchmark's questions (scripts/bench_scale.py), and whether both backends answer alike.
+A benchmark, not a test: it prints numbers and asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scripts.bench_scale import QUESTIONS, pct  # noqa: E402
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def emit(**data) -> None:
+    print("RESULT " + json.dumps(data), flush=True)
+
+
+def stage_build(args) -> None:
+    from index.build import build
+    from index.distributed import DaskCluster
+    from index.embed import load_model
+
+    model = load_model()
+    t0 = time.perf_counter()
+    plain = build(args.docs, args.index, model=model, incremental=False)
+    plain_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with DaskCluster() as cluster:
+        workers = cluster.workers
+        started = time.perf_counter() - t0
+        dask = build(args.docs, Path(f"{args.index}-dask"), model=model, incremental=False, cluster=cluster)
+    dask_s = time.perf_counter() - t0
+    emit(plain=plain.__dict__, plain_s=plain_s, dask=dask.__dict__, dask_s=dask_s, workers=workers,
+         cluster_start_s=started)
+
+
+def stage_publish(args) -> None:
+    from index import store
+    from index.postgres import Database
+
+    index = store.load(args.index)
+    db = Database.for_index(args.index)
+    t0 = time.perf_counter()
+    build_id = db.publish(index)
+    seconds = time.perf_counter() - t0
+    size = db.connection().execute(
+        "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = %s AND c.relkind = 'r'", (db.schema,)).fetchone()[0]
+    emit(build_id=build_id, publish_s=seconds, db_mb=float(size) / 1e6, chunks=len(index.chunks))
+
+
+def stage_serve(args) -> None:
+    from app.engine import Engine
+    from app.postgres_source import PostgresSource
+    from index import store
+    from index.embed import load_model
+    from index.postgres import Database
+
+    model = load_model()
+    t0 = time.perf_counter()
+    if args.backend == "postgres":
+        source = PostgresSource(Database.for_index(args.index), model)
+        build_id, index = source.read()
+        engine = Engine(index, model, args.index, source=source, build_id=build_id)
+    else:
+        engine = Engine(store.load(args.index), model, args.index)
+    load_s = time.perf_counter() - t0
+    for q in QUESTIONS:
+        engine.ask(q)
+    retrieve, answer = [], []
+    for _ in range(args.repeat):
+        for q in QUESTIONS:
+            engine.retriever.embed_query.cache_clear()
+            s = time.perf_counter()
+            engine.retrieve(q)
+            retrieve.append((time.perf_counter() - s) * 1000)
+            engine.retriever.embed_query.cache_clear()
+            s = time.perf_counter()
+            engine.ask(q)
+            answer.append((time.perf_counter() - s) * 1000)
+    answers = [{k: v for k, v in engine.ask(q).items() if k != "timing_ms"} for q in QUESTIONS]
+    emit(load_s=load_s, rss_mb=peak_rss_mb(), retrieve_p50=pct(retrieve, 0.5), retrieve_p95=pct(retrieve, 0.95),
+         answer_p50=pct(answer, 0.5), answer_p95=pct(answer, 0.95), n=len(answer), answers=answers,
+         chunks=len(engine.index.chunks))
+
+
+STAGES = {"build": stage_build, "publish": stage_publish, "serve": stage_serve}
+
+
+def run_stage(name: str, args, backend: str = "local") -> dict:
+    cmd = [sys.executable, __file__, "--stage", name, "--docs", str(args.docs), "--index", str(args.index),
+           "--repeat", str(args.repeat), "--backend", backend]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    result = {}
+    for line in proc.stdout:
+        if line.startswith("RESULT "):
+            result = json.loads(line[7:])
+        else:
+            print(line, end="", flush=True)
+    if proc.wait():
+        raise SystemExit(f"stage {name} failed ({proc.returncode})")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Local vs Postgres serving; plain vs Dask building.")
+    parser.add_argument("--docs", type=Path, default=ROOT / "bench" / "corpus-every10")
+    parser.add_argument("--index", type=Path, default=ROOT / "bench" / "index-every10")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--stages", default="build,publish,serve")
+    parser.add_argument("--backend", default="local", help=argparse.SUPPRESS)
+    parser.add_argument("--stage", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.stage:
+        STAGES[args.stage](args)
+        return
+    stages = args.stages.split(",")
+    if "build" in stages:
+        r = run_stage("build", args)
+        p, d = r["plain"], r["dask"]
+        print(f"plain build: {p['chunks']:,} chunks in {r['plain_s']:.1f} s (parse {p['parse_seconds']:.1f}, "
+              f"embed {p['embed_seconds']:.1f}, index {p['index_seconds']:.1f})")
+        print(f"dask build ({r['workers']} LocalCluster workers): {d['chunks']:,} chunks in {r['dask_s']:.1f} s "
+              f"including {r['cluster_start_s']:.1f} s cluster start (parse {d['parse_seconds']:.1f}, "
+              f"embed {d['embed_seconds']:.1f}, index {d['index_seconds']:.1f})")
+    if "publish" in stages:
+        r = run_stage("publish", args)
+        print(f"published {r['chunks']:,} chunks into Postgres in {r['publish_s']:.1f} s; schema size {r['db_mb']:.0f} MB")
+    if "serve" in stages:
+        results = {}
+        for backend in ("local", "postgres"):
+            r = results[backend] = run_stage("serve", args, backend)
+            print(f"serve {backend}: {r['chunks']:,} chunks, load {r['load_s']:.2f} s, peak RSS {r['rss_mb']:.0f} MB; "
+                  f"warm over {r['n']} asks: retrieval p50 {r['retrieve_p50']:.1f} ms p95 {r['retrieve_p95']:.1f} ms; "
+                  f"whole answer p50 {r['answer_p50']:.1f} ms p95 {r['answer_p95']:.1f} ms")
+        same = sum(a == b for a, b in zip(results["local"]["answers"], results["postgres"]["answers"]))
+        print(f"same answer contract (all fields but timings) on {same}/{len(QUESTIONS)} questions")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""The Postgres store: BM25 postings score like rank-bm25, builds round-trip, and a failed build changes nothing."""
+import numpy as np
+import pytest
+
+from index.bm25_postings import postings
+from index.fold import terms
+from index.postgres import Database
+from index.sparse import SparseIndex, TermCounts
+from index.tables import tables_to_json
+
+
+def test_postings_give_rank_bm25_scores():
+    from rank_bm25 import BM25Okapi
+
+    docs = [terms(t) for t in ("Bees pollinate the orchard in spring.", "The orchard has forty apple trees.",
+                               "Spring frost damaged the apple blossom; apple yield fell.", "Bees swarm.",
+                               "the the the orchard", "")]
+    reference = BM25Okapi(docs)
+    plist = {p.term: p for p in postings(SparseIndex.build(TermCounts.from_tokens(docs)))}
+    assert {t: p.idf for t, p in plist.items()} == reference.idf
+    for query in (["appl"], ["bee", "orchard"], ["appl", "appl", "spring"], ["the"], ["absent"]):
+        scores = np.zeros(len(docs))
+        for q in query:
+            if q in plist:
+                scores[plist[q].chunks] += plist[q].scores
+        assert scores == pytest.approx(reference.get_scores(query), abs=1e-12)
+
+
+def test_a_published_build_reads_back_whole(pg_url, own_engine):
+    db = Database(pg_url, "roundtrip")
+    build_id = db.publish(own_engine.index)
+    loaded = db.load()
+    assert loaded.build_id == build_id == db.current_build()
+    assert loaded.index.chunks == own_engine.index.chunks
+    assert loaded.index.texts == own_engine.index.texts
+    assert tables_to_json(loaded.index.tables) == tables_to_json(own_engine.index.tables)
+    assert loaded.index.manifest.docs == own_engine.index.manifest.docs
+    lexicon, local = loaded.index.lexicon, own_engine.index.lexicon
+    assert (lexicon.surface, lexicon.upper, lexicon.lower) == (local.surface, local.upper, local.lower)
+    assert {d: lexicon.doc_terms[d] for d in lexicon.doc_terms} == {d: local.doc_terms[d] for d in local.doc_terms}
+
+
+def test_sql_retrieval_matches_the_local_index(pg_url, own_engine):
+    from app.retrieve import Retriever
+
+    db = Database(pg_url, "retrieval")
+    db.publish(own_engine.index)
+    sql, local = Retriever(db.load().index, own_engine.model), own_engine.retriever
+    assert dict(sql.bm25.idf) == dict(local.bm25.idf)
+    for q in ("How many members did the cooperative have?", "tomato harvest kg", "who chairs the board"):
+        local_hits, sql_hits = local.sparse(q, 10), sql.sparse(q, 10)
+        assert [s for _, s in sql_hits] == pytest.approx([s for _, s in local_hits], abs=1e-12)
+        assert {i for i, _ in sql_hits} == {i for i, _ in local_hits}
+        local_hits, sql_hits = local.dense(q, 5), sql.dense(q, 5)
+        assert [i for i, _ in sql_hits] == [i for i, _ in local_hits]
+        assert [s for _, s in sql_hits] == pytest.approx([s for _, s in local_hits], abs=1e-5)
+
+
+def test_full_text_ranking_is_available_for_comparison(pg_url, own_engine):
+    from index.postgres import SqlSparse
+
+    db = Database(pg_url, "full-text")
+    build_id = db.publish(own_engine.index)
+    hits = SqlSparse(db, build_id, {}, len(own_engine.index.chunks), kind="tsvector").top(terms("tomato harvest"), 5)
+    assert hits and all("tomato" in own_engine.index.chunks[i].search_text.lower() or
+                        "harvest" in own_engine.index.chunks[i].search_text.lower() for i, _ in hits)
+
+
+def test_a_failed_build_leaves_the_previous_one_current(pg_url, own_engine, monkeypatch):
+    db = Database(pg_url, "atomic")
+    first = db.publish(own_engine.index)
+
+    def broken(sparse):
+        yield from postings(sparse)
+        raise RuntimeError("interrupted while writing the BM25 index")
+
+    monkeypatch.setattr("index.postgres.postings", broken)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        db.publish(own_engine.index)
+    assert db.current_build() == first
+    rows = db.connection().execute("SELECT count(*) FROM docqa.builds WHERE collection = 'atomic'").fetchone()[0]
+    assert rows == 1 and db.load().index.chunks == own_engine.index.chunks
+
+
+def test_builds_older_than_the_previous_one_are_deleted(pg_url, own_engine):
+    db = Database(pg_url, "history")
+    ids = [db.publish(own_engine.index) for _ in range(3)]
+    kept = db.connection().execute("SELECT id FROM docqa.builds WHERE collection = 'history' ORDER BY id").fetchall()
+    assert [r[0] for r in kept] == ids[1:]
+    chunks = db.connection().execute("SELECT count(DISTINCT build_id) FROM docqa.chunks WHERE build_id = ANY(%s)",
+                                     (ids,)).fetchone()[0]
+    assert chunks == 2
