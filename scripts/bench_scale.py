@@ -304,7 +304,7 @@ def run_stage(name: str, args) -> dict:
 
 
 def subset(corpus: Path, every: int, keep: str) -> Path:
-    """A folder with every N-th file of the corpus (and the file the incremental stage edits)."""
+    """A folder with every N-th file of the corpus (and the files the incremental stage edits)."""
     import shutil
 
     out = Path(f"{corpus}-every{every}")
@@ -312,7 +312,7 @@ def subset(corpus: Path, every: int, keep: str) -> Path:
         shutil.rmtree(out)
     out.mkdir()
     for i, path in enumerate(sorted(corpus.iterdir())):
-        if i % every == 0 or path.name == keep:
+        if i % every == 0 or path.name in (keep, EDIT_DOC):
             shutil.copy(path, out / path.name)
     return out
 
