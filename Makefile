@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser bench eval
+.PHONY: run test install browser bench bench-scale eval
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ test: install browser
 
 bench: install
 	$(PY) scripts/bench.py
+
+bench-scale: install   # >= 100,000 chunks of Debian documentation (apt-get installs the *-doc packages)
+	$(PY) scripts/bench_scale.py $(ARGS)
 
 eval: install
 	$(PY) -m eval
