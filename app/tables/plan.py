@@ -107,8 +107,9 @@ class _Question:
 
 
 def _read(text: str) -> _Question:
+    text = re.sub(r"(?<=\w)['’]\w{1,4}\b", "", text)         # case endings and possessives: Kurum'un, Ode's
     toks = [str(NUMBER_WORDS[t]) if t in NUMBER_WORDS and t not in ("zero", "one") else t
-            for t in words(text.replace("'s ", " "))]          # "three silver medals": 3
+            for t in words(text)]                              # "three silver medals": 3
     return _Question(text, toks, [stem(t) for t in toks], " ".join(toks))
 
 
