@@ -16,7 +16,7 @@ from app.followup import resolve
 from app.glossary import expand
 from app.retrieve import Hit, Retriever
 from app.settings import MAX_QUESTION_CHARS, Settings
-from app.table_answer import TableEngine
+from app.tables.answer import TableEngine
 from app.text_answer import Support, TextAnswer, TextAnswerer, clean_sentence
 from app.vocabulary import Vocabulary
 from index import store
@@ -141,15 +141,24 @@ class Engine:
         resolved = expand(followed)
         notes = [f"Read as: “{resolved}”"] if resolved != asked else []
         timing: dict[str, float] = {}
-        with _timed(timing, "table"):
-            result = self.tables.answer(resolved)   # typed rows first: no retrieval needed when they answer
-        if result is None or result["kind"] == "none":
+        hits = None
+        if not self.tables.few:     # many tables: the retrievers pick the candidate tables
             with _timed(timing, "retrieve"):
                 hits = self.retrieve(resolved, settings)
+        with _timed(timing, "table"):
+            result = self.tables.answer(resolved, None if hits is None else _table_ids(hits))
+        final = bool(result and result.pop("final", False))    # a refused row the table clearly owns
+        if not final and (result is None or result["kind"] == "none" or result.get("weak")):
+            if hits is None:
+                with _timed(timing, "retrieve"):
+                    hits = self.retrieve(resolved, settings)
             with _timed(timing, "answer"), self._lock:
                 text = self.text.answer(resolved, hits, settings, translated=resolved != followed)
-            if result is None or (text.support is not None and text.confidence >= STRONG_TEXT):
+            supported = text.support is not None
+            if result is None or (supported and text.confidence >= STRONG_TEXT) or (
+                    supported and result.get("weak") and text.confidence > result["confidence"]):
                 result = _text_result(text)
+        result.pop("weak", None)
         result = {"question": asked, **result}
         result["notes"] = notes + list(result.get("notes") or [])
         result["resolved_question"] = resolved
@@ -171,6 +180,11 @@ class Engine:
         if doc not in self.index.texts:
             raise KeyError(f"no document named {doc!r} in the index")
         return self.index.texts[doc]
+
+
+def _table_ids(hits: list[Hit]) -> list[str]:
+    """Tables whose rows were retrieved, best first."""
+    return list(dict.fromkeys(h.chunk.table_id for h in hits if h.chunk.table_id))
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
     python -m eval [--set FILE ...] [--docs DIR] [--index DIR] [--out DIR] [--compare] [--squad FILE]
                    [--floors] [--report FILE]
+    python -m eval --set wtq [--mode both|oracle|open] [--limit N]    # ../shared/datasets/wtq-dev
 """
 from __future__ import annotations
 
@@ -38,6 +39,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--backend", choices=("local", "postgres"), default=None,
                    help="where the index lives (env DOCQA_BACKEND; default local)")
     p.add_argument("--report", type=Path, metavar="FILE", help="also write the Markdown report here (eval/REPORT.md)")
+    p.add_argument("--mode", choices=("both", "oracle", "open"), default="both",
+                   help="for --set wtq: each question over its own table (oracle), over all tables (open), or both")
+    p.add_argument("--limit", type=int, help="for --set wtq: only the first N questions")
     args = p.parse_args(argv)
     if args.docs and args.set and len(args.set) > 1:
         p.error("--docs applies to a single --set; give each set a docs/ folder beside it instead")
@@ -112,6 +116,12 @@ def squad_run(path: Path, out: Path, backend: str | None = None) -> reporting.Sq
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     command = "python -m eval " + shlex.join(argv if argv is not None else sys.argv[1:])
+    if args.set and [str(s) for s in args.set] == ["wtq"]:
+        from eval import wtq
+
+        modes = ["oracle", "open"] if args.mode == "both" else [args.mode]
+        wtq.main(modes, args.out, limit=args.limit)
+        return 0
     floors = floor_check.load_floors() if args.floors else None
     sets = args.set or [floors.set_path if floors else DEFAULT_SET]
     report = reporting.Report(command.strip(), time.strftime("%Y-%m-%d %H:%M"), {})

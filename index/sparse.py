@@ -9,7 +9,6 @@ can reuse the rows of unchanged documents instead of re-tokenizing them.
 """
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -189,8 +188,3 @@ class _IdfView(Mapping):
 
     def values(self):
         return (float(v) for v in self._idf)
-
-
-def read_params(folder: Path) -> dict:
-    """bm25s's stored parameters (for the manifest check)."""
-    return json.loads((Path(folder) / "params.index.json").read_text())

@@ -31,14 +31,14 @@ import numpy as np
 from index.chunk import Chunk
 from index.dense import load_dense, save_dense
 from index.documents import hash_bytes
+from index import lexicon, sparse
 from index.lexicon import Lexicon
 from index.sparse import SparseIndex
 from index.tables import Table, tables_from_json, tables_to_json
 
 FORMAT_VERSION = 4   # bump whenever parsing, chunking, tokenizing or the layout changes: old indexes rebuild (4: sparse BM25, lexicon)
-REQUIRED = ("chunks.json", "tables.json", "docs.json", "embeddings.npy", "lexicon.json", "doc_terms.npz",
-            *(f"bm25/{name}" for name in ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy",
-                                          "vocab.index.json", "params.index.json", "idf.npy", "counts.npz")))
+REQUIRED = ("chunks.json", "tables.json", "docs.json", "embeddings.npy", *lexicon.FILES,
+            *(f"bm25/{name}" for name in sparse.FILES))
 
 
 class IndexUnavailable(Exception):

@@ -184,7 +184,7 @@ def convert_html(out: Path, seen: set[str]) -> int:
         root = Path(folder)
         for path in sorted(root.glob(pattern)):
             rel = path.relative_to(root)
-            if any(part.split(".")[0] in SKIP_PARTS for part in rel.parts):
+            if any({p.split(".")[0], p.split(".")[0].split("-")[0]} & SKIP_PARTS for p in rel.parts):  # genindex-A too
                 continue
             text = html_to_markdown(path.read_text(encoding="utf-8", errors="replace"))
             written += _write(out / _name(prefix, rel, ".md"), text, seen)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.parse import parse
-from index.table_cells import parse_number
+from index.tables.cells import parse_number
 from index.tables import extract_tables, format_table, tables_from_json, tables_to_json
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,7 +16,7 @@ SEED = ROOT / "seeds" / "002_3b368b2a42ab7357.txt"
 DATA = ROOT / "tests" / "data" / "tables"
 
 SEED_COLUMNS = [
-    "(unnamed group A) — # of votes", "(unnamed group A) — %",
+    "(inferred: Ekrem İmamoğlu) — # of votes", "(inferred: Ekrem İmamoğlu) — %",
     "Murat Kurum — # of votes", "Murat Kurum — %",
     "Others — # of votes", "Others — %",
     "Total votes — # of votes", "Registered electors",
@@ -72,11 +72,11 @@ def test_column_units_come_from_headers_and_data(district):
     assert kurum_pct.base == 3           # the % column expresses the count column of its own group
 
 
-def test_a_blank_group_header_stays_unnamed_and_says_so(district):
+def test_a_blank_group_header_is_marked_unnamed_and_named_only_from_the_text(district):
     unnamed = [c for c in district.columns if not c.named]
     assert [c.index for c in unnamed] == [1, 2]
     assert all(c.group is None for c in unnamed)
-    assert any("(unnamed group A)" in n and "stays unnamed" in n for n in district.notes)
+    assert any("(unnamed group A) is shown as (inferred: Ekrem İmamoğlu)" in n for n in district.notes)
 
 
 # ---- rows, labels and the total row ----------------------------------------------------------------------
@@ -145,7 +145,7 @@ def test_number_parsing(text, value):
 
 def test_row_text_carries_the_headers_for_search(district):
     text = district.row_text(row_by_label(district, "Arnavutköy"))
-    assert text.startswith("District: Arnavutköy | (unnamed group A) — # of votes: 64,466 | ")
+    assert text.startswith("District: Arnavutköy | (inferred: Ekrem İmamoğlu) — # of votes: 64,466 | ")
     assert "Murat Kurum — # of votes: 81,777 | Murat Kurum — %: 48.3" in text
     assert text.endswith("Registered electors: 225,240")
 
@@ -198,7 +198,7 @@ def test_tables_round_trip_through_json(seed_tables):
 def test_format_table_shows_resolved_columns_recovered_labels_and_notes(district):
     dump = format_table(district)
     assert "Murat Kurum — # of votes  [count]" in dump
-    assert "(unnamed group A) — %" in dump and "placeholder" in dump
+    assert "(inferred: Ekrem İmamoğlu) — %" in dump and "placeholder" in dump
     assert "Adalar *" in dump and "Arnavutköy *" not in dump
     assert "[TOTAL]" in dump
     assert "discrepancy:" in dump
@@ -277,3 +277,35 @@ def test_a_markdown_rule_without_spaces_still_marks_the_header_row():
     (table,) = extract_tables(parse("shop.md", text))
     assert [c.name for c in table.columns] == ["Price", "Stock"]
     assert [r.label for r in table.rows] == ["Pens", "Cups"]
+
+
+# ---- naming the only blank group from the document's prose (tests' own results table) --------------------------
+
+
+def _council(text: str | None = None):
+    text = text if text is not None else (DATA / "council.txt").read_text(encoding="utf-8")
+    return tables_of("council.txt", text)[0]
+
+
+def test_the_only_blank_group_is_named_from_prose_that_pairs_and_calls_its_winner():
+    table = _council()
+    assert [c.name for c in table.columns][:2] == ["(inferred: Tomas Vik) — #", "(inferred: Tomas Vik) — %"]
+    assert not table.columns[0].named
+    note = next(n for n in table.notes if "is shown as (inferred: Tomas Vik)" in n)
+    assert "Ida Brenner" in note and "won the seat" in note and "1,190" in note
+
+
+@pytest.mark.parametrize("changes", [
+    [("Tomas Vik won the seat with a comfortable lead.", "The count took all night.")],      # no winner named
+    [("Both Tomas Vik and Brenner", "Both Tomas Vik and Ann Roe and Brenner")],              # two names paired
+    [("| Quay | 420 | 52.5 | 300 |", "| Quay | 20 | 52.5 | 300 |"),                         # the blank group does
+     ("| | 1,190 | 52.9 | 840 |", "| | 790 | 35.1 | 840 |")],                               # not hold the most
+])
+def test_without_all_the_prose_evidence_the_blank_group_stays_unnamed(changes):
+    text = (DATA / "council.txt").read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text
+        text = text.replace(old, new)
+    table = _council(text)
+    assert table.columns[0].name == "(unnamed group A) — #"
+    assert any("stays unnamed" in n for n in table.notes)

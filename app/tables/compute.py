@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.table_question import AGGREGATE_WORDS, Comparison, stem, tokens_of
-from index.table_headers import group_of
-from index.table_model import Cell, Column, Row, Table
+from app.tables.question import AGGREGATE_WORDS, Comparison, stem, tokens_of
+from index.tables.headers import group_of
+from index.tables.model import Cell, Column, Row, Table
 
 MAX_CITED_ROWS = 10
 _OP_WORDS = {">": "more than", ">=": "at least", "<": "less than", "<=": "at most"}

@@ -98,6 +98,12 @@ class Question:
     yes_no: bool                     # "Did ... ?", "Was ... ?": asks whether, not what
     deictic: bool                    # "... there?", "that one": refers to an earlier turn, not to a table row
     casing_informative: bool
+    lost: bool = False               # "lose", "lost": rows where a group trails
+    closest: bool = False            # "closest", "tightest": the row with the smallest gap
+    either: str | None = None        # "A or B" with "more"/"higher" ("max") or "less"/"lower" ("min")
+    named_only: bool = False         # "named districts": rows whose label is written in the table
+    listed: str | None = None        # "listed first" / "listed last": "first" | "last"
+    among: bool = False              # "among the rows ... lost": the rows a condition picks first
 
 
 def tokens_of(text: str) -> list[Token]:
@@ -138,7 +144,7 @@ def read_question(text: str) -> Question:
     casing = bool(letters) and not all(c.isupper() for c in letters) and any(c.isupper() for c in letters[1:])
     words = {t.folded for t in tokens if not t.suffix}
     concepts = {SYNONYMS[w] for w in words if w in SYNONYMS}
-    comparison = _comparison(folded)
+    comparison = _comparison(re.sub(r"\b(more|less) than (a |one )?half\b", r"\1 than 50%", folded))
     return Question(
         text=text, folded=folded, tokens=tokens,
         years=re.findall(r"\b(?:1[89]|2[01])\d{2}\b", _COMPARISON.sub(" ", folded)),   # a bound is no subject
@@ -146,7 +152,8 @@ def read_question(text: str) -> Question:
         concepts=concepts,
         comparison=comparison,
         superlative=_superlative(_COMPARISON.sub(" ", folded)),
-        which_words=[stem(w) for w in re.findall(r"\b(?:which|what|hangi)\s+(\w+)", folded)],
+        which_words=[stem(w) for pair in re.findall(r"\b(?:which|what|hangi)\s+(\w+)(?:\s+(\w+))?", folded)
+                     for w in pair if w],
         in_which=bool(re.search(r"\bin which\b|\bwhere\b", folded)),
         count_words=[stem(w) for w in re.findall(r"\b(?:how many|number of)\s+(\w+)", folded)],
         in_how_many=bool(re.search(r"\bin how many\b", folded)),
@@ -160,7 +167,29 @@ def read_question(text: str) -> Question:
         yes_no=bool(re.match(r"(did|does|do|was|were|is|are|has|have)\b", folded)),
         deictic=bool(re.search(r"(?<!\bwere )(?<!\bwas )(?<!\bis )(?<!\bare )\bthere\s*\W*$|\bthat one\b", folded)),
         casing_informative=casing,
+        lost=bool(re.search(r"\b(lose|loses|lost|losing)\b", folded)),
+        closest=bool(re.search(r"\b(closest|tightest|narrowest)\b", folded)),
+        either=_either(folded),
+        named_only=bool(re.search(r"\bnamed\s+\w+", folded)),
+        listed=_listed(folded),
+        among=bool(re.search(r"\bamong\b", folded)),
     )
+
+
+def _either(folded: str) -> str | None:
+    """A choice between two things by a comparative ("more in A or in B?")."""
+    if not re.search(r"\bor\b", folded):
+        return None
+    if re.search(r"\b(more|higher|larger|bigger|greater)\b", folded):
+        return "max"
+    if re.search(r"\b(less|fewer|lower|smaller)\b", folded):
+        return "min"
+    return None
+
+
+def _listed(folded: str) -> str | None:
+    m = re.search(r"\b(?:listed|comes?|appears?|placed)\s+(first|last)\b", folded)
+    return m.group(1) if m else None
 
 
 def _asks_winner(folded: str) -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 from index.fold import fold
-from index.table_cells import decimals
-from index.table_model import Column, Row, Table
+from index.tables.cells import decimals
+from index.tables.model import Column, Row, Table
 
 TOTAL_LABELS = re.compile(r"^(grand )?(total|totals|sum|overall|all)\b|^(genel )?toplam\b")
 SUM_TOLERANCE = 0.01       # a total row may miss the column sum by 1% in a minority of columns

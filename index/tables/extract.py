@@ -9,12 +9,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from index.parse import Block, ParsedDoc, Span
-from index.table_cells import cell_key, is_junk, is_rule, parse_number, split_cells, trimmed
-from index.table_checks import find_sum_column, find_total_row, record_discrepancies
-from index.table_headers import Headers, data_profile, resolve_headers
-from index.table_labels import label_lists, recover_labels
-from index.table_model import Cell, Column, Row, Table, tables_from_json, tables_to_json
-from index.table_names import name_unnamed_groups
+from index.tables.cells import cell_key, is_junk, is_rule, parse_number, split_cells, trimmed
+from index.tables.checks import find_sum_column, find_total_row, record_discrepancies
+from index.tables.headers import Headers, data_profile, resolve_headers
+from index.tables.labels import label_lists, recover_labels
+from index.tables.model import Cell, Column, Row, Table, tables_from_json, tables_to_json
+from index.tables.names import name_unnamed_groups
 
 __all__ = ["Cell", "Column", "Row", "Table", "extract_tables", "format_table", "tables_from_json", "tables_to_json"]
 

@@ -5,8 +5,8 @@ import re
 from dataclasses import dataclass
 
 from index.parse import ParsedDoc
-from index.table_cells import cell_key
-from index.table_model import Table
+from index.tables.cells import cell_key
+from index.tables.model import Table
 
 _BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,3}[.)])\s+")
 MIN_ANCHORS = 2   # present labels that must sit at their matching positions before any label is recovered

@@ -8,32 +8,134 @@ from __future__ import annotations
 
 import re
 
-from app.table_compute import (Finding, check, col_label, column_sum, combine, contenders, count_rows, did_lead, difference,
+from rapidfuzz import fuzz
+
+from app.tables.compute import (Finding, check, col_label, column_sum, combine, contenders, count_rows, did_lead, difference,
                                extreme, lookup, margin, opening, several, turnout, where, winner)
-from app.table_question import Question, read_question
-from app.table_resolve import Match, Unknown, match_table, numeric_columns
-from index.table_headers import group_of
-from index.table_model import Column, Row, Table
+from app.tables.contests import better_of, closest, count_beating, extreme_of, in_order, listed, lost_rows
+from app.tables.execute import contract, run_plan
+from app.tables.grid import Grid, grid_of
+from app.tables.grid import words
+from app.tables.plan import CellIndex, one_typo, read_against, read_plan
+from app.tables.question import SYNONYMS, Question, is_generic, read_question
+from app.tables.resolve import Match, Unknown, match_table, numeric_columns
+from index.fold import fold
+from index.tables.headers import group_of
+from index.tables.model import Column, Row, Table
 
 _CONFIDENCE_REFUSAL = 0.7
+
+
+FEW_TABLES = 8          # up to this many tables every one is tried; beyond, only the retrievers' candidates
+CANDIDATES = 3          # how many candidate tables (best retrieved first) the planner reads
+ORDER_OPS = ("argmax", "argmin", "first", "last", "nth")   # rows picked by order, not by a cell
+MIN_COVERAGE = 0.5      # the planner answers only when the table covers this share of the question's content words
 
 
 class TableEngine:
     """Answers questions from parsed tables; `answer` returns None when the question is not for a table."""
 
     def __init__(self, tables: list[Table]):
+        self.all_tables = tables
+        self.by_id = {t.id: t for t in tables}
         self.tables = [t for t in tables if numeric_columns(t)]
+        self._views: dict[str, tuple[Grid, CellIndex]] = {}
 
-    def answer(self, question: str) -> dict | None:
-        """The answer contract for a table question, a `none` refusal for a missing row/column, else None."""
+    @property
+    def few(self) -> bool:
+        """Whether every table can be tried for every question (no retrieval needed to pick them)."""
+        return len(self.all_tables) <= FEW_TABLES
+
+    def view(self, table: Table) -> tuple[Grid, CellIndex]:
+        """The planner's grid and cell index of a table, built once."""
+        if table.id not in self._views:
+            grid = grid_of(table)
+            self._views[table.id] = (grid, CellIndex(grid))
+        return self._views[table.id]
+
+    def answer(self, question: str, candidates: list[str] | None = None) -> dict | None:
+        """The answer contract for a table question, a `none` refusal for a missing row/column, else None.
+        `candidates` are table ids picked by retrieval (best first); None tries every table. A result with
+        `weak: True` leaves words of the question that the table does not cover: the text path may do better."""
+        chosen = self.all_tables if candidates is None else [self.by_id[i] for i in candidates if i in self.by_id]
+        readings = []
+        for table in chosen:
+            grid, index = self.view(table)
+            readings.append((read_against(question, grid, index), table))
+        old, old_table = self._typed(question, [t for t in chosen if t in self.tables])
+        if old is not None and old["kind"] == "table":
+            reading = next(r for r, t in readings if t is old_table)
+            uncovered = [w for w in reading.uncovered if not is_generic(w) and w not in SYNONYMS]
+            if not uncovered:
+                return old
+            old = None if [w for w in reading.blocking if w in uncovered] else {**old, "weak": True}
+        planned = self._planned(question, readings)
+        if planned is None and (old is None or old["kind"] != "none"):
+            refusal = self._missing_row(readings)
+            if refusal is not None:
+                return refusal
+        if planned is not None and not planned.get("weak"):
+            return planned
+        if old is not None and old["kind"] == "none":
+            return old
+        weak = [r for r in (old, planned) if r is not None]
+        return max(weak, key=lambda r: r["confidence"]) if weak else None
+
+    def _typed(self, question: str, tables: list[Table]) -> tuple[dict | None, Table | None]:
+        """The labelled-figure engine (named rows and column groups of counts and percentages)."""
         q = read_question(question)
-        matches = [m for m in (match_table(q, t) for t in self.tables) if not m.year_mismatch]
+        matches = [m for m in (match_table(q, t) for t in tables) if not m.year_mismatch]
         if not matches:
-            return None
+            return None, None
         best = max(matches, key=lambda m: m.evidence)
         if best.evidence <= 0 or best.describes_row:
-            return None
-        return _Answer(q, best).run()
+            return None, None
+        return _Answer(q, best).run(), best.table
+
+    def _missing_row(self, readings: list) -> dict | None:
+        """Refuse a question the table covers but for one name like, and yet unlike, one of its row labels
+        ("Westgate" where the table has "Eastgate"): never answer with the other row."""
+        for reading, table in readings:
+            if len(reading.uncovered) != 1 or reading.covered == 0:
+                continue
+            word = reading.uncovered[0]
+            labels = {w for row in table.rows if row.label for w in words(row.label) if len(w) >= 4}
+            near = sorted((v for v in labels if not one_typo(word, v) and (
+                fuzz.ratio(word, v) >= 60 or word[:4] == v[:4] or word[-4:] == v[-4:])),
+                          key=lambda v: -fuzz.ratio(word, v))
+            if len(word) < 4 or not near:
+                continue
+            typed = next((w for w in re.findall(r"[^\W\d_]+", reading.q.text) if fold(w) == word), word)
+            header = table.label_header or "row"
+            return {"answer": f"The table has no {header} “{typed}”, so it cannot answer this.",
+                    "short_answer": None, "kind": "none", "confidence": _CONFIDENCE_REFUSAL, "citations": [],
+                    "computation": None, "final": True,
+                    "notes": [f"No {header} label matches “{typed}” after folding case and diacritics; "
+                              f"“{near[0]}” is a different name, not a spelling variant, so its row is not used."]}
+        return None
+
+    def _planned(self, question: str, readings: list) -> dict | None:
+        """The query planner over the tables that cover the question best."""
+        readings = sorted(readings, key=lambda rt: -rt[0].coverage)
+        for reading, table in readings[:CANDIDATES]:
+            if reading.coverage < MIN_COVERAGE:
+                break
+            if reading.other_year or reading.blocking:
+                continue
+            grid, index = self.view(table)
+            plan = read_plan(question, grid, index, reading)
+            if plan is None:
+                continue
+            if plan.uncovered and not (plan.conditions or plan.pair) and plan.op not in ORDER_OPS:
+                continue        # words the table lacks, and no row picked by a cell: not this table's question
+            result = run_plan(grid, plan)
+            if result is None:
+                continue
+            out = contract(grid, plan, result)
+            if plan.uncovered:
+                out["weak"] = True
+            return out
+        return None
 
 
 class _Answer:
@@ -65,7 +167,9 @@ class _Answer:
         """Whether the question is clearly about this table: a named group or row with something to measure,
         a generic column named in full or with a row, or a derivable turnout."""
         q, m = self.q, self.m
-        intent = q.winner or q.margin or q.superlative or q.comparison or q.difference
+        intent = q.winner or q.margin or q.superlative or q.comparison or q.difference or q.lost or q.either
+        if (m.label_asked or q.in_which) and (q.listed or q.closest):
+            return True
         measure = bool(q.concepts) or q.quantity
         group = self.group is not None and (measure or intent or len(self.group.columns) == 1)
         role = m.role is not None and (m.role_strong or m.rows or m.label_asked or m.count_rows or q.whole_table)
@@ -95,6 +199,9 @@ class _Answer:
         """Dispatch on what the question asks: row counts, extremes, several rows, then one row (or the total)."""
         q, m, t = self.q, self.m, self.t
         rows = [h.row for h in m.rows]
+        found = self._contest(rows)
+        if found is not None:
+            return found
         if m.count_rows and (q.comparison or q.winner):
             return self._count()
         if q.superlative and m.label_asked:
@@ -124,6 +231,40 @@ class _Answer:
         return lookup(t, row, column) or self._no_figure(row, column)
 
     # ---- pieces -------------------------------------------------------------------------------------------
+
+    def _contest(self, rows: list[Row]) -> Finding | None:
+        """Questions comparing groups or rows: rows lost or won, one column beating another, the closest race,
+        the first or last row, the better of two named rows."""
+        q, m, t = self.q, self.m, self.t
+        pool = [r for r in t.data_rows if not q.named_only or (r.label and not r.label_recovered)]
+        mine = _unit_column(self.group.columns, False) if self.group else None
+        other = _unit_column(m.groups[1].columns, False) if len(m.groups) > 1 else None
+        comparative = re.search(r"\b(more|fewer|less|higher|lower)\b.*\bthan\b", q.folded)
+        if q.closest and (m.label_asked or q.in_which):
+            return closest(t, pool, mine, other)
+        if q.listed and m.label_asked and not m.groups:
+            return in_order(t, pool, q.listed == "last")
+        if m.count_rows and mine is not None and other is not None and comparative and not q.comparison:
+            a, b = (other, mine) if re.search(r"\b(fewer|less|lower)\b", q.folded) else (mine, other)
+            return count_beating(t, pool, a, b)
+        if m.count_rows and mine is not None and q.lost and not q.comparison:
+            lost = lost_rows(t, pool, mine) if other is None else [
+                r for r in pool if (r.value(mine.index) or 0) < (r.value(other.index) or 0)]
+            return count_beating(t, lost, other, mine) if other is not None else listed(t, pool, mine, True)
+        if mine is not None and q.lost and q.among and q.superlative and (m.label_asked or q.in_which):
+            column = self._column()
+            return extreme_of(t, lost_rows(t, pool, mine), column, q.superlative == "max") if column else None
+        if mine is not None and (q.lost or (q.winner and not q.yes_no)) and m.label_asked and not rows \
+                and not q.superlative and not m.count_rows:
+            return listed(t, pool, mine, q.lost)
+        if len(rows) >= 2 and q.either:
+            if self.asks_turnout:
+                return better_of(t, rows, None, q.either == "max", self.turnout_cols)
+            column = self._column()
+            return better_of(t, rows, column, q.either == "max") if column is not None else None
+        if q.superlative and q.named_only and m.label_asked and self._column() is not None:
+            return extreme_of(t, pool, self._column(), q.superlative == "max")
+        return None
 
     def _column(self, percent: bool | None = None) -> Column | None:
         """The column the question asks about: the named group's count or percent column, else the generic one."""
@@ -194,7 +335,8 @@ class _Answer:
         for hit in self.m.rows:
             if hit.score < 1:
                 typed = " ".join(self.q.tokens[p].text for p in hit.positions)
-                notes.append(f"“{typed}” was read as the row label “{hit.row.label}” (fuzzy match).")
+                notes.append(f"Read “{typed}” as “{hit.row.label}” (a spelling variant; no row is labelled "
+                             f"“{typed}”).")
         for used in f.used:
             if used.row.label_recovered:
                 notes.append(f"The label “{used.row.label}” is not written in its row of the table; it was "

@@ -7,8 +7,8 @@ from string import ascii_uppercase
 
 from index.fold import fold
 from index.parse import Span
-from index.table_cells import decimals, parse_number, trimmed
-from index.table_model import Column
+from index.tables.cells import decimals, parse_number, trimmed
+from index.tables.model import Column
 
 # Generic header words that say what kind of number a column holds (English and Turkish, folded).
 PERCENT_WORDS = frozenset("percent percentage share pct proportion turnout yuzde oran".split())

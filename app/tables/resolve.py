@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from app.table_question import SYNONYMS, Question, Token, is_generic, stem, tokens_of
+from app.tables.plan import one_typo
+from app.tables.question import SYNONYMS, Question, Token, is_generic, stem, tokens_of
 from index.fold import stem as english_stem
 from index.fold import fold
-from index.table_headers import group_of
-from index.table_model import Column, Row, Table
+from index.tables.headers import group_of
+from index.tables.model import Column, Row, Table
 
 FUZZY = 85                      # rapidfuzz ratio a misspelt label or name must reach
 _ROW_PREPS = frozenset("in at within inside from".split())
@@ -165,9 +166,11 @@ def _best_window(tokens: list[Token], label: list[str]) -> tuple[float, tuple[in
             text = " ".join(t.folded for t in window)
             if text == target:
                 score = 1.0
-            elif all(not is_generic(t.folded) for t in window) and len(text.replace(" ", "")) >= 4:
-                score = max(fuzz.ratio(text, target), fuzz.ratio(text.replace(" ", ""), target.replace(" ", ""))) / 100
-                score = score if score >= FUZZY / 100 else 0
+            elif text.replace(" ", "") == target.replace(" ", ""):
+                score = 0.95    # the same letters spaced differently ("quayside", "Quay Side")
+            elif all(not is_generic(t.folded) for t in window) and one_typo(text.replace(" ", ""),
+                                                                             target.replace(" ", "")):
+                score = 0.9     # a spelling variant (one typo in a long word), never a different name
             else:
                 score = 0
             if score and (best is None or score > best[0]):

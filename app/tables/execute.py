@@ -1,0 +1,241 @@
+"""Run a query plan over a table's rows and write the result as the answer contract: the value, the computation
+shown, and one citation per row used (its line in the file and the cell quoted)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.tables.grid import Grid
+from app.tables.plan import Condition, Plan
+
+MAX_CITED = 10
+
+
+@dataclass
+class Result:
+    """A computed answer before it is written out."""
+
+    short: str
+    sentence: str
+    computation: str
+    used: list[tuple[int, int]]                  # (row, column) cells read, the first of each row is quoted
+    notes: list[str] = field(default_factory=list)
+
+
+def _fmt(value: float) -> str:
+    if abs(value - round(value)) < 1e-9:
+        return f"{round(value):,}" if abs(value) >= 10000 else str(round(value))
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def _holds(grid: Grid, r: int, c: Condition) -> bool:
+    if c.op in ("=", "has"):
+        return r in c.rows
+    value = grid.sort_key(r, c.column)
+    if value is None:
+        return False
+    if grid.columns[c.column].dated and c.number is not None and c.number < 10000:
+        value = value // 10000 if value >= 10000 else value    # a year bound compares with the date's year
+    return {">": value > c.number, ">=": value >= c.number, "<": value < c.number, "<=": value <= c.number}[c.op]
+
+
+def _describe(grid: Grid, c: Condition) -> str:
+    name = grid.columns[c.column].name or f"column {c.column + 1}"
+    word = {"=": "is", "has": "contains"}.get(c.op, c.op)
+    return f"{name} {word} “{c.value}”"
+
+
+def filtered(grid: Grid, conditions: list[Condition]) -> list[int]:
+    """Rows meeting every condition, in table order."""
+    return [r for r in range(len(grid.rows)) if all(_holds(grid, r, c) for c in conditions)]
+
+
+def run_plan(grid: Grid, plan: Plan) -> Result | None:
+    """The plan's answer over `grid`, or None when the table cannot give one."""
+    op = plan.op
+    conditions = plan.conditions
+    where = "; ".join(_describe(grid, c) for c in conditions) or "all rows"
+    rows = filtered(grid, conditions)
+    if op in ("compare_rows", "difference") and len(plan.pair) >= 2:
+        return _pair(grid, plan, rows)
+    if plan.pair and op not in ("next", "previous"):
+        union = sorted({r for c in plan.pair for r in c.rows if r in rows})
+        rows, where = union, where + " and (" + " or ".join(_describe(grid, c) for c in plan.pair) + ")"
+    if op == "count":
+        labels = ", ".join(_label(grid, r) for r in rows[:MAX_CITED]) + (" …" if len(rows) > MAX_CITED else "")
+        return Result(str(len(rows)), f"{len(rows)} rows have {where}", f"rows where {where}: {labels} = {len(rows)}",
+                      [(r, _first_condition_col(plan, grid)) for r in rows])
+    if op in ("next", "previous"):
+        anchor = plan.pair[0] if plan.pair else next((c for c in conditions if c.op in ("=", "has")), None)
+        if anchor is None or not anchor.rows:
+            return None
+        base = max(anchor.rows) if op == "next" else min(anchor.rows)
+        step = 1 if op == "next" else -1
+        other = base + step
+        same = grid.text(base, plan.target)
+        while 0 <= other < len(grid.rows) and (grid.text(other, plan.target) == same or not grid.text(other, plan.target)):
+            other += step       # rows that repeat the anchor's value belong to it
+        if not 0 <= other < len(grid.rows):
+            return None
+        value = grid.text(other, plan.target)
+        return Result(value, f"{'After' if op == 'next' else 'Before'} {_label(grid, base)} comes {value}",
+                      f"row {base + 1} ({_label(grid, base)}) -> row {other + 1}: {value}",
+                      [(base, anchor.column), (other, plan.target)])
+    if not rows:
+        return None
+    if op in ("first", "last", "nth"):
+        k = {"first": 0, "last": len(rows) - 1}.get(op, plan.n - 1)
+        if k >= len(rows):
+            return None
+        r = rows[k]
+        value = grid.text(r, plan.target)
+        return Result(value, f"The {op if op != 'nth' else f'#{plan.n}'} row where {where} has {value}",
+                      f"{op} of {len(rows)} rows where {where} (table order): row {r + 1}", [(r, plan.target)]) \
+            if value else None
+    if op in ("argmax", "argmin") and plan.measure is None:
+        return _mode(grid, plan, rows, where)
+    if op in ("sum", "avg", "max", "min", "argmax", "argmin"):
+        column = plan.measure if plan.measure is not None else plan.target
+        keyed = [(r, grid.sort_key(r, column)) for r in rows]
+        keyed = [(r, v) for r, v in keyed if v is not None]
+        if not keyed:
+            return None
+        name = grid.columns[column].name
+        if op in ("sum", "avg"):
+            if len(keyed) == 1 and op == "sum":
+                r = keyed[0][0]
+                return Result(grid.text(r, column), f"{name} where {where} is {grid.text(r, column)}",
+                              f"{_label(grid, r)}: {name} = {grid.text(r, column)}", [(r, column)])
+            total = sum(grid.number(r, column) or 0 for r, _ in keyed)
+            value = total if op == "sum" else total / len(keyed)
+            shown = " + ".join(grid.text(r, column) for r, _ in keyed)
+            computation = f"{shown} = {_fmt(total)}" + ("" if op == "sum" else f"; / {len(keyed)} = {_fmt(value)}")
+            return Result(_fmt(value), f"The {'total' if op == 'sum' else 'average'} {name} where {where} is "
+                          f"{_fmt(value)}", computation, [(r, column) for r, _ in keyed])
+        pick = max if op in ("max", "argmax") else min
+        best = pick(v for _, v in keyed)
+        winners = [r for r, v in keyed if v == best]
+        answer_col = column if op in ("max", "min") else plan.target
+        values = [grid.text(r, answer_col) for r in winners if grid.text(r, answer_col)]
+        if not values:
+            return None
+        word = "largest" if pick is max else "smallest"
+        shown = "; ".join(dict.fromkeys(values))
+        return Result(shown, f"{shown} has the {word} {name} ({grid.text(winners[0], column)})",
+                      f"{word} {name} of {len(keyed)} rows where {where}: {_label(grid, winners[0])} "
+                      f"{grid.text(winners[0], column)}", [(r, column) for r in winners] +
+                      [(r, answer_col) for r in winners])
+    # lookup
+    values = [(r, grid.text(r, plan.target)) for r in rows if grid.text(r, plan.target)]
+    if not values or (not conditions and not plan.pair):
+        return None
+    if all(c.column == plan.target and c.op == "=" for c in conditions + plan.pair):
+        return None         # the answer would only repeat the question's own words
+    if plan.yes_no:
+        return Result("Yes", f"Yes: {len(values)} rows have {where}", f"rows where {where}: {len(values)}",
+                      [(r, plan.target) for r, _ in values])
+    distinct = list(dict.fromkeys(v for _, v in values))
+    if len(distinct) > MAX_CITED:
+        return None
+    shown = "; ".join(distinct)
+    return Result(shown, f"{grid.columns[plan.target].name or 'The value'} where {where}: {shown}",
+                  f"rows where {where}: " + ", ".join(f"row {r + 1}" for r, _ in values),
+                  [(r, plan.target) for r, _ in values])
+
+
+def _mode(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None:
+    """The value of the answer column held by the most (or fewest) rows."""
+    counts: dict[str, list[int]] = {}
+    for r in rows:
+        if grid.text(r, plan.target):
+            counts.setdefault(grid.text(r, plan.target), []).append(r)
+    if len(counts) < 2:
+        return None
+    pick = max if plan.op == "argmax" else min
+    best = pick(len(v) for v in counts.values())
+    winners = [k for k, v in counts.items() if len(v) == best]
+    if len(winners) > 1:
+        return None
+    ranked = sorted(counts.items(), key=lambda kv: -len(kv[1]))[:5]
+    computation = "rows per value where " + where + ": " + ", ".join(f"{k} {len(v)}" for k, v in ranked)
+    return Result(winners[0], f"{winners[0]} appears in {best} rows", computation,
+                  [(r, plan.target) for r in counts[winners[0]]])
+
+
+def _pair(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
+    """Two named rows (or values) compared on a column, or by how many rows hold each."""
+    a, b = plan.pair[:2]
+    a_rows = [r for r in rows if r in a.rows] or sorted(a.rows)
+    b_rows = [r for r in rows if r in b.rows] or sorted(b.rows)
+    column = plan.measure
+    if column is None and len(a_rows) == 1 and len(b_rows) == 1:
+        return None
+    if column is None:     # a value that repeats: compare how many rows hold each
+        ka, kb = len(a_rows), len(b_rows)
+        va, vb = float(ka), float(kb)
+        computation = f"rows with “{a.value}”: {ka}; rows with “{b.value}”: {kb}"
+        used = [(r, a.column) for r in a_rows] + [(r, b.column) for r in b_rows]
+    else:
+        ra, rb = a_rows[0], b_rows[0]
+        va, vb = grid.sort_key(ra, column), grid.sort_key(rb, column)
+        if va is None or vb is None:
+            return None
+        name = grid.columns[column].name
+        computation = f"{name}: {_label(grid, ra)} {grid.text(ra, column)}, {_label(grid, rb)} {grid.text(rb, column)}"
+        used = [(ra, column), (rb, column)]
+    if plan.op == "difference":
+        if column is None:
+            diff = abs(va - vb)
+        else:
+            diff = abs((grid.number(a_rows[0], column) or 0) - (grid.number(b_rows[0], column) or 0))
+        return Result(_fmt(diff), f"The difference is {_fmt(diff)}", f"{computation}; difference = {_fmt(diff)}",
+                      used)
+    if va == vb:
+        return Result("same", f"{a.value} and {b.value} are equal", computation + " (equal)", used)
+    pick_a = (va > vb) == (plan.direction == "max")
+    winner = a if pick_a else b
+    winner_rows = a_rows if pick_a else b_rows
+    shown = grid.text(winner_rows[0], winner.column) if winner.op == "=" else winner.value
+    return Result(shown, f"{shown} ({'more' if plan.direction == 'max' else 'less'})", computation, used)
+
+
+def _first_condition_col(plan: Plan, grid: Grid) -> int:
+    conditions = plan.conditions + plan.pair
+    return conditions[0].column if conditions else 0
+
+
+def _label(grid: Grid, r: int) -> str:
+    row = grid.rows[r]
+    return row.label or grid.texts[r][next((j for j, t in enumerate(grid.texts[r]) if t), 0)] or f"row {r + 1}"
+
+
+def contract(grid: Grid, plan: Plan, result: Result) -> dict:
+    """The answer contract (DESIGN.md) for a computed result."""
+    t = grid.table
+    citations, seen = [], {}
+    for r, j in result.used:
+        if r in seen or len(citations) >= MAX_CITED:
+            continue
+        row = grid.rows[r]
+        cell = grid.cell(r, j)
+        if cell is None and (not row.label or row.label not in row.text):   # a recovered label is not in the line
+            cell = next((c for c in row.cells if c.raw), None)
+        quote = cell.raw if cell is not None else (row.label or "")
+        seen[r] = len(citations) + 1
+        cells = {c.col: c.raw for c in row.cells}
+        citations.append({
+            "n": seen[r], "doc": t.doc, "title": t.title, "section": " > ".join(t.section),
+            "chunk_id": f"{t.id}r{row.index}", "text": row.text, "start": row.start, "end": row.end, "quote": quote,
+            "cells": [{"column": grid.columns[j].name, "text": quote,
+                       "start": cell.start if cell else row.start, "end": cell.end if cell else row.start}],
+            "row": {"label_column": t.label_header, "label": row.label, "label_recovered": row.label_recovered,
+                    "columns": [c.name for c in t.columns], "values": [cells.get(c.index, "") for c in t.columns]},
+        })
+    marks = "".join(f"[{c['n']}]" for c in citations)
+    notes = list(plan.notes)
+    if plan.measure is not None:
+        notes.append(f"Column used: {grid.columns[plan.measure].name or 'unnamed'}.")
+    confidence = round(min(0.95, 0.45 + 0.5 * plan.coverage), 2)
+    return {"answer": f"{result.sentence} {marks}.", "short_answer": result.short, "kind": "table",
+            "confidence": confidence, "citations": citations, "computation": result.computation, "notes": notes,
+            "plan": {"op": plan.op, "target": grid.columns[plan.target].name, "coverage": round(plan.coverage, 2),
+                     "uncovered": plan.uncovered}}

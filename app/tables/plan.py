@@ -1,0 +1,566 @@
+"""Read a question against one table into a small typed query plan: conditions on cells, the column to answer
+with, the column to measure, and one operation. Only words found in the table's cells, its headers or a small
+generic vocabulary of operations are used; nothing here knows any document.
+
+    plan = read_plan(question, grid)     # -> Plan, or None when the table does not cover the question
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.tables.grid import Grid, MONTHS, number_of, words
+from index.fold import STOPWORDS, stem
+
+# Generic words: question words, operation words and fillers that never name a row or a column.
+QUESTION_WORDS = frozenset("what which who whom whose how when where why name list tell me show give find does do did "
+                           "is are was were be been has have had can could will would please count number total "
+                           "amount many much".split())
+OPERATION_WORDS = frozenset(
+    "most least highest lowest largest smallest biggest greatest maximum minimum longest shortest tallest oldest "
+    "youngest earliest latest newest fastest slowest best worst top bottom first last final next previous after "
+    "before following preceding prior more less fewer greater higher lower larger smaller longer shorter taller "
+    "better worse than or and difference between average mean sum total combined altogether only same times "
+    "other another each every all any both either than over under above below least at no not nor but also one "
+    "two three four five six seven eight nine ten second third fourth fifth nth per".split())
+FILLER_WORDS = frozenset("there listed list table row rows column columns value values record records entry entries "
+                         "times people person they them it its their the a an of in on at to for from "
+                         "by with as into that this these those get got did does do take took make made have has "
+                         "had come came go went place placed become became named listed shown gave given win wins "
+                         "won lose loses lost among race".split())
+NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+ORDINALS = {w: i for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split())}
+MAX_WORDS = frozenset("most highest largest biggest greatest maximum longest tallest latest newest heaviest "
+                      "farthest furthest widest deepest max top".split())
+MIN_WORDS = frozenset("least fewest lowest smallest minimum shortest earliest oldest lightest min closest narrowest "
+                      "tightest".split())
+FAST_WORDS = {"fastest": "min", "quickest": "min", "slowest": "max"}
+HINTS = {  # superlative words that say which kind of column they measure
+    "tallest": "height tall floor storey story metre meter ft m", "longest": "length long time duration day km mile",
+    "shortest": "length time duration day km mile", "oldest": "date year born built founded established age",
+    "earliest": "date year", "latest": "date year", "newest": "date year built opened", "youngest": "date year born age",
+    "fastest": "time", "quickest": "time", "slowest": "time", "heaviest": "weight mass", "widest": "width",
+    "deepest": "depth", "closest": "margin gap difference", "narrowest": "margin gap difference width",
+    "tightest": "margin gap difference",
+}
+COMPARATIVES = {"taller": "tallest", "longer": "longest", "shorter": "shortest", "older": "oldest",
+                "younger": "youngest", "earlier": "earliest", "later": "latest", "newer": "newest",
+                "faster": "fastest", "quicker": "quickest", "slower": "slowest", "heavier": "heaviest",
+                "wider": "widest", "deeper": "deepest"}
+WHO_HEADERS = frozenset("name player driver rider athlete artist team winner candidate person club nation country "
+                        "manager coach actor author title member composer director".split())
+WHERE_HEADERS = frozenset("venue location place city country site stadium ground town region state home".split())
+WHEN_HEADERS = frozenset("date year season time day month".split())
+_COMPARE = re.compile(r"\b(more than|greater than|higher than|larger than|over|above|exceeding|at least|less than|"
+                      r"fewer than|lower than|smaller than|under|below|at most|or more|or less|or fewer|before|after|"
+                      r"since|prior to)\s+(?:the\s+year\s+)?\$?(\d[\d,]*(?:\.\d+)?)")
+_POST_COMPARE = re.compile(r"\$?(\d[\d,]*(?:\.\d+)?)\s+(or more|or higher|or greater|or less|or fewer|or lower|"
+                           r"or above|or below|\+)")
+_CAPITALISED = re.compile(r"(?<=[\w,;:] )[^\W\d_][\w-]*")     # a capital inside the sentence: a name
+_BETWEEN = re.compile(r"\bbetween\s+\$?(\d[\d,]*(?:\.\d+)?)\s+and\s+\$?(\d[\d,]*(?:\.\d+)?)")
+_OPS = {"more than": ">", "greater than": ">", "higher than": ">", "larger than": ">", "over": ">", "above": ">",
+        "exceeding": ">", "at least": ">=", "less than": "<", "fewer than": "<", "lower than": "<",
+        "smaller than": "<", "under": "<", "below": "<", "at most": "<=", "before": "<", "after": ">",
+        "since": ">=", "prior to": "<", "or more": ">=", "or higher": ">=", "or greater": ">=", "or above": ">=",
+        "+": ">=", "or less": "<=", "or fewer": "<=", "or lower": "<=", "or below": "<="}
+
+
+@dataclass
+class Condition:
+    """Rows whose cell in `column` equals (`=`), contains (`has`) or compares (`>`, `<`, ...) to `value`."""
+
+    column: int
+    op: str
+    value: str
+    number: float | None = None
+    rows: frozenset[int] = frozenset()
+    positions: tuple[int, ...] = ()
+    read_as: str | None = None          # a spelling variant the question's words were read as
+
+
+@dataclass
+class Plan:
+    """What to compute over one table."""
+
+    op: str                              # lookup count sum avg argmax argmin max min first last nth next previous
+                                         # compare_rows compare_columns difference closest
+    target: int                          # column whose cell is the answer (for lookups and arg-ops)
+    measure: int | None = None           # numeric column an operation reads
+    measure2: int | None = None          # second column for column comparisons
+    conditions: list[Condition] = field(default_factory=list)
+    pair: list[Condition] = field(default_factory=list)    # two named rows (or values) to compare
+    n: int = 1
+    direction: str = "max"
+    yes_no: bool = False
+    coverage: float = 0.0
+    covered: int = 0
+    uncovered: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Question:
+    text: str
+    tokens: list[str]
+    stems: list[str]
+    folded: str
+
+
+def _read(text: str) -> _Question:
+    toks = words(text.replace("'s ", " "))
+    return _Question(text, toks, [stem(t) for t in toks], " ".join(toks))
+
+
+def generic(word: str) -> bool:
+    """A word that names no row or column by itself."""
+    return (word in STOPWORDS or word in QUESTION_WORDS or word in OPERATION_WORDS or word in FILLER_WORDS
+            or word in ORDINALS or word in NUMBER_WORDS or word in MAX_WORDS or word in MIN_WORDS
+            or word in FAST_WORDS or word in COMPARATIVES)
+
+
+def one_typo(a: str, b: str, shortest: int = 6) -> bool:
+    """Whether two words differ by one edit (a typo), for long words only."""
+    if min(len(a), len(b)) < shortest or abs(len(a) - len(b)) > 1 or a == b or a.isdigit() or b.isdigit():
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                                  and a[diff[1]] == b[diff[0]])
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+class CellIndex:
+    """Where each folded cell text and each cell word occurs, for one grid."""
+
+    def __init__(self, grid: Grid):
+        self.grid = grid
+        self.exact: dict[str, list[tuple[int, int]]] = {}
+        self.word: dict[str, list[tuple[int, int]]] = {}
+        self.joined: dict[str, list[tuple[int, int]]] = {}
+        self.cell_words: dict[tuple[int, int], list[str]] = {}
+        for r, line in enumerate(grid.texts):
+            for j, text in enumerate(line):
+                if not text:
+                    continue
+                ws = words(text)
+                if not ws:
+                    continue
+                self.cell_words[(r, j)] = ws
+                self.exact.setdefault(" ".join(ws), []).append((r, j))
+                if len(ws) > 1:
+                    self.joined.setdefault("".join(ws), []).append((r, j))   # "quayside" for "Quay Side"
+                for w in set(ws):
+                    self.word.setdefault(w, []).append((r, j))
+        self.vocabulary = set(self.word)
+
+    def phrase(self, ws: list[str]) -> dict[int, set[int]]:
+        """Columns -> rows whose cell holds the words `ws` in a row (or is exactly them)."""
+        found: dict[int, set[int]] = {}
+        first = self.word.get(ws[0], [])
+        n = len(ws)
+        for r, j in first:
+            cw = self.cell_words[(r, j)]
+            if any(cw[i:i + n] == ws for i in range(len(cw) - n + 1)):
+                found.setdefault(j, set()).add(r)
+        return found
+
+
+@dataclass
+class Reading:
+    """What one table explains of a question: conditions, header mentions and the content words left over."""
+
+    q: _Question
+    thresholds: list[tuple[str, float, str, int]]
+    mentions: list[Condition]
+    headers: dict[int, list[int]]
+    notes: list[str]
+    coverage: float
+    covered: int
+    uncovered: list[str]
+    blocking: list[str] = field(default_factory=list)   # uncovered words that name something the table lacks
+
+    @property
+    def other_year(self) -> bool:
+        """The question names a year that neither the table's cells nor its title hold: another table's."""
+        return any(_year(w) for w in self.uncovered)
+
+
+def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
+    """Match a question's words to a table's cells and headers, and measure how much of it the table covers."""
+    q = _read(text)
+    used: set[int] = set()
+    notes: list[str] = []
+    thresholds = _thresholds(q, used)          # comparisons with a number ("more than 20", "before 1990")
+    mentions: list[Condition] = []             # cell values, longest first; header words before single words
+    _cell_mentions(q, index, used, mentions, min_len=2)
+    headers = _header_mentions(q, grid, used)
+    for j, ps in headers.items():
+        for p in ps:
+            k = p + 1
+            if k < len(q.tokens) and k not in used and q.tokens[k].isdigit():
+                rows = frozenset(r for r in range(len(grid.rows)) if words(grid.text(r, j)) == [q.tokens[k]])
+                if rows:                        # "heat 2", "route 10": the value of the column just named
+                    mentions.append(Condition(j, "=", q.tokens[k], None, rows, (k,)))
+                    used.add(k)
+    _typo_mentions(q, index, used, mentions, notes, (3, 2))
+    _cell_mentions(q, index, used, mentions, min_len=1)
+    _typo_mentions(q, index, used, mentions, notes, (1,))
+    content = [i for i, t in enumerate(q.tokens) if not generic(t) and not t.isdigit() or i in used or _year(t)]
+    covered = [i for i in content if i in used or q.stems[i] in grid.title_stems or q.tokens[i] in grid.title_stems]
+    uncovered = [q.tokens[i] for i in content if i not in covered]
+    coverage = len(covered) / len(content) if content else 0.0
+    capitals = set(words(" ".join(w for w in _CAPITALISED.findall(text) if w[0].isupper()))) \
+        if not text.isupper() else set()
+    header_pos = {p for ps in headers.values() for p in ps}
+    blocking = [q.tokens[i] for i in content if i not in covered and (
+        q.tokens[i] in capitals or _year(q.tokens[i]) or i + 1 in header_pos)]
+    return Reading(q, thresholds, mentions, headers, notes, coverage, len(covered), uncovered, blocking)
+
+
+def read_plan(text: str, grid: Grid, index: CellIndex, reading: Reading | None = None) -> Plan | None:
+    """The plan for a question over one table, or None when the table offers nothing for it."""
+    r = reading or read_against(text, grid, index)
+    ordered = re.search(r"\b(first|last|second|third|fourth|fifth|final|earliest|latest|most|least)\b", r.q.folded)
+    if not r.q.tokens or (not r.mentions and not r.headers and not r.thresholds and not ordered):
+        return None
+    plan = Plan("lookup", _target(r.q, grid, r.headers, r.mentions), notes=list(r.notes), coverage=r.coverage,
+                covered=r.covered, uncovered=r.uncovered)
+    plan.yes_no = bool(re.match(r"(is|are|was|were|did|does|do|has|have|had|can)\b", r.q.folded))
+    _choose_op(r.q, grid, plan, r.headers, list(r.mentions), list(r.thresholds))
+    return plan
+
+
+def _fmt_bound(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def _year(word: str) -> bool:
+    return bool(re.fullmatch(r"1[5-9]\d\d|20\d\d", word))
+
+
+def _thresholds(q: _Question, used: set[int]) -> list[tuple[str, float, str, int]]:
+    """(op, value, raw, token position of the number) for each comparison with a number."""
+    out = []
+    joined = q.folded
+    starts = []
+    pos = 0
+    for t in q.tokens:          # character offset of each token in the joined text
+        starts.append(pos)
+        pos += len(t) + 1
+    for m in (() if re.search(r"\bdifference\b", joined) else _BETWEEN.finditer(joined)):
+        ks = [next((i for i, s in enumerate(starts) if s == m.start(g)), None) for g in (1, 2)]
+        if None in ks or any(k in used for k in ks):
+            continue
+        lo, hi = sorted((float(m.group(1).replace(",", "")), float(m.group(2).replace(",", ""))))
+        out += [(">=", lo, _fmt_bound(lo), ks[0]), ("<=", hi, _fmt_bound(hi), ks[1])]
+        used.update(i for i, s in enumerate(starts) if m.start() <= s < m.end())
+    for pattern, op_group, num_group in ((_COMPARE, 1, 2), (_POST_COMPARE, 2, 1)):
+        for m in pattern.finditer(joined):
+            raw = m.group(num_group).replace(",", "")
+            at = m.start(num_group)
+            k = next((i for i, s in enumerate(starts) if s == at), None)
+            if k is None or k in used:
+                continue
+            try:
+                value = float(raw)
+            except ValueError:
+                continue
+            out.append((_OPS[m.group(op_group)], value, raw, k))
+            used.add(k)
+            for i, s in enumerate(starts):
+                if m.start() <= s < m.end():
+                    used.add(i)
+    return out
+
+
+def _cell_mentions(q: _Question, index: CellIndex, used: set[int], mentions: list[Condition], min_len: int) -> None:
+    n = len(q.tokens)
+    for size in range(min(8, n), min_len - 1, -1):
+        for i in range(n - size + 1):
+            span = range(i, i + size)
+            if any(k in used for k in span):
+                continue
+            ws = q.tokens[i:i + size]
+            if all(generic(w) for w in ws) and not (size == 1 and ws[0].isdigit()):
+                continue
+            if size == 1 and (len(ws[0]) < 2 or generic(ws[0])):
+                continue
+            if generic(ws[0]) and not ws[0].isdigit() or generic(ws[-1]) and not ws[-1].isdigit():
+                continue                    # a phrase starts and ends on content words
+            text = " ".join(ws)
+            exact: dict[int, set[int]] = {}
+            for r, j in index.exact.get(text, []) or index.joined.get(text.replace(" ", ""), []):
+                exact.setdefault(j, set()).add(r)
+            found = exact or index.phrase(ws)
+            if not found:
+                continue
+            j = _best_column(found, exact, index.grid)
+            used.update(span)
+            rows = len(index.grid.rows)
+            if size == 1 and not exact and (stem(ws[0]) in index.grid.title_stems or
+                                             len(found[j]) > max(2, rows // 2)):
+                continue        # the table's own subject ("games" in a games table): covered, not a filter
+            mentions.append(Condition(j, "=" if exact else "has", text, None, frozenset(found[j]), tuple(span)))
+
+
+def _typo_mentions(q: _Question, index: CellIndex, used: set[int], mentions: list[Condition], notes: list[str],
+                   sizes: tuple[int, ...]) -> None:
+    """Words one typo away from exactly one cell text or cell word (long words only), read as it and said so."""
+    cells: dict[str, list[tuple[int, int]]] = {}
+    for key, where in index.exact.items():
+        cells.setdefault(key.replace(" ", ""), []).extend(where)
+    n = len(q.tokens)
+    for size in sizes:
+        for i in range(n - size + 1):
+            span = range(i, i + size)
+            ws = q.tokens[i:i + size]
+            if any(k in used for k in span) or any(generic(w) or w.isdigit() for w in ws):
+                continue
+            typed = "".join(ws)
+            if len(typed) < 6:
+                continue
+            near = {k for k in cells if one_typo(typed, k)}
+            if size == 1:
+                near |= {v for v in index.vocabulary if one_typo(typed, v)}
+            if len(near) != 1:
+                continue
+            key = near.pop()
+            found = {}
+            for r, j in cells.get(key, []):
+                found.setdefault(j, set()).add(r)
+            if not found:
+                found = index.phrase([key])
+            j = _best_column(found, {}, index.grid)
+            shown = " ".join(ws)
+            mentions.append(Condition(j, "has", key, None, frozenset(found[j]), tuple(span), read_as=shown))
+            label = index.grid.text(min(found[j]), j) if key in cells else key
+            notes.append(f"Read “{shown}” as “{label}” (a spelling variant; no cell reads “{shown}”).")
+            used.update(span)
+
+
+def _best_column(found: dict[int, set[int]], exact: dict[int, set[int]], grid: Grid) -> int:
+    """The column a mentioned value most likely belongs to: exact cells first, then text columns, fewer rows."""
+    return min(found, key=lambda j: (j not in exact, grid.columns[j].numeric, -grid.columns[j].distinct, j))
+
+
+def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list[int]]:
+    """Columns whose header words the question uses -> the question positions naming them."""
+    out: dict[int, list[int]] = {}
+    for col in grid.columns:
+        content = [s for s in col.stems if s not in STOPWORDS]
+        if not content:
+            continue
+        col_words = [w for w in words(col.name) if len(w) >= 4]
+        for i, s in enumerate(q.stems):
+            if i in used or q.tokens[i] in STOPWORDS:
+                continue
+            if s in content or (not generic(q.tokens[i]) and any(one_typo(q.tokens[i], w, 4) for w in col_words)):
+                out.setdefault(col.index, []).append(i)
+    # a question word naming several columns names the one whose header it covers most
+    by_pos: dict[int, list[int]] = {}
+    for j, ps in out.items():
+        for p in ps:
+            by_pos.setdefault(p, []).append(j)
+    for p, js in by_pos.items():
+        if len(js) > 1:
+            best = max(js, key=lambda j: (len(out[j]) / max(1, len(grid.columns[j].stems)), -j))
+            for j in js:
+                if j != best:
+                    out[j].remove(p)
+    out = {j: ps for j, ps in out.items() if ps}
+    for ps in out.values():
+        used.update(ps)
+    return out
+
+
+def _name_column(grid: Grid) -> int:
+    """The column that names each row: the first mostly distinct text column."""
+    for col in grid.columns:
+        if not col.numeric and not col.dated and col.distinct >= 0.6:
+            return col.index
+    return next((c.index for c in grid.columns if not c.numeric), 0)
+
+
+def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: list[Condition]) -> int:
+    """The column whose cell answers the question."""
+    f = q.folded
+    asked = re.search(r"\b(?:which|what|whose|name the|name a|list the)\s+((?:\w+\s+){0,3}\w+)", f)
+    noun = None
+    if asked:
+        nouns = [w for w in asked.group(1).split() if not generic(w) and not w.isdigit()]
+        noun = nouns[0] if nouns else None
+        for w in nouns[:2]:
+            s = stem(w)
+            hit = [c.index for c in grid.columns if s in c.stems]
+            if hit:
+                return hit[0]
+    if re.search(r"\bwhen\b|\bwhat (year|date|day|month|season)\b", f):
+        hit = [c.index for c in grid.columns if set(c.stems) & {stem(w) for w in WHEN_HEADERS}]
+        if hit:
+            return hit[0]
+        dated = [c.index for c in grid.columns if c.dated]
+        if dated:
+            return dated[0]
+    if re.search(r"\bwhere\b", f):
+        hit = [c.index for c in grid.columns if set(c.stems) & {stem(w) for w in WHERE_HEADERS}]
+        if hit:
+            return hit[0]
+    if re.search(r"\bwho\b|\bwhom\b", f):
+        hit = [c.index for c in grid.columns if set(c.stems) & {stem(w) for w in WHO_HEADERS}]
+        if hit:
+            return hit[0]
+    conditioned = {m.column for m in mentions}
+    free = [j for j in headers if j not in conditioned]
+    if noun is not None and not re.search(r"\bhow (many|much)\b", f) and not any(
+            stem(noun) in c.stems for c in grid.columns):
+        return _name_column(grid) if _name_column(grid) not in conditioned or not free else free[0]
+    if re.search(r"\bhow (many|much)\b", f) or not re.search(r"\b(which|who|whom|whose)\b", f):
+        numeric = [j for j in free if grid.columns[j].numeric]
+        if numeric:
+            return numeric[0]
+    if free and not re.search(r"\b(which|who|whom|whose)\b", f):
+        return free[0]
+    name = _name_column(grid)
+    if name in conditioned and free:
+        return free[0]
+    return name
+
+
+def _measure(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan, word: str | None) -> int | None:
+    """The numeric (or dated) column an operation reads: named in the question, hinted by the superlative word,
+    or the table's only numeric column."""
+    named = [j for j in headers if (grid.columns[j].numeric or grid.columns[j].dated) and j != plan.target]
+    if named:
+        return named[0]
+    if word in HINTS:
+        hinted = {stem(w) for w in HINTS[word].split()}
+        for col in grid.columns:
+            if set(col.stems) & hinted and (col.numeric or col.dated):
+                return col.index
+    if plan.target in headers and grid.columns[plan.target].numeric:
+        return plan.target
+    numeric = [c.index for c in grid.columns if (c.numeric or c.dated) and c.index != plan.target
+               and not set(c.stems) & {"rank", "no", "po", "posit", "pos", "number", "#"} and c.index != 0]
+    if word in ("oldest", "earliest", "latest", "newest", "youngest", "first", "last"):
+        dated = [j for j in numeric if grid.columns[j].dated]
+        if dated:
+            return dated[0]
+    return numeric[0] if len(numeric) == 1 else None
+
+
+def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int]], mentions: list[Condition],
+               thresholds: list[tuple[str, float, str, int]]) -> None:
+    f = q.folded
+    toks = set(q.tokens)
+    # comparisons with a number filter a numeric column: the one named next to the number, else any measure
+    for op, value, raw, pos in thresholds:
+        column = _nearest_numeric(q, grid, headers, pos, op)
+        if column is not None:
+            plan.conditions.append(Condition(column, op, raw, value, frozenset(), (pos,)))
+    # mentions: several values of one column asked "A or B" are a pair to compare, else conditions
+    by_col: dict[int, list[Condition]] = {}
+    for m in mentions:
+        by_col.setdefault(m.column, []).append(m)
+    pair_col = next((j for j, ms in by_col.items() if len(ms) >= 2), None)
+    if pair_col is not None and re.search(r"\bor\b|\bthan\b|\bbetween\b|\bdifference\b|\bversus\b|\bvs\b|\band\b", f):
+        plan.pair = by_col[pair_col][:2]
+        mentions = [m for m in mentions if m not in plan.pair]
+    elif pair_col is not None:
+        plan.pair = by_col[pair_col]
+        mentions = [m for m in mentions if m not in plan.pair]
+    plan.conditions += [m for m in mentions if m.column != plan.target or m.op == "="]
+    if any(m.column == plan.target and m.op != "=" for m in mentions) and not plan.pair:
+        plan.conditions += [m for m in mentions if m.column == plan.target and m.op != "="]
+    sup = next((t for i, t in enumerate(q.tokens) if (t in MAX_WORDS or t in MIN_WORDS or t in FAST_WORDS)
+                and not (i and q.tokens[i - 1] == "at")), None)
+    comparative = next((COMPARATIVES[t] for t in q.tokens if t in COMPARATIVES), None)
+    nth = next((ORDINALS[t] for i, t in enumerate(q.tokens) if t in ORDINALS
+                and not (i and q.tokens[i - 1].replace(".", "").isdigit())), None)
+    if re.search(r"\b(difference|how many more|how much more|how many less|how much less|how many fewer|"
+                 r"how many years|how long between|how much higher|how much lower)\b", f):
+        plan.op = "difference"
+        plan.measure = _measure(q, grid, headers, plan, None)
+        if plan.measure is None and plan.target != _name_column(grid) and grid.columns[plan.target].numeric:
+            plan.measure = plan.target
+        return
+    if plan.pair and re.search(r"\bor\b|\bthan\b", f):
+        plan.op = "compare_rows"
+        plan.measure = _measure(q, grid, headers, plan, sup or comparative)
+        plan.direction = "min" if (toks & (MIN_WORDS | {"less", "fewer", "lower", "smaller", "shorter", "worse"})
+                                   or FAST_WORDS.get(sup or "") == "min") else "max"
+        return
+    if re.search(r"\b(next|after|following|followed|succeeded|behind)\b", f) and (plan.pair or plan.conditions) \
+            and not any(c.op in "<>" for c in plan.conditions if c.number is not None):
+        plan.op = "next"
+        return
+    if re.search(r"\b(previous|before|preceding|prior|preceded|ahead of)\b", f) and (plan.pair or plan.conditions) \
+            and not any(c.op in "<>" for c in plan.conditions if c.number is not None):
+        plan.op = "previous"
+        return
+    if re.search(r"\b(average|mean)\b", f):
+        plan.op = "avg"
+        plan.measure = _measure(q, grid, headers, plan, None)
+        return
+    if sup and not re.search(r"\bhow (many|much)\b", f) or (sup and re.search(r"\b(which|who|what)\b", f)):
+        plan.op = "argmin" if (sup in MIN_WORDS or FAST_WORDS.get(sup) == "min") else "argmax"
+        plan.measure = _measure(q, grid, headers, plan, sup)
+        if plan.measure is not None and grid.columns[plan.measure].dated and sup in ("oldest", "youngest"):
+            plan.op = "argmin" if sup == "oldest" else "argmax"
+        if plan.measure is None and sup in ("top", "first", "latest", "last", "bottom"):
+            plan.op = "first" if sup == "top" else "last"
+        if plan.measure == plan.target and re.search(r"\bwhat\b.*\b(most|highest|largest|greatest|least|lowest)\b", f):
+            plan.op = "max" if plan.op == "argmax" else "min"
+        return
+    if re.search(r"\b(first|last|final|top|bottom)\b", f) or nth:
+        plan.op = "last" if re.search(r"\b(last|final|bottom)\b", f) else "nth" if nth and nth > 1 else "first"
+        plan.n = nth or 1
+        return
+    if re.search(r"\bhow (many|much)\b|\bnumber of\b|\bcount\b|\btotal\b|\bsum\b|\bcombined\b", f):
+        after = re.search(r"\b(?:how many|how much|number of|total|count of)\s+(\w+)(?:\s+(\w+))?", f)
+        noun = [stem(w) for w in (after.groups() if after else ()) if w and not generic(w)][:1]
+        conditioned = {c.column for c in plan.conditions} | {c.column for c in plan.pair}
+        named = [j for j in headers if grid.columns[j].numeric and set(grid.columns[j].stems) & set(noun)
+                 and j not in conditioned]
+        amount = re.search(r"\bhow much\b|\b(sum|combined)\b|\btotal (number|amount) of\b", f)
+        if not named and amount and plan.target in headers and grid.columns[plan.target].numeric \
+                and plan.target not in conditioned:
+            named = [plan.target]
+        if named:
+            plan.measure = named[0]
+            plan.target = plan.measure
+            plan.op = "sum"
+            return
+        if not re.search(r"\bhow many\b|\bnumber of\b|\bcount\b", f):
+            plan.op = "lookup"
+            return
+        plan.op = "count"
+        return
+    plan.op = "lookup"
+
+
+def _nearest_numeric(q: _Question, grid: Grid, headers: dict[int, list[int]], pos: int, op: str) -> int | None:
+    """The numeric column a threshold at question position `pos` applies to."""
+    word = q.tokens[pos - 1] if pos else ""
+    if word in ("before", "after", "since", "to") and _year(q.tokens[pos]):
+        dated = [c.index for c in grid.columns if c.dated]
+        if dated:
+            return dated[0]
+    named = [(min(abs(p - pos) for p in ps), j) for j, ps in headers.items()
+             if grid.columns[j].numeric or grid.columns[j].dated]
+    if named:
+        return min(named)[1]
+    if op in ("<", ">", ">=") and re.search(r"\b(before|after|since|prior)\b", q.folded):
+        dated = [c.index for c in grid.columns if c.dated]
+        if dated:
+            return dated[0]
+    numeric = [c.index for c in grid.columns if c.numeric and c.index != 0]
+    return numeric[0] if len(numeric) == 1 else None
+
+
+def month_of(word: str) -> int | None:
+    """The month a word names, if any."""
+    return MONTHS.get(word)
+
+
+__all__ = ["CellIndex", "Condition", "Plan", "read_plan", "generic", "number_of"]

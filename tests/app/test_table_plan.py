@@ -1,0 +1,117 @@
+"""The table query planner on tables of the tests' own: rows picked by any cell, columns by their headers, and
+every operation of the plan (filter, count, sum, average, arg-min/max, first/last/n-th, next/previous, two-row
+and two-column comparisons, differences, closest margin, yes/no, lists); wrong rows refused; prose routed away."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from app.tables.answer import TableEngine
+from index.parse import parse
+from index.tables import extract_tables
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "tables"
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _engine(name: str) -> tuple[TableEngine, str]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return TableEngine(extract_tables(parse(name, text))), text
+
+
+@pytest.fixture(scope="module")
+def regatta():
+    return _engine("regatta.md")
+
+
+@pytest.fixture(scope="module")
+def council():
+    return _engine("council.txt")
+
+
+def _checked(engine_text, question: str) -> dict:
+    """The answer, after checking its citations point at the cited rows and its numbers are traceable."""
+    engine, text = engine_text
+    result = engine.answer(question)
+    assert result is not None and result["kind"] == "table", (question, result)
+    for c in result["citations"]:
+        assert text[c["start"]:c["end"]] == c["text"] and c["quote"] in c["text"]
+    cited = " ".join(c["text"] for c in result["citations"]) + " " + (result["computation"] or "")
+    for number in _NUMBER.findall(re.sub(r"\[\d+\]", "", result["answer"])):
+        assert number in cited, (question, number)
+    return result
+
+
+@pytest.mark.parametrize("question, short, rows", [
+    ("How many finals took place in May?", "3", 3),                          # filter on a date column's month
+    ("How many winners were from Belgium?", "2", 2),                          # filter on another text column
+    ("How many finals had a margin of more than 2 seconds?", "3", 3),         # numeric comparison
+    ("How many finals did Ilse Marov win?", "2", 2),
+])
+def test_count_rows_picked_by_any_cell(regatta, question, short, rows):
+    result = _checked(regatta, question)
+    assert result["short_answer"] == short and len(result["citations"]) == rows
+
+
+@pytest.mark.parametrize("question, short", [
+    ("Which winners were from Belgium?", "Noor Haddad; Lena Vogt"),            # list answer
+    ("Which countries won in heat 2?", "Czechia; Belgium"),                    # "heat 2": a value of a named column
+    ("Who rowed the fastest time?", "Noor Haddad"),                            # arg-min on a time column
+    ("In which year was the closest margin?", "2020"),                         # closest margin
+    ("Which club won the most finals?", "Delta BC"),                           # the value most rows hold
+    ("After Pavel Rusk, who was the next winner?", "Ilse Marov"),              # next row
+    ("Who won before Noor Haddad?", "Ilse Marov"),                             # previous row
+    ("What was the time of the last final?", "7:39.7"),                        # last by table order
+    ("Who was the third winner?", "Ilse Marov"),                               # n-th
+    ("Were more finals won by Tarn RC or Delta BC?", "Delta BC"),              # two values compared by row counts
+    ("What is the average margin?", "2.05"),                                   # average
+    ("What is the total margin in heat 1?", "7"),                              # sum over filtered rows
+    ("What is the difference in margin between 2015 and 2016?", "1.7"),        # difference of two rows
+    ("Which winner had a margin under 1 second before 2020?", "Pavel Rusk"),   # two filters, a date bound
+    ("Did Omar Fathi win in 2020?", "Yes"),                                    # yes/no
+])
+def test_every_operation_of_the_plan(regatta, question, short):
+    assert _checked(regatta, question)["short_answer"] == short
+
+
+def test_the_average_shows_every_cell_it_used(regatta):
+    result = _checked(regatta, "What is the average margin?")
+    assert result["computation"] == "2.5 + 0.8 + 4.1 + 1.2 + 3.3 + 0.4 = 12.3; / 6 = 2.05"
+    assert any("Margin (s)" in n for n in result["notes"])
+
+
+def test_a_name_like_a_row_label_but_different_is_refused_never_answered_with_that_row(council):
+    engine, _ = council
+    result = engine.answer("How many votes did Ida Brenner get at Millbank?")
+    assert result["kind"] == "none" and result["short_answer"] is None
+    assert "Millbank" in result["answer"] and result["citations"] == []
+
+
+def test_one_typo_in_a_long_label_is_read_as_that_label_and_said(council):
+    engine, _ = council
+    result = engine.answer("How many votes did Ida Brenner get at Bridgee?")
+    assert result["short_answer"] == "250"
+    assert any("Read “Bridgee” as “Bridge”" in n for n in result["notes"])
+
+
+@pytest.mark.parametrize("question", [
+    "Which party did Ida Brenner represent?",
+    "What job was Ola Hagen given?",
+    "What did Tomas Vik and Brenner campaign on?",
+])
+def test_prose_questions_about_a_table_s_names_are_not_answered_from_the_table(council, question):
+    engine, _ = council
+    assert engine.answer(question) is None
+
+
+def test_two_columns_compared_row_by_row_with_a_count(council):
+    result = _checked(council, "In how many stations did Ida Brenner get more votes than Tomas Vik?")
+    assert result["short_answer"] == "1" and "290 > 260" in result["computation"]
+
+
+def test_the_blank_group_named_from_the_text_answers_and_says_it_was_inferred(council):
+    result = _checked(council, "How many votes did Tomas Vik get at Quay?")
+    assert result["short_answer"] == "420"
+    assert any("is shown as (inferred: Tomas Vik)" in n and "won the seat" in n for n in result["notes"])
