@@ -135,7 +135,8 @@ class TableEngine:
             plan = read_plan(question, grid, index, reading)
             if plan is None:
                 continue
-            if plan.uncovered and not (plan.conditions or plan.pair) and plan.op not in ORDER_OPS:
+            if plan.uncovered and not (plan.conditions or plan.pair) and plan.op not in ORDER_OPS and not (
+                    plan.counts_rows and not reading.blocking):
                 continue        # words the table lacks, and no row picked by a cell: not this table's question
             result = run_plan(grid, plan)
             if result is None:

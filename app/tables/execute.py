@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.tables.grid import Grid
+from app.tables.grid import Grid, words
 from app.tables.plan import Condition, Plan
 
 MAX_CITED = 10
@@ -60,6 +60,16 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
     if plan.pair and op not in ("next", "previous"):
         union = sorted({r for c in plan.pair for r in c.rows if r in rows})
         rows, where = union, where + " and (" + " or ".join(_describe(grid, c) for c in plan.pair) + ")"
+    if op == "count" and plan.distinct and plan.measure is not None:
+        values: dict[str, list[int]] = {}
+        for r in rows:
+            if grid.text(r, plan.measure):
+                values.setdefault(" ".join(words(grid.text(r, plan.measure))), []).append(r)
+        name = grid.columns[plan.measure].name
+        shown = ", ".join(grid.text(rs[0], plan.measure) for rs in list(values.values())[:MAX_CITED])
+        return Result(str(len(values)), f"{len(values)} different {name} values in rows where {where}",
+                      f"distinct {name} where {where}: {shown}{' …' if len(values) > MAX_CITED else ''} "
+                      f"= {len(values)}", [(rs[0], plan.measure) for rs in values.values()])
     if op == "count":
         labels = ", ".join(_label(grid, r) for r in rows[:MAX_CITED]) + (" …" if len(rows) > MAX_CITED else "")
         return Result(str(len(rows)), f"{len(rows)} rows have {where}", f"rows where {where}: {labels} = {len(rows)}",

@@ -70,6 +70,7 @@ class GridColumn:
     numeric: bool               # most filled cells lead with a number
     dated: bool                 # most filled cells hold a date or a year (and are not plain counts)
     distinct: float             # share of distinct values among filled cells
+    percent: bool = False       # the header says percent (or %) or most filled cells end with %
 
 
 @dataclass
@@ -123,6 +124,9 @@ def grid_of(table: Table) -> Grid:
         dated = bool(filled) and sum(d is not None and (d[1] or not numeric or 1500 <= (n or 0) <= 2100)
                                      for d, n in zip(dates, numbers)) >= 0.7 * len(filled)
         distinct = len({fold(x) for x in filled}) / len(filled) if filled else 0.0
-        columns.append(GridColumn(j, names.get(j, ""), stems(names.get(j, "")), numeric, dated, distinct))
+        name = names.get(j, "")
+        percent = numeric and ("%" in name or bool(set(stems(name)) & {"percent", "percentag", "share", "pct"})
+                               or sum(x.rstrip().endswith("%") for x in filled) >= 0.7 * len(filled))
+        columns.append(GridColumn(j, name, stems(name), numeric, dated, distinct, percent))
     title = set(stems(" ".join([table.title, *table.section])))
     return Grid(table, rows, texts, columns, title)

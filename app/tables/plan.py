@@ -27,7 +27,8 @@ FILLER_WORDS = frozenset("there listed list table row rows column columns value 
                          "times people person they them it its their the a an of in on at to for from "
                          "by with as into that this these those get got did does do take took make made have has "
                          "had come came go went place placed become became named listed shown gave given win wins "
-                         "won lose loses lost among race".split())
+                         "won lose loses lost among race percent cent".split())
+ROW_WORDS = frozenset("row entri record item list".split())      # stems of words that name a table's rows
 NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 ORDINALS = {w: i for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split())}
 MAX_WORDS = frozenset("most highest largest biggest greatest maximum longest tallest latest newest heaviest "
@@ -51,14 +52,19 @@ WHO_HEADERS = frozenset("name player driver rider athlete artist team winner can
                         "manager coach actor author title member composer director".split())
 WHERE_HEADERS = frozenset("venue location place city country site stadium ground town region state home".split())
 WHEN_HEADERS = frozenset("date year season time day month".split())
-_COMPARE = re.compile(r"\b(more than|greater than|higher than|larger than|over|above|exceeding|at least|less than|"
-                      r"fewer than|lower than|smaller than|under|below|at most|or more|or less|or fewer|before|after|"
-                      r"since|prior to)\s+(?:the\s+year\s+)?\$?(\d[\d,]*(?:\.\d+)?)")
+_COMPARE = re.compile(r"\b(no more than|not more than|no less than|not less than|no fewer than|in excess of|"
+                      r"more than|greater than|higher than|larger than|bigger than|longer than|taller than|"
+                      r"heavier than|older than|over|above|exceeding|at least|less than|shorter than|"
+                      r"fewer than|lower than|smaller than|younger than|under|below|at most|or more|or less|or fewer|"
+                      r"before|after|since|prior to)\s+(?:the\s+year\s+)?\$?(\d[\d,]*(?:\.\d+)?)")
 _POST_COMPARE = re.compile(r"\$?(\d[\d,]*(?:\.\d+)?)\s+(or more|or higher|or greater|or less|or fewer|or lower|"
                            r"or above|or below|\+)")
 _CAPITALISED = re.compile(r"(?<=[\w,;:] )[^\W\d_][\w-]*")     # a capital inside the sentence: a name
 _BETWEEN = re.compile(r"\bbetween\s+\$?(\d[\d,]*(?:\.\d+)?)\s+and\s+\$?(\d[\d,]*(?:\.\d+)?)")
-_OPS = {"more than": ">", "greater than": ">", "higher than": ">", "larger than": ">", "over": ">", "above": ">",
+_OPS = {"no more than": "<=", "not more than": "<=", "no less than": ">=", "not less than": ">=",
+        "no fewer than": ">=", "in excess of": ">", "bigger than": ">", "longer than": ">", "taller than": ">",
+        "heavier than": ">", "older than": ">", "shorter than": "<", "younger than": "<",
+        "more than": ">", "greater than": ">", "higher than": ">", "larger than": ">", "over": ">", "above": ">",
         "exceeding": ">", "at least": ">=", "less than": "<", "fewer than": "<", "lower than": "<",
         "smaller than": "<", "under": "<", "below": "<", "at most": "<=", "before": "<", "after": ">",
         "since": ">=", "prior to": "<", "or more": ">=", "or higher": ">=", "or greater": ">=", "or above": ">=",
@@ -96,6 +102,8 @@ class Plan:
     covered: int = 0
     uncovered: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    counts_rows: bool = False            # "how many <what the rows are>": every row counts, no filter needed
+    distinct: bool = False               # count the distinct values of `measure`, not rows
 
 
 @dataclass
@@ -108,6 +116,7 @@ class _Question:
 
 def _read(text: str) -> _Question:
     text = re.sub(r"(?<=\w)['’]\w{1,4}\b", "", text)         # case endings and possessives: Kurum'un, Ode's
+    text = re.sub(r"(?<=\d)\s*%", " percent", text)             # "10%": a number in a percent column
     toks = [str(NUMBER_WORDS[t]) if t in NUMBER_WORDS and t not in ("zero", "one") else t
             for t in words(text)]                              # "three silver medals": 3
     return _Question(text, toks, [stem(t) for t in toks], " ".join(toks))
@@ -316,8 +325,8 @@ def _cell_mentions(q: _Question, index: CellIndex, used: set[int], mentions: lis
             j = _best_column(found, exact, index.grid)
             used.update(span)
             rows = len(index.grid.rows)
-            if size == 1 and not exact and (stem(ws[0]) in index.grid.title_stems or
-                                             len(found[j]) > max(2, rows // 2)):
+            if size == 1 and not exact and not ws[0].isdigit() and (stem(ws[0]) in index.grid.title_stems or
+                                                                     len(found[j]) > max(2, rows // 2)):
                 continue        # the table's own subject ("games" in a games table): covered, not a filter
             mentions.append(Condition(j, "=" if exact else "has", text, None, frozenset(found[j]), tuple(span)))
 
@@ -411,6 +420,14 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
         for w in nouns[:2]:
             s = stem(w)
             hit = [c.index for c in grid.columns if s in c.stems]
+            if hit:
+                return hit[0]
+    who = re.search(r"\b(?:who|whom)\s+((?:\w+\s+){0,3}\w+)", f)
+    if who:                 # "who was the opponent ...": a text column named right after "who"
+        conditioned = {m.column for m in mentions}
+        for w in [w for w in who.group(1).split() if not generic(w) and not w.isdigit()][:2]:
+            hit = [c.index for c in grid.columns if stem(w) in c.stems and not c.numeric
+                   and c.index not in conditioned]
             if hit:
                 return hit[0]
     if re.search(r"\bwhen\b|\bwhat (year|date|day|month|season)\b", f):
@@ -533,16 +550,32 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     if re.search(r"\b(first|last|final|top|bottom)\b", f) or nth:
         plan.op = "last" if re.search(r"\b(last|final|bottom)\b", f) else "nth" if nth and nth > 1 else "first"
         plan.n = nth or 1
+        dated = [j for j in headers if grid.columns[j].dated and j not in {c.column for c in plan.conditions}]
+        if dated and plan.op in ("first", "last") and re.search(r"\b(first|last)\b", f):
+            plan.measure = dated[0]         # "opened first": the earliest date of the column named
+            plan.op = "argmin" if plan.op == "first" else "argmax"
+            if plan.target == plan.measure and re.match(r"(which|who)\b", f):
+                plan.target = _name_column(grid)      # "which was opened first": the row's name
+            elif plan.target == plan.measure:
+                plan.op = "min" if plan.op == "argmin" else "max"     # "the date of the first ...": the date
         return
     if re.search(r"\bhow (many|much)\b|\bnumber of\b|\bcount\b|\btotal\b|\bsum\b|\bcombined\b", f):
-        after = re.search(r"\b(?:how many|how much|number of|total|count of)\s+(\w+)(?:\s+(\w+))?", f)
-        noun = [stem(w) for w in (after.groups() if after else ()) if w and not generic(w)][:1]
+        after = re.search(r"\b(?:how many|how much|number of|total|count of)\s+(\w+)(?:\s+(\w+))?(?:\s+(\w+))?", f)
+        noun, head = [], ""  # the words counted, up to the first content word ("how many total medals")
+        for w in (after.groups() if after else ()):
+            if w and not w.isdigit() and w not in STOPWORDS:
+                noun.append(stem(w))
+                if not generic(w):
+                    head = w
+                    break
         conditioned = {c.column for c in plan.conditions} | {c.column for c in plan.pair}
-        named = [j for j in headers if grid.columns[j].numeric and set(grid.columns[j].stems) & set(noun)
+        named = [j for j in headers if grid.columns[j].numeric and not grid.columns[j].dated and set(grid.columns[j].stems) & (set(noun) - {"number"})
                  and j not in conditioned]
         amount = re.search(r"\bhow much\b|\b(sum|combined)\b|\btotal (number|amount) of\b", f)
-        if not named and amount and plan.target in headers and grid.columns[plan.target].numeric \
-                and plan.target not in conditioned:
+        counted = grid.columns[plan.target]
+        if not named and amount and plan.target in headers and counted.numeric and not counted.dated \
+                and plan.target not in conditioned and (not re.search(r"\bnumber of\b", f)
+                                                        or set(counted.stems) & set(noun) - {"number"}):
             named = [plan.target]
         if named:
             plan.measure = named[0]
@@ -553,13 +586,24 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.op = "lookup"
             return
         plan.op = "count"
+        rows_are = set(grid.title_stems) | {s for c in grid.columns if not c.numeric or c.dated for s in c.stems} | ROW_WORDS
+        plan.counts_rows = bool(set(noun) & rows_are)
+        kinds = [j for j in headers if not grid.columns[j].numeric and set(grid.columns[j].stems) & set(noun)
+                 and j not in conditioned and grid.columns[j].distinct < 1 and not head.endswith("ing")]
+        if kinds and not plan.conditions and not plan.pair:   # "how many nations": the Nation column's values
+            plan.measure, plan.distinct = kinds[0], True
         return
     plan.op = "lookup"
 
 
 def _nearest_numeric(q: _Question, grid: Grid, headers: dict[int, list[int]], pos: int, op: str) -> int | None:
-    """The numeric column a threshold at question position `pos` applies to."""
+    """The numeric column a threshold at question position `pos` applies to: a percent column for "10%"."""
     word = q.tokens[pos - 1] if pos else ""
+    if pos + 1 < len(q.tokens) and q.tokens[pos + 1] == "percent":
+        percent = [c.index for c in grid.columns if c.percent]
+        named = [j for j in headers if j in percent]
+        if named or len(percent) == 1:
+            return (named or percent)[0]
     if word in ("before", "after", "since", "to") and _year(q.tokens[pos]):
         dated = [c.index for c in grid.columns if c.dated]
         if dated:
