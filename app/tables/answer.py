@@ -127,14 +127,15 @@ class TableEngine:
         """The query planner over the tables that cover the question best."""
         readings = sorted(readings, key=lambda rt: -rt[0].coverage)
         for reading, table in readings[:CANDIDATES]:
-            if reading.coverage < MIN_COVERAGE:
+            low = reading.coverage < MIN_COVERAGE
+            if low and (len(reading.uncovered) > 1 or reading.blocking):
                 break
             if reading.other_year or reading.names_missing:
                 continue
             grid, index = self.view(table)
             plan = read_plan(question, grid, index, reading)
-            if plan is None:
-                continue
+            if plan is None or low and not (plan.op in ("argmax", "argmin") and plan.measure_named):
+                continue        # one word left over ("the longest song"): only a superlative on a named column
             if plan.uncovered and not (plan.conditions or plan.pair) and plan.op not in ORDER_OPS and not (
                     plan.counts_rows and not reading.blocking):
                 continue        # words the table lacks, and no row picked by a cell: not this table's question

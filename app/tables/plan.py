@@ -22,12 +22,13 @@ OPERATION_WORDS = frozenset(
     "before following preceding prior more less fewer greater higher lower larger smaller longer shorter taller "
     "better worse than or and difference between average mean sum total combined altogether only same times "
     "other another each every all any both either than over under above below least at no not nor but also one "
-    "two three four five six seven eight nine ten second third fourth fifth nth per".split())
+    "two three four five six seven eight nine ten second third fourth fifth nth per recent".split())
 FILLER_WORDS = frozenset("there listed list table row rows column columns value values record records entry entries "
                          "times people person they them it its their the a an of in on at to for from "
                          "by with as into that this these those get got did does do take took make made have has "
                          "had come came go went place placed become became named listed shown gave given win wins "
                          "won lose loses lost among race percent cent".split())
+RANK_STEMS = frozenset("rank po posit pos place no number seed pick order".split())   # 1 is the first
 ROW_WORDS = frozenset("row entri record item list".split())      # stems of words that name a table's rows
 NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 ORDINALS = {w: i for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split())}
@@ -104,6 +105,7 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     counts_rows: bool = False            # "how many <what the rows are>": every row counts, no filter needed
     distinct: bool = False               # count the distinct values of `measure`, not rows
+    measure_named: bool = False          # the measure's header is named, or hinted by the superlative's word
 
 
 @dataclass
@@ -412,16 +414,16 @@ def _name_column(grid: Grid) -> int:
 def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: list[Condition]) -> int:
     """The column whose cell answers the question."""
     f = q.folded
-    asked = re.search(r"\b(?:which|what|whose|name the|name a|list the)\s+((?:\w+\s+){0,3}\w+)", f)
+    asked = re.search(r"\b(?:which|what|whose|name the|name a|list the)\s+((?:\w+\s+){0,4}\w+)", f)
     noun = None
     if asked:
         nouns = [w for w in asked.group(1).split() if not generic(w) and not w.isdigit()]
         noun = nouns[0] if nouns else None
-        for w in nouns[:2]:
+        for i, w in enumerate(nouns[:2]):
             s = stem(w)
             hit = [c.index for c in grid.columns if s in c.stems]
-            if hit:
-                return hit[0]
+            if hit and (i == 0 or not grid.columns[hit[0]].numeric):
+                return hit[0]       # "which party has the most seats": not the Seats column
     who = re.search(r"\b(?:who|whom)\s+((?:\w+\s+){0,3}\w+)", f)
     if who:                 # "who was the opponent ...": a text column named right after "who"
         conditioned = {m.column for m in mentions}
@@ -466,6 +468,7 @@ def _measure(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan
     """The numeric (or dated) column an operation reads: named in the question, hinted by the superlative word,
     or the table's only numeric column."""
     named = [j for j in headers if (grid.columns[j].numeric or grid.columns[j].dated) and j != plan.target]
+    plan.measure_named = True
     if named:
         return named[0]
     if word in HINTS:
@@ -473,6 +476,7 @@ def _measure(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan
         for col in grid.columns:
             if set(col.stems) & hinted and (col.numeric or col.dated):
                 return col.index
+    plan.measure_named = False
     if plan.target in headers and grid.columns[plan.target].numeric:
         return plan.target
     numeric = [c.index for c in grid.columns if (c.numeric or c.dated) and c.index != plan.target
@@ -509,6 +513,8 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         plan.conditions += [m for m in mentions if m.column == plan.target and m.op != "="]
     sup = next((t for i, t in enumerate(q.tokens) if (t in MAX_WORDS or t in MIN_WORDS or t in FAST_WORDS)
                 and not (i and q.tokens[i - 1] == "at")), None)
+    if sup == "most" and "recent" in toks:
+        sup = "latest"                  # "the most recent": the latest date
     comparative = next((COMPARATIVES[t] for t in q.tokens if t in COMPARATIVES), None)
     nth = next((ORDINALS[t] for i, t in enumerate(q.tokens) if t in ORDINALS
                 and not (i and q.tokens[i - 1].replace(".", "").isdigit())), None)
@@ -546,6 +552,8 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.op = "first" if sup == "top" else "last"
         if plan.measure == plan.target and re.search(r"\bwhat\b.*\b(most|highest|largest|greatest|least|lowest)\b", f):
             plan.op = "max" if plan.op == "argmax" else "min"
+        elif plan.measure is not None and plan.measure == plan.target and _name_column(grid) != plan.measure:
+            plan.target = _name_column(grid)        # "the team with the most goals": the row, not the figure
         return
     if re.search(r"\b(first|last|final|top|bottom)\b", f) or nth:
         plan.op = "last" if re.search(r"\b(last|final|bottom)\b", f) else "nth" if nth and nth > 1 else "first"
@@ -558,6 +566,14 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                 plan.target = _name_column(grid)      # "which was opened first": the row's name
             elif plan.target == plan.measure:
                 plan.op = "min" if plan.op == "argmin" else "max"     # "the date of the first ...": the date
+            return
+        ranked = re.search(r"\b(first|last)\s+(?:in|on|for|by)\s+(?:the\s+)?(\w+)", f)
+        by = [c.index for c in grid.columns if ranked and c.numeric and stem(ranked.group(2)) in c.stems
+              and c.index != plan.target]
+        if by:              # "ranks first in altitude": the highest; "first" by a rank column: the lowest rank
+            plan.measure = by[0]
+            low = bool(set(grid.columns[by[0]].stems) & RANK_STEMS)
+            plan.op = "argmin" if (ranked.group(1) == "first") == low else "argmax"
         return
     if re.search(r"\bhow (many|much)\b|\bnumber of\b|\bcount\b|\btotal\b|\bsum\b|\bcombined\b", f):
         after = re.search(r"\b(?:how many|how much|number of|total|count of)\s+(\w+)(?:\s+(\w+))?(?:\s+(\w+))?", f)
