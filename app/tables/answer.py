@@ -134,7 +134,7 @@ class TableEngine:
                 continue
             grid, index = self.view(table)
             plan = read_plan(question, grid, index, reading)
-            if plan is None or low and not (plan.op in ("argmax", "argmin") and plan.measure_named):
+            if plan is None or plan.unresolved or low and not (plan.op in ("argmax", "argmin") and plan.measure_named):
                 continue        # one word left over ("the longest song"): only a superlative on a named column
             if plan.uncovered and not (plan.conditions or plan.pair) and plan.op not in ORDER_OPS and not (
                     plan.counts_rows and not reading.blocking):

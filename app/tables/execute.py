@@ -30,17 +30,23 @@ def _fmt(value: float) -> str:
 def _holds(grid: Grid, r: int, c: Condition) -> bool:
     if c.op in ("=", "has", "=="):
         return r in c.rows
+    if c.op == "not":
+        return r not in c.rows
     value = grid.sort_key(r, c.column)
     if value is None:
         return False
     if grid.columns[c.column].dated and c.number is not None and c.number < 10000:
         value = value // 10000 if value >= 10000 else value    # a year bound compares with the date's year
-    return {">": value > c.number, ">=": value >= c.number, "<": value < c.number, "<=": value <= c.number}[c.op]
+    return _compare(value, c.op, c.number)
+
+
+def _compare(value: float, op: str, bound: float) -> bool:
+    return {">": value > bound, ">=": value >= bound, "<": value < bound, "<=": value <= bound}[op]
 
 
 def _describe(grid: Grid, c: Condition) -> str:
-    name = grid.columns[c.column].name or f"column {c.column + 1}"
-    word = {"=": "is", "==": "is", "has": "contains"}.get(c.op, c.op)
+    name = " or ".join(grid.columns[k].name or f"column {k + 1}" for k in [k for k, _ in c.columns] or [c.column])
+    word = {"=": "is", "==": "is", "has": "contains", "not": "is not"}.get(c.op, c.op)
     return f"{name} {word} “{c.value}”"
 
 
@@ -70,6 +76,18 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
         return Result(str(len(values)), f"{len(values)} different {name} values in rows where {where}",
                       f"distinct {name} where {where}: {shown}{' …' if len(values) > MAX_CITED else ''} "
                       f"= {len(values)}", [(rs[0], plan.measure) for rs in values.values()])
+    if op == "count" and plan.count_bound:
+        bound_op, bound, raw = plan.count_bound
+        held = _compare(len(rows), bound_op, bound)
+        return Result("Yes" if held else "No", f"{'Yes' if held else 'No'}: {len(rows)} rows have {where}",
+                      f"rows where {where}: {len(rows)} {bound_op} {raw}: {'yes' if held else 'no'}",
+                      [(r, _first_condition_col(plan, grid)) for r in rows])
+    spread = next((c for c in conditions if c.columns), None)
+    if op == "count" and plan.count_cells and spread is not None:
+        cells = [(r, k) for r in rows for k, rs in spread.columns if r in rs]
+        shown = ", ".join(f"{_label(grid, r)} ({grid.columns[k].name})" for r, k in cells[:MAX_CITED])
+        return Result(str(len(cells)), f"{len(cells)} cells have {where}",
+                      f"cells where {where}: {shown}{' …' if len(cells) > MAX_CITED else ''} = {len(cells)}", cells)
     if op == "count":
         labels = ", ".join(_label(grid, r) for r in rows[:MAX_CITED]) + (" …" if len(rows) > MAX_CITED else "")
         return Result(str(len(rows)), f"{len(rows)} rows have {where}", f"rows where {where}: {labels} = {len(rows)}",

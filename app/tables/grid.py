@@ -71,6 +71,7 @@ class GridColumn:
     dated: bool                 # most filled cells hold a date or a year (and are not plain counts)
     distinct: float             # share of distinct values among filled cells
     percent: bool = False       # the header says percent (or %) or most filled cells end with %
+    money: bool = False         # the header names a currency or most filled cells start with one
 
 
 @dataclass
@@ -127,6 +128,8 @@ def grid_of(table: Table) -> Grid:
         name = names.get(j, "")
         percent = numeric and ("%" in name or bool(set(stems(name)) & {"percent", "percentag", "share", "pct"})
                                or sum(x.rstrip().endswith("%") for x in filled) >= 0.7 * len(filled))
-        columns.append(GridColumn(j, name, stems(name), numeric, dated, distinct, percent))
+        money = numeric and (bool(re.search(r"[$£€¥]", name)) or sum(bool(re.match(r"\W{0,2}[$£€¥]", x))
+                                                                      for x in filled) >= 0.5 * len(filled))
+        columns.append(GridColumn(j, name, stems(name), numeric, dated, distinct, percent, money))
     title = set(stems(" ".join([table.title, *table.section])))
     return Grid(table, rows, texts, columns, title)

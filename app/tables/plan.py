@@ -27,7 +27,19 @@ FILLER_WORDS = frozenset("there listed list table row rows column columns value 
                          "times people person they them it its their the a an of in on at to for from "
                          "by with as into that this these those get got did does do take took make made have has "
                          "had come came go went place placed become became named listed shown gave given win wins "
-                         "won lose loses lost among race percent cent".split())
+                         "won lose loses lost among race percent cent dollars".split())
+UNIT_HINTS = {   # words after a number that say which kind of column it is compared with
+    **{w: "height metre meter length elevation altitude" for w in "m meter meters metre metres ft feet foot".split()},
+    **{w: "length distance km mile" for w in "km kilometers kilometres mi miles".split()},
+    **{w: "weight mass kg" for w in "kg kilograms pounds lb lbs".split()},
+    **{w: "tonnage ton tonne weight displacement grt" for w in "ton tons tonnes tonne grt".split()},
+    **{w: "money prize earnings purse salary fee price cost budget gross revenue" for w in "dollars".split()},
+    **{w: "time duration length" for w in "seconds secs minutes mins hours".split()},
+    **{w: "population inhabitant resident" for w in "people inhabitants residents".split()},
+    "tall": "height tall", "high": "height elevation altitude", "long": "length duration", "old": "age",
+    "wide": "width", "deep": "depth", "heavy": "weight",
+}
+NEGATIONS = frozenset("not besides except excluding without but".split())
 RANK_STEMS = frozenset("rank po posit pos place no number seed pick order".split())   # 1 is the first
 ROW_WORDS = frozenset("row entri record item list".split())      # stems of words that name a table's rows
 NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
@@ -83,6 +95,7 @@ class Condition:
     rows: frozenset[int] = frozenset()
     positions: tuple[int, ...] = ()
     read_as: str | None = None          # a spelling variant the question's words were read as
+    columns: tuple[tuple[int, frozenset[int]], ...] = ()   # every column holding the value, with its rows
 
 
 @dataclass
@@ -105,7 +118,10 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     counts_rows: bool = False            # "how many <what the rows are>": every row counts, no filter needed
     distinct: bool = False               # count the distinct values of `measure`, not rows
+    count_cells: bool = False            # "how many times": every cell holding the value counts, not each row once
     measure_named: bool = False          # the measure's header is named, or hinted by the superlative's word
+    unresolved: list[str] = field(default_factory=list)    # numeric bounds no column could be found for
+    count_bound: tuple[str, float, str] | None = None       # (op, value, as written) a yes/no row count must meet
 
 
 @dataclass
@@ -119,6 +135,8 @@ class _Question:
 def _read(text: str) -> _Question:
     text = re.sub(r"(?<=\w)['’]\w{1,4}\b", "", text)         # case endings and possessives: Kurum'un, Ode's
     text = re.sub(r"(?<=\d)\s*%", " percent", text)             # "10%": a number in a percent column
+    text = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", r"\1", text)      # "15th place": 15
+    text = re.sub(r"[$£€¥]\s*(\d[\d,]*(?:\.\d+)?)", r"\1 dollars", text)   # "$400": a number in a money column
     toks = [str(NUMBER_WORDS[t]) if t in NUMBER_WORDS and t not in ("zero", "one") else t
             for t in words(text)]                              # "three silver medals": 3
     return _Question(text, toks, [stem(t) for t in toks], " ".join(toks))
@@ -219,9 +237,8 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
                 continue
             value = float(q.tokens[k])
             rows = frozenset(r for r in range(len(grid.rows)) if grid.number(r, j) == value)
-            if rows:
-                mentions.append(Condition(j, "==", q.tokens[k], value, rows, (k,)))
-                used.add(k)
+            mentions.append(Condition(j, "==", q.tokens[k], value, rows, (k,)))     # no row: none holds it
+            used.add(k)
     for j, ps in headers.items():
         for p in ps:
             k = p + 1
@@ -233,6 +250,16 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     _typo_mentions(q, index, used, mentions, notes, (3, 2))
     _cell_mentions(q, index, used, mentions, min_len=1)
     _typo_mentions(q, index, used, mentions, notes, (1,))
+    for m in mentions:      # "other than X", "besides X", "not X": rows without the value
+        i = m.positions[0] if m.positions else 0
+        if i and (q.tokens[i - 1] in NEGATIONS or q.tokens[max(0, i - 2):i] == ["other", "than"]) \
+                and m.op in ("=", "has"):
+            m.op = "not"
+            used.update(k for k in (i - 1, i - 2) if k >= 0 and q.tokens[k] in NEGATIONS | {"other", "than"})
+    for m in mentions:      # a value in several columns, one of them named ("directed by X"): that column only
+        named = [(k, rs) for k, rs in m.columns if k in headers]
+        if len(named) == 1:
+            m.column, m.rows, m.columns = named[0][0], named[0][1], ()
     content = [i for i, t in enumerate(q.tokens) if not generic(t) and not t.isdigit() or i in used or _year(t)]
     covered = [i for i in content if i in used or q.stems[i] in grid.title_stems or q.tokens[i] in grid.title_stems]
     uncovered = [q.tokens[i] for i in content if i not in covered]
@@ -330,7 +357,12 @@ def _cell_mentions(q: _Question, index: CellIndex, used: set[int], mentions: lis
             if size == 1 and not exact and not ws[0].isdigit() and (stem(ws[0]) in index.grid.title_stems or
                                                                      len(found[j]) > max(2, rows // 2)):
                 continue        # the table's own subject ("games" in a games table): covered, not a filter
-            mentions.append(Condition(j, "=" if exact else "has", text, None, frozenset(found[j]), tuple(span)))
+            rows_of, columns = set(found[j]), {j: frozenset(found[j])}
+            if exact and not index.grid.columns[j].numeric:   # a whole cell in several text columns (Home, Away)
+                columns = {k: frozenset(rs) for k, rs in exact.items() if not index.grid.columns[k].numeric}
+                rows_of = {r for rs in columns.values() for r in rs}
+            mentions.append(Condition(j, "=" if exact else "has", text, None, frozenset(rows_of), tuple(span),
+                                      columns=tuple(sorted(columns.items())) if len(columns) > 1 else ()))
 
 
 def _typo_mentions(q: _Question, index: CellIndex, used: set[int], mentions: list[Condition], notes: list[str],
@@ -495,12 +527,23 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     # comparisons with a number filter a numeric column: the one named next to the number, else any measure
     for op, value, raw, pos in thresholds:
         column = _nearest_numeric(q, grid, headers, pos, op)
-        if column is not None:
+        after = q.stems[pos + 1] if pos + 1 < len(q.tokens) else ""
+        rows_are = set(grid.title_stems) | ROW_WORDS | {s for c in grid.columns if not c.numeric for s in c.stems}
+        if column is None and plan.yes_no and after in rows_are and not plan.count_bound:
+            plan.count_bound = (op, value, raw)     # "does X have more than 4 stations": a bound on a row count
+        elif column is None:
+            plan.unresolved.append(raw)     # a bound on no known column: never dropped silently
+        else:
+            tail = q.tokens[pos + 1:pos + 3]
+            if set(grid.columns[column].stems) & RANK_STEMS and tail[:1] == ["or"] and tail[1:] and \
+                    tail[1] in ("lower", "worse", "below", "higher", "better", "above"):
+                op = ">=" if tail[1] in ("lower", "worse", "below") else "<="    # "15th or lower": 15, 16, ...
             plan.conditions.append(Condition(column, op, raw, value, frozenset(), (pos,)))
     # mentions: several values of one column asked "A or B" are a pair to compare, else conditions
     by_col: dict[int, list[Condition]] = {}
     for m in mentions:
-        by_col.setdefault(m.column, []).append(m)
+        if m.op != "not":
+            by_col.setdefault(m.column, []).append(m)
     pair_col = next((j for j, ms in by_col.items() if len(ms) >= 2), None)
     if pair_col is not None and re.search(r"\bor\b|\bthan\b|\bbetween\b|\bdifference\b|\bversus\b|\bvs\b|\band\b", f):
         plan.pair = by_col[pair_col][:2]
@@ -511,6 +554,9 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     plan.conditions += [m for m in mentions if m.column != plan.target or m.op == "="]
     if any(m.column == plan.target and m.op != "=" for m in mentions) and not plan.pair:
         plan.conditions += [m for m in mentions if m.column == plan.target and m.op != "="]
+    if plan.count_bound:
+        plan.op = "count"
+        return
     sup = next((t for i, t in enumerate(q.tokens) if (t in MAX_WORDS or t in MIN_WORDS or t in FAST_WORDS)
                 and not (i and q.tokens[i - 1] == "at")), None)
     if sup == "most" and "recent" in toks:
@@ -518,8 +564,9 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     comparative = next((COMPARATIVES[t] for t in q.tokens if t in COMPARATIVES), None)
     nth = next((ORDINALS[t] for i, t in enumerate(q.tokens) if t in ORDINALS
                 and not (i and q.tokens[i - 1].replace(".", "").isdigit())), None)
-    if re.search(r"\b(difference|how many more|how much more|how many less|how much less|how many fewer|"
-                 r"how many years|how long between|how much higher|how much lower)\b", f):
+    years_between = re.search(r"\bhow many years\b", f) and (plan.pair or re.search(r"\bbetween\b", f))
+    if years_between or re.search(r"\b(difference|how many more|how much more|how many less|how much less|"
+                                  r"how many fewer|how long between|how much higher|how much lower)\b", f):
         plan.op = "difference"
         plan.measure = _measure(q, grid, headers, plan, None)
         if plan.measure is None and plan.target != _name_column(grid) and grid.columns[plan.target].numeric:
@@ -602,6 +649,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.op = "lookup"
             return
         plan.op = "count"
+        plan.count_cells = bool(re.search(r"\bhow many times\b", f))
         rows_are = set(grid.title_stems) | {s for c in grid.columns if not c.numeric or c.dated for s in c.stems} | ROW_WORDS
         plan.counts_rows = bool(set(noun) & rows_are)
         kinds = [j for j in headers if not grid.columns[j].numeric and set(grid.columns[j].stems) & set(noun)
@@ -633,6 +681,11 @@ def _nearest_numeric(q: _Question, grid: Grid, headers: dict[int, list[int]], po
         if dated:
             return dated[0]
     numeric = [c.index for c in grid.columns if c.numeric and c.index != 0]
+    hints = {stem(w) for t in q.tokens[pos + 1:pos + 3] for w in UNIT_HINTS.get(t, "").split()}
+    if hints:               # "80 meters tall": a Height column; "$400": a money column
+        hinted = [j for j in numeric if set(grid.columns[j].stems) & hints or "money" in hints and grid.columns[j].money]
+        if hinted:
+            return hinted[0]
     return numeric[0] if len(numeric) == 1 else None
 
 
