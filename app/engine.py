@@ -150,7 +150,7 @@ class Engine:
         elif not self.tables.few:   # many tables: the retrievers pick the candidate tables
             with _timed(timing, "retrieve"):
                 hits = self.retrieve(resolved, settings)
-            candidates = _table_ids(hits)
+            candidates = _table_ids(hits, self.tables.by_doc)
         else:
             candidates = None
         with _timed(timing, "table"):
@@ -192,9 +192,12 @@ class Engine:
         return self.index.texts[doc]
 
 
-def _table_ids(hits: list[Hit]) -> list[str]:
-    """Tables whose rows were retrieved, best first."""
-    return list(dict.fromkeys(h.chunk.table_id for h in hits if h.chunk.table_id))
+def _table_ids(hits: list[Hit], by_doc: dict[str, list[str]] | None = None) -> list[str]:
+    """Tables whose rows were retrieved, best first; a retrieved passage of a document stands for its tables."""
+    ids: list[str] = []
+    for h in hits:
+        ids += [h.chunk.table_id] if h.chunk.table_id else (by_doc or {}).get(h.chunk.doc, [])
+    return list(dict.fromkeys(ids))
 
 
 @contextmanager

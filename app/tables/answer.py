@@ -39,6 +39,9 @@ class TableEngine:
     def __init__(self, tables: list[Table]):
         self.all_tables = tables
         self.by_id = {t.id: t for t in tables}
+        self.by_doc: dict[str, list[str]] = {}
+        for t in tables:
+            self.by_doc.setdefault(t.doc, []).append(t.id)
         self.tables = [t for t in tables if numeric_columns(t)]
         self._views: dict[str, tuple[Grid, CellIndex]] = {}
 
@@ -81,8 +84,8 @@ class TableEngine:
                 return refusal
         if planned is not None and not planned.get("weak"):
             return planned
-        if old is not None and old["kind"] == "none" and not (planned and _refused_name(old) in planned["plan"]["values"]):
-            return old      # a refusal stands unless the planner found the refused name in a cell
+        if old is not None and old["kind"] == "none" and not (planned and _explains(planned, _refused_name(old))):
+            return old      # a refusal stands unless the planner found the refused name in a cell or a header
         typed = old if old is not None and old["kind"] == "table" else None
         if typed is not None and (named or planned is None):
             return typed    # both read the question loosely: the one that recognised a named row or column group
@@ -125,7 +128,7 @@ class TableEngine:
 
     def _planned(self, question: str, readings: list) -> dict | None:
         """The query planner over the tables that cover the question best."""
-        readings = sorted(readings, key=lambda rt: -rt[0].coverage)
+        readings = sorted(readings, key=lambda rt: (-rt[0].coverage, -_specificity(rt[0])))
         for reading, table in readings[:CANDIDATES]:
             low = reading.coverage < MIN_COVERAGE
             if low and (len(reading.uncovered) > 1 or reading.blocking):
@@ -411,6 +414,12 @@ class _Answer:
                 "computation": None, "notes": [detail]}
 
 
+def _specificity(reading) -> int:
+    """How closely a table's cells hold the question's words: words matched as whole cells count double."""
+    return sum(len(m.positions) * (2 if m.op in ("=", "==") else 1) for m in reading.mentions) + \
+        sum(len(ps) for ps in reading.headers.values())
+
+
 def _asks_entity(question: str) -> bool:
     """Whether the question asks for a thing or a person ("which ...", "who ..."), not for a figure."""
     return bool(re.match(r"\s*(which|who|whom|whose)\b", question, re.I)) or bool(
@@ -419,6 +428,12 @@ def _asks_entity(question: str) -> bool:
 
 def _numeric(text: str | None) -> bool:
     return bool(text) and bool(re.fullmatch(r"[\d,.\s;%-]+", text))
+
+
+def _explains(planned: dict, name: str) -> bool:
+    """Whether the planner read every word of a name another reading refused (as a cell value or a header)."""
+    uncovered = set(planned["plan"]["uncovered"])
+    return name in planned["plan"]["values"] or bool(name) and not any(w in uncovered for w in name.split())
 
 
 def _refused_name(refusal: dict) -> str:

@@ -108,6 +108,10 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
         return Result(value, f"{'After' if op == 'next' else 'Before'} {_label(grid, base)} comes {value}",
                       f"row {base + 1} ({_label(grid, base)}) -> row {other + 1}: {value}",
                       [(base, anchor.column), (other, plan.target)])
+    if not rows and plan.yes_no and op == "lookup" and conditions and all(c.rows for c in conditions
+                                                                          if c.op in ("=", "has")):
+        return Result("No", f"No: no row has {where}", f"rows where {where}: 0",
+                      [(min(c.rows), c.column) for c in conditions if c.op in ("=", "has")])
     if not rows:
         return None
     if op in ("first", "last", "nth"):

@@ -39,6 +39,7 @@ UNIT_HINTS = {   # words after a number that say which kind of column it is comp
     "tall": "height tall", "high": "height elevation altitude", "long": "length duration", "old": "age",
     "wide": "width", "deep": "depth", "heavy": "weight",
 }
+PERCENT_WORDS = frozenset("percent percentage percentages share pct".split())
 NEGATIONS = frozenset("not besides except excluding without but".split())
 RANK_STEMS = frozenset("rank po posit pos place no number seed pick order".split())   # 1 is the first
 ROW_WORDS = frozenset("row entri record item list".split())      # stems of words that name a table's rows
@@ -239,9 +240,24 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
             rows = frozenset(r for r in range(len(grid.rows)) if grid.number(r, j) == value)
             mentions.append(Condition(j, "==", q.tokens[k], value, rows, (k,)))     # no row: none holds it
             used.add(k)
+    for j, ps in headers.items():       # "no silver medals": 0 in Silver; "a gold medal": Gold above 0
+        if not grid.columns[j].numeric or grid.columns[j].dated:
+            continue
+        for p in ps:
+            k = p - 1
+            if k >= 0 and k not in used and q.tokens[k] in ("no", "a", "an", "any", "zero"):
+                zero = q.tokens[k] in ("no", "zero")
+                rows = frozenset(r for r in range(len(grid.rows)) if grid.number(r, j) is not None
+                                 and (grid.number(r, j) == 0) == zero)
+                mentions.append(Condition(j, "==", "0", 0.0, rows, (k,)) if zero else
+                                Condition(j, ">", "0", 0.0, frozenset(), (k,)))
+                used.add(k)
     for j, ps in headers.items():
         for p in ps:
             k = p + 1
+            if k + 1 < len(q.tokens) and q.tokens[k] in ("was", "is", "of", "were", "equals") and \
+                    q.tokens[k + 1].isdigit():
+                k += 1                          # "where the majority was 4"
             if k < len(q.tokens) and k not in used and q.tokens[k].isdigit():
                 rows = frozenset(r for r in range(len(grid.rows)) if words(grid.text(r, j)) == [q.tokens[k]])
                 if rows:                        # "heat 2", "route 10": the value of the column just named
@@ -252,10 +268,11 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     _typo_mentions(q, index, used, mentions, notes, (1,))
     for m in mentions:      # "other than X", "besides X", "not X": rows without the value
         i = m.positions[0] if m.positions else 0
-        if i and (q.tokens[i - 1] in NEGATIONS or q.tokens[max(0, i - 2):i] == ["other", "than"]) \
-                and m.op in ("=", "has"):
+        before = q.tokens[max(0, i - 2):i]
+        if i and (q.tokens[i - 1] in NEGATIONS or before == ["other", "than"] or len(before) == 2
+                  and before[0] == "not" and before[1] in ("in", "from", "at", "by", "on")) and m.op in ("=", "has"):
             m.op = "not"
-            used.update(k for k in (i - 1, i - 2) if k >= 0 and q.tokens[k] in NEGATIONS | {"other", "than"})
+            used.update(k for k in (i - 1, i - 2) if k >= 0 and q.tokens[k] in NEGATIONS | {"other", "than", "in"})
     for m in mentions:      # a value in several columns, one of them named ("directed by X"): that column only
         named = [(k, rs) for k, rs in m.columns if k in headers]
         if len(named) == 1:
@@ -418,6 +435,11 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
                 continue
             if s in content or (not generic(q.tokens[i]) and any(one_typo(q.tokens[i], w, 4) for w in col_words)):
                 out.setdefault(col.index, []).append(i)
+    for i, t in enumerate(q.tokens):    # "percentage", "share": a column of percentages, whatever its header
+        if t in PERCENT_WORDS and i not in used and not any(i in ps for ps in out.values()):
+            percent = [c.index for c in grid.columns if c.percent]
+            if len(percent) == 1:
+                out.setdefault(percent[0], []).append(i)
     # a question word naming several columns names the one whose header it covers most
     by_pos: dict[int, list[int]] = {}
     for j, ps in out.items():
