@@ -268,6 +268,8 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     _typo_mentions(q, index, used, mentions, notes, (1,))
     for m in mentions:      # "other than X", "besides X", "not X": rows without the value
         i = m.positions[0] if m.positions else 0
+        while i and q.tokens[i - 1] in ("the", "a", "an"):
+            i -= 1                          # "not in the East"
         before = q.tokens[max(0, i - 2):i]
         if i and (q.tokens[i - 1] in NEGATIONS or before == ["other", "than"] or len(before) == 2
                   and before[0] == "not" and before[1] in ("in", "from", "at", "by", "on")) and m.op in ("=", "has"):
@@ -703,6 +705,10 @@ def _nearest_numeric(q: _Question, grid: Grid, headers: dict[int, list[int]], po
         if dated:
             return dated[0]
     numeric = [c.index for c in grid.columns if c.numeric and c.index != 0]
+    unit = q.tokens[pos + 1] if pos + 1 < len(q.tokens) else ""
+    if unit and not generic(unit) and unit not in UNIT_HINTS and not unit.isdigit() and not any(
+            q.stems[pos + 1] in c.stems for c in grid.columns) and q.stems[pos + 1] not in grid.title_stems:
+        return None         # "more than 5 cannons" where no column counts cannons
     hints = {stem(w) for t in q.tokens[pos + 1:pos + 3] for w in UNIT_HINTS.get(t, "").split()}
     if hints:               # "80 meters tall": a Height column; "$400": a money column
         hinted = [j for j in numeric if set(grid.columns[j].stems) & hints or "money" in hints and grid.columns[j].money]

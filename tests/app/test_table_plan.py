@@ -124,3 +124,41 @@ def test_ask_limited_to_documents_answers_only_from_their_tables_and_passages(se
     assert seed_engine.ask(question, docs=[table_doc])["short_answer"] == "81,777"
     limited = seed_engine.ask(question, docs=[other])
     assert limited["kind"] != "table" and all(c["doc"] == other for c in limited["citations"])
+
+
+@pytest.fixture(scope="module")
+def lighthouses():
+    return _engine("lighthouses.md")
+
+
+@pytest.mark.parametrize("question, short", [
+    ("How many lighthouses are at least 30 metres tall?", "3"),        # a bound's unit finds the Height (m) column
+    ("How many lighthouses charge more than $10?", "2"),                # "$10": the money column
+    ("How many lighthouses had more than 20% of visits?", "2"),         # "20%": the percent column
+    ("How many regions are there?", "3"),                               # the distinct values of the column named
+    ("How many lighthouses are listed?", "6"),                          # every row of the table's subject
+    ("Which lighthouse was lit first?", "Salt Ness"),                   # first by the date column named
+    ("Which lighthouse ranks first in range?", "Kestrel Head"),         # first in a numeric column: its largest
+    ("Which lighthouse has the most visitors?", "Gull Point"),          # arg-max answers with the row, not the figure
+    ("What is the most recent lighthouse?", "Pell Skerry"),             # "most recent": the latest date
+    ("Which lighthouse in the East has the lowest entry fee?", "Pell Skerry"),
+    ("Which lighthouses have no fog signals?", "Kestrel Head; Dunmore Rock"),        # "no <column>": 0
+    ("Which lighthouses are not in the East?", "Kestrel Head; Dunmore Rock; Wren Island"),
+    ("Besides Gull Point, which lighthouse in the East was lit first?", "Salt Ness"),
+    ("Does the East have more than 2 lighthouses?", "Yes"),             # a bound on a row count
+    ("Does the North have more than 2 lighthouses?", "No"),
+    ("Was Salt Ness kept by Bram Tull?", "No"),                         # named values that share no row
+    ("How many times did Gull Point play in the keepers' league?", "3"),   # a value in the Home or the Away column
+])
+def test_filters_and_orderings_read_from_units_negations_and_counts(lighthouses, question, short):
+    assert _checked(lighthouses, question)["short_answer"] == short
+
+
+def test_a_bound_on_a_quantity_no_column_holds_is_not_dropped(lighthouses):
+    engine, _ = lighthouses
+    assert engine.answer("How many lighthouses have more than 5 cannons?") is None
+
+
+def test_a_value_in_two_columns_counts_each_cell_and_names_both_columns(lighthouses):
+    result = _checked(lighthouses, "How many times did Gull Point play in the keepers' league?")
+    assert "Home or Away" in result["computation"] and len(result["citations"]) == 3
