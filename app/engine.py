@@ -10,6 +10,7 @@ import re
 import threading
 import time
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from app.followup import resolve
@@ -17,11 +18,12 @@ from app.glossary import expand
 from app.retrieve import Hit, Retriever
 from app.settings import MAX_QUESTION_CHARS, Settings
 from app.tables.answer import TableEngine
+from app.tables.meaning import HeaderMeaning
 from app.text_answer import Support, TextAnswer, TextAnswerer, clean_sentence
 from app.vocabulary import Vocabulary
 from index import store
 from index.build import build, log, staleness
-from index.embed import DEFAULT_MODEL, load_model
+from index.embed import DEFAULT_MODEL, embed, load_model
 
 DEFAULT_DOCS = Path(os.environ.get("DOCQA_DOCS", "seeds"))
 DEFAULT_INDEX = Path(os.environ.get("DOCQA_INDEX", ".index"))
@@ -79,7 +81,8 @@ class Engine:
         retriever = Retriever(index, self.model)
         vocabulary = Vocabulary(retriever.bm25.idf, index.lexicon)
         self.text = TextAnswerer(self.model, vocabulary, retriever.embed_query)
-        self.tables = TableEngine(index.tables)
+        meaning = HeaderMeaning(partial(embed, self.model)) if self.model is not None else None
+        self.tables = TableEngine(index.tables, meaning)
         self.index, self.retriever, self.vocabulary, self.build_id = index, retriever, vocabulary, build_id
 
     def _follow(self) -> None:

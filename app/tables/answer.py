@@ -16,6 +16,7 @@ from app.tables.contests import better_of, closest, count_beating, extreme_of, i
 from app.tables.execute import contract, run_plan
 from app.tables.grid import Grid, grid_of
 from app.tables.grid import words
+from app.tables.meaning import HeaderMeaning
 from app.tables.plan import CellIndex, one_typo, read_against, read_plan
 from app.tables.question import SYNONYMS, Question, is_generic, read_question
 from app.tables.resolve import Match, Unknown, match_table, numeric_columns
@@ -36,8 +37,9 @@ MIN_COVERAGE = 0.5      # the planner answers only when the table covers this sh
 class TableEngine:
     """Answers questions from parsed tables; `answer` returns None when the question is not for a table."""
 
-    def __init__(self, tables: list[Table]):
+    def __init__(self, tables: list[Table], meaning: HeaderMeaning | None = None):
         self.all_tables = tables
+        self.meaning = meaning          # headers by meaning (the embedding model); None: by their words only
         self.by_id = {t.id: t for t in tables}
         self.by_doc: dict[str, list[str]] = {}
         for t in tables:
@@ -54,6 +56,7 @@ class TableEngine:
         """The planner's grid and cell index of a table, built once."""
         if table.id not in self._views:
             grid = grid_of(table)
+            grid.meaning = self.meaning
             self._views[table.id] = (grid, CellIndex(grid))
         return self._views[table.id]
 

@@ -83,6 +83,7 @@ class Grid:
     texts: list[list[str]]                      # texts[r][j]
     columns: list[GridColumn]
     title_stems: set[str] = field(default_factory=set)
+    meaning: object | None = None               # app.tables.meaning.HeaderMeaning, when a model is loaded
 
     def text(self, r: int, j: int) -> str:
         return self.texts[r][j]

@@ -299,7 +299,8 @@ def read_plan(text: str, grid: Grid, index: CellIndex, reading: Reading | None =
                   for t in r.q.tokens)
     if not r.q.tokens or (not r.mentions and not r.headers and not r.thresholds and not ordered):
         return None
-    plan = Plan("lookup", _target(r.q, grid, r.headers, r.mentions), notes=list(r.notes), coverage=r.coverage,
+    notes = list(r.notes)
+    plan = Plan("lookup", _target(r.q, grid, r.headers, r.mentions, notes), notes=notes, coverage=r.coverage,
                 covered=r.covered, uncovered=r.uncovered)
     plan.yes_no = bool(re.match(r"(is|are|was|were|did|does|do|has|have|had|can)\b", r.q.folded))
     _choose_op(r.q, grid, plan, r.headers, list(r.mentions), list(r.thresholds))
@@ -459,6 +460,14 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
     return out
 
 
+def by_meaning(grid: Grid, word: str, columns: list[int]) -> int | None:
+    """The column among `columns` whose header the embedding model finds `word` means, if one clearly is."""
+    if grid.meaning is None or not columns or generic(word):
+        return None
+    k = grid.meaning.closest(word, [grid.columns[j].name for j in columns])
+    return None if k is None else columns[k]
+
+
 def _name_column(grid: Grid) -> int:
     """The column that names each row: the first mostly distinct text column."""
     for col in grid.columns:
@@ -467,7 +476,8 @@ def _name_column(grid: Grid) -> int:
     return next((c.index for c in grid.columns if not c.numeric), 0)
 
 
-def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: list[Condition]) -> int:
+def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: list[Condition],
+            notes: list[str] | None = None) -> int:
     """The column whose cell answers the question."""
     f = q.folded
     asked = re.search(r"\b(?:which|what|whose|name the|name a|list the)\s+((?:\w+\s+){0,4}\w+)", f)
@@ -507,6 +517,11 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
     free = [j for j in headers if j not in conditioned]
     if noun is not None and not re.search(r"\bhow (many|much)\b", f) and not any(
             stem(noun) in c.stems for c in grid.columns):
+        meant = by_meaning(grid, noun, [c.index for c in grid.columns if not c.numeric and c.index not in conditioned])
+        if meant is not None:   # "which country": the Nation column, by the embedding model
+            if notes is not None:
+                notes.append(f"Read “{noun}” as the column “{grid.columns[meant].name}” (closest in meaning).")
+            return meant
         return _name_column(grid) if _name_column(grid) not in conditioned or not free else free[0]
     if re.search(r"\bhow (many|much)\b", f) or not re.search(r"\b(which|who|whom|whose)\b", f):
         numeric = [j for j in free if grid.columns[j].numeric]
@@ -532,6 +547,12 @@ def _measure(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan
         for col in grid.columns:
             if set(col.stems) & hinted and (col.numeric or col.dated):
                 return col.index
+    after = next((q.tokens[i + 1] for i, t in enumerate(q.tokens[:-1]) if t == word), None)
+    if after is not None and not generic(after) and not after.isdigit():     # "the most points": a Pts column
+        meant = by_meaning(grid, after, [c.index for c in grid.columns if c.numeric and c.index != plan.target])
+        if meant is not None:
+            plan.notes.append(f"Read “{after}” as the column “{grid.columns[meant].name}” (closest in meaning).")
+            return meant
     plan.measure_named = False
     if plan.target in headers and grid.columns[plan.target].numeric:
         return plan.target

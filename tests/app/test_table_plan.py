@@ -162,3 +162,20 @@ def test_a_bound_on_a_quantity_no_column_holds_is_not_dropped(lighthouses):
 def test_a_value_in_two_columns_counts_each_cell_and_names_both_columns(lighthouses):
     result = _checked(lighthouses, "How many times did Gull Point play in the keepers' league?")
     assert "Home or Away" in result["computation"] and len(result["citations"]) == 3
+
+
+def test_a_word_no_header_uses_finds_its_column_by_meaning_with_the_embedding_model(model):
+    from functools import partial
+
+    from app.tables.meaning import HeaderMeaning
+    from index.embed import embed
+
+    text = (DATA / "lighthouses.md").read_text(encoding="utf-8")
+    tables = extract_tables(parse("lighthouses.md", text))
+    by_words = TableEngine(tables)
+    by_meaning = TableEngine(tables, HeaderMeaning(partial(embed, model)))
+    assert by_words.answer("Which area is Wren Island in?") is None          # no header says "area"
+    result = by_meaning.answer("Which area is Wren Island in?")
+    assert result["short_answer"] == "West" and result["plan"]["target"] == "Region"
+    assert any("“area” as the column “Region”" in n for n in result["notes"])
+    assert HeaderMeaning(partial(embed, model)).closest("year", [c.name for c in tables[0].columns]) is None
