@@ -74,6 +74,11 @@ class TableEngine:
         planned = self._planned(question, readings)
         if old is not None and old["kind"] == "table" and _asks_entity(question) and _numeric(old["short_answer"]):
             old = None          # a bare number for "which ...?" / "who ...?": the wrong kind of answer
+        if old is not None and old["kind"] == "table" and planned is not None and not [
+                w for w in planned["plan"]["uncovered"] if not is_generic(w) and w not in SYNONYMS] \
+                and planned["plan"]["values"] and not any(c.get("row", {}).get("label") and _names_row(
+                question, c["row"]["label"]) for c in old["citations"]):
+            old = None          # rows picked by a cell or a bound beat a figure for rows the question never named
         if old is not None and old["kind"] == "table":
             reading = next(r for r, t in readings if t is old_table)
             uncovered = [w for w in reading.uncovered if not is_generic(w) and w not in SYNONYMS]
@@ -431,6 +436,11 @@ def _asks_entity(question: str) -> bool:
 
 def _numeric(text: str | None) -> bool:
     return bool(text) and bool(re.fullmatch(r"[\d,.\s;%-]+", text))
+
+
+def _names_row(question: str, label: str) -> bool:
+    """Whether the question names a row by its label."""
+    return bool(label) and f" {' '.join(words(label))} " in f" {' '.join(words(question))} "
 
 
 def _explains(planned: dict, name: str) -> bool:

@@ -710,9 +710,12 @@ def _nearest_numeric(q: _Question, grid: Grid, headers: dict[int, list[int]], po
     word = q.tokens[pos - 1] if pos else ""
     if pos + 1 < len(q.tokens) and q.tokens[pos + 1] == "percent":
         percent = [c.index for c in grid.columns if c.percent]
-        named = [j for j in headers if j in percent]
+        named = [j for j in headers if j in percent] or [     # or the percent column of the count column named
+            j for j in percent if (grid.table.column(j) is not None and grid.table.column(j).base in headers)]
         if named or len(percent) == 1:
             return (named or percent)[0]
+        if len(percent) > 1:
+            return None         # several percent columns and none named: not a guess
     if word in ("before", "after", "since", "to") and _year(q.tokens[pos]):
         dated = [c.index for c in grid.columns if c.dated]
         if dated:
