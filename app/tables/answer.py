@@ -70,14 +70,13 @@ class TableEngine:
         for table in chosen:
             grid, index = self.view(table)
             readings.append((read_against(question, grid, index), table))
-        old, old_table, named = self._typed(question, [t for t in chosen if t in self.tables])
+        old, old_table, named, rows_named = self._typed(question, [t for t in chosen if t in self.tables])
         planned = self._planned(question, readings)
         if old is not None and old["kind"] == "table" and _asks_entity(question) and _numeric(old["short_answer"]):
             old = None          # a bare number for "which ...?" / "who ...?": the wrong kind of answer
         if old is not None and old["kind"] == "table" and planned is not None and not [
                 w for w in planned["plan"]["uncovered"] if not is_generic(w) and w not in SYNONYMS] \
-                and planned["plan"]["values"] and not any(c.get("row", {}).get("label") and _names_row(
-                question, c["row"]["label"]) for c in old["citations"]):
+                and planned["plan"]["values"] and not rows_named and not (old["computation"] or "").endswith(" rows"):
             old = None          # rows picked by a cell or a bound beat a figure for rows the question never named
         if old is not None and old["kind"] == "table":
             reading = next(r for r, t in readings if t is old_table)
@@ -99,18 +98,18 @@ class TableEngine:
             return typed    # both read the question loosely: the one that recognised a named row or column group
         return planned
 
-    def _typed(self, question: str, tables: list[Table]) -> tuple[dict | None, Table | None, bool]:
+    def _typed(self, question: str, tables: list[Table]) -> tuple[dict | None, Table | None, bool, bool]:
         """The labelled-figure engine (named rows and column groups of counts and percentages): its answer, the
-        table it used and whether it recognised a named row or column group there."""
+        table it used, whether it recognised a named column group there and whether it recognised a named row."""
         q = read_question(question)
         matches = [m for m in (match_table(q, t) for t in tables) if not m.year_mismatch]
         if not matches:
-            return None, None, False
+            return None, None, False, False
         best = max(matches, key=lambda m: m.evidence)
         if best.evidence <= 0 or best.describes_row:
-            return None, None, False
+            return None, None, False, False
         named = bool(best.groups) and any(c.unit != "text" for g in best.groups for c in g.columns)
-        return _Answer(q, best).run(), best.table, named
+        return _Answer(q, best).run(), best.table, named, bool(best.rows)
 
     def _missing_row(self, readings: list) -> dict | None:
         """Refuse a question the table covers but for one name like, and yet unlike, one of its row labels
@@ -436,11 +435,6 @@ def _asks_entity(question: str) -> bool:
 
 def _numeric(text: str | None) -> bool:
     return bool(text) and bool(re.fullmatch(r"[\d,.\s;%-]+", text))
-
-
-def _names_row(question: str, label: str) -> bool:
-    """Whether the question names a row by its label."""
-    return bool(label) and f" {' '.join(words(label))} " in f" {' '.join(words(question))} "
 
 
 def _explains(planned: dict, name: str) -> bool:
