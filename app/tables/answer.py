@@ -17,7 +17,7 @@ from app.tables.execute import contract, run_plan
 from app.tables.grid import Grid, grid_of
 from app.tables.grid import words
 from app.tables.meaning import HeaderMeaning
-from app.tables.plan import CellIndex, one_typo, read_against, read_plan
+from app.tables.plan import CellIndex, offers_choice, one_typo, read_against, read_plan
 from app.tables.question import SYNONYMS, Question, is_generic, read_question
 from app.tables.resolve import Match, Unknown, match_table, numeric_columns
 from index.fold import fold
@@ -72,6 +72,8 @@ class TableEngine:
             readings.append((read_against(question, grid, index), table))
         old, old_table, named, rows_named = self._typed(question, [t for t in chosen if t in self.tables])
         planned = self._planned(question, readings)
+        if planned is not None and offers_choice(question) and planned["plan"]["op"] == "compare_rows":
+            return planned      # "a higher or lower X than B": answered with one of those two words
         if old is not None and old["kind"] == "table" and _asks_entity(question) and _numeric(old["short_answer"]):
             old = None          # a bare number for "which ...?" / "who ...?": the wrong kind of answer
         if old is not None and old["kind"] == "table" and planned is not None and not [

@@ -2,9 +2,10 @@
 shown, and one citation per row used (its line in the file and the cell quoted)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from app.tables.grid import Grid, words
+from app.tables.grid import Grid, date_of, words
 from app.tables.plan import Condition, Plan
 
 MAX_CITED = 10
@@ -61,6 +62,10 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
     conditions = plan.conditions
     where = "; ".join(_describe(grid, c) for c in conditions) or "all rows"
     rows = filtered(grid, conditions)
+    if plan.limit is not None:          # "the first three teams": table order
+        top, n = plan.limit
+        rows = rows[:n] if top else rows[-n:]
+        where = f"{'first' if top else 'last'} {n} rows" + ("" if where == "all rows" else f" where {where}")
     if op in ("compare_rows", "difference") and len(plan.pair) >= 2:
         return _pair(grid, plan, rows)
     if plan.pair and op not in ("next", "previous"):
@@ -119,7 +124,7 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
         if k >= len(rows):
             return None
         r = rows[k]
-        value = grid.text(r, plan.target)
+        value = _shown(grid, plan, r, plan.target)
         return Result(value, f"The {op if op != 'nth' else f'#{plan.n}'} row where {where} has {value}",
                       f"{op} of {len(rows)} rows where {where} (table order): row {r + 1}", [(r, plan.target)]) \
             if value else None
@@ -138,7 +143,9 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
                 return Result(grid.text(r, column), f"{name} where {where} is {grid.text(r, column)}",
                               f"{_label(grid, r)}: {name} = {grid.text(r, column)}", [(r, column)])
             total = sum(grid.number(r, column) or 0 for r, _ in keyed)
-            value = total if op == "sum" else total / len(keyed)
+            places = max([2] + [len(m.group(1)) + 1 for r, _ in keyed
+                                for m in [re.search(r"\d\.(\d+)", grid.text(r, column))] if m])
+            value = total if op == "sum" else round(total / len(keyed), places)   # one decimal more than the cells
             shown = " + ".join(grid.text(r, column) for r, _ in keyed)
             computation = f"{shown} = {_fmt(total)}" + ("" if op == "sum" else f"; / {len(keyed)} = {_fmt(value)}")
             return Result(_fmt(value), f"The {'total' if op == 'sum' else 'average'} {name} where {where} is "
@@ -147,7 +154,7 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
         best = pick(v for _, v in keyed)
         winners = [r for r, v in keyed if v == best]
         answer_col = column if op in ("max", "min") else plan.target
-        values = [grid.text(r, answer_col) for r in winners if grid.text(r, answer_col)]
+        values = [_shown(grid, plan, r, answer_col) for r in winners if grid.text(r, answer_col)]
         if not values:
             return None
         word = "largest" if pick is max else "smallest"
@@ -157,7 +164,7 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
                       f"{grid.text(winners[0], column)}", [(r, column) for r in winners] +
                       [(r, answer_col) for r in winners])
     # lookup
-    values = [(r, grid.text(r, plan.target)) for r in rows if grid.text(r, plan.target)]
+    values = [(r, _shown(grid, plan, r, plan.target)) for r in rows if grid.text(r, plan.target)]
     if not values or (not conditions and not plan.pair):
         return None
     if all(c.column == plan.target and c.op == "=" for c in conditions + plan.pair):
@@ -223,11 +230,25 @@ def _pair(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
                       used)
     if va == vb:
         return Result("same", f"{a.value} and {b.value} are equal", computation + " (equal)", used)
+    if plan.choice is not None:         # "does A have a higher or lower X than B"
+        shown = plan.choice[0] if va > vb else plan.choice[1]
+        return Result(shown, f"{a.value}: {shown} ({computation})", computation, used)
     pick_a = (va > vb) == (plan.direction == "max")
     winner = a if pick_a else b
     winner_rows = a_rows if pick_a else b_rows
-    shown = grid.text(winner_rows[0], winner.column) if winner.op == "=" else winner.value
+    counted = column is None and winner.op != "="      # rows holding a value counted: the value itself
+    shown = winner.value if counted else grid.text(winner_rows[0], winner.column) or winner.value
     return Result(shown, f"{shown} ({'more' if plan.direction == 'max' else 'less'})", computation, used)
+
+
+def _shown(grid: Grid, plan: Plan, r: int, j: int) -> str:
+    """A cell as the answer: its year when the question asks "what year" of a full date."""
+    text = grid.text(r, j)
+    if plan.asks_year and grid.columns[j].dated:
+        date = date_of(text)
+        if date and date[0] and str(date[0]) != text.strip():
+            return str(date[0])
+    return text
 
 
 def _first_condition_col(plan: Plan, grid: Grid) -> int:

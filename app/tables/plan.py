@@ -39,6 +39,8 @@ UNIT_HINTS = {   # words after a number that say which kind of column it is comp
     "tall": "height tall", "high": "height elevation altitude", "long": "length duration", "old": "age",
     "wide": "width", "deep": "depth", "heavy": "weight",
 }
+MORE = ("higher", "more", "greater", "larger", "bigger", "longer", "taller", "older", "later", "after", "above")
+LESS = ("lower", "less", "fewer", "smaller", "shorter", "younger", "earlier", "before", "below")
 PERCENT_WORDS = frozenset("percent percentage percentages share pct".split())
 NEGATIONS = frozenset("not besides except excluding without but".split())
 RANK_STEMS = frozenset("rank po posit pos place no number seed pick order".split())   # 1 is the first
@@ -123,6 +125,9 @@ class Plan:
     measure_named: bool = False          # the measure's header is named, or hinted by the superlative's word
     unresolved: list[str] = field(default_factory=list)    # numeric bounds no column could be found for
     count_bound: tuple[str, float, str] | None = None       # (op, value, as written) a yes/no row count must meet
+    asks_year: bool = False              # "what year ...": a date cell answers with its year
+    limit: tuple[bool, int] | None = None    # (from the top, n): "the first three", "the top 10"
+    choice: tuple[str, str] | None = None    # ("higher", "lower"): the question's own words for the two outcomes
 
 
 @dataclass
@@ -303,6 +308,11 @@ def read_plan(text: str, grid: Grid, index: CellIndex, reading: Reading | None =
     plan = Plan("lookup", _target(r.q, grid, r.headers, r.mentions, notes), notes=notes, coverage=r.coverage,
                 covered=r.covered, uncovered=r.uncovered)
     plan.yes_no = bool(re.match(r"(is|are|was|were|did|does|do|has|have|had|can)\b", r.q.folded))
+    plan.asks_year = bool(re.search(r"\b(what|which) year\b", r.q.folded))
+    top = re.search(r"\b(first|top|last|bottom)\s+(\d{1,2})\b", r.q.folded)
+    if top and int(top.group(2)) > 1 and not any(m.positions and r.q.tokens[m.positions[0]] == top.group(2)
+                                                 for m in r.mentions):
+        plan.limit = (top.group(1) in ("first", "top"), int(top.group(2)))     # "the first three teams"
     _choose_op(r.q, grid, plan, r.headers, list(r.mentions), list(r.thresholds))
     return plan
 
@@ -460,6 +470,12 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
     return out
 
 
+def offers_choice(text: str) -> re.Match | None:
+    """ "higher or lower", "more or less": a question whose answer is one of its own two comparative words."""
+    return re.search(rf"\b({'|'.join(MORE)}) or ({'|'.join(LESS)})\b|\b({'|'.join(LESS)}) or ({'|'.join(MORE)})\b",
+                     " ".join(words(text)))
+
+
 def by_meaning(grid: Grid, word: str, columns: list[int]) -> int | None:
     """The column among `columns` whose header the embedding model finds `word` means, if one clearly is."""
     if grid.meaning is None or not columns or generic(word):
@@ -490,6 +506,11 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
             hit = [c.index for c in grid.columns if s in c.stems]
             if hit and (i == 0 or not grid.columns[hit[0]].numeric):
                 return hit[0]       # "which party has the most seats": not the Seats column
+    after = re.search(r"\b(?:next|previous|preceding|following)\s+(\w+)", f)
+    if after:               # "the next incumbent after X": the column that word names
+        hit = [c.index for c in grid.columns if stem(after.group(1)) in c.stems and not c.numeric]
+        if hit:
+            return hit[0]
     who = re.search(r"\b(?:who|whom)\s+((?:\w+\s+){0,3}\w+)", f)
     if who:                 # "who was the opponent ...": a text column named right after "who"
         conditioned = {m.column for m in mentions}
@@ -622,6 +643,11 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         plan.measure = _measure(q, grid, headers, plan, sup or comparative)
         plan.direction = "min" if (toks & (MIN_WORDS | {"less", "fewer", "lower", "smaller", "shorter", "worse"})
                                    or FAST_WORDS.get(sup or "") == "min") else "max"
+        either = offers_choice(f)
+        if either:          # "a higher or lower population than B": the answer is one of those two words
+            words_ = [w for w in either.groups() if w]
+            plan.choice = (words_[0], words_[1]) if words_[0] in MORE else (words_[1], words_[0])
+            plan.direction = "max"
         return
     if re.search(r"\b(next|after|following|followed|succeeded|behind)\b", f) and (plan.pair or plan.conditions) \
             and not any(c.op in "<>" for c in plan.conditions if c.number is not None):

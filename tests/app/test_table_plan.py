@@ -149,6 +149,11 @@ def lighthouses():
     ("Does the North have more than 2 lighthouses?", "No"),
     ("Was Salt Ness kept by Bram Tull?", "No"),                         # named values that share no row
     ("How many times did Gull Point play in the keepers' league?", "3"),   # a value in the Home or the Away column
+    ("What is the average height of the first three lighthouses?", "35"),  # "the first three": a limit
+    ("In what year did Wren Island play Dunmore Rock in the league?", "1998"),    # the year of a full date
+    ("Does Gull Point have a higher or lower range than Kestrel Head?", "lower"),  # one of the question's words
+    ("Which lighthouse had more visitors, Salt Ness or Wren Island?", "Salt Ness"),
+    ("Who was the next keeper after Bram Tull?", "Ada Lorne"),           # "next <column>": that column's cell
 ])
 def test_filters_and_orderings_read_from_units_negations_and_counts(lighthouses, question, short):
     assert _checked(lighthouses, question)["short_answer"] == short
