@@ -58,7 +58,8 @@ HINTS = {  # superlative words that say which kind of column they measure
     "earliest": "date year", "latest": "date year", "newest": "date year built opened", "youngest": "date year born age",
     "fastest": "time", "quickest": "time", "slowest": "time", "heaviest": "weight mass", "widest": "width",
     "deepest": "depth", "closest": "margin gap difference", "narrowest": "margin gap difference width",
-    "tightest": "margin gap difference",
+    "tightest": "margin gap difference", "farthest": "distance mark result length", "furthest": "distance mark result",
+    "highest": "height elevation altitude", "lowest": "height elevation altitude",
 }
 COMPARATIVES = {"taller": "tallest", "longer": "longest", "shorter": "shortest", "older": "oldest",
                 "younger": "youngest", "earlier": "earliest", "later": "latest", "newer": "newest",
@@ -284,6 +285,8 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
         named = [(k, rs) for k, rs in m.columns if k in headers]
         if len(named) == 1:
             m.column, m.rows, m.columns = named[0][0], named[0][1], ()
+        elif m.columns and grid.columns[m.column].numeric:
+            m.columns = ()          # numbers: only the column picked, not every column holding the value
     content = [i for i, t in enumerate(q.tokens) if not generic(t) and not t.isdigit() or i in used or _year(t)]
     covered = [i for i in content if i in used or q.stems[i] in grid.title_stems or q.tokens[i] in grid.title_stems]
     uncovered = [q.tokens[i] for i in content if i not in covered]
@@ -391,6 +394,8 @@ def _cell_mentions(q: _Question, index: CellIndex, used: set[int], mentions: lis
             if exact and not index.grid.columns[j].numeric:   # a whole cell in several text columns (Home, Away)
                 columns = {k: frozenset(rs) for k, rs in exact.items() if not index.grid.columns[k].numeric}
                 rows_of = {r for rs in columns.values() for r in rs}
+            elif exact:             # numbers in several columns: one of them, unless the question names another
+                columns = {k: frozenset(rs) for k, rs in exact.items()}
             mentions.append(Condition(j, "=" if exact else "has", text, None, frozenset(rows_of), tuple(span),
                                       columns=tuple(sorted(columns.items())) if len(columns) > 1 else ()))
 
@@ -519,7 +524,8 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
                    and c.index not in conditioned]
             if hit:
                 return hit[0]
-    if re.search(r"\bwhen\b|\bwhat (year|date|day|month|season)\b", f):
+    if re.search(r"\bwhen\b|\b(?:what|which) (?:(?:is|was|were|are|the|only|first|last) ){0,3}"
+                 r"(?:year|date|day|month|season)\b", f):
         hit = [c.index for c in grid.columns if set(c.stems) & {stem(w) for w in WHEN_HEADERS}]
         if hit:
             return hit[0]
