@@ -62,10 +62,13 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
     conditions = plan.conditions
     where = "; ".join(_describe(grid, c) for c in conditions) or "all rows"
     rows = filtered(grid, conditions)
-    if plan.limit is not None:          # "the first three teams": table order
-        top, n = plan.limit
-        rows = rows[:n] if top else rows[-n:]
-        where = f"{'first' if top else 'last'} {n} rows" + ("" if where == "all rows" else f" where {where}")
+    if plan.limit is not None:          # "the first three teams" (of the rows picked), "the top ten" (of the table)
+        top, n, ranked = plan.limit
+        pool = list(range(len(grid.rows))) if ranked else rows
+        kept = set(pool[:n] if top else pool[-n:])
+        rows = [r for r in rows if r in kept]
+        word = ("top" if top else "bottom") if ranked else ("first" if top else "last")
+        where = f"the {word} {n} rows" if where == "all rows" else f"{where}, among the {word} {n} rows"
     if op in ("compare_rows", "difference") and len(plan.pair) >= 2:
         return _pair(grid, plan, rows)
     if plan.pair and op not in ("next", "previous"):

@@ -127,7 +127,7 @@ class Plan:
     unresolved: list[str] = field(default_factory=list)    # numeric bounds no column could be found for
     count_bound: tuple[str, float, str] | None = None       # (op, value, as written) a yes/no row count must meet
     asks_year: bool = False              # "what year ...": a date cell answers with its year
-    limit: tuple[bool, int] | None = None    # (from the top, n): "the first three", "the top 10"
+    limit: tuple[bool, int, bool] | None = None    # (from the top, n, of the whole table): "first three", "top 10"
     choice: tuple[str, str] | None = None    # ("higher", "lower"): the question's own words for the two outcomes
 
 
@@ -315,7 +315,7 @@ def read_plan(text: str, grid: Grid, index: CellIndex, reading: Reading | None =
     top = re.search(r"\b(first|top|last|bottom)\s+(\d{1,2})\b", r.q.folded)
     if top and int(top.group(2)) > 1 and not any(m.positions and r.q.tokens[m.positions[0]] == top.group(2)
                                                  for m in r.mentions):
-        plan.limit = (top.group(1) in ("first", "top"), int(top.group(2)))     # "the first three teams"
+        plan.limit = (top.group(1) in ("first", "top"), int(top.group(2)), top.group(1) in ("top", "bottom"))
     _choose_op(r.q, grid, plan, r.headers, list(r.mentions), list(r.thresholds))
     return plan
 
@@ -630,7 +630,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         plan.op = "count"
         return
     sup = next((t for i, t in enumerate(q.tokens) if (t in MAX_WORDS or t in MIN_WORDS or t in FAST_WORDS)
-                and not (i and q.tokens[i - 1] == "at")), None)
+                and not (i and q.tokens[i - 1] == "at") and not (plan.limit and t in ("top", "bottom"))), None)
     if sup == "most" and "recent" in toks:
         sup = "latest"                  # "the most recent": the latest date
     comparative = next((COMPARATIVES[t] for t in q.tokens if t in COMPARATIVES), None)
@@ -679,7 +679,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         elif plan.measure is not None and plan.measure == plan.target and _name_column(grid) != plan.measure:
             plan.target = _name_column(grid)        # "the team with the most goals": the row, not the figure
         return
-    if re.search(r"\b(first|last|final|top|bottom)\b", f) or nth:
+    if (re.search(r"\b(first|last|final|top|bottom)\b", f) or nth) and plan.limit is None:
         plan.op = "last" if re.search(r"\b(last|final|bottom)\b", f) else "nth" if nth and nth > 1 else "first"
         plan.n = nth or 1
         dated = [j for j in headers if grid.columns[j].dated and j not in {c.column for c in plan.conditions}]

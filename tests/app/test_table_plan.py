@@ -150,6 +150,7 @@ def lighthouses():
     ("Was Salt Ness kept by Bram Tull?", "No"),                         # named values that share no row
     ("How many times did Gull Point play in the keepers' league?", "3"),   # a value in the Home or the Away column
     ("What is the average height of the first three lighthouses?", "35"),  # "the first three": a limit
+    ("How many lighthouses in the East are in the top 3?", "2"),          # "the top 3" of the table, then filtered
     ("In what year did Wren Island play Dunmore Rock in the league?", "1998"),    # the year of a full date
     ("Does Gull Point have a higher or lower range than Kestrel Head?", "lower"),  # one of the question's words
     ("Which lighthouse had more visitors, Salt Ness or Wren Island?", "Salt Ness"),
