@@ -12,6 +12,7 @@ from index.tables.model import Row, Table
 _WORD = re.compile(r"\d+(?:\.\d+)?|[a-z0-9]+")
 _FOOTNOTE = re.compile(r"\[[^\]]*\]|\*+$|†|‡")
 _LEAD_NUMBER = re.compile(r"^[^\d\-−–+.]{0,3}([-−–+]?\d[\d,]*(?:\.\d+)?|[-−–]?\.\d+)(?:\s*(%|[a-z]{0,6}))?")
+_PLACEHOLDER = re.compile(r"[-—–?]+|n/?a|tba|tbd", re.I)
 _TIME = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$")
 MONTHS = {m: i + 1 for i, m in enumerate("january february march april may june july august september october "
                                           "november december".split())}
@@ -115,7 +116,8 @@ def grid_of(table: Table) -> Grid:
         line[0] = row.label or ""
         for c in row.cells:
             if c.col < width:
-                line[c.col] = _FOOTNOTE.sub("", c.raw).strip()
+                text = _FOOTNOTE.sub("", c.raw).strip()
+                line[c.col] = "" if _PLACEHOLDER.fullmatch(text) else text   # "—", "n/a": no value
         texts.append(line)
     columns = []
     for j in range(width):
