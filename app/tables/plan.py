@@ -506,9 +506,11 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
     if asked:
         nouns = [w for w in asked.group(1).split() if not generic(w) and not w.isdigit()]
         noun = nouns[0] if nouns else None
+        ordered = re.search(r"\b(next|after|before|previous|preceding|following|prior)\b", f)
+        fixed = set() if ordered else {m.column for m in mentions if m.op == "=" and not m.columns}
         for i, w in enumerate(nouns[:2]):
             s = stem(w)
-            hit = [c.index for c in grid.columns if s in c.stems]
+            hit = [c.index for c in grid.columns if s in c.stems and c.index not in fixed]
             if hit and (i == 0 or not grid.columns[hit[0]].numeric):
                 return hit[0]       # "which party has the most seats": not the Seats column
     after = re.search(r"\b(?:next|previous|preceding|following)\s+(\w+)", f)
