@@ -149,7 +149,7 @@ class TableEngine:
             if plan is None or plan.unresolved or low and not (plan.op in ("argmax", "argmin") and plan.measure_named):
                 continue        # one word left over ("the longest song"): only a superlative on a named column
             if plan.uncovered and not (plan.conditions or plan.pair) and plan.op not in ORDER_OPS and not (
-                    plan.counts_rows and not reading.blocking):
+                    (plan.counts_rows or plan.span) and not reading.blocking):
                 continue        # words the table lacks, and no row picked by a cell: not this table's question
             result = run_plan(grid, plan)
             if result is None:

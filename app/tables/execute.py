@@ -116,6 +116,8 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
         return Result(value, f"{'After' if op == 'next' else 'Before'} {_label(grid, base)} comes {value}",
                       f"row {base + 1} ({_label(grid, base)}) -> row {other + 1}: {value}",
                       [(base, anchor.column), (other, plan.target)])
+    if op == "difference" and plan.span and plan.measure is not None:
+        return _span(grid, plan, rows, where)
     if not rows and plan.yes_no and op == "lookup" and conditions and all(c.rows for c in conditions
                                                                           if c.op in ("=", "has")):
         return Result("No", f"No: no row has {where}", f"rows where {where}: 0",
@@ -242,6 +244,26 @@ def _pair(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
     counted = column is None and winner.op != "="      # rows holding a value counted: the value itself
     shown = winner.value if counted else grid.text(winner_rows[0], winner.column) or winner.value
     return Result(shown, f"{shown} ({'more' if plan.direction == 'max' else 'less'})", computation, used)
+
+
+def _span(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None:
+    """The largest value of the measure minus the smallest (in years for a date column)."""
+    j = plan.measure
+    keyed = [(grid.sort_key(r, j), r) for r in rows if grid.sort_key(r, j) is not None]
+    if len(keyed) < 2:
+        return None
+    (_, lo), (_, hi) = min(keyed), max(keyed)
+    name = grid.columns[j].name
+    if grid.columns[j].dated:
+        years = (date_of(grid.text(hi, j)) or (0,))[0] - (date_of(grid.text(lo, j)) or (0,))[0]
+        shown = f"{years} years"
+    else:
+        value = (grid.number(hi, j) or 0) - (grid.number(lo, j) or 0)
+        money = re.match(r"\W{0,2}([$£€¥])", grid.text(hi, j))
+        shown = (money.group(1) if money else "") + (f"{value:,.0f}" if value == int(value) and abs(value) >= 1000
+                                                      else _fmt(value))
+    return Result(shown, f"The {name} ranges over {shown}", f"largest {name} {grid.text(hi, j)} ({_label(grid, hi)}) "
+                  f"- smallest {grid.text(lo, j)} ({_label(grid, lo)}) where {where} = {shown}", [(hi, j), (lo, j)])
 
 
 def _shown(grid: Grid, plan: Plan, r: int, j: int) -> str:

@@ -127,6 +127,7 @@ class Plan:
     unresolved: list[str] = field(default_factory=list)    # numeric bounds no column could be found for
     count_bound: tuple[str, float, str] | None = None       # (op, value, as written) a yes/no row count must meet
     asks_year: bool = False              # "what year ...": a date cell answers with its year
+    span: bool = False                   # a difference between the column's largest and smallest value
     limit: tuple[bool, int, bool] | None = None    # (from the top, n, of the whole table): "first three", "top 10"
     choice: tuple[str, str] | None = None    # ("higher", "lower"): the question's own words for the two outcomes
 
@@ -643,6 +644,9 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                                   r"how many fewer|how long between|how much higher|how much lower)\b", f):
         plan.op = "difference"
         plan.measure = _measure(q, grid, headers, plan, None)
+        high = toks & (MAX_WORDS | {"last", "latest", "greatest", "most"})
+        low = toks & (MIN_WORDS | {"first", "earliest", "least"})
+        plan.span = not plan.pair and bool(high) and bool(low)    # "between the greatest and the least": a range
         if plan.measure is None and plan.target != _name_column(grid) and grid.columns[plan.target].numeric:
             plan.measure = plan.target
         return

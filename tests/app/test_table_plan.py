@@ -155,6 +155,8 @@ def lighthouses():
     ("Does Gull Point have a higher or lower range than Kestrel Head?", "lower"),  # one of the question's words
     ("Which lighthouse had more visitors, Salt Ness or Wren Island?", "Salt Ness"),
     ("Who was the next keeper after Bram Tull?", "Ada Lorne"),           # "next <column>": that column's cell
+    ("What is the difference between the highest and the lowest entry fee?", "$11"),     # a column's range
+    ("How many years between the first and the last lighthouse lit?", "54 years"),       # ... of a date column
 ])
 def test_filters_and_orderings_read_from_units_negations_and_counts(lighthouses, question, short):
     assert _checked(lighthouses, question)["short_answer"] == short
