@@ -62,6 +62,10 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
     conditions = plan.conditions
     where = "; ".join(_describe(grid, c) for c in conditions) or "all rows"
     rows = filtered(grid, conditions)
+    if plan.anchor is not None:         # "before X": the rows above X's row, in table order
+        side, at = plan.anchor
+        rows = [r for r in rows if (r < min(at.rows) if side == "before" else r > max(at.rows))]
+        where = f"{where}, {side} the row of “{at.value}” (row {min(at.rows) + 1})"
     if plan.limit is not None:          # "the first three teams" (of the rows picked), "the top ten" (of the table)
         top, n, ranked = plan.limit
         pool = list(range(len(grid.rows))) if ranked else rows

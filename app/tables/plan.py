@@ -128,6 +128,7 @@ class Plan:
     count_bound: tuple[str, float, str] | None = None       # (op, value, as written) a yes/no row count must meet
     asks_year: bool = False              # "what year ...": a date cell answers with its year
     span: bool = False                   # a difference between the column's largest and smallest value
+    anchor: tuple[str, Condition] | None = None    # ("before" | "after", the row named): rows above or below it
     limit: tuple[bool, int, bool] | None = None    # (from the top, n, of the whole table): "first three", "top 10"
     choice: tuple[str, str] | None = None    # ("higher", "lower"): the question's own words for the two outcomes
 
@@ -661,6 +662,14 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.choice = (words_[0], words_[1]) if words_[0] in MORE else (words_[1], words_[0])
             plan.direction = "max"
         return
+    if re.search(r"\bhow many\b", f):        # "before X, how many ...": rows above X's row in the table
+        for i, t in enumerate(q.tokens):
+            anchor = next((c for c in plan.conditions if t in ("before", "after") and c.op in ("=", "has")
+                           and c.positions and c.positions[0] in (i + 1, i + 2)), None)
+            if anchor is not None and anchor.rows:
+                plan.conditions.remove(anchor)
+                plan.anchor, plan.op = (t, anchor), "count"
+                return
     if re.search(r"\b(next|after|following|followed|succeeded|behind)\b", f) and (plan.pair or plan.conditions) \
             and not any(c.op in "<>" for c in plan.conditions if c.number is not None):
         plan.op = "next"

@@ -157,6 +157,8 @@ def lighthouses():
     ("Who was the next keeper after Bram Tull?", "Ada Lorne"),           # "next <column>": that column's cell
     ("What is the difference between the highest and the lowest entry fee?", "$11"),     # a column's range
     ("How many years between the first and the last lighthouse lit?", "54 years"),       # ... of a date column
+    ("Before Dunmore Rock, how many lighthouses were listed?", "3"),     # rows above a named row
+    ("How many lighthouses in the East are listed after Gull Point?", "2"),
 ])
 def test_filters_and_orderings_read_from_units_negations_and_counts(lighthouses, question, short):
     assert _checked(lighthouses, question)["short_answer"] == short
