@@ -193,6 +193,19 @@ class CellIndex:
                 for w in set(ws):
                     self.word.setdefault(w, []).append((r, j))
         self.vocabulary = set(self.word)
+        self.spelled: dict[str, list[tuple[int, int]]] = {}     # cell texts without spaces, for typo matching
+        for key, where in self.exact.items():
+            self.spelled.setdefault(key.replace(" ", ""), []).extend(where)
+        self.by_length: dict[int, list[str]] = {}               # cell texts and cell words by length
+        for text in set(self.spelled) | self.vocabulary:
+            self.by_length.setdefault(len(text), []).append(text)
+
+    def near(self, typed: str, words_too: bool) -> set[str]:
+        """Cell texts (and cell words) one typo away from `typed`."""
+        out = set()
+        for n in (len(typed) - 1, len(typed), len(typed) + 1):
+            out |= {v for v in self.by_length.get(n, ()) if (words_too or v in self.spelled) and one_typo(typed, v)}
+        return out
 
     def phrase(self, ws: list[str]) -> dict[int, set[int]]:
         """Columns -> rows whose cell holds the words `ws` in a row (or is exactly them)."""
@@ -405,9 +418,7 @@ def _cell_mentions(q: _Question, index: CellIndex, used: set[int], mentions: lis
 def _typo_mentions(q: _Question, index: CellIndex, used: set[int], mentions: list[Condition], notes: list[str],
                    sizes: tuple[int, ...]) -> None:
     """Words one typo away from exactly one cell text or cell word (long words only), read as it and said so."""
-    cells: dict[str, list[tuple[int, int]]] = {}
-    for key, where in index.exact.items():
-        cells.setdefault(key.replace(" ", ""), []).extend(where)
+    cells = index.spelled
     n = len(q.tokens)
     for size in sizes:
         for i in range(n - size + 1):
@@ -418,9 +429,7 @@ def _typo_mentions(q: _Question, index: CellIndex, used: set[int], mentions: lis
             typed = "".join(ws)
             if len(typed) < 6:
                 continue
-            near = {k for k in cells if one_typo(typed, k)}
-            if size == 1:
-                near |= {v for v in index.vocabulary if one_typo(typed, v)}
+            near = index.near(typed, size == 1)
             if len(near) != 1:
                 continue
             key = near.pop()

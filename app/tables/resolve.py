@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -128,18 +129,20 @@ def _scope_words(table: Table) -> set[str]:
     return words | {stem(w) for w in words}
 
 
-def _label_tokens(label: str) -> list[str]:
-    return [t.folded for t in tokens_of(label) if not t.suffix]
+@lru_cache(maxsize=65536)
+def _label_tokens(label: str) -> tuple[str, ...]:
+    return tuple(t.folded for t in tokens_of(label) if not t.suffix)
 
 
 def _match_rows(tokens: list[Token], table: Table, used: set[int]) -> list[RowHit]:
     """Rows whose label appears in the question, exactly after folding or within the fuzzy threshold."""
     hits = []
+    windows: dict[int, list[tuple[str, str, bool, tuple[int, ...]]]] = {}
     for row in table.rows:
         if not row.label:
             continue
         label = _label_tokens(row.label)
-        best = _best_window(tokens, label)
+        best = _best_window(tokens, label, windows)
         if best:
             hits.append(RowHit(row, best[0], best[1]))
     hits.sort(key=lambda h: (-h.score, -len(h.positions)))
@@ -155,26 +158,40 @@ def _match_rows(tokens: list[Token], table: Table, used: set[int]) -> list[RowHi
     return sorted(chosen, key=lambda h: h.positions)
 
 
-def _best_window(tokens: list[Token], label: list[str]) -> tuple[float, tuple[int, ...]] | None:
+def _windows(tokens: list[Token], size: int) -> list[tuple[str, str, bool, tuple[int, ...]]]:
+    """Every run of `size` question tokens: its text, its letters without spaces, whether all are content words."""
+    out = []
+    for i in range(len(tokens) - size + 1):
+        window = tokens[i:i + size]
+        text = " ".join(t.folded for t in window)
+        out.append((text, text.replace(" ", ""), all(not is_generic(t.folded) for t in window),
+                    tuple(t.pos for t in window)))
+    return out
+
+
+def _best_window(tokens: list[Token], label: tuple[str, ...],
+                 windows: dict[int, list[tuple[str, str, bool, tuple[int, ...]]]] | None = None
+                 ) -> tuple[float, tuple[int, ...]] | None:
     if not label:
         return None
+    windows = {} if windows is None else windows
     target = " ".join(label)
+    squeezed = target.replace(" ", "")
     best = None
     for size in {max(1, len(label) - 1), len(label), len(label) + 1}:
-        for i in range(len(tokens) - size + 1):
-            window = tokens[i:i + size]
-            text = " ".join(t.folded for t in window)
+        if size not in windows:
+            windows[size] = _windows(tokens, size)
+        for text, letters, content, positions in windows[size]:
             if text == target:
                 score = 1.0
-            elif text.replace(" ", "") == target.replace(" ", ""):
+            elif letters == squeezed:
                 score = 0.95    # the same letters spaced differently ("quayside", "Quay Side")
-            elif all(not is_generic(t.folded) for t in window) and one_typo(text.replace(" ", ""),
-                                                                             target.replace(" ", "")):
+            elif content and one_typo(letters, squeezed):
                 score = 0.9     # a spelling variant (one typo in a long word), never a different name
             else:
                 score = 0
             if score and (best is None or score > best[0]):
-                best = (score, tuple(t.pos for t in window))
+                best = (score, positions)
     return best
 
 
