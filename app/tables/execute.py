@@ -182,6 +182,8 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
         return Result("Yes", f"Yes: {len(values)} rows have {where}", f"rows where {where}: {len(values)}",
                       [(r, plan.target) for r, _ in values])
     distinct = list(dict.fromkeys(v for _, v in values))
+    if plan.single:                     # "name one ...": the first row's value
+        distinct, values = distinct[:1], [rv for rv in values if rv[1] == distinct[0]][:1]
     if len(distinct) > MAX_CITED:
         return None
     shown = "; ".join(distinct)

@@ -128,6 +128,7 @@ class Plan:
     count_bound: tuple[str, float, str] | None = None       # (op, value, as written) a yes/no row count must meet
     asks_year: bool = False              # "what year ...": a date cell answers with its year
     span: bool = False                   # a difference between the column's largest and smallest value
+    single: bool = False                 # "name one ...": the first value rather than all of them
     anchor: tuple[str, Condition] | None = None    # ("before" | "after", the row named): rows above or below it
     limit: tuple[bool, int, bool] | None = None    # (from the top, n, of the whole table): "first three", "top 10"
     choice: tuple[str, str] | None = None    # ("higher", "lower"): the question's own words for the two outcomes
@@ -291,11 +292,13 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
         i = m.positions[0] if m.positions else 0
         while i and q.tokens[i - 1] in ("the", "a", "an"):
             i -= 1                          # "not in the East"
-        before = q.tokens[max(0, i - 2):i]
+        before, three = q.tokens[max(0, i - 2):i], q.tokens[max(0, i - 3):i]
+        preps = ("in", "from", "at", "by", "on", "under", "with", "for", "as")
         if i and (q.tokens[i - 1] in NEGATIONS or before == ["other", "than"] or len(before) == 2
-                  and before[0] == "not" and before[1] in ("in", "from", "at", "by", "on")) and m.op in ("=", "has"):
+                  and before[0] == "not" and before[1] in preps or len(three) == 3 and three[0] == "not"
+                  and three[2] in preps) and m.op in ("=", "has"):    # "not in X", "not kept by X"
             m.op = "not"
-            used.update(k for k in (i - 1, i - 2) if k >= 0 and q.tokens[k] in NEGATIONS | {"other", "than", "in"})
+            used.update(k for k in (i - 1, i - 2) if k >= 0 and q.tokens[k] in NEGATIONS | {"other", "than", "in", "under"})
     for m in mentions:      # a value in several columns, one of them named ("directed by X"): that column only
         named = [(k, rs) for k, rs in m.columns if k in headers]
         if len(named) == 1:
@@ -327,6 +330,7 @@ def read_plan(text: str, grid: Grid, index: CellIndex, reading: Reading | None =
                 covered=r.covered, uncovered=r.uncovered)
     plan.yes_no = bool(re.match(r"(is|are|was|were|did|does|do|has|have|had|can)\b", r.q.folded))
     plan.asks_year = bool(re.search(r"\b(what|which) year\b", r.q.folded))
+    plan.single = bool(re.search(r"\b(name|tell me|give)\s+(a|an|one)\b", r.q.folded))   # "name one ...": one value
     top = re.search(r"\b(first|top|last|bottom)\s+(\d{1,2})\b", r.q.folded)
     if top and int(top.group(2)) > 1 and not any(m.positions and r.q.tokens[m.positions[0]] == top.group(2)
                                                  for m in r.mentions):

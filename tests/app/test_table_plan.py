@@ -159,6 +159,7 @@ def lighthouses():
     ("How many years between the first and the last lighthouse lit?", "54 years"),       # ... of a date column
     ("Before Dunmore Rock, how many lighthouses were listed?", "3"),     # rows above a named row
     ("How many lighthouses in the East are listed after Gull Point?", "2"),
+    ("Name a lighthouse not kept by Ada Lorne.", "Kestrel Head"),        # "name a ...": one value; "not kept by X"
 ])
 def test_filters_and_orderings_read_from_units_negations_and_counts(lighthouses, question, short):
     assert _checked(lighthouses, question)["short_answer"] == short
