@@ -75,6 +75,13 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
         where = f"the {word} {n} rows" if where == "all rows" else f"{where}, among the {word} {n} rows"
     if op in ("compare_rows", "difference") and len(plan.pair) >= 2:
         return _pair(grid, plan, rows)
+    if plan.between and len(plan.pair) == 2:     # rows strictly between two named rows, in table order
+        a, b = sorted((min(plan.pair[0].rows), min(plan.pair[1].rows)))
+        inside = [r for r in rows if a < r < b]
+        return Result(str(len(inside)), f"{len(inside)} rows lie between {_label(grid, a)} and {_label(grid, b)}",
+                      f"rows between row {a + 1} ({_label(grid, a)}) and row {b + 1} ({_label(grid, b)}): "
+                      f"{b - a - 1} rows" + (f", {len(inside)} where {where}" if conditions else ""),
+                      [(a, plan.pair[0].column), (b, plan.pair[1].column)])
     if plan.pair and op not in ("next", "previous"):
         union = sorted({r for c in plan.pair for r in c.rows if r in rows})
         rows, where = union, where + " and (" + " or ".join(_describe(grid, c) for c in plan.pair) + ")"

@@ -129,6 +129,7 @@ class Plan:
     asks_year: bool = False              # "what year ...": a date cell answers with its year
     span: bool = False                   # a difference between the column's largest and smallest value
     single: bool = False                 # "name one ...": the first value rather than all of them
+    between: bool = False                # count the rows strictly between the two rows of `pair`
     anchor: tuple[str, Condition] | None = None    # ("before" | "after", the row named): rows above or below it
     limit: tuple[bool, int, bool] | None = None    # (from the top, n, of the whole table): "first three", "top 10"
     choice: tuple[str, str] | None = None    # ("higher", "lower"): the question's own words for the two outcomes
@@ -674,6 +675,10 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             words_ = [w for w in either.groups() if w]
             plan.choice = (words_[0], words_[1]) if words_[0] in MORE else (words_[1], words_[0])
             plan.direction = "max"
+        return
+    if re.search(r"\bhow many\b", f) and re.search(r"\bbetween\b", f) and len(plan.pair) == 2 and all(
+            c.rows for c in plan.pair):        # "how many picks were between X and Y": rows strictly between them
+        plan.op, plan.between = "count", True
         return
     if re.search(r"\bhow many\b", f):        # "before X, how many ...": rows above X's row in the table
         for i, t in enumerate(q.tokens):

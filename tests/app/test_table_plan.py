@@ -160,6 +160,7 @@ def lighthouses():
     ("Before Dunmore Rock, how many lighthouses were listed?", "3"),     # rows above a named row
     ("How many lighthouses in the East are listed after Gull Point?", "2"),
     ("Name a lighthouse not kept by Ada Lorne.", "Kestrel Head"),        # "name a ...": one value; "not kept by X"
+    ("How many lighthouses are listed between Gull Point and Pell Skerry?", "3"),     # rows between two rows
 ])
 def test_filters_and_orderings_read_from_units_negations_and_counts(lighthouses, question, short):
     assert _checked(lighthouses, question)["short_answer"] == short
