@@ -147,6 +147,8 @@ def _read(text: str) -> _Question:
     text = re.sub(r"(?<=\w)['’]\w{1,4}\b", "", text)         # case endings and possessives: Kurum'un, Ode's
     text = re.sub(r"(?<=\d)\s*%", " percent", text)             # "10%": a number in a percent column
     text = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", r"\1", text)      # "15th place": 15
+    text = re.sub(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(\s+(?:place|position))\b",
+                  lambda m: f"{ORDINALS[m.group(1).lower()]}{m.group(2)}", text, flags=re.I)    # "first place": 1
     text = re.sub(r"[$£€¥]\s*(\d[\d,]*(?:\.\d+)?)", r"\1 dollars", text)   # "$400": a number in a money column
     toks = [str(NUMBER_WORDS[t]) if t in NUMBER_WORDS and t not in ("zero", "one") else t
             for t in words(text)]                              # "three silver medals": 3
