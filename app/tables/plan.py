@@ -41,6 +41,8 @@ UNIT_HINTS = {   # words after a number that say which kind of column it is comp
 }
 MORE = ("higher", "more", "greater", "larger", "bigger", "longer", "taller", "older", "later", "after", "above")
 LESS = ("lower", "less", "fewer", "smaller", "shorter", "younger", "earlier", "before", "below")
+FORMS = {"loss": "lost", "lose": "lost", "defeat": "lost", "win": "won", "victori": "won", "draw": "drawn",
+         "tie": "drawn"}        # a result word and the header that counts it ("losses": Lost)
 PERCENT_WORDS = frozenset("percent percentage percentages share pct".split())
 NEGATIONS = frozenset("not besides except excluding without but".split())
 RANK_STEMS = frozenset("rank po posit pos place no number seed pick order".split())   # 1 is the first
@@ -469,7 +471,7 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
         for i, s in enumerate(q.stems):
             if i in used or q.tokens[i] in STOPWORDS:
                 continue
-            if s in content or (not generic(q.tokens[i]) and any(one_typo(q.tokens[i], w, 4) for w in col_words)):
+            if s in content or FORMS.get(s) in content or (not generic(q.tokens[i]) and any(one_typo(q.tokens[i], w, 4) for w in col_words)):
                 out.setdefault(col.index, []).append(i)
     for i, t in enumerate(q.tokens):    # "percentage", "share": a column of percentages, whatever its header
         if t in PERCENT_WORDS and i not in used and not any(i in ps for ps in out.values()):
