@@ -745,6 +745,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                 if not generic(w):
                     head = w
                     break
+        noun += [FORMS[w] for w in noun if w in FORMS]        # "how many losses": the Lost column
         conditioned = {c.column for c in plan.conditions} | {c.column for c in plan.pair}
         named = [j for j in headers if grid.columns[j].numeric and not grid.columns[j].dated and set(grid.columns[j].stems) & (set(noun) - {"number"})
                  and j not in conditioned]

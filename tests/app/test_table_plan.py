@@ -191,3 +191,19 @@ def test_a_word_no_header_uses_finds_its_column_by_meaning_with_the_embedding_mo
     assert result["short_answer"] == "West" and result["plan"]["target"] == "Region"
     assert any("“area” as the column “Region”" in n for n in result["notes"])
     assert HeaderMeaning(partial(embed, model)).closest("year", [c.name for c in tables[0].columns]) is None
+
+
+@pytest.fixture(scope="module")
+def standings():
+    return _engine("standings.md")
+
+
+@pytest.mark.parametrize("question, short", [
+    ("Which club finished in first place?", "Alder Foxes"),            # "first place": the value 1, not the first row
+    ("Which club came in third place?", "Cedar Hawks"),
+    ("How many losses did Brook Otters have?", "3"),                    # a result word finds its header (Lost)
+    ("How many draws did Cedar Hawks have?", "3"),
+    ("Which club had more wins, Cedar Hawks or Dune Rovers?", "Cedar Hawks"),
+])
+def test_places_and_result_words_name_their_columns(standings, question, short):
+    assert _checked(standings, question)["short_answer"] == short
