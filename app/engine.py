@@ -24,6 +24,7 @@ from app.vocabulary import Vocabulary
 from index import store
 from index.build import build, log, staleness
 from index.embed import DEFAULT_MODEL, embed, load_model
+from index.sentences import NAME as SENTENCES, SentenceLookup
 
 DEFAULT_DOCS = Path(os.environ.get("DOCQA_DOCS", "seeds"))
 DEFAULT_INDEX = Path(os.environ.get("DOCQA_INDEX", ".index"))
@@ -72,7 +73,7 @@ class Engine:
         self.settings = settings
         self.model = model
         self.source = source   # a shared database (app/postgres_source.py) whose newer builds are followed
-        self._lock = threading.Lock()  # the sentence-vector cache is shared across API threads
+        self._lock = threading.Lock()  # the fallback sentence-embedding cache is shared across API threads
         self._reload = threading.Lock()
         self._use(index, build_id)
 
@@ -80,7 +81,8 @@ class Engine:
         """Answer from this index from now on."""
         retriever = Retriever(index, self.model)
         vocabulary = Vocabulary(retriever.bm25.idf, index.lexicon)
-        self.text = TextAnswerer(self.model, vocabulary, retriever.embed_query)
+        self.text = TextAnswerer(self.model, vocabulary, retriever.embed_query,
+                                 SentenceLookup(index.extras.get(SENTENCES)))
         meaning = HeaderMeaning(partial(embed, self.model)) if self.model is not None else None
         self.tables = TableEngine(index.tables, meaning)
         self.index, self.retriever, self.vocabulary, self.build_id = index, retriever, vocabulary, build_id

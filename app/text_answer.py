@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -19,6 +20,7 @@ from app.vocabulary import Vocabulary
 from index.embed import embed
 from index.fold import STOPWORDS, fold, stem, terms
 from index.parse import split_sentences
+from index.sentences import SentenceLookup
 
 _REFS = re.compile(r"\[(?:\d+|citation needed)\]")
 
@@ -52,11 +54,13 @@ class TextAnswer:
 class TextAnswerer:
     """Picks the best supporting sentence among retrieved passages."""
 
-    def __init__(self, model, vocabulary: Vocabulary, embed_query: Callable[[str], np.ndarray]):
+    def __init__(self, model, vocabulary: Vocabulary, embed_query: Callable[[str], np.ndarray],
+                 sentences: SentenceLookup | None = None):
         self.model = model
         self.embed_query = embed_query   # the retriever's cached query embedder: one encode per question
         self.vocabulary = vocabulary
-        self._sentence_vectors: dict[str, np.ndarray] = {}
+        self.sentences = sentences or SentenceLookup()   # vectors embedded at build time, stored with the index
+        self._embed_sentence = lru_cache(maxsize=1024)(self._embed_one)   # only sentences the index lacks
 
     def answer(self, question: str, hits: list[Hit], settings: Settings, translated: bool = False) -> TextAnswer:
         """The best-supported sentence among the top passages, or an abstention.
@@ -102,7 +106,7 @@ class TextAnswerer:
         for rank, hit in enumerate(passages):
             for span in split_sentences(hit.chunk.text, hit.chunk.start):
                 sentences.append((rank, hit, span))
-        vectors = self._vectors([s.text for _, _, s in sentences])
+        vectors = [self._vector(hit.chunk.doc, s) for _, hit, s in sentences]
         q_vec = self.embed_query(question)[0]
         months = {stem(m.lower()) for m in MONTHS.split("|")}
         q_names = {t for t in q_tokens if t in self.vocabulary.names and t not in months}
@@ -166,12 +170,13 @@ class TextAnswerer:
 
         return max(found, key=closeness)
 
-    def _vectors(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
-        if missing:
-            for text, vec in zip(missing, embed(self.model, missing)):
-                self._sentence_vectors[text] = vec
-        return np.stack([self._sentence_vectors[t] for t in texts]) if texts else np.zeros((0, 1))
+    def _vector(self, doc: str, span) -> np.ndarray:
+        """A sentence's vector stored with the index; embedded here (bounded cache) only if the index lacks it."""
+        vec = self.sentences.get(doc, span.start, span.end)
+        return vec if vec is not None else self._embed_sentence(span.text)
+
+    def _embed_one(self, text: str) -> np.ndarray:
+        return embed(self.model, [text])[0]
 
 
 _PIECE = re.compile(r"\d+(?:[.,]\d+)*|[\w'’-]+|[,;:()\[\].!?]")   # "1,223,960" and "9.4" stay whole

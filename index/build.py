@@ -24,13 +24,14 @@ from index.embed import DEFAULT_MODEL, dimension, embed, load_model
 from index.fold import terms
 from index.lexicon import DocWords, Lexicon, doc_words
 from index.parse import parse
+from index.sentences import NAME as SENTENCES, sentence_vectors
 from index.sparse import SparseIndex, TermCounts
 from index.tables import Table, extract_tables
 
 # Per-chunk vectors other stages store with the index: name -> function(model, one document's chunks)
 # returning (keys, float32 vectors), one row per key. Rows of unchanged documents are reused.
 ExtraFn = Callable[[object, list[Chunk]], tuple[list[str], np.ndarray]]
-EXTRAS: dict[str, ExtraFn] = {}
+EXTRAS: dict[str, ExtraFn] = {SENTENCES: sentence_vectors}   # sentence vectors for the answer stage
 
 
 @dataclass
@@ -171,7 +172,8 @@ def _extras(parts: list[_Part]) -> dict[str, store.Extra]:
             k, v = p.extras[name]
             doc_rows[p.doc.name] = (len(keys), len(keys) + len(k))
             keys += k
-            rows.append(np.asarray(v, dtype=np.float32).reshape(len(k), -1))
+            v = np.asarray(v, dtype=np.float32)
+            rows.append(v if v.ndim == 2 else v.reshape(len(k), -1))   # a document with no rows gives (0, dim)
         out[name] = store.Extra(keys, np.concatenate(rows) if rows else np.zeros((0, 0), np.float32), doc_rows)
     return out
 

@@ -36,7 +36,7 @@ from index.lexicon import Lexicon
 from index.sparse import SparseIndex
 from index.tables import Table, tables_from_json, tables_to_json
 
-FORMAT_VERSION = 4   # bump whenever parsing, chunking, tokenizing or the layout changes: old indexes rebuild (4: sparse BM25, lexicon)
+FORMAT_VERSION = 5   # bump whenever parsing, chunking, tokenizing or the layout changes: old indexes rebuild (5: sentence vectors)
 REQUIRED = ("chunks.json", "tables.json", "docs.json", "embeddings.npy", *lexicon.FILES,
             *(f"bm25/{name}" for name in sparse.FILES))
 

@@ -6,6 +6,7 @@ import pytest
 
 from index import store
 from index.build import build
+from index.sentences import NAME as SENTENCES
 from tests.conftest import OWN_DOCS, ROOT
 
 TABLES = ROOT / "tests" / "data" / "tables"
@@ -41,11 +42,17 @@ def _chunks_of(index: store.StoredIndex, doc: str) -> int:
     return sum(c.doc == doc for c in index.chunks)
 
 
+def _sentences_of(index: store.StoredIndex, doc: str | None = None) -> int:
+    """Sentence vectors stored for one document (or all): the build embeds them along with the chunks."""
+    extra = index.extras[SENTENCES]
+    return sum(hi - lo for d, (lo, hi) in extra.doc_rows.items() if doc in (None, d))
+
+
 def test_only_the_edited_document_is_embedded_again(corpus, tmp_path, model):
     out = tmp_path / "index"
     counting = CountingModel(model)
     first = build(corpus, out, model=counting)
-    assert counting.encoded == first.chunks and first.reused_documents == 0
+    assert counting.encoded == first.chunks + _sentences_of(store.load(out)) and first.reused_documents == 0
 
     edited = corpus / "market.md"
     edited.write_text(edited.read_text() + "\nThe market also sells honey from the hill farms.\n")
@@ -53,7 +60,8 @@ def test_only_the_edited_document_is_embedded_again(corpus, tmp_path, model):
     second = build(corpus, out, model=counting)
     index = store.load(out)
     assert second.reused_documents == second.documents - 1   # every document but the edited one
-    assert counting.encoded == second.embedded_chunks == _chunks_of(index, "market.md") < index.vectors.ntotal
+    assert second.embedded_chunks == _chunks_of(index, "market.md") < index.vectors.ntotal
+    assert counting.encoded == second.embedded_chunks + _sentences_of(index, "market.md")
     assert "honey" in index.sparse.idf and "honey" in index.lexicon.doc_terms["market.md"]
 
 
@@ -68,6 +76,8 @@ def test_an_incremental_build_equals_a_full_build(corpus, tmp_path, model):
     a, b = store.load(out), store.load(full)
     assert [c.to_dict() for c in a.chunks] == [c.to_dict() for c in b.chunks]
     assert np.allclose(a.embeddings, b.embeddings, atol=1e-5)
+    assert a.extras[SENTENCES].keys == b.extras[SENTENCES].keys and a.extras[SENTENCES].doc_rows == b.extras[SENTENCES].doc_rows
+    assert np.allclose(a.extras[SENTENCES].vectors, b.extras[SENTENCES].vectors, atol=1e-5)
     assert dict(a.sparse.idf) == dict(b.sparse.idf)
     assert a.sparse.scores(["aubergin"]).max() > 0 and "veget" not in a.lexicon.doc_terms["greenhouse.md"]
     for terms in (["aubergin"], ["hive", "greenhous"], ["veget"], ["tomato", "tomato"]):
