@@ -128,7 +128,7 @@ class TextAnswerer:
             score = (0.5 * coverage + 0.5 * max(similarity, 0.0) - 0.02 * rank) * damping
             # Each person, place or year the question names that neither the sentence nor its section
             # mentions makes the sentence less likely to be about the same thing; one named only in a
-            # neighbouring sentence of the passage ("... the attack. Seventeen were arrested") less so.
+            # neighbouring sentence of the passage ("... the storm. Three boats sank") less so.
             missing = (q_names | q_years) - context - sent_tokens
             nearby = missing & set(terms(hit.chunk.text)) - q_years   # a year is never implied
             elsewhere = (missing & q_names) - self.vocabulary.doc_terms.get(hit.chunk.doc, set())  # a name its document never uses
@@ -191,8 +191,8 @@ MAX_CLAUSE_WORDS = 20
 def _clause(sentence: str, q_tokens: list[str]) -> str | None:
     """For a what/how question: the words right after the densest run of question words, up to punctuation.
 
-    "…could provoke a Cabinet reshuffle and an early election, though…" asked "what could it provoke?"
-    gives "a Cabinet reshuffle and an early election".
+    "…could force a board reshuffle and an early vote, though…" asked "what could it force?"
+    gives "a board reshuffle and an early vote".
     """
     text = _REFS.sub(lambda m: " " * len(m.group()), sentence)
     pieces = list(_PIECE.finditer(text))
@@ -250,7 +250,7 @@ def _counts(sentence: str, c: Candidate, unit: str) -> bool:
 def _same_entity(name: str, question: str) -> bool:
     """Whether a name refers to someone the question already names ("Ada Lovelace" for "Lovelace").
 
-    Sharing a surname is not enough: "Selahattin Demirtaş" is not the "Başak Demirtaş" asked about.
+    Sharing a surname is not enough: "Piet Vandermeer" is not the "Anna Vandermeer" asked about.
     """
     q_words = [fold(w) for w in re.findall(r"[\w'’]+", question)]
     n_words = [fold(w) for w in re.findall(r"[\w'’]+", name)]

@@ -32,7 +32,7 @@ class Vocabulary:
         return 2 * w if token in self.names else w
 
     def correct_word(self, word: str) -> str:
-        """The closest corpus word to an unknown folded word of five letters or more (`imamolgu` -> `imamoglu`)."""
+        """The closest corpus word to an unknown folded word of five letters or more (`hydrolgist` -> `hydrologist`)."""
         if word in self.surface or len(word) < 5 or word[0].isdigit():
             return word
         from rapidfuzz import fuzz, process

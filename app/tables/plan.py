@@ -146,7 +146,7 @@ class _Question:
 
 
 def _read(text: str) -> _Question:
-    text = re.sub(r"(?<=\w)['’]\w{1,4}\b", "", text)         # case endings and possessives: Kurum'un, Ode's
+    text = re.sub(r"(?<=\w)['’]\w{1,4}\b", "", text)         # case endings and possessives: Tanrı'nın, Ode's
     text = re.sub(r"(?<=\d)\s*%", " percent", text)             # "10%": a number in a percent column
     text = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", r"\1", text)      # "15th place": 15
     text = re.sub(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(\s+(?:place|position))\b",
