@@ -86,6 +86,14 @@ def marks(first: int, count: int) -> str:
     return "".join(f"[{i + 1}]" for i in range(first, first + count))
 
 
+def rows_sentence(table: Table, rows: list[Row], cited: int, checked: int, phrase: str) -> str:
+    """"In 5 of 39 rows, <phrase>: A, B, C and more [1][2][3]." (the first `cited` rows named and cited)."""
+    named = rows[:cited]
+    return (f"In {len(rows)} of {checked} rows, {phrase}"
+            + (f": {', '.join(table.row_name(r) for r in named)}" if named else "")
+            + (" and more" if len(rows) > len(named) else "") + f" {marks(0, len(named))}".rstrip() + ".")
+
+
 # ---- columns with a role ----------------------------------------------------------------------------------
 
 
@@ -315,9 +323,7 @@ def count_rows(table: Table, column: Column | None, comparison: Comparison | Non
     listed = ", ".join(f"{table.row_name(r)} {shown}" for r, shown, _ in hits) or "none"
     computation = f"rows where {condition}: {listed} = {len(hits)} of {checked} rows"
     cited = hits[:MAX_CITED_ROWS]
-    sentence = (f"In {len(hits)} of {checked} rows, {phrase}"
-                + (f": {', '.join(table.row_name(r) for r, _, _ in cited)}" if cited else "")
-                + (" and more" if len(hits) > len(cited) else "") + f" {marks(0, len(cited))}".rstrip() + ".")
+    sentence = rows_sentence(table, [r for r, _, _ in hits], len(cited), checked, phrase)
     notes = [f"Not counted as contenders (aggregate columns): {', '.join(left_out)}."] if leader and left_out else []
     return Finding(str(len(hits)), sentence, [Used(r, cells) for r, _, cells in cited], computation, notes, 0.9)
 

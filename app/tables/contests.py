@@ -3,7 +3,7 @@ group won or lost, rows where one column beats another, the closest race, the be
 from __future__ import annotations
 
 from app.tables.compute import (MAX_CITED_ROWS, Finding, Used, _ranked, _turnout, col_label, contenders, fmt_count,
-                                fmt_percent, marks)
+                                fmt_percent, marks, rows_sentence)
 from index.tables.headers import group_of
 from index.tables.model import Column, Row, Table
 
@@ -63,9 +63,8 @@ def count_beating(table: Table, rows: list[Row], a: Column, b: Column) -> Findin
     listed_rows = ", ".join(f"{table.row_name(r)} {x.raw} > {y.raw}" for r, x, y in hits) or "none"
     computation = f"rows where {col_label(a)} > {col_label(b)}: {listed_rows} = {len(hits)} of {checked} rows"
     cited = hits[:MAX_CITED_ROWS]
-    sentence = (f"In {len(hits)} of {checked} rows, {col_label(a)} is more than {col_label(b)}"
-                + (f": {', '.join(table.row_name(r) for r, _, _ in cited)}" if cited else "")
-                + (" and more" if len(hits) > len(cited) else "") + f" {marks(0, len(cited))}".rstrip() + ".")
+    sentence = rows_sentence(table, [r for r, _, _ in hits], len(cited), checked,
+                             f"{col_label(a)} is more than {col_label(b)}")
     return Finding(str(len(hits)), sentence, [Used(r, [(a, x), (b, y)]) for r, x, y in cited], computation, [], 0.9)
 
 
