@@ -13,9 +13,6 @@ A benchmark, not a test: it prints numbers and asserts nothing.
 from __future__ import annotations
 
 import argparse
-import json
-import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,15 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts.bench_scale import QUESTIONS, pct  # noqa: E402
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def emit(**data) -> None:
-    print("RESULT " + json.dumps(data), flush=True)
+from scripts.bench_scale import QUESTIONS, emit, pct, peak_rss_mb, run_process  # noqa: E402
 
 
 def stage_build(args) -> None:
@@ -107,18 +96,8 @@ STAGES = {"build": stage_build, "publish": stage_publish, "serve": stage_serve}
 
 
 def run_stage(name: str, args, backend: str = "local") -> dict:
-    cmd = [sys.executable, __file__, "--stage", name, "--docs", str(args.docs), "--index", str(args.index),
-           "--repeat", str(args.repeat), "--backend", backend]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    result = {}
-    for line in proc.stdout:
-        if line.startswith("RESULT "):
-            result = json.loads(line[7:])
-        else:
-            print(line, end="", flush=True)
-    if proc.wait():
-        raise SystemExit(f"stage {name} failed ({proc.returncode})")
-    return result
+    return run_process([sys.executable, __file__, "--stage", name, "--docs", str(args.docs), "--index",
+                        str(args.index), "--repeat", str(args.repeat), "--backend", backend], name)
 
 
 def main() -> None:

@@ -151,9 +151,30 @@ def stage_serve(args) -> None:
          chunks=len(engine.index.chunks), tables=len(engine.index.tables))
 
 
+def against_rank_bm25(sparse, ref) -> tuple[list[float], list[float], int]:
+    """Top 10 of every question from the stored sparse index and from rank-bm25: times in ms of each, and how
+    many questions get the same top 10 (the same chunks, or chunks with the same scores where ties reorder)."""
+    import numpy as np
+
+    from index.fold import terms
+
+    ours_ms, ref_ms, same = [], [], 0
+    for q in QUESTIONS:
+        t = terms(q)
+        s = time.perf_counter()
+        top = sparse.top(t, 10)
+        ours_ms.append((time.perf_counter() - s) * 1000)
+        s = time.perf_counter()
+        scores = ref.get_scores(t)
+        ref_top = [int(i) for i in np.argsort(-scores)[:10] if scores[i] > 0]
+        ref_ms.append((time.perf_counter() - s) * 1000)
+        ours_ids = [i for i, _ in top]
+        same += ours_ids == ref_top or np.allclose(sorted(scores[ours_ids]), sorted(scores[ref_top]))
+    return ours_ms, ref_ms, same
+
+
 def stage_bm25(args) -> None:
     """The stored sparse index against rank-bm25 built from the same tokens."""
-    import numpy as np
     from rank_bm25 import BM25Okapi
 
     from index import store
@@ -165,18 +186,7 @@ def stage_bm25(args) -> None:
     t1 = time.perf_counter()
     ref = BM25Okapi(tokens)
     t2 = time.perf_counter()
-    ours_ms, ref_ms, same = [], [], 0
-    for q in QUESTIONS:
-        t = terms(q)
-        s = time.perf_counter()
-        top = index.sparse.top(t, 10)
-        ours_ms.append((time.perf_counter() - s) * 1000)
-        s = time.perf_counter()
-        scores = ref.get_scores(t)
-        ref_top = [int(i) for i in np.argsort(-scores)[:10] if scores[i] > 0]
-        ref_ms.append((time.perf_counter() - s) * 1000)
-        ours_ids = [i for i, _ in top]
-        same += ours_ids == ref_top or np.allclose(sorted(scores[ours_ids]), sorted(scores[ref_top]))
+    ours_ms, ref_ms, same = against_rank_bm25(index.sparse, ref)
     emit(tokenize_s=t1 - t0, rank_bm25_init_s=t2 - t1, ours_p50=statistics.median(ours_ms),
          rank_bm25_p50=statistics.median(ref_ms), same_top10=same, questions=len(QUESTIONS))
 
@@ -185,7 +195,6 @@ def stage_sparse(args) -> None:
     """BM25 at the corpus's full size without embedding it: sparse index build, save, load and query vs rank-bm25."""
     import tempfile
 
-    import numpy as np
     from rank_bm25 import BM25Okapi
 
     from index.chunk import chunk_document
@@ -211,17 +220,7 @@ def stage_sparse(args) -> None:
         t4 = time.perf_counter()
         ref = BM25Okapi(tokens)
         t5 = time.perf_counter()
-        ours_ms, ref_ms, same = [], [], 0
-        for q in QUESTIONS:
-            t = terms(q)
-            s = time.perf_counter()
-            top = loaded.top(t, 10)
-            ours_ms.append((time.perf_counter() - s) * 1000)
-            s = time.perf_counter()
-            scores = ref.get_scores(t)
-            ref_top = [int(i) for i in np.argsort(-scores)[:10] if scores[i] > 0]
-            ref_ms.append((time.perf_counter() - s) * 1000)
-            same += np.array_equal(np.sort(scores[[i for i, _ in top]]), np.sort(scores[ref_top]))
+        ours_ms, ref_ms, same = against_rank_bm25(loaded, ref)
     emit(chunks=len(tokens), parse_s=t1 - t0, build_s=t2 - t1, save_s=t3 - t2, load_s=t4 - t3,
          rank_bm25_init_s=t5 - t4, ours_p50=statistics.median(ours_ms), ours_p95=pct(ours_ms, 0.95),
          rank_bm25_p50=statistics.median(ref_ms), same_top10=same, questions=len(QUESTIONS), rss_mb=peak_rss_mb())
@@ -288,9 +287,14 @@ STAGES = {"sparse": stage_sparse, "build": stage_build, "encode": stage_encode, 
 # ---- the driver ---------------------------------------------------------------------------------
 
 def run_stage(name: str, args) -> dict:
-    cmd = [sys.executable, __file__, "--stage", name, "--corpus", str(args.corpus), "--index", str(args.index),
-           "--sample", str(args.sample), "--repeat", str(args.repeat), "--edit-doc", args.edit_doc]
     print(f"\n== {name}", flush=True)
+    return run_process([sys.executable, __file__, "--stage", name, "--corpus", str(args.corpus), "--index",
+                        str(args.index), "--sample", str(args.sample), "--repeat", str(args.repeat),
+                        "--edit-doc", args.edit_doc], name)
+
+
+def run_process(cmd: list[str], name: str) -> dict:
+    """Run one stage in a process of its own (so its peak RSS is its own): echo its output, return its RESULT."""
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     result = {}
     for line in proc.stdout:
