@@ -83,8 +83,6 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
     """
     from tqdm import tqdm
 
-    t0 = time.perf_counter()
-    model = model or load_model(model_name)
     t1 = time.perf_counter()
     docs, skipped = load_documents(Path(docs_dir))
     if not docs:
@@ -103,9 +101,13 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
     t2 = time.perf_counter()
 
     fresh = [p for p in parts if not p.reused]
+    model_seconds = 0.0
+    if fresh and model is None:   # loaded only when a document is new or edited: a no-op build needs no model
+        model = load_model(model_name)
+        model_seconds = time.perf_counter() - t2
     texts = [c.search_text for p in fresh for c in p.chunks]
     if not texts:
-        vectors = np.zeros((0, dimension(model)), np.float32)
+        vectors = np.zeros((0, dimension(model) if model is not None else old.manifest.dim), np.float32)
     elif cluster is not None:
         vectors = cluster.embed(model_name, texts)
     else:
@@ -127,11 +129,12 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
     index = store.StoredIndex(manifest, chunks, [t for p in parts for t in p.tables], {p.doc.name: p.doc.text for p in parts},
                               SparseIndex.build(TermCounts.concat([p.counts for p in parts])),
                               build_dense(embeddings, dense), embeddings, lexicon, _extras(parts))
-    manifest.build_seconds = round(time.perf_counter() - t1, 3)
+    manifest.build_seconds = round(time.perf_counter() - t1 - model_seconds, 3)
     store.save(index, Path(out))
     t4 = time.perf_counter()
     return BuildSummary(len(docs), len(chunks), len(index.tables), manifest.skipped,
-                        round(t1 - t0, 3), round(t4 - t1, 3), round(t2 - t1, 3), round(t3 - t2, 3), round(t4 - t3, 3),
+                        round(model_seconds, 3), round(t4 - t1 - model_seconds, 3), round(t2 - t1, 3),
+                        round(t3 - t2 - model_seconds, 3), round(t4 - t3, 3),
                         len(reuse), len(texts))
 
 

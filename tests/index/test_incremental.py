@@ -104,3 +104,11 @@ def test_an_interrupted_incremental_build_leaves_the_old_index(corpus, tmp_path,
     assert after.manifest.built_at == before.manifest.built_at and after.manifest.docs == before.manifest.docs
     assert "honey" not in after.sparse.idf and np.array_equal(after.embeddings, before.embeddings)
     assert not list(out.parent.glob(".index.tmp-*"))
+
+
+def test_a_build_with_nothing_new_or_edited_does_not_load_the_model(corpus, tmp_path, model):
+    out = tmp_path / "index"
+    build(corpus, out, model=model)
+    again = build(corpus, out)                  # no model given: it would be loaded if anything needed embedding
+    assert again.model_seconds == 0 and again.embedded_chunks == 0 and again.reused_documents == again.documents
+    assert store.load(out).vectors.ntotal == again.chunks
