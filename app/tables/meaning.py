@@ -13,10 +13,11 @@ import numpy as np
 
 MIN_SIMILARITY = 0.6     # cosine a header must reach with the question's word
 MIN_MARGIN = 0.08        # ... and by how much it must beat the next header
+MAX_CACHED = 20_000      # vectors kept (question words are unbounded in a long-running server); oldest go first
 
 
 class HeaderMeaning:
-    """Cosine similarity between question words and header names, each embedded once and cached."""
+    """Cosine similarity between question words and header names, each embedded once and cached (bounded)."""
 
     def __init__(self, encode: Callable[[list[str]], np.ndarray]):
         self.encode = encode
@@ -29,7 +30,10 @@ class HeaderMeaning:
             if missing:
                 for text, vector in zip(missing, self.encode(missing)):
                     self._vectors[text] = np.asarray(vector, dtype=np.float32)
-            return [self._vectors[t] for t in texts]
+            found = [self._vectors[t] for t in texts]
+            for oldest in list(self._vectors)[:max(0, len(self._vectors) - MAX_CACHED)]:
+                del self._vectors[oldest]
+            return found
 
     def closest(self, word: str, headers: list[str]) -> int | None:
         """The position in `headers` of the one `word` means, or None when none is clearly meant."""
