@@ -31,8 +31,8 @@ class HeaderMeaning:
                 for text, vector in zip(missing, self.encode(missing)):
                     self._vectors[text] = np.asarray(vector, dtype=np.float32)
             found = [self._vectors[t] for t in texts]
-            for oldest in list(self._vectors)[:max(0, len(self._vectors) - MAX_CACHED)]:
-                del self._vectors[oldest]
+            while len(self._vectors) > MAX_CACHED:
+                del self._vectors[next(iter(self._vectors))]
             return found
 
     def closest(self, word: str, headers: list[str]) -> int | None:
