@@ -15,6 +15,7 @@ from pathlib import Path
 
 from app.followup import resolve
 from app.glossary import expand
+from app.reader import default_reader
 from app.retrieve import Hit, Retriever
 from app.settings import MAX_QUESTION_CHARS, Settings
 from app.tables.answer import TableEngine
@@ -81,8 +82,9 @@ class Engine:
         """Answer from this index from now on."""
         retriever = Retriever(index, self.model)
         vocabulary = Vocabulary(retriever.bm25.idf, index.lexicon)
+        reader, policy = default_reader()
         self.text = TextAnswerer(self.model, vocabulary, retriever.embed_query,
-                                 SentenceLookup(index.extras.get(SENTENCES)))
+                                 SentenceLookup(index.extras.get(SENTENCES)), reader, policy)
         meaning = HeaderMeaning(partial(embed, self.model)) if self.model is not None else None
         self.tables = TableEngine(index.tables, meaning)
         self.index, self.retriever, self.vocabulary, self.build_id = index, retriever, vocabulary, build_id
@@ -221,7 +223,12 @@ def _text_result(text: TextAnswer) -> dict:
     citations = [_citation(n, s) for n, s in enumerate([text.support, *text.also], 1)]
     sentence = clean_sentence(text.support.text)
     marks = "".join(f"[{c['n']}]" for c in citations)
-    answer = f"{sentence} {marks}" if text.short_answer == sentence else f"{text.short_answer} — {sentence} {marks}"
+    if text.short_answer is None:   # a descriptive question: the passage is the answer
+        answer = " ".join(clean_sentence(s.text) for s in [text.support, *text.also]) + f" {marks}"
+    elif text.short_answer == sentence:
+        answer = f"{sentence} {marks}"
+    else:
+        answer = f"{text.short_answer} — {sentence} {marks}"
     return {"answer": answer, "short_answer": text.short_answer, "kind": "text",
             "confidence": text.confidence, "citations": citations, "computation": None, "notes": []}
 

@@ -16,6 +16,7 @@ class Settings:
     rrf_k: int = 60               # reciprocal rank fusion constant
     candidates: int = 30          # top-k taken from each retriever before fusion
     top_k: int = 5                # passages handed to the answer composer
+    reader: bool = True           # the fine-tuned span reader answers (when its model file exists)
     abstain_threshold: float = 0.30  # below this support score the text path abstains
 
     def with_(self, **changes) -> "Settings":

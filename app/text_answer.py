@@ -1,11 +1,16 @@
-"""Answers from passages without a language model: the best supporting sentence and a short span.
+"""Answers from passages: the best supporting sentence and a short span.
 
-A sentence is scored by how much of the question it covers (IDF-weighted, diacritic-folded
-tokens), by its embedding similarity to the question, and by whether it holds a span of the
-kind the question asks for. Below `Settings.abstain_threshold` the composer abstains.
+With the fine-tuned span reader (app/reader.py, `Settings.reader`), the reader picks the span among
+the top passages and its score against "no answer" decides abstention (threshold fitted on held-out
+SQuAD articles). A descriptive question ("what happened", "why", "tell me about") gets passages and
+no short answer. Without the reader, rules choose: a sentence is scored by how much of the question
+it covers (IDF-weighted, diacritic-folded tokens), by its embedding similarity to the question, and
+by whether it holds a span of the kind the question asks for; below `Settings.abstain_threshold`
+the composer abstains.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -14,6 +19,7 @@ from typing import Callable
 import numpy as np
 
 from app.question import MONTHS, Candidate, answer_type, asks_for, candidates
+from app.reader import Policy, Reader, Reading, passage_of
 from app.retrieve import Hit
 from app.settings import Settings
 from app.vocabulary import Vocabulary
@@ -49,14 +55,28 @@ class TextAnswer:
     confidence: float
     reason: str = ""
     also: list[Support] = field(default_factory=list)   # passages covering what the main one does not name
+    raw_score: float = 0.0    # the reader's span-against-no-answer score, when the reader chose
+
+
+@dataclass
+class PassageReading:
+    """A reader's span in one retrieved passage, the sentence it sits in, and its value under the policy."""
+
+    reading: Reading
+    rank: int                 # the passage's retrieval rank
+    hit: Hit
+    sentence: object          # index.parse.Span
+    value: float
 
 
 class TextAnswerer:
     """Picks the best supporting sentence among retrieved passages."""
 
     def __init__(self, model, vocabulary: Vocabulary, embed_query: Callable[[str], np.ndarray],
-                 sentences: SentenceLookup | None = None):
+                 sentences: SentenceLookup | None = None, reader: Reader | None = None,
+                 policy: Policy = Policy()):
         self.model = model
+        self.reader, self.policy = reader, policy
         self.embed_query = embed_query   # the retriever's cached query embedder: one encode per question
         self.vocabulary = vocabulary
         self.sentences = sentences or SentenceLookup()   # vectors embedded at build time, stored with the index
@@ -74,6 +94,12 @@ class TextAnswerer:
         passages = [h for h in hits if h.chunk.kind == "text"][: settings.top_k]
         if not passages:
             return TextAnswer(None, None, 0.0, "no passage matches the question")
+        if self.reader is not None and settings.reader:
+            found = self._read(question, passages)
+            if is_descriptive(question) and found.support is not None:   # an account: the passage, no short answer
+                return TextAnswer(found.support, None, found.confidence, also=_following(found.support),
+                                  raw_score=found.raw_score)
+            return found
         kind = answer_type(question)
         q_tokens = self.vocabulary.question_terms(question)
         if translated:
@@ -100,6 +126,39 @@ class TextAnswerer:
             others = [h for h in hits if h.chunk.kind == "text" and h.chunk.doc != best.hit.chunk.doc][:settings.top_k]
             also = _complements(best, supports + self._score_sentences(question, q_tokens, kind, others))
         return TextAnswer(best, short, round(min(1.0, best.score), 3), also=also)
+
+    def readings(self, question: str, passages: list[Hit]) -> list[PassageReading]:
+        """The reader's best span in each passage, with its sentence; a passage whose span sits in a sentence
+        (or under a heading) naming only other years than the question's is passed over."""
+        contexts = [passage_of(h.chunk) for h in passages]
+        readings = self.reader.read(question, [text for text, _ in contexts], [skip for _, skip in contexts])
+        q_years = set(_YEAR.findall(question))
+        found = []
+        for rank, (reading, hit, (_, skip)) in enumerate(zip(readings, passages, contexts)):
+            at = hit.chunk.start + reading.start - skip
+            sentence = next((s for s in split_sentences(hit.chunk.text, hit.chunk.start) if s.start <= at < s.end), None)
+            if sentence is None or not reading.text.strip():
+                continue
+            years = set(_YEAR.findall(sentence.text)) or set(_YEAR.findall(" ".join(hit.chunk.section)))
+            if q_years and years and not years & q_years:   # about another year ("In 2019 ..." for "in 2024")
+                continue
+            found.append(PassageReading(reading, rank, hit, sentence, self.policy.value(reading.score, rank)))
+        return found
+
+    def _read(self, question: str, passages: list[Hit]) -> TextAnswer:
+        """The best reading by the fitted policy; below its threshold, an abstention."""
+        found = self.readings(question, passages)
+        if not found:
+            return TextAnswer(None, None, 0.0, "no passage holds an answer")
+        best = max(found, key=lambda r: r.value)
+        threshold = self.policy.threshold
+        confidence = round(1 / (1 + math.exp(-(best.value - threshold))), 3)
+        if best.value < threshold:
+            return TextAnswer(None, None, confidence, "no passage answers it clearly enough "
+                              f"(reader score {best.value:.2f} < {threshold:.2f})", raw_score=best.value)
+        support = Support(best.hit, best.sentence.start, best.sentence.end, best.sentence.text, best.value, 0.0, 0.0)
+        short = best.reading.text.strip().strip(",;:.").strip()
+        return TextAnswer(support, short, confidence, raw_score=best.value)
 
     def _score_sentences(self, question, q_tokens, kind, passages) -> list[Support]:
         sentences = []
@@ -221,6 +280,23 @@ def _clause(sentence: str, q_tokens: list[str]) -> str | None:
         if best_key is None or key > best_key:
             best, best_key = sentence[run[0].start():run[-1].end()], key
     return best
+
+
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+_DESCRIPTIVE = re.compile(r"^\s*(?:what happened|why\b|how (?:did|does|do)\b|"
+                          r"tell me (?:about|more)|describe\b|explain\b)", re.IGNORECASE)
+
+
+def is_descriptive(question: str) -> bool:
+    """Whether the question asks for an account ("what happened", "why", "how did", "tell me about")."""
+    return bool(_DESCRIPTIVE.search(question))
+
+
+def _following(best: Support, most: int = 2) -> list[Support]:
+    """Up to `most` sentences right after the supporting one in its passage, to complete an account."""
+    chunk = best.hit.chunk
+    after = [s for s in split_sentences(chunk.text, chunk.start) if s.start >= best.end][:most]
+    return [Support(best.hit, s.start, s.end, s.text, best.score, 0.0, 0.0) for s in after]
 
 
 _LOCATIVE = re.compile(r"\b(?:in|at|from|near|inside|outside|across)\s+(?:the\s+)?$")

@@ -3,6 +3,7 @@
     python -m eval [--set FILE ...] [--docs DIR] [--index DIR] [--out DIR] [--compare] [--squad FILE]
                    [--floors] [--report FILE]
     python -m eval --set wtq [--mode both|oracle|open] [--limit N]    # ../shared/datasets/wtq-dev
+    python -m eval fit-reader [--epochs N] [--folds ...]             # fine-tune the span reader (eval/fit_reader.py)
 """
 from __future__ import annotations
 
@@ -114,8 +115,13 @@ def squad_run(path: Path, out: Path, backend: str | None = None) -> reporting.Sq
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["fit-reader"]:
+        from eval import fit_reader
+
+        return fit_reader.main(argv[1:])
     args = parse_args(argv)
-    command = "python -m eval " + shlex.join(argv if argv is not None else sys.argv[1:])
+    command = "python -m eval " + shlex.join(argv)
     if args.set and [str(s) for s in args.set] == ["wtq"]:
         from eval import wtq
 

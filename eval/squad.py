@@ -43,6 +43,11 @@ def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")[:40] or "untitled"
 
 
+def document_name(article: int, paragraph: int, title: str) -> str:
+    """The document a SQuAD paragraph becomes: `<article>_<paragraph>_<title>.txt`."""
+    return f"{article:03d}_{paragraph:02d}_{_slug(title)}.txt"
+
+
 def load_squad(path: Path) -> SquadSet:
     """Read a SQuAD v2 file; each paragraph becomes one document `<article>_<paragraph>_<title>.txt`."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -53,7 +58,7 @@ def load_squad(path: Path) -> SquadSet:
     for a, article in enumerate(data["data"]):
         title = str(article.get("title") or f"Article {a + 1}").replace("_", " ")
         for p, paragraph in enumerate(article.get("paragraphs", [])):
-            name = f"{a:03d}_{p:02d}_{_slug(title)}.txt"
+            name = document_name(a, p, title)
             documents[name] = f"{title}\n\n{paragraph['context'].strip()}\n"
             for qa in paragraph.get("qas", []):
                 answers = tuple(dict.fromkeys(x["text"] for x in qa.get("answers", []) if x.get("text")))

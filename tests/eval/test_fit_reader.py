@@ -1,0 +1,97 @@
+"""Fitting the span reader: training pairs, labels, rotation and the policy chosen on held-out answers."""
+import math
+import random
+
+import pytest
+
+from eval.fit_reader import (Policy, choose_policy, encode_examples, load_items, make_examples, passages,
+                             rotation_pairs, save, summary)
+from eval.squad import SquadQuestion, load_squad
+from tests.conftest import ROOT
+
+TINY = ROOT / "tests" / "data" / "squad_tiny.json"
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    squad = load_squad(TINY)
+    return squad, load_items(TINY), passages(squad.documents)
+
+
+def test_answer_offsets_point_at_the_answer_in_the_indexed_document(tiny):
+    squad, items, _ = tiny
+    assert [i.question for i in items] == [q.question for q in squad.questions]
+    for item, q in zip(items, squad.questions):
+        assert [squad.documents[item.doc][s:e] for s, e in item.answers] == list(q.answers)
+        assert bool(item.answers) != q.impossible
+
+
+def test_each_question_gives_a_labelled_answer_passage_and_a_no_answer_passage(tiny):
+    squad, items, chunks = tiny
+    examples = make_examples(items, chunks, random.Random(0))
+    answerable = [i for i in items if i.answers]
+    positives = [x for x in examples if x.answer]
+    assert len(positives) == len(answerable)
+    negatives = [x for x in examples if x.answer is None]
+    assert len(negatives) <= len(items)                       # at most one per question ...
+    for item in items:
+        if not item.answers:                                  # ... and always one for an unanswerable question
+            assert any(x.question == item.question for x in negatives)
+    for x in positives:
+        assert x.skip <= x.answer[0] and x.passage[x.answer[0]:x.answer[1]] in {
+            squad.documents[i.doc][s:e] for i in answerable for s, e in i.answers}
+
+
+def test_token_labels_decode_to_the_answer(tiny):
+    from app.reader import load_tokenizer
+
+    _, items, chunks = tiny
+    tokenizer = load_tokenizer()
+    examples = make_examples(items, chunks, random.Random(0))
+    encoded = encode_examples(tokenizer, examples)
+    assert len(encoded) == len(examples)
+    for x, row in zip(examples, encoded):
+        if x.answer is None:
+            assert row["start"] == row["end"] == 0
+        else:
+            decoded = tokenizer.decode(row["input_ids"][row["start"]:row["end"] + 1])
+            assert decoded.replace(" ", "") == x.passage[x.answer[0]:x.answer[1]].lower().replace(" ", "")
+
+
+def test_rotation_pairs_spread_unanswerable_articles_over_different_pairs(tiny):
+    _, items, _ = tiny
+    pairs = rotation_pairs(items)
+    assert sorted(a for p in pairs for a in p) == sorted({i.article for i in items})
+    with_unanswerable = [p for p in pairs if any(not i.answers for i in items if i.article in p)]
+    assert len(with_unanswerable) == len(pairs)      # both articles have one, and they sit in different pairs
+
+
+def test_the_policy_threshold_separates_right_answers_from_answers_to_unanswerable_questions():
+    questions = [SquadQuestion("a", "q", ("Paris",), False, "d"), SquadQuestion("b", "q", ("1887",), False, "d"),
+                 SquadQuestion("c", "q", (), True, "d"), SquadQuestion("d", "q", (), True, "d")]
+    rows = [{"id": "a", "readings": [[3.0, 0, "Paris", "d"]]}, {"id": "b", "readings": [[2.5, 0, "1887", "d"]]},
+            {"id": "c", "readings": [[0.5, 0, "London", "d"]]}, {"id": "d", "readings": [[-1.0, 0, "x", "d"]]}]
+    policy = choose_policy(rows, questions)
+    assert 0.5 < policy.threshold < 2.5
+    scores = summary(questions, rows, [policy] * 4)
+    assert scores["has_ans_f1"] == 100.0 and scores["no_ans_accuracy"] == 100.0
+    never = summary(questions, rows, [Policy(-math.inf)] * 4)
+    assert never["no_ans_accuracy"] == 0.0
+
+
+def test_the_rank_penalty_prefers_the_higher_ranked_passage_when_scores_are_close():
+    questions = [SquadQuestion("a", "q", ("Paris",), False, "d1")]
+    rows = [{"id": "a", "readings": [[2.0, 0, "Paris", "d1"], [2.2, 3, "Lyon", "d2"]]}]
+    assert summary(questions, rows, [Policy(-math.inf, 0.0)])["has_ans_f1"] == 0.0
+    assert summary(questions, rows, [Policy(-math.inf, 0.25)])["has_ans_f1"] == 100.0
+
+
+def test_a_saved_reader_holds_only_the_fine_tuned_weights_and_loads(tmp_path):
+    from app.reader import Reader, build_network
+
+    path = tmp_path / "reader.pt"
+    save(build_network(), path)
+    assert path.stat().st_size < 30e6
+    reader = Reader(path)
+    (reading,) = reader.read("Who built it?", ["Title: It was built by Martha Doyle."], [7])
+    assert reading.start >= 7 and reading.text
