@@ -95,7 +95,7 @@ class TextAnswerer:
         if not passages:
             return TextAnswer(None, None, 0.0, "no passage matches the question")
         if self.reader is not None and settings.reader:
-            found = self._read(question, passages)
+            found = self._read(question, passages[:settings.reader_passages])
             if is_descriptive(question) and found.support is not None:   # an account: the passage, no short answer
                 return TextAnswer(found.support, None, found.confidence, also=_following(found.support),
                                   raw_score=found.raw_score)

@@ -39,6 +39,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="check eval/floors.json on its set; exit 1 when a quality floor is not met")
     p.add_argument("--backend", choices=("local", "postgres"), default=None,
                    help="where the index lives (env DOCQA_BACKEND; default local)")
+    p.add_argument("--no-reader", dest="reader", action="store_false",
+                   help="answer text questions with the rules instead of the span reader (for comparison)")
     p.add_argument("--report", type=Path, metavar="FILE", help="also write the Markdown report here (eval/REPORT.md)")
     p.add_argument("--mode", choices=("both", "oracle", "open"), default="both",
                    help="for --set wtq: each question over its own table (oracle), over all tables (open), or both")
@@ -62,11 +64,13 @@ def index_for(docs: Path, out: Path, name: str) -> Path:
     return DEFAULT_INDEX if docs.resolve() == DEFAULT_DOCS.resolve() else out / "indexes" / name
 
 
-def open_engine(index: Path, docs: Path, backend: str | None = None):
-    """The engine over `docs` (its index built when missing or stale) on the chosen backend."""
+def open_engine(index: Path, docs: Path, backend: str | None = None, reader: bool = True):
+    """The engine over `docs` (its index built when missing or stale) on the chosen backend; `reader=False`
+    answers text questions with the rules instead of the span reader."""
     from app.engine import Engine
+    from app.settings import Settings
 
-    return Engine.open(index, docs, backend=backend)
+    return Engine.open(index, docs, backend=backend, settings=Settings(reader=reader))
 
 
 def settings_dict(engine) -> dict:
@@ -100,12 +104,12 @@ def print_run(run: SetRun) -> None:
               f"got {o.got if not o.abstained else '(abstained)'!r} — {'; '.join(o.problems())}")
 
 
-def squad_run(path: Path, out: Path, backend: str | None = None) -> reporting.SquadRun:
+def squad_run(path: Path, out: Path, backend: str | None = None, reader: bool = True) -> reporting.SquadRun:
     """Index a SQuAD file's contexts as documents in a temporary folder and score the engine on it."""
     squad = load_squad(path)
     with tempfile.TemporaryDirectory(prefix="squad-docs-") as tmp:
         docs = write_documents(squad, Path(tmp))
-        engine = open_engine(out / "indexes" / f"squad-{path.stem}", docs, backend)
+        engine = open_engine(out / "indexes" / f"squad-{path.stem}", docs, backend, reader)
         outcomes = run_squad(engine, squad)
     scores = summarize_squad(outcomes)
     print(f"\n== SQuAD {path}: {scores.n} questions — EM {reporting.pct(scores.exact)}  F1 {reporting.pct(scores.f1)}  "
@@ -139,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     for i, (path, items) in enumerate(loaded):
         docs = args.docs or (floors.docs if floors and not args.set else default_docs(path, Path("seeds")))
         name = set_name(path)
-        engine = open_engine(args.index or index_for(docs, args.out, name), docs, args.backend)
+        engine = open_engine(args.index or index_for(docs, args.out, name), docs, args.backend, args.reader)
         report.settings = settings_dict(engine)
         report.runs.append(run_one(engine, name, path, docs, items))
         if args.compare and i == 0:
@@ -152,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
             for rec in report.comparison.recommendations() or ["no Settings default change recommended"]:
                 print(f"recommendation: {rec}")
     if args.squad:
-        report.squad = squad_run(args.squad, args.out, args.backend)
+        report.squad = squad_run(args.squad, args.out, args.backend, args.reader)
     if floors:
         report.floors = floor_check.check(report.runs[0].summary, floors)
         print("\n== floors (eval/floors.json)")
