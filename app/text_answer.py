@@ -111,10 +111,8 @@ class TextAnswerer:
             if not supports:
                 return TextAnswer(None, None, 0.0, f"no passage states the {kind} asked for")
         best = max(supports, key=lambda s: s.score)
-        relation = [t for t in q_tokens if t not in self.vocabulary.names and not t[0].isdigit()
-                    and not asks_for(t)]
-        if relation and not set(relation) & self.vocabulary.doc_terms.get(best.hit.chunk.doc, set()):
-            # The document shares the question's names but none of what it asks about them ("born").
+        relation = self._unmentioned(q_tokens, best.hit.chunk.doc)
+        if relation:
             return TextAnswer(None, None, round(best.score, 3), "no passage says anything about "
                               + ", ".join(relation))
         if best.score < settings.abstain_threshold:
@@ -127,9 +125,16 @@ class TextAnswerer:
             also = _complements(best, supports + self._score_sentences(question, q_tokens, kind, others))
         return TextAnswer(best, short, round(min(1.0, best.score), 3), also=also)
 
+    def _unmentioned(self, q_tokens: list[str], doc: str) -> list[str]:
+        """The question's relation words ("born" in "when was X born"), when its document uses none of them:
+        it may share the question's names but says nothing about what is asked of them."""
+        relation = [t for t in q_tokens if t not in self.vocabulary.names and not t[0].isdigit() and not asks_for(t)]
+        return relation if relation and not set(relation) & self.vocabulary.doc_terms.get(doc, set()) else []
+
     def readings(self, question: str, passages: list[Hit]) -> list[PassageReading]:
         """The reader's best span in each passage, with its sentence; a passage whose span sits in a sentence
-        (or under a heading) naming only other years than the question's is passed over."""
+        (or under a heading) naming only other years than the question's is passed over. A question word
+        the documents never use is not held against a passage ("wife" for "spouse"): the reader weighs it."""
         contexts = [passage_of(h.chunk) for h in passages]
         readings = self.reader.read(question, [text for text, _ in contexts], [skip for _, skip in contexts])
         q_years = set(_YEAR.findall(question))

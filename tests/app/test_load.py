@@ -18,7 +18,7 @@ QUESTIONS = {
     "How many votes did Murat Kurum get in Arnavutköy?": "81,777",
     "What was the turnout in Bağcılar?": "75.0%",
     "How many districts did Yıldırım lose that he had won in March?": "11",
-    "What share of the vote did İmamoğlu win in the June 2019 Istanbul mayoral election?": "54.2%",
+    "What percentage of the vote did Yıldırım receive in the June 2019 re-run?": "45.0%",
     "What is the boiling point of liquid nitrogen on Neptune?": None,
 }
 

@@ -184,10 +184,10 @@ def test_report_writes_markdown_json_and_a_png_chart(tmp_path):
 
 def test_run_set_asks_the_engine_and_ranks_the_evidence(seed_engine):
     items = {i.id: i for i in load_set(ROOT / "eval" / "qa.jsonl")}
-    chosen = [items[k] for k in ("p001", "p003", "p132", "p145")]
+    chosen = [items[k] for k in ("p002", "p005", "p132", "p145")]
     outcomes = {o.id: o for o in run_set(seed_engine, chosen)}
-    assert outcomes["p001"].correct and outcomes["p001"].evidence_hit and outcomes["p001"].rank is not None
-    assert outcomes["p003"].got == "13,700" and not outcomes["p003"].untraced
+    assert outcomes["p002"].correct and outcomes["p002"].evidence_hit and outcomes["p002"].rank is not None
+    assert outcomes["p005"].got == "11" and not outcomes["p005"].untraced
     assert outcomes["p132"].rank is not None          # the follow-up is ranked by its resolved question
     assert outcomes["p145"].abstained and outcomes["p145"].rank is None
     assert all(o.latency_ms > 0 for o in outcomes.values())
