@@ -6,11 +6,12 @@ readers), so `Reading.score` = best span logit - no-answer logit compares across
 the quantity the abstention threshold is chosen on.
 
 The model file holds only what fine-tuning changed (the transformer layers and the head, float16);
-the word embeddings stay those of the packaged model, so the file is ~21 MB rather than 90.
+the word embeddings stay those of the packaged model, so the file is ~22 MB rather than 90.
 """
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import warnings
 from dataclasses import dataclass
@@ -138,12 +139,18 @@ class Policy:
 
 @lru_cache(maxsize=1)
 def default_reader(path: Path = DEFAULT_PATH) -> tuple[Reader | None, Policy]:
-    """The shipped reader (loaded once per process) and its policy; (None, Policy()) with no model file."""
+    """The shipped reader (loaded once per process) and its policy; (None, Policy()) with no model file, or
+    with one that cannot be read (said on stderr): the engine then answers with the rules."""
     if not Path(path).is_file():
         return None, Policy()
     meta = Path(path).with_suffix(".json")
-    fitted = json.loads(meta.read_text()) if meta.is_file() else {}
-    return Reader(path), Policy(float(fitted.get("threshold", 0.0)), float(fitted.get("rank_penalty", 0.0)))
+    try:
+        fitted = json.loads(meta.read_text()) if meta.is_file() else {}
+        return Reader(path), Policy(float(fitted.get("threshold", 0.0)), float(fitted.get("rank_penalty", 0.0)))
+    except Exception as err:   # torch.load raises EOFError, UnpicklingError, RuntimeError ... on a damaged file
+        print(f"warning: the reader model {path} cannot be used ({type(err).__name__}: {err}); "
+              "text answers come from the rules; run `python -m eval fit-reader`", file=sys.stderr)
+        return None, Policy()
 
 
 def encode_pairs(tokenizer, questions: list[str], passages: list[str], max_length: int = MAX_LENGTH):

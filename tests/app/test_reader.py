@@ -129,3 +129,12 @@ def test_a_span_never_runs_across_a_line_break():
     reading = best_span(0, text, start, end, offsets, segment, mask)
     assert "\n" not in reading.text
 
+
+
+@pytest.mark.parametrize("content", [b"", b"not a torch file", b"PK\x03\x04broken zip"])
+def test_a_corrupt_model_file_falls_back_to_the_rules_with_a_warning(tmp_path, capsys, content):
+    path = tmp_path / "reader.pt"
+    path.write_bytes(content)
+    reader, policy = default_reader.__wrapped__(path)
+    assert reader is None and policy == Policy()
+    assert "cannot be used" in capsys.readouterr().err
