@@ -157,7 +157,8 @@ class TextAnswerer:
             return TextAnswer(None, None, 0.0, "no passage holds an answer")
         best = max(found, key=lambda r: r.value)
         threshold = self.policy.threshold
-        confidence = round(1 / (1 + math.exp(-(best.value - threshold))), 3)
+        # the reader's own odds of this span against no answer, comparable with the table engine's confidence
+        confidence = round(1 / (1 + math.exp(-best.reading.score)), 3)
         if best.value < threshold:
             return TextAnswer(None, None, confidence, "no passage answers it clearly enough "
                               f"(reader score {best.value:.2f} < {threshold:.2f})", raw_score=best.value)
