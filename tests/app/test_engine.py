@@ -39,8 +39,8 @@ def test_seed_answers_cite_exact_offsets(seed_engine):
 
 def test_every_number_in_a_text_answer_is_in_its_citation(seed_engine):
     import re
-    result = seed_engine.ask("What was İmamoğlu's initial margin of victory?")
-    assert result["short_answer"] == "13,700"
+    result = seed_engine.ask("How many districts did Yıldırım lose that he had won in March?")
+    assert result["kind"] == "text" and result["short_answer"] == "11"
     body = result["answer"].rsplit("[", 1)[0]
     for number in re.findall(r"\d[\d,.]*\d|\d", body):
         assert number in result["citations"][0]["text"]
