@@ -25,7 +25,7 @@ from app.settings import Settings
 from app.vocabulary import Vocabulary
 from index.embed import embed
 from index.fold import STOPWORDS, fold, stem, terms
-from index.parse import split_sentences
+from index.parse import Span, split_sentences
 from index.sentences import SentenceLookup
 
 _REFS = re.compile(r"\[(?:\d+|citation needed)\]")
@@ -65,7 +65,7 @@ class PassageReading:
     reading: Reading
     rank: int                 # the passage's retrieval rank
     hit: Hit
-    sentence: object          # index.parse.Span
+    sentence: Span
     value: float
 
 
