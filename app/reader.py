@@ -35,6 +35,11 @@ class Reading:
     text: str
     score: float          # best span logit - no-answer logit (> 0: the reader prefers this span to none)
 
+    @property
+    def answer(self) -> str:
+        """The span as a short answer, without surrounding punctuation."""
+        return self.text.strip().strip(",;:.").strip()
+
 
 def passage_of(chunk) -> tuple[str, int]:
     """What the reader reads for a chunk: its title and section, then its text; and where the text starts.

@@ -55,7 +55,6 @@ class TextAnswer:
     confidence: float
     reason: str = ""
     also: list[Support] = field(default_factory=list)   # passages covering what the main one does not name
-    raw_score: float = 0.0    # the reader's span-against-no-answer score, when the reader chose
 
 
 @dataclass
@@ -97,8 +96,7 @@ class TextAnswerer:
         if self.reader is not None and settings.reader:
             found = self._read(question, passages[:settings.reader_passages])
             if is_descriptive(question) and found.support is not None:   # an account: the passage, no short answer
-                return TextAnswer(found.support, None, found.confidence, also=_following(found.support),
-                                  raw_score=found.raw_score)
+                return TextAnswer(found.support, None, found.confidence, also=_following(found.support))
             return found
         kind = answer_type(question)
         q_tokens = self.vocabulary.question_terms(question)
@@ -161,10 +159,9 @@ class TextAnswerer:
         confidence = round(1 / (1 + math.exp(-best.reading.score)), 3)
         if best.value < threshold:
             return TextAnswer(None, None, confidence, "no passage answers it clearly enough "
-                              f"(reader score {best.value:.2f} < {threshold:.2f})", raw_score=best.value)
+                              f"(reader score {best.value:.2f} < {threshold:.2f})")
         support = Support(best.hit, best.sentence.start, best.sentence.end, best.sentence.text, best.value, 0.0, 0.0)
-        short = best.reading.text.strip().strip(",;:.").strip()
-        return TextAnswer(support, short, confidence, raw_score=best.value)
+        return TextAnswer(support, best.reading.answer, confidence)
 
     def _score_sentences(self, question, q_tokens, kind, passages) -> list[Support]:
         sentences = []

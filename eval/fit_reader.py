@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.reader import DEFAULT_PATH, Policy, build_network, load_tokenizer, trained_state
+from app.reader import DEFAULT_PATH, MAX_LENGTH, Policy, build_network, load_tokenizer, trained_state
 from eval.squad import SquadQuestion, compute_exact, compute_f1, document_name, load_squad, write_documents
 from index.chunk import Chunk, chunk_document
 from index.fold import terms
@@ -123,7 +123,7 @@ def encode_examples(tokenizer, examples: list[Example]) -> list[dict]:
     for k in range(0, len(examples), 256):
         part = examples[k:k + 256]
         enc = tokenizer([x.question for x in part], [x.passage for x in part], truncation="only_second",
-                        max_length=192, return_offsets_mapping=True)
+                        max_length=MAX_LENGTH, return_offsets_mapping=True)
         for i, x in enumerate(part):
             offsets, segments = enc["offset_mapping"][i], enc["token_type_ids"][i]
             start = end = 0
@@ -211,7 +211,8 @@ def rotation_pairs(items: list[Item]) -> list[list[int]]:
 
 def predict(engine, reader, questions: list[SquadQuestion]) -> list[dict]:
     """For each question, every passage reading of the app's text answer with this reader (raw scores and
-    retrieval ranks, so a policy can be chosen afterwards); `descriptive` when the app answers with a passage."""
+    retrieval ranks, so a policy can be chosen afterwards); none where the app abstains before reading or
+    answers with a passage (a descriptive question: no short answer)."""
     from app.text_answer import is_descriptive
 
     engine.text.reader = reader
@@ -221,8 +222,8 @@ def predict(engine, reader, questions: list[SquadQuestion]) -> list[dict]:
         passages = [h for h in hits if h.chunk.kind == "text"][: engine.settings.top_k]
         gated = bool(engine.vocabulary.unknown_terms(q.question)) or is_descriptive(q.question)
         found = [] if gated else engine.text.readings(q.question, passages)
-        rows.append({"id": q.id, "readings": [[r.reading.score, r.rank, r.reading.text.strip().strip(",;:.").strip(),
-                                               r.hit.chunk.doc] for r in found]})
+        rows.append({"id": q.id, "readings": [[r.reading.score, r.rank, r.reading.answer, r.hit.chunk.doc]
+                                              for r in found]})
     return rows
 
 
