@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--dense", choices=KINDS, default=None,
                    help="dense index: flat (exact, default), hnsw or ivf (approximate); env DOCQA_DENSE")
     b.add_argument("--full", action="store_true", help="re-embed every document (default: only new or edited ones)")
+    b.add_argument("--sentences", action="store_true",
+                   help="also store a vector per sentence, read by the rules answer path (Settings(reader=False)); "
+                        "about doubles the embedding time")
     b.add_argument("--dask", nargs="?", const="local", default=None, metavar="SCHEDULER",
                    help="parse and embed on a dask.distributed cluster: a scheduler address (tcp://host:8786), "
                         "or none for a LocalCluster on this machine")
@@ -39,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
 
         cluster = None
         try:
-            options = {"progress": True, "dense": args.dense, "incremental": not args.full}
+            options = {"progress": True, "dense": args.dense, "incremental": not args.full,
+                       "sentences": args.sentences}
             if args.dask:
                 from index.distributed import DaskCluster
 

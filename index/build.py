@@ -31,7 +31,12 @@ from index.tables import Table, extract_tables
 # Per-chunk vectors other stages store with the index: name -> function(model, one document's chunks)
 # returning (keys, float32 vectors), one row per key. Rows of unchanged documents are reused.
 ExtraFn = Callable[[object, list[Chunk]], tuple[list[str], np.ndarray]]
-EXTRAS: dict[str, ExtraFn] = {SENTENCES: sentence_vectors}   # sentence vectors for the answer stage
+
+
+def extras_for(sentences: bool) -> dict[str, ExtraFn]:
+    """The extras a build stores: sentence vectors only when asked for (only the rules answer path reads them,
+    and embedding every sentence costs about as much as embedding the chunks)."""
+    return {SENTENCES: sentence_vectors} if sentences else {}
 
 
 @dataclass
@@ -76,10 +81,11 @@ class _Part:
 
 def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None,
           progress: bool = False, dense: str | None = None, incremental: bool = True,
-          cluster=None) -> BuildSummary:
+          cluster=None, sentences: bool = False) -> BuildSummary:
     """Parse, chunk, embed and store the documents in `docs_dir` into the index folder `out`.
 
-    `cluster` (index/distributed.py) runs the parsing of new documents and their embedding on its workers.
+    `cluster` (index/distributed.py) runs the parsing of new documents and their embedding on its workers;
+    `sentences` also stores a vector per sentence (index/sentences.py) for the rules answer path.
     """
     from tqdm import tqdm
 
@@ -87,10 +93,11 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
     docs, skipped = load_documents(Path(docs_dir))
     if not docs:
         raise ValueError(f"no readable .txt or .md documents in {docs_dir}")
-    old = _previous(Path(out), model_name) if incremental else None
+    extras = extras_for(sentences)
+    old = _previous(Path(out), model_name, extras) if incremental else None
     old_rows = old.doc_rows() if old else {}
     dense = dense or (old.manifest.dense if old and "DOCQA_DENSE" not in os.environ else default_kind())
-    reused = {doc.name: _reuse(old, doc, old_rows[doc.name]) for doc in docs
+    reused = {doc.name: _reuse(old, doc, old_rows[doc.name], extras) for doc in docs
               if old is not None and old.manifest.docs.get(doc.name) == doc.sha256 and doc.name in old_rows}
     todo = [doc for doc in docs if doc.name not in reused]
     if cluster is not None:
@@ -115,7 +122,7 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
     at = 0
     for p in fresh:
         p.vectors, at = vectors[at:at + len(p.chunks)], at + len(p.chunks)
-        p.extras = {name: fn(model, p.chunks) for name, fn in EXTRAS.items()}
+        p.extras = {name: fn(model, p.chunks) for name, fn in extras.items()}
     t3 = time.perf_counter()
 
     chunks = [c for p in parts for c in p.chunks]
@@ -128,7 +135,7 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
                             old.texts if old else None, reuse, {p.doc.name: p.words for p in parts if p.words})
     index = store.StoredIndex(manifest, chunks, [t for p in parts for t in p.tables], {p.doc.name: p.doc.text for p in parts},
                               SparseIndex.build(TermCounts.concat([p.counts for p in parts])),
-                              build_dense(embeddings, dense), embeddings, lexicon, _extras(parts))
+                              build_dense(embeddings, dense), embeddings, lexicon, _extras(parts, extras))
     manifest.build_seconds = round(time.perf_counter() - t1 - model_seconds, 3)
     store.save(index, Path(out))
     t4 = time.perf_counter()
@@ -147,19 +154,19 @@ def parse_document(doc: Document) -> _Part:
                  None, {}, words=doc_words(doc.text))
 
 
-def _previous(out: Path, model_name: str) -> store.StoredIndex | None:
+def _previous(out: Path, model_name: str, extras: dict[str, ExtraFn]) -> store.StoredIndex | None:
     """The index already at `out`, when it was built with this model and can be read; else None."""
     try:
         old = store.load(out)
     except store.IndexUnavailable:
         return None
-    return old if old.manifest.model == model_name and set(EXTRAS) <= set(old.extras) else None
+    return old if old.manifest.model == model_name and set(extras) <= set(old.extras) else None
 
 
-def _reuse(old: store.StoredIndex, doc: Document, rows: tuple[int, int]) -> _Part:
+def _reuse(old: store.StoredIndex, doc: Document, rows: tuple[int, int], wanted: dict[str, ExtraFn]) -> _Part:
     start, end = rows
     extras = {}
-    for name in EXTRAS:
+    for name in wanted:
         extra = old.extras[name]
         lo, hi = extra.doc_rows.get(doc.name, (0, 0))
         extras[name] = (extra.keys[lo:hi], np.asarray(extra.vectors[lo:hi]))
@@ -167,9 +174,9 @@ def _reuse(old: store.StoredIndex, doc: Document, rows: tuple[int, int]) -> _Par
                  old.sparse.counts.take(start, end), np.asarray(old.embeddings[start:end]), extras, reused=True)
 
 
-def _extras(parts: list[_Part]) -> dict[str, store.Extra]:
+def _extras(parts: list[_Part], wanted: dict[str, ExtraFn]) -> dict[str, store.Extra]:
     out = {}
-    for name in EXTRAS:
+    for name in wanted:
         keys, rows, doc_rows = [], [], {}
         for p in parts:
             k, v = p.extras[name]

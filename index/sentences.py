@@ -1,7 +1,8 @@
-"""Sentence vectors of the text chunks, computed at build time and stored with the index (an `EXTRAS` entry).
+"""Sentence vectors of the text chunks, computed at build time and stored with the index (`build --sentences`).
 
-The answer stage compares every sentence of the retrieved passages with the question; embedding
-them at build time keeps that off the answer path and out of any per-process cache.
+The rules answer path (`Settings(reader=False)`) compares every sentence of the retrieved passages with
+the question; embedding them at build time keeps that off the answer path. The reader does not read
+them, so a default build skips them: they cost about as much embedding time as the chunks.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def sentence_spans(chunks: list[Chunk]) -> tuple[list[str], list[str]]:
 
 
 def sentence_vectors(model, chunks: list[Chunk]) -> tuple[list[str], np.ndarray]:
-    """Keys and unit vectors of one document's sentences (the build's EXTRAS function)."""
+    """Keys and unit vectors of one document's sentences (the build's extra for `sentences=True`)."""
     from index.embed import dimension, embed
 
     keys, texts = sentence_spans(chunks)

@@ -5,7 +5,7 @@
     vectors.faiss                             only for an approximate dense index (hnsw / ivf), see dense.py
     bm25/                                     bm25s's CSC score matrix, vocabulary, idf and term counts (sparse.py)
     lexicon.json  doc_terms.npz               word statistics for the answer side (lexicon.py)
-    extras/NAME.npy  extras/NAME.json         per-chunk vectors other stages add through build.EXTRAS
+    extras/NAME.npy  extras/NAME.json         per-chunk vectors other stages add through build.extras_for
     manifest.json                             model, document hashes, file hashes; written last
 
 Written atomically (build in a sibling temp folder, then swap), verified on load by the file hashes

@@ -48,16 +48,22 @@ def _sentences_of(index: store.StoredIndex, doc: str | None = None) -> int:
     return sum(hi - lo for d, (lo, hi) in extra.doc_rows.items() if doc in (None, d))
 
 
+def test_a_default_build_embeds_the_chunks_only(corpus, tmp_path, model):
+    counting = CountingModel(model)
+    summary = build(corpus, tmp_path / "index", model=counting)
+    assert counting.encoded == summary.chunks and store.load(tmp_path / "index").extras == {}
+
+
 def test_only_the_edited_document_is_embedded_again(corpus, tmp_path, model):
     out = tmp_path / "index"
     counting = CountingModel(model)
-    first = build(corpus, out, model=counting)
+    first = build(corpus, out, model=counting, sentences=True)
     assert counting.encoded == first.chunks + _sentences_of(store.load(out)) and first.reused_documents == 0
 
     edited = corpus / "market.md"
     edited.write_text(edited.read_text() + "\nThe market also sells honey from the hill farms.\n")
     counting.encoded = 0
-    second = build(corpus, out, model=counting)
+    second = build(corpus, out, model=counting, sentences=True)
     index = store.load(out)
     assert second.reused_documents == second.documents - 1   # every document but the edited one
     assert second.embedded_chunks == _chunks_of(index, "market.md") < index.vectors.ntotal
@@ -67,12 +73,12 @@ def test_only_the_edited_document_is_embedded_again(corpus, tmp_path, model):
 
 def test_an_incremental_build_equals_a_full_build(corpus, tmp_path, model):
     out, full = tmp_path / "index", tmp_path / "full"
-    build(corpus, out, model=model)
+    build(corpus, out, model=model, sentences=True)
     (corpus / "club.txt").unlink()
     (corpus / "greenhouse.md").write_text((corpus / "greenhouse.md").read_text().replace("vegetables", "aubergines"))
     (corpus / "new.md").write_text("# Bees\n\nThe cooperative keeps twelve hives behind the greenhouse.\n")
-    build(corpus, out, model=model)
-    build(corpus, full, model=model, incremental=False)
+    build(corpus, out, model=model, sentences=True)
+    build(corpus, full, model=model, incremental=False, sentences=True)
     a, b = store.load(out), store.load(full)
     assert [c.to_dict() for c in a.chunks] == [c.to_dict() for c in b.chunks]
     assert np.allclose(a.embeddings, b.embeddings, atol=1e-5)
