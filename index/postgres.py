@@ -8,7 +8,8 @@ Tables (schema `docqa`, or DOCQA_PG_SCHEMA), every row keyed by the build it bel
   documents(name, text)                     tables(pos, data jsonb)
   files(name, data bytea)                   -- the answer side's word statistics (lexicon) and extras
 A build inserts all its rows and moves `current` in one transaction, so a reader sees the old build
-or the new one, never half of one. The build before it is kept, so a reader still answering from it
+or the new one, never half of one. Dense search is exact unless the index was built with an approximate
+dense kind (`--dense hnsw|ivf`): then the build gets its own partial pgvector HNSW index. The build before it is kept, so a reader still answering from it
 finishes cleanly; older ones are deleted. With no DOCQA_DATABASE_URL an embedded PostgreSQL (the
 `pgserver` package, with pgvector) runs in a data folder next to the index folder.
 """
@@ -27,6 +28,7 @@ import numpy as np
 
 from index.bm25_postings import postings
 from index.chunk import Chunk
+from index.dense import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
 from index.lexicon import FILES as LEXICON_FILES, Lexicon
 from index.store import Extra, IndexUnavailable, Manifest, StoredIndex
 from index.tables import tables_from_json, tables_to_json
@@ -185,6 +187,11 @@ class Database:
                         row = [(counts.vocab[t], int(c)) for t, c in zip(counts.indices[lo:hi], counts.counts[lo:hi])]
                         copy.write_row((build_id, pos, json.dumps(chunk.to_dict()),
                                         np.asarray(index.embeddings[pos], dtype=np.float32), _tsvector(row)))
+                if index.manifest.dense != "flat":
+                    conn.execute("SET LOCAL maintenance_work_mem = '1GB'")   # the graph is built in memory
+                    conn.execute(f"CREATE INDEX {_hnsw_index(build_id)} ON {s}.chunks USING hnsw "
+                                 f"(({_vector(index.manifest.dim)}) vector_ip_ops) WITH (m = {HNSW_M}, "
+                                 f"ef_construction = {HNSW_EF_CONSTRUCTION}) WHERE build_id = {int(build_id)}")
                 with cur.copy(f"COPY {s}.terms (build_id, term, idf, chunks, weights) FROM STDIN") as copy:
                     for p in postings(index.sparse):
                         copy.write_row((build_id, p.term, p.idf, p.chunks.tolist(), p.scores.tolist()))
@@ -202,8 +209,10 @@ class Database:
             conn.execute(f"INSERT INTO {s}.current (collection, build_id) VALUES (%s, %s) "
                          "ON CONFLICT (collection) DO UPDATE SET build_id = EXCLUDED.build_id",
                          (self.collection, build_id))
-            conn.execute(f"DELETE FROM {s}.builds WHERE collection = %s AND id <> ALL(%s)",
-                         (self.collection, [build_id] + ([previous] if previous else [])))
+            stale = [row[0] for row in conn.execute(f"DELETE FROM {s}.builds WHERE collection = %s AND id <> ALL(%s) "
+                                                    "RETURNING id", (self.collection, [build_id] + ([previous] if previous else [])))]
+            for old in stale:
+                conn.execute(f"DROP INDEX IF EXISTS {s}.{_hnsw_index(old)}")
         return build_id
 
     def load(self) -> Loaded:
@@ -231,7 +240,8 @@ class Database:
                 f"SELECT name, data FROM {s}.files WHERE build_id = %s", (build_id,))}
         lexicon, extras = _read_answer_files(files)
         index = StoredIndex(manifest, chunks, tables, texts, SqlSparse(self, build_id, idf, len(chunks)),
-                            SqlVectors(self, build_id, len(chunks), manifest.dim), None, lexicon, extras)
+                            SqlVectors(self, build_id, len(chunks), manifest.dim, manifest.dense != "flat"),
+                            None, lexicon, extras)
         return Loaded(build_id, index)
 
     def dense(self, build_id: int, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -239,6 +249,18 @@ class Database:
         rows = self.connection().execute(
             f"SELECT pos, -(embedding <#> %s) AS score FROM {self.schema}.chunks WHERE build_id = %s "
             "ORDER BY embedding <#> %s, pos LIMIT %s", (vector, build_id, vector, k)).fetchall()
+        return [(int(p), float(sc)) for p, sc in rows]
+
+    def dense_approximate(self, build_id: int, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The same through the build's HNSW index (its predicate and ORDER BY must match the index's exactly:
+        the build id is written into the query, not bound, so the planner can choose the partial index)."""
+        column = _vector(len(vector))
+        conn = self.connection()
+        with conn.transaction():
+            conn.execute(f"SET LOCAL hnsw.ef_search = {max(HNSW_EF_SEARCH, int(k))}")
+            rows = conn.execute(
+                f"SELECT pos, -({column} <#> %s) AS score FROM {self.schema}.chunks WHERE build_id = {int(build_id)} "
+                f"ORDER BY {column} <#> %s LIMIT %s", (vector, vector, k)).fetchall()
         return [(int(p), float(sc)) for p, sc in rows]
 
     def bm25(self, build_id: int, terms: list[str], k: int) -> list[tuple[int, float]]:
@@ -272,14 +294,16 @@ class Database:
 class SqlVectors:
     """The dense index of a build, searched by pgvector; answers FAISS's `search(query_vectors, k)`."""
 
-    def __init__(self, db: Database, build_id: int, ntotal: int, d: int):
+    def __init__(self, db: Database, build_id: int, ntotal: int, d: int, approximate: bool = False):
         self.db, self.build_id, self.ntotal, self.d = db, build_id, ntotal, d
+        self.approximate = approximate    # the build has an HNSW index (built with --dense hnsw or ivf)
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(scores, ids), one row per query vector, padded with -1 ids like FAISS."""
         scores, ids = np.full((len(queries), k), -np.inf, np.float32), np.full((len(queries), k), -1, np.int64)
         for row, query in enumerate(queries):
-            for j, (pos, score) in enumerate(self.db.dense(self.build_id, np.asarray(query, np.float32), k)):
+            search = self.db.dense_approximate if self.approximate else self.db.dense
+            for j, (pos, score) in enumerate(search(self.build_id, np.asarray(query, np.float32), k)):
                 scores[row, j], ids[row, j] = score, pos
         return scores, ids
 
@@ -336,6 +360,15 @@ def _read_answer_files(files: dict[str, bytes]) -> tuple[Lexicon, dict[str, Extr
             extras[stem] = Extra(meta["keys"], np.load(io.BytesIO(files[f"extras/{stem}.npy"])),
                                  {d: tuple(r) for d, r in meta["doc_rows"].items()})
     return lexicon, extras
+
+
+def _hnsw_index(build_id: int) -> str:
+    return f"chunks_hnsw_{int(build_id)}"
+
+
+def _vector(dim: int) -> str:
+    """The embedding column cast to its build's dimension, as an HNSW index needs (the column itself has none)."""
+    return f"embedding::vector({int(dim)})"
 
 
 def _tsvector(row: list[tuple[str, int]]) -> str:

@@ -90,3 +90,44 @@ def test_builds_older_than_the_previous_one_are_deleted(pg_url, own_engine):
     chunks = db.connection().execute("SELECT count(DISTINCT build_id) FROM docqa.chunks WHERE build_id = ANY(%s)",
                                      (ids,)).fetchone()[0]
     assert chunks == 2
+
+
+def _with_dense(index, kind: str):
+    """The same index, its manifest saying it was built with another dense kind."""
+    import copy
+    from dataclasses import replace
+
+    other = copy.copy(index)
+    other.manifest = replace(index.manifest, dense=kind)
+    return other
+
+
+def test_an_approximate_build_searches_through_its_own_hnsw_index(pg_url, own_engine):
+    from app.retrieve import Retriever
+
+    db = Database(pg_url, "hnsw")
+    build_id = db.publish(_with_dense(own_engine.index, "hnsw"))
+    loaded = db.load().index
+    assert loaded.vectors.approximate
+    sql, local = Retriever(loaded, own_engine.model), own_engine.retriever
+    for q in ("How many members did the cooperative have?", "tomato harvest kg", "who chairs the board"):
+        assert [i for i, _ in sql.dense(q, 5)] == [i for i, _ in local.dense(q, 5)]   # a small graph is exact
+    conn = db.connection()
+    with conn.transaction():
+        conn.execute("SET LOCAL enable_sort = off")     # a table this small would be sorted: ask for the plan
+        vector = own_engine.retriever.embed_query("tomato harvest")[0]
+        plan = "\n".join(r[0] for r in conn.execute(
+            f"EXPLAIN SELECT pos FROM docqa.chunks WHERE build_id = {build_id} "
+            f"ORDER BY embedding::vector({len(vector)}) <#> %s LIMIT 5", (vector,)))
+    assert f"chunks_hnsw_{build_id}" in plan
+
+
+def test_an_hnsw_index_goes_with_its_build(pg_url, own_engine):
+    db = Database(pg_url, "hnsw-history")
+    ids = [db.publish(_with_dense(own_engine.index, "hnsw")) for _ in range(3)]
+    names = {r[0] for r in db.connection().execute(
+        "SELECT indexname FROM pg_indexes WHERE schemaname = 'docqa' AND indexname LIKE 'chunks_hnsw_%'")}
+    assert {f"chunks_hnsw_{i}" for i in ids} & names == {f"chunks_hnsw_{i}" for i in ids[1:]}
+    exact = db.publish(own_engine.index)                       # a flat build has none, and reads exactly
+    assert not db.load().index.vectors.approximate and f"chunks_hnsw_{exact}" not in {r[0] for r in db.connection().execute(
+        "SELECT indexname FROM pg_indexes WHERE schemaname = 'docqa'")}
