@@ -7,7 +7,8 @@ Stages (each in its own process, so peak RSS is its own):
   build   plain build of --docs into --index (full), then the same with --dask (LocalCluster) into a copy;
   publish the index published into Postgres (embedded server beside --index, or DOCQA_DATABASE_URL): time, size;
   serve   for each backend: load time, peak RSS, warm p50/p95 of retrieval and whole answers over the
-          scale benchmark's questions (scripts/bench_scale.py), and whether both backends answer alike.
+          scale benchmark's questions (scripts/bench_scale.py), and whether both backends answer alike;
+  incremental  a one-file edit rebuilt and published (`index build --backend postgres`), then restored.
 A benchmark, not a test: it prints numbers and asserts nothing.
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts.bench_scale import QUESTIONS, emit, pct, peak_rss_mb, run_process  # noqa: E402
+from scripts.bench_scale import EDIT_DOC, QUESTIONS, edit_and_restore, emit, pct, peak_rss_mb, run_process  # noqa: E402
 
 
 def stage_build(args) -> None:
@@ -55,6 +56,17 @@ def stage_publish(args) -> None:
         "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = %s AND c.relkind = 'r'", (db.schema,)).fetchone()[0]
     emit(build_id=build_id, publish_s=seconds, db_mb=float(size) / 1e6, chunks=len(index.chunks))
+
+
+def stage_incremental(args) -> None:
+    """A one-file edit through `index build --backend postgres`: the local folder rebuilt incrementally, then
+    published to Postgres as a whole new build."""
+    from index.embed import load_model
+    from index.publish import build_and_publish
+
+    model = load_model()
+    runs = edit_and_restore(args.docs / args.edit_doc, lambda: build_and_publish(args.docs, args.index, model=model))
+    emit(runs=runs)
 
 
 def stage_serve(args) -> None:
@@ -92,12 +104,12 @@ def stage_serve(args) -> None:
          chunks=len(engine.index.chunks))
 
 
-STAGES = {"build": stage_build, "publish": stage_publish, "serve": stage_serve}
+STAGES = {"build": stage_build, "publish": stage_publish, "serve": stage_serve, "incremental": stage_incremental}
 
 
 def run_stage(name: str, args, backend: str = "local") -> dict:
     return run_process([sys.executable, __file__, "--stage", name, "--docs", str(args.docs), "--index",
-                        str(args.index), "--repeat", str(args.repeat), "--backend", backend], name)
+                        str(args.index), "--repeat", str(args.repeat), "--backend", backend, "--edit-doc", args.edit_doc], name)
 
 
 def main() -> None:
@@ -105,7 +117,8 @@ def main() -> None:
     parser.add_argument("--docs", type=Path, default=ROOT / "bench" / "corpus-every10")
     parser.add_argument("--index", type=Path, default=ROOT / "bench" / "index-every10")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--stages", default="build,publish,serve")
+    parser.add_argument("--stages", default="build,publish,serve,incremental")
+    parser.add_argument("--edit-doc", default=EDIT_DOC, help="the corpus file the incremental stage edits")
     parser.add_argument("--backend", default="local", help=argparse.SUPPRESS)
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -133,6 +146,12 @@ def main() -> None:
                   f"whole answer p50 {r['answer_p50']:.1f} ms p95 {r['answer_p95']:.1f} ms")
         same = sum(a == b for a, b in zip(results["local"]["answers"], results["postgres"]["answers"]))
         print(f"same answer contract (all fields but timings) on {same}/{len(QUESTIONS)} questions")
+    if "incremental" in stages:
+        for run in run_stage("incremental", args)["runs"]:
+            own = run["parse_seconds"] + run["embed_seconds"] + run["index_seconds"]
+            print(f"postgres rebuild after a one-file edit ({run['name']} {args.edit_doc}): {run['wall_s']:.1f} s wall: "
+                  f"local folder {own:.1f} s (embedding {run['embedded_chunks']} chunks {run['embed_seconds']:.1f} s), "
+                  f"publishing the new build {run['build_seconds'] - own:.1f} s")
 
 
 if __name__ == "__main__":

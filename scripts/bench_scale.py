@@ -258,26 +258,33 @@ def stage_dense(args) -> None:
     emit(dense=results, queries=len(queries))
 
 
+def edit_and_restore(path: Path, rebuild) -> list[dict]:
+    """A real one-file edit (the last paragraph of `path` removed), rebuilt; then the file restored, rebuilt.
+
+    Returns one dict per rebuild: its name, wall seconds and the build summary's fields.
+    """
+    original = path.read_text(encoding="utf-8")
+    runs = []
+    try:
+        path.write_text(original.rstrip().rsplit("\n\n", 1)[0] + "\n", encoding="utf-8")
+        t0 = time.perf_counter()
+        runs.append(("edit", rebuild(), time.perf_counter() - t0))
+    finally:
+        path.write_text(original, encoding="utf-8")
+    t0 = time.perf_counter()
+    runs.append(("restore", rebuild(), time.perf_counter() - t0))
+    for name, summary, wall in runs:
+        print(f"  {name}: {summary}", flush=True)
+    return [{"name": n, "wall_s": w, **s.__dict__} for n, s, w in runs]
+
+
 def stage_incremental(args) -> None:
     from index.build import build
     from index.embed import load_model
 
     model = load_model()
-    path = args.corpus / args.edit_doc
-    original = path.read_text(encoding="utf-8")
-    edited = original.rstrip().rsplit("\n\n", 1)[0] + "\n"        # a real edit: the last paragraph removed
-    runs = []
-    try:
-        path.write_text(edited, encoding="utf-8")
-        t0 = time.perf_counter()
-        runs.append(("edit", build(args.corpus, args.index, model=model), time.perf_counter() - t0))
-    finally:
-        path.write_text(original, encoding="utf-8")
-    t0 = time.perf_counter()
-    runs.append(("restore", build(args.corpus, args.index, model=model), time.perf_counter() - t0))
-    for name, summary, wall in runs:
-        print(f"  {name}: {summary}", flush=True)
-    emit(runs=[{"name": n, "wall_s": w, **s.__dict__} for n, s, w in runs], rss_mb=peak_rss_mb())
+    runs = edit_and_restore(args.corpus / args.edit_doc, lambda: build(args.corpus, args.index, model=model))
+    emit(runs=runs, rss_mb=peak_rss_mb())
 
 
 STAGES = {"sparse": stage_sparse, "build": stage_build, "encode": stage_encode, "serve": stage_serve, "bm25": stage_bm25,
