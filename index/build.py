@@ -97,7 +97,10 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
     old = _previous(Path(out), model_name, extras) if incremental else None
     old_rows = old.doc_rows() if old else {}
     dense = dense or (old.manifest.dense if old and "DOCQA_DENSE" not in os.environ else default_kind())
-    reused = {doc.name: _reuse(old, doc, old_rows[doc.name], extras) for doc in docs
+    old_tables: dict[str, list[Table]] = {}
+    for table in old.tables if old else []:
+        old_tables.setdefault(table.doc, []).append(table)
+    reused = {doc.name: _reuse(old, doc, old_rows[doc.name], old_tables.get(doc.name, []), extras) for doc in docs
               if old is not None and old.manifest.docs.get(doc.name) == doc.sha256 and doc.name in old_rows}
     todo = [doc for doc in docs if doc.name not in reused]
     if cluster is not None:
@@ -163,14 +166,15 @@ def _previous(out: Path, model_name: str, extras: dict[str, ExtraFn]) -> store.S
     return old if old.manifest.model == model_name and set(extras) <= set(old.extras) else None
 
 
-def _reuse(old: store.StoredIndex, doc: Document, rows: tuple[int, int], wanted: dict[str, ExtraFn]) -> _Part:
+def _reuse(old: store.StoredIndex, doc: Document, rows: tuple[int, int], tables: list[Table],
+           wanted: dict[str, ExtraFn]) -> _Part:
     start, end = rows
     extras = {}
     for name in wanted:
         extra = old.extras[name]
         lo, hi = extra.doc_rows.get(doc.name, (0, 0))
         extras[name] = (extra.keys[lo:hi], np.asarray(extra.vectors[lo:hi]))
-    return _Part(doc, old.chunks[start:end], [t for t in old.tables if t.doc == doc.name],
+    return _Part(doc, old.chunks[start:end], tables,
                  old.sparse.counts.take(start, end), np.asarray(old.embeddings[start:end]), extras, reused=True)
 
 

@@ -59,8 +59,12 @@ class TermCounts:
         """Rows of several count matrices, one after the other, renumbered by first appearance."""
         union: dict[str, int] = {}
         remapped, counts, lengths = [], [], []
-        for p in parts:
-            mapping = np.asarray([union.setdefault(t, len(union)) for t in p.vocab] or [0], np.int64)
+        mappings: dict[int, np.ndarray] = {}    # by vocabulary object: rows taken from one matrix share it, and
+        for p in parts:                          # an incremental build concatenates thousands of those
+            mapping = mappings.get(id(p.vocab))
+            if mapping is None:
+                mapping = mappings[id(p.vocab)] = np.asarray([union.setdefault(t, len(union)) for t in p.vocab] or [0],
+                                                             np.int64)
             remapped.append(mapping[p.indices] if len(p.indices) else np.zeros(0, np.int64))
             counts.append(p.counts)
             lengths.append(np.diff(p.indptr))
