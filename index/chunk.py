@@ -1,7 +1,7 @@
 """Section-aware chunks with file offsets: sentence windows for prose, one chunk per table row."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from index.parse import ParsedDoc, Span, sentences
 from index.tables import Table
@@ -27,7 +27,7 @@ class Chunk:
     row: int | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return dict(self.__dict__)     # every field is a plain value: no recursive dataclasses.asdict copy
 
     @classmethod
     def from_dict(cls, data: dict) -> "Chunk":

@@ -133,8 +133,16 @@ def _swap(tmp: Path, out: Path) -> None:
 
 
 def _write_json(path: Path, data) -> None:
+    """Write `data` as JSON and fsync it. Encoded with json.dumps (C) item by item for a list: json.dump
+    streams through the pure-Python encoder, which took most of the write of a large index."""
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False)
+        if isinstance(data, list):
+            fh.write("[")
+            for i, item in enumerate(data):
+                fh.write((", " if i else "") + json.dumps(item, ensure_ascii=False))
+            fh.write("]")
+        else:
+            fh.write(json.dumps(data, ensure_ascii=False))
         fh.flush()
         os.fsync(fh.fileno())
 
@@ -190,7 +198,7 @@ def load(folder: Path) -> StoredIndex:
         path = folder / name
         if not path.is_file() or _hash_file(path) != manifest.files.get(name):
             raise IndexUnavailable(f"corrupt index at {folder}: {name} is missing or does not match the manifest; rebuild it")
-    read = lambda name: json.loads((folder / name).read_text(encoding="utf-8"))  # noqa: E731
+    read = lambda name: json.loads((folder / name).read_bytes())  # noqa: E731  (bytes: no text-layer decoding)
     chunks = [Chunk.from_dict(c) for c in read("chunks.json")]
     embeddings = np.load(folder / "embeddings.npy", mmap_mode="r")
     if embeddings.shape != (len(chunks), manifest.dim):
