@@ -9,7 +9,8 @@ Tables (schema `docqa`, or DOCQA_PG_SCHEMA), every row keyed by the build it bel
   files(name, data bytea)                   -- the answer side's word statistics (lexicon) and extras
 A build inserts all its rows and moves `current` in one transaction, so a reader sees the old build
 or the new one, never half of one. Dense search is exact unless the index was built with an approximate
-dense kind (`--dense hnsw|ivf`): then the build gets its own partial pgvector HNSW index. The build before it is kept, so a reader still answering from it
+dense kind (`--dense hnsw|ivf`): then the build gets its own partial pgvector HNSW index.
+The build before it is kept, so a reader still answering from it
 finishes cleanly; older ones are deleted. With no DOCQA_DATABASE_URL an embedded PostgreSQL (the
 `pgserver` package, with pgvector) runs in a data folder next to the index folder.
 """
