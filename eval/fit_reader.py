@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from app.reader import DEFAULT_PATH, MAX_LENGTH, Policy, build_network, load_tokenizer, trained_state
+from app.settings import Settings
 from eval.squad import SquadQuestion, compute_exact, compute_f1, document_name, load_squad, write_documents
 from index.chunk import Chunk, chunk_document
 from index.fold import terms
@@ -227,6 +228,12 @@ def predict(engine, reader, questions: list[SquadQuestion]) -> list[dict]:
     return rows
 
 
+def as_read(fold: dict, passages: int) -> dict:
+    """A fold's rows as the app sees them: only the readings of the first `passages` retrieved passages (the
+    rows keep five, so the number the app reads can itself be chosen on held-out answers)."""
+    return {**fold, "rows": [{**r, "readings": [x for x in r["readings"] if x[1] < passages]} for r in fold["rows"]]}
+
+
 def answer_of(row: dict, policy: Policy) -> tuple[str, str | None]:
     """The prediction (empty: abstained) and cited document of a row under a policy, as TextAnswerer._read decides."""
     if not row["readings"]:
@@ -359,7 +366,8 @@ def main(argv: list[str] | None = None) -> int:
         (folder / f"fold{f}.json").write_text(json.dumps({"articles": test, "epochs": args.epochs,
                                                           "train_s": round(trained), "rows": rows}))
         log(f"fold {f}: {summary(held, rows, [Policy(-math.inf)] * len(rows))} never abstaining ({trained:.0f} s fine-tuning)")
-    folds = {int(p.stem[4:]): json.loads(p.read_text()) for p in sorted(folder.glob("fold*.json"))}
+    read = Settings().reader_passages
+    folds = {int(p.stem[4:]): as_read(json.loads(p.read_text()), read) for p in sorted(folder.glob("fold*.json"))}
     result = report(folds, questions) if folds else {}
     if result:
         print(json.dumps(result, indent=1))

@@ -1,14 +1,17 @@
 """The index in Postgres + pgvector: one schema, one transaction per build, readers follow `current`.
 
 Tables (schema `docqa`, or DOCQA_PG_SCHEMA), every row keyed by the build it belongs to:
-  builds(id, collection, manifest)          current(collection -> build_id)
+  builds(id, collection, manifest, layout)  current(collection -> build_id)
   chunks(pos, chunk jsonb, embedding vector, tsv tsvector)
-  terms(term, idf, chunks int4[], weights float8[])   -- the BM25 inverted index (index/bm25_postings.py):
-                                            -- weights are each chunk's BM25 contribution (idf included)
+  postings(term, idf, chunks bytea, weights bytea)   -- the BM25 inverted index (index/bm25_postings.py):
+                                            -- int32 chunk positions and float64 BM25 contributions (idf
+                                            -- included); a query fetches its terms' rows and adds them up
+                                            -- with numpy, so a common term costs a read, not a SQL aggregate
   documents(name, text)                     tables(pos, data jsonb)
   files(name, data bytea)                   -- the answer side's word statistics (lexicon) and extras
 A build inserts all its rows and moves `current` in one transaction, so a reader sees the old build
-or the new one, never half of one. Dense search is exact unless the index was built with an approximate
+or the new one, never half of one. A build written in an older table layout (`builds.layout` < LAYOUT) is
+not read: the collection is rebuilt. Dense search is exact unless the index was built with an approximate
 dense kind (`--dense hnsw|ivf`): then the build gets its own partial pgvector HNSW index.
 The build before it is kept, so a reader still answering from it
 finishes cleanly; older ones are deleted. With no DOCQA_DATABASE_URL an embedded PostgreSQL (the
@@ -35,6 +38,7 @@ from index.store import Extra, IndexUnavailable, Manifest, StoredIndex
 from index.tables import tables_from_json, tables_to_json
 
 SPARSE_KINDS = ("bm25", "tsvector")
+LAYOUT = 2          # the tables a build is written in (1: BM25 postings as SQL arrays, summed in SQL)
 _SERVERS: dict[str, object] = {}   # embedded servers this process started or joined, by data folder
 _LOCK = threading.Lock()
 
@@ -138,6 +142,7 @@ class Database:
                 CREATE TABLE IF NOT EXISTS {s}.builds (
                     id bigserial PRIMARY KEY, collection text NOT NULL, manifest jsonb NOT NULL,
                     created_at timestamptz NOT NULL DEFAULT now());
+                ALTER TABLE {s}.builds ADD COLUMN IF NOT EXISTS layout int NOT NULL DEFAULT 1;
                 CREATE TABLE IF NOT EXISTS {s}.current (
                     collection text PRIMARY KEY, build_id bigint NOT NULL REFERENCES {s}.builds(id));
                 CREATE TABLE IF NOT EXISTS {s}.chunks (
@@ -145,9 +150,9 @@ class Database:
                     chunk jsonb NOT NULL, embedding vector NOT NULL, tsv tsvector NOT NULL,
                     PRIMARY KEY (build_id, pos));
                 CREATE INDEX IF NOT EXISTS chunks_tsv ON {s}.chunks USING gin (tsv);
-                CREATE TABLE IF NOT EXISTS {s}.terms (
+                CREATE TABLE IF NOT EXISTS {s}.postings (
                     build_id bigint NOT NULL REFERENCES {s}.builds(id) ON DELETE CASCADE, term text NOT NULL,
-                    idf float8 NOT NULL, chunks int4[] NOT NULL, weights float8[] NOT NULL,
+                    idf float8 NOT NULL, chunks bytea NOT NULL, weights bytea NOT NULL,
                     PRIMARY KEY (build_id, term));
                 CREATE TABLE IF NOT EXISTS {s}.documents (
                     build_id bigint NOT NULL REFERENCES {s}.builds(id) ON DELETE CASCADE, name text NOT NULL,
@@ -161,16 +166,17 @@ class Database:
             """)
 
     def current_build(self) -> int | None:
-        """The id of the collection's current build, or None before the first one."""
+        """The id of the collection's current build, or None before the first one (or if it has an older layout)."""
         row = self.connection().execute(
-            f"SELECT build_id FROM {self.schema}.current WHERE collection = %s", (self.collection,)).fetchone()
+            f"SELECT c.build_id FROM {self.schema}.current c JOIN {self.schema}.builds b ON b.id = c.build_id "
+            "WHERE c.collection = %s AND b.layout = %s", (self.collection, LAYOUT)).fetchone()
         return row[0] if row else None
 
     def manifest(self) -> Manifest | None:
-        """The current build's manifest, or None before the first build."""
+        """The current build's manifest, or None before the first build (or if it has an older layout)."""
         row = self.connection().execute(
             f"SELECT b.manifest FROM {self.schema}.current c JOIN {self.schema}.builds b ON b.id = c.build_id "
-            "WHERE c.collection = %s", (self.collection,)).fetchone()
+            "WHERE c.collection = %s AND b.layout = %s", (self.collection, LAYOUT)).fetchone()
         return Manifest(**row[0]) if row else None
 
     def publish(self, index: StoredIndex) -> int:
@@ -179,8 +185,10 @@ class Database:
         counts = index.sparse.counts
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"docqa build {self.collection}",))
-            build_id = conn.execute(f"INSERT INTO {s}.builds (collection, manifest) VALUES (%s, %s) RETURNING id",
-                                    (self.collection, json.dumps(index.manifest.__dict__))).fetchone()[0]
+            previous = self.current_build()
+            build_id = conn.execute(f"INSERT INTO {s}.builds (collection, manifest, layout) VALUES (%s, %s, %s) "
+                                    "RETURNING id", (self.collection, json.dumps(index.manifest.__dict__), LAYOUT)
+                                    ).fetchone()[0]
             with conn.cursor() as cur:
                 with cur.copy(f"COPY {s}.chunks (build_id, pos, chunk, embedding, tsv) FROM STDIN") as copy:
                     for pos, chunk in enumerate(index.chunks):
@@ -193,9 +201,11 @@ class Database:
                     conn.execute(f"CREATE INDEX {_hnsw_index(build_id)} ON {s}.chunks USING hnsw "
                                  f"(({_vector(index.manifest.dim)}) vector_ip_ops) WITH (m = {HNSW_M}, "
                                  f"ef_construction = {HNSW_EF_CONSTRUCTION}) WHERE build_id = {int(build_id)}")
-                with cur.copy(f"COPY {s}.terms (build_id, term, idf, chunks, weights) FROM STDIN") as copy:
+                with cur.copy(f"COPY {s}.postings (build_id, term, idf, chunks, weights) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.set_types(["int8", "text", "float8", "bytea", "bytea"])
                     for p in postings(index.sparse):
-                        copy.write_row((build_id, p.term, p.idf, p.chunks.tolist(), p.scores.tolist()))
+                        copy.write_row((build_id, p.term, p.idf, p.chunks.astype("<i4").tobytes(),
+                                        p.scores.astype("<f8").tobytes()))
                 with cur.copy(f"COPY {s}.documents (build_id, name, text) FROM STDIN") as copy:
                     for name, text in index.texts.items():
                         copy.write_row((build_id, name, text))
@@ -206,7 +216,6 @@ class Database:
                     copy.set_types(["int8", "text", "bytea"])
                     for name, data in _answer_files(index).items():
                         copy.write_row((build_id, name, data))
-            previous = self.current_build()
             conn.execute(f"INSERT INTO {s}.current (collection, build_id) VALUES (%s, %s) "
                          "ON CONFLICT (collection) DO UPDATE SET build_id = EXCLUDED.build_id",
                          (self.collection, build_id))
@@ -236,7 +245,7 @@ class Database:
                 f"SELECT data FROM {s}.tables WHERE build_id = %s ORDER BY pos", (build_id,))])
             texts = dict(conn.execute(f"SELECT name, text FROM {s}.documents WHERE build_id = %s ORDER BY name",
                                       (build_id,)).fetchall())
-            idf = dict(conn.execute(f"SELECT term, idf FROM {s}.terms WHERE build_id = %s", (build_id,)).fetchall())
+            idf = dict(conn.execute(f"SELECT term, idf FROM {s}.postings WHERE build_id = %s", (build_id,)).fetchall())
             files = {name: bytes(data) for name, data in conn.execute(
                 f"SELECT name, data FROM {s}.files WHERE build_id = %s", (build_id,))}
         lexicon, extras = _read_answer_files(files)
@@ -264,21 +273,23 @@ class Database:
                 f"ORDER BY {column} <#> %s LIMIT %s", (vector, vector, k)).fetchall()
         return [(int(p), float(sc)) for p, sc in rows]
 
-    def bm25(self, build_id: int, terms: list[str], k: int) -> list[tuple[int, float]]:
-        """(chunk position, BM25 score) of the k best chunks with a positive score, scored in SQL."""
+    def bm25(self, build_id: int, terms: list[str], k: int, num_docs: int) -> list[tuple[int, float]]:
+        """(chunk position, BM25 score) of the k best chunks with a positive score: the query terms' postings
+        are read and added up here, in query order (a repeated term counts again, as in rank-bm25)."""
         if not terms:
             return []
-        counts: dict[str, int] = {}
-        for t in terms:
-            counts[t] = counts.get(t, 0) + 1   # a repeated query term counts again, as in rank-bm25
-        rows = self.connection().execute(f"""
-            SELECT u.pos, SUM(q.n * u.w) AS score
-            FROM unnest(%s::text[], %s::int[]) AS q(term, n)
-            JOIN {self.schema}.terms t ON t.build_id = %s AND t.term = q.term
-            CROSS JOIN LATERAL unnest(t.chunks, t.weights) AS u(pos, w)
-            GROUP BY u.pos HAVING SUM(q.n * u.w) > 0
-            ORDER BY score DESC, u.pos LIMIT %s""", (list(counts), list(counts.values()), build_id, k)).fetchall()
-        return [(int(p), float(sc)) for p, sc in rows]
+        rows = self.connection().execute(
+            f"SELECT term, chunks, weights FROM {self.schema}.postings WHERE build_id = %s AND term = ANY(%s)",
+            (build_id, sorted(set(terms))), binary=True).fetchall()
+        found = {term: (np.frombuffer(chunks, "<i4"), np.frombuffer(weights, "<f8")) for term, chunks, weights in rows}
+        scores = np.zeros(num_docs)
+        for term in terms:
+            if term in found:
+                chunks, weights = found[term]
+                scores[chunks] += weights
+        hits = np.flatnonzero(scores > 0)
+        best = hits[np.lexsort((hits, -scores[hits]))][:k]
+        return [(int(p), float(scores[p])) for p in best]
 
     def full_text(self, build_id: int, terms: list[str], k: int) -> list[tuple[int, float]]:
         """(chunk position, ts_rank) of the k best chunks matching any term: Postgres's own full-text rank."""
@@ -326,7 +337,7 @@ class SqlSparse:
         """(chunk position, score) of the k best chunks with a positive score, best first."""
         if self.kind == "tsvector":
             return self.db.full_text(self.build_id, terms, k)
-        return self.db.bm25(self.build_id, terms, k)
+        return self.db.bm25(self.build_id, terms, k, self.num_docs)
 
 
 def _answer_files(index: StoredIndex) -> dict[str, bytes]:

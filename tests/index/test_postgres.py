@@ -92,6 +92,22 @@ def test_builds_older_than_the_previous_one_are_deleted(pg_url, own_engine):
     assert chunks == 2
 
 
+def test_a_build_in_an_older_table_layout_is_not_read_but_replaced(pg_url, own_engine):
+    from index.postgres import LAYOUT
+    from index.store import IndexUnavailable
+
+    db = Database(pg_url, "layout")
+    old = db.publish(own_engine.index)
+    db.connection().execute("UPDATE docqa.builds SET layout = %s WHERE id = %s", (LAYOUT - 1, old))
+    assert db.current_build() is None and db.manifest() is None
+    with pytest.raises(IndexUnavailable, match="no build"):
+        db.load()
+    new = db.publish(own_engine.index)
+    assert db.load().build_id == new
+    kept = db.connection().execute("SELECT id FROM docqa.builds WHERE collection = 'layout'").fetchall()
+    assert [r[0] for r in kept] == [new]
+
+
 def _with_dense(index, kind: str):
     """The same index, its manifest saying it was built with another dense kind."""
     import copy
