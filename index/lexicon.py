@@ -8,7 +8,6 @@ build time and is stored; an incremental build subtracts the counts of the docum
 """
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import orjson
 
 from index.fold import terms, tokenize
 from index.sparse import TermCounts
@@ -123,14 +123,14 @@ class Lexicon:
     def save(self, folder: Path) -> None:
         """lexicon.json (counters, document order, term list) and doc_terms.npz (terms per document)."""
         rows = self.doc_terms.rows
-        with open(Path(folder) / "lexicon.json", "w", encoding="utf-8") as fh:
-            json.dump({"surface": self.surface, "upper": self.upper, "lower": self.lower,
-                       "docs": self.doc_terms.docs, "terms": rows.vocab}, fh, ensure_ascii=False)
+        (Path(folder) / "lexicon.json").write_bytes(orjson.dumps({
+            "surface": self.surface, "upper": self.upper, "lower": self.lower,
+            "docs": self.doc_terms.docs, "terms": rows.vocab}))
         np.savez(Path(folder) / "doc_terms.npz", indptr=rows.indptr, indices=rows.indices)
 
     @classmethod
     def load(cls, folder: Path) -> "Lexicon":
-        data = json.loads((Path(folder) / "lexicon.json").read_text(encoding="utf-8"))
+        data = orjson.loads((Path(folder) / "lexicon.json").read_bytes())
         with np.load(Path(folder) / "doc_terms.npz") as z:
             rows = TermCounts(data["terms"], z["indptr"], z["indices"], np.ones(len(z["indices"]), np.int32))
         return cls(Counter(data["surface"]), Counter(data["upper"]), Counter(data["lower"]),

