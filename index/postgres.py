@@ -1,24 +1,29 @@
 """The index in Postgres + pgvector: one schema, one transaction per build, readers follow `current`.
 
-Tables (schema `docqa`, or DOCQA_PG_SCHEMA), every row keyed by the build it belongs to:
+Tables (schema `docqa`, or DOCQA_PG_SCHEMA):
   builds(id, collection, manifest, layout)  current(collection -> build_id)
-  chunks(pos, chunk jsonb, embedding vector, tsv tsvector)
-  postings(term, idf, chunks bytea, weights bytea)   -- the BM25 inverted index (index/bm25_postings.py):
+  build_docs(build_id, ord, key, name, pos, table_pos)   -- a build's documents in order, each naming its rows
+                                            -- by `key` and placing its chunks at positions pos, pos + 1, ...
+  doc_texts(key, text)  doc_chunks(key, idx, chunk jsonb, embedding vector, tsv tsvector)  doc_tables(key, idx, data)
+                                            -- one document's rows, shared by every build that has it
+  postings(build_id, term, idf, chunks bytea, weights bytea)   -- the BM25 inverted index (index/bm25_postings.py):
                                             -- int32 chunk positions and float64 BM25 contributions (idf
                                             -- included); a query fetches its terms' rows and adds them up
                                             -- with numpy, so a common term costs a read, not a SQL aggregate
-  documents(name, text)                     tables(pos, data jsonb)
-  files(name, data bytea)                   -- the answer side's word statistics (lexicon) and extras
-A build inserts all its rows and moves `current` in one transaction, so a reader sees the old build
-or the new one, never half of one. A build written in an older table layout (`builds.layout` < LAYOUT) is
-not read: the collection is rebuilt. Dense search is exact unless the index was built with an approximate
-dense kind (`--dense hnsw|ivf`): then the build gets its own partial pgvector HNSW index.
-The build before it is kept, so a reader still answering from it
-finishes cleanly; older ones are deleted. With no DOCQA_DATABASE_URL an embedded PostgreSQL (the
-`pgserver` package, with pgvector) runs in a data folder next to the index folder.
+  files(build_id, name, data bytea)         -- the answer side's word statistics (lexicon) and extras
+A document's key hashes its collection, name, content, the model and the index format, so a build
+writes rows only for new or edited documents; BM25 statistics are corpus-wide and written per build.
+A build inserts its rows and moves `current` in one transaction, so a reader sees the old build or
+the new one, never half of one. The build before it is kept, so a reader still answering from it
+finishes cleanly; older ones are deleted, and then the rows no build uses. Dense search is exact unless
+the build was made with an approximate dense kind (`--dense hnsw|ivf`): its collection then has a
+partial pgvector HNSW index, kept up to date row by row. A build written in an older table layout
+(`builds.layout` < LAYOUT) is not read: the collection is rebuilt. With no DOCQA_DATABASE_URL an
+embedded PostgreSQL (the `pgserver` package, with pgvector) runs in a data folder next to the index folder.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -29,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from psycopg import sql
 
 from index.bm25_postings import postings
 from index.chunk import Chunk
@@ -38,7 +44,7 @@ from index.store import Extra, IndexUnavailable, Manifest, StoredIndex
 from index.tables import tables_from_json, tables_to_json
 
 SPARSE_KINDS = ("bm25", "tsvector")
-LAYOUT = 2          # the tables a build is written in (1: BM25 postings as SQL arrays, summed in SQL)
+LAYOUT = 3          # the tables a build is written in (1: BM25 postings as SQL arrays; 2: every row per build)
 _SERVERS: dict[str, object] = {}   # embedded servers this process started or joined, by data folder
 _LOCK = threading.Lock()
 
@@ -145,21 +151,24 @@ class Database:
                 ALTER TABLE {s}.builds ADD COLUMN IF NOT EXISTS layout int NOT NULL DEFAULT 1;
                 CREATE TABLE IF NOT EXISTS {s}.current (
                     collection text PRIMARY KEY, build_id bigint NOT NULL REFERENCES {s}.builds(id));
-                CREATE TABLE IF NOT EXISTS {s}.chunks (
-                    build_id bigint NOT NULL REFERENCES {s}.builds(id) ON DELETE CASCADE, pos int NOT NULL,
-                    chunk jsonb NOT NULL, embedding vector NOT NULL, tsv tsvector NOT NULL,
-                    PRIMARY KEY (build_id, pos));
-                CREATE INDEX IF NOT EXISTS chunks_tsv ON {s}.chunks USING gin (tsv);
+                CREATE TABLE IF NOT EXISTS {s}.build_docs (
+                    build_id bigint NOT NULL REFERENCES {s}.builds(id) ON DELETE CASCADE, ord int NOT NULL,
+                    key text NOT NULL, name text NOT NULL, pos int NOT NULL, table_pos int NOT NULL,
+                    PRIMARY KEY (build_id, ord));
+                CREATE INDEX IF NOT EXISTS build_docs_key ON {s}.build_docs (key);
+                CREATE TABLE IF NOT EXISTS {s}.doc_texts (
+                    key text PRIMARY KEY, collection text NOT NULL, text text NOT NULL);
+                CREATE TABLE IF NOT EXISTS {s}.doc_chunks (
+                    key text NOT NULL, idx int NOT NULL, collection text NOT NULL, dim int NOT NULL,
+                    chunk jsonb NOT NULL, embedding vector NOT NULL, tsv tsvector NOT NULL, PRIMARY KEY (key, idx));
+                CREATE INDEX IF NOT EXISTS doc_chunks_tsv ON {s}.doc_chunks USING gin (tsv);
+                CREATE TABLE IF NOT EXISTS {s}.doc_tables (
+                    key text NOT NULL, idx int NOT NULL, collection text NOT NULL, data jsonb NOT NULL,
+                    PRIMARY KEY (key, idx));
                 CREATE TABLE IF NOT EXISTS {s}.postings (
                     build_id bigint NOT NULL REFERENCES {s}.builds(id) ON DELETE CASCADE, term text NOT NULL,
                     idf float8 NOT NULL, chunks bytea NOT NULL, weights bytea NOT NULL,
                     PRIMARY KEY (build_id, term));
-                CREATE TABLE IF NOT EXISTS {s}.documents (
-                    build_id bigint NOT NULL REFERENCES {s}.builds(id) ON DELETE CASCADE, name text NOT NULL,
-                    text text NOT NULL, PRIMARY KEY (build_id, name));
-                CREATE TABLE IF NOT EXISTS {s}.tables (
-                    build_id bigint NOT NULL REFERENCES {s}.builds(id) ON DELETE CASCADE, pos int NOT NULL,
-                    data jsonb NOT NULL, PRIMARY KEY (build_id, pos));
                 CREATE TABLE IF NOT EXISTS {s}.files (
                     build_id bigint NOT NULL REFERENCES {s}.builds(id) ON DELETE CASCADE, name text NOT NULL,
                     data bytea NOT NULL, PRIMARY KEY (build_id, name));
@@ -180,50 +189,78 @@ class Database:
         return Manifest(**row[0]) if row else None
 
     def publish(self, index: StoredIndex) -> int:
-        """Store a whole index as a new build and make it current, in one transaction; returns its id."""
+        """Store an index as a new build and make it current, in one transaction; returns its id. Only documents
+        whose key is not stored yet (new or edited ones) have their texts, chunks, vectors and tables written."""
         s, conn = self.schema, self.connection()
-        counts = index.sparse.counts
+        docs = _placed(index)
+        keys = {name: _doc_key(self.collection, index.manifest, name) for name in index.texts}
         with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"docqa build {self.collection}",))
-            previous = self.current_build()
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext('docqa publish'))")   # one writer: the sweep below
+            previous = self.current_build()                                         # must not race another build
             build_id = conn.execute(f"INSERT INTO {s}.builds (collection, manifest, layout) VALUES (%s, %s, %s) "
                                     "RETURNING id", (self.collection, json.dumps(index.manifest.__dict__), LAYOUT)
                                     ).fetchone()[0]
+            stored = {r[0] for r in conn.execute(f"SELECT key FROM {s}.doc_texts WHERE key = ANY(%s)", (list(keys.values()),))}
+            new = [d for d in docs if keys[d.name] not in stored]
             with conn.cursor() as cur:
-                with cur.copy(f"COPY {s}.chunks (build_id, pos, chunk, embedding, tsv) FROM STDIN") as copy:
-                    for pos, chunk in enumerate(index.chunks):
-                        lo, hi = counts.indptr[pos], counts.indptr[pos + 1]
-                        row = [(counts.vocab[t], int(c)) for t, c in zip(counts.indices[lo:hi], counts.counts[lo:hi])]
-                        copy.write_row((build_id, pos, json.dumps(chunk.to_dict()),
-                                        np.asarray(index.embeddings[pos], dtype=np.float32), _tsvector(row)))
-                if index.manifest.dense != "flat":
-                    conn.execute("SET LOCAL maintenance_work_mem = '1GB'")   # the graph is built in memory
-                    conn.execute(f"CREATE INDEX {_hnsw_index(build_id)} ON {s}.chunks USING hnsw "
-                                 f"(({_vector(index.manifest.dim)}) vector_ip_ops) WITH (m = {HNSW_M}, "
-                                 f"ef_construction = {HNSW_EF_CONSTRUCTION}) WHERE build_id = {int(build_id)}")
+                self._write_documents(cur, index, new, keys)
+                with cur.copy(f"COPY {s}.build_docs (build_id, ord, key, name, pos, table_pos) FROM STDIN") as copy:
+                    for ord_, d in enumerate(docs):
+                        copy.write_row((build_id, ord_, keys[d.name], d.name, d.rows[0], d.tables[0]))
                 with cur.copy(f"COPY {s}.postings (build_id, term, idf, chunks, weights) FROM STDIN (FORMAT BINARY)") as copy:
                     copy.set_types(["int8", "text", "float8", "bytea", "bytea"])
                     for p in postings(index.sparse):
                         copy.write_row((build_id, p.term, p.idf, p.chunks.astype("<i4").tobytes(),
                                         p.scores.astype("<f8").tobytes()))
-                with cur.copy(f"COPY {s}.documents (build_id, name, text) FROM STDIN") as copy:
-                    for name, text in index.texts.items():
-                        copy.write_row((build_id, name, text))
-                with cur.copy(f"COPY {s}.tables (build_id, pos, data) FROM STDIN") as copy:
-                    for pos, table in enumerate(tables_to_json(index.tables)):
-                        copy.write_row((build_id, pos, json.dumps(table)))
                 with cur.copy(f"COPY {s}.files (build_id, name, data) FROM STDIN (FORMAT BINARY)") as copy:
                     copy.set_types(["int8", "text", "bytea"])
                     for name, data in _answer_files(index).items():
                         copy.write_row((build_id, name, data))
+            hnsw = self.hnsw_index(index.manifest.dim)
+            if index.manifest.dense != "flat":
+                conn.execute("SET LOCAL maintenance_work_mem = '1GB'")   # a first build makes the graph in memory
+                conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {}.doc_chunks USING hnsw (({}) vector_ip_ops) "
+                                     "WITH (m = {}, ef_construction = {}) WHERE {}").format(
+                    sql.Identifier(hnsw), sql.Identifier(s), sql.SQL(_vector(index.manifest.dim)),
+                    sql.Literal(HNSW_M), sql.Literal(HNSW_EF_CONSTRUCTION), self._hnsw_rows(index.manifest.dim)))
+            else:                                                  # exact search needs none: stop maintaining it
+                conn.execute(sql.SQL("DROP INDEX IF EXISTS {}.{}").format(sql.Identifier(s), sql.Identifier(hnsw)))
             conn.execute(f"INSERT INTO {s}.current (collection, build_id) VALUES (%s, %s) "
                          "ON CONFLICT (collection) DO UPDATE SET build_id = EXCLUDED.build_id",
                          (self.collection, build_id))
-            stale = [row[0] for row in conn.execute(f"DELETE FROM {s}.builds WHERE collection = %s AND id <> ALL(%s) "
-                                                    "RETURNING id", (self.collection, [build_id] + ([previous] if previous else [])))]
-            for old in stale:
-                conn.execute(f"DROP INDEX IF EXISTS {s}.{_hnsw_index(old)}")
+            conn.execute(f"DELETE FROM {s}.builds WHERE collection = %s AND id <> ALL(%s)",
+                         (self.collection, [build_id] + ([previous] if previous else [])))
+            for table in ("doc_texts", "doc_chunks", "doc_tables"):   # rows no remaining build uses
+                conn.execute(f"DELETE FROM {s}.{table} t WHERE collection = %s AND NOT EXISTS "
+                             f"(SELECT 1 FROM {s}.build_docs d WHERE d.key = t.key)", (self.collection,))
         return build_id
+
+    def _write_documents(self, cur, index: StoredIndex, docs: list["_Placed"], keys: dict[str, str]) -> None:
+        """The texts, chunks (with vector and tsvector) and tables of these documents."""
+        s, counts, dim = self.schema, index.sparse.counts, index.manifest.dim
+        with cur.copy(f"COPY {s}.doc_texts (key, collection, text) FROM STDIN") as copy:
+            for d in docs:
+                copy.write_row((keys[d.name], self.collection, index.texts[d.name]))
+        with cur.copy(f"COPY {s}.doc_chunks (key, idx, collection, dim, chunk, embedding, tsv) FROM STDIN") as copy:
+            for d in docs:
+                for idx, pos in enumerate(range(*d.rows)):
+                    lo, hi = counts.indptr[pos], counts.indptr[pos + 1]
+                    row = [(counts.vocab[t], int(c)) for t, c in zip(counts.indices[lo:hi], counts.counts[lo:hi])]
+                    copy.write_row((keys[d.name], idx, self.collection, dim, json.dumps(index.chunks[pos].to_dict()),
+                                    np.asarray(index.embeddings[pos], dtype=np.float32), _tsvector(row)))
+        tables = tables_to_json(index.tables)
+        with cur.copy(f"COPY {s}.doc_tables (key, idx, collection, data) FROM STDIN") as copy:
+            for d in docs:
+                for idx, pos in enumerate(range(*d.tables)):
+                    copy.write_row((keys[d.name], idx, self.collection, json.dumps(tables[pos])))
+
+    def hnsw_index(self, dim: int) -> str:
+        """The collection's HNSW index for vectors of this dimension."""
+        return f"doc_chunks_hnsw_{hashlib.sha256(self.collection.encode()).hexdigest()[:12]}_{int(dim)}"
+
+    def _hnsw_rows(self, dim: int):
+        """The HNSW index's predicate, which a query must repeat word for word (as literals) for the planner to use it."""
+        return sql.SQL("collection = {} AND dim = {}").format(sql.Literal(self.collection), sql.Literal(int(dim)))
 
     def load(self) -> Loaded:
         """The current build's chunks, tables, texts, word statistics and manifest, read in one snapshot.
@@ -240,11 +277,13 @@ class Database:
             manifest = Manifest(**conn.execute(f"SELECT manifest FROM {s}.builds WHERE id = %s",
                                                (build_id,)).fetchone()[0])
             chunks = [Chunk.from_dict(row[0]) for row in conn.execute(
-                f"SELECT chunk FROM {s}.chunks WHERE build_id = %s ORDER BY pos", (build_id,))]
+                f"SELECT c.chunk FROM {s}.build_docs d JOIN {s}.doc_chunks c ON c.key = d.key "
+                "WHERE d.build_id = %s ORDER BY d.ord, c.idx", (build_id,))]
             tables = tables_from_json([row[0] for row in conn.execute(
-                f"SELECT data FROM {s}.tables WHERE build_id = %s ORDER BY pos", (build_id,))])
-            texts = dict(conn.execute(f"SELECT name, text FROM {s}.documents WHERE build_id = %s ORDER BY name",
-                                      (build_id,)).fetchall())
+                f"SELECT t.data FROM {s}.build_docs d JOIN {s}.doc_tables t ON t.key = d.key "
+                "WHERE d.build_id = %s ORDER BY d.ord, t.idx", (build_id,))])
+            texts = dict(conn.execute(f"SELECT d.name, t.text FROM {s}.build_docs d JOIN {s}.doc_texts t ON t.key = d.key "
+                                      "WHERE d.build_id = %s ORDER BY d.ord", (build_id,)).fetchall())
             idf = dict(conn.execute(f"SELECT term, idf FROM {s}.postings WHERE build_id = %s", (build_id,)).fetchall())
             files = {name: bytes(data) for name, data in conn.execute(
                 f"SELECT name, data FROM {s}.files WHERE build_id = %s", (build_id,))}
@@ -257,21 +296,27 @@ class Database:
     def dense(self, build_id: int, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """(chunk position, inner product) of the k nearest chunks by exact pgvector search."""
         rows = self.connection().execute(
-            f"SELECT pos, -(embedding <#> %s) AS score FROM {self.schema}.chunks WHERE build_id = %s "
-            "ORDER BY embedding <#> %s, pos LIMIT %s", (vector, build_id, vector, k)).fetchall()
+            f"SELECT d.pos + c.idx AS pos, -(c.embedding <#> %s) AS score FROM {self.schema}.build_docs d "
+            f"JOIN {self.schema}.doc_chunks c ON c.key = d.key WHERE d.build_id = %s "
+            "ORDER BY c.embedding <#> %s, 1 LIMIT %s", (vector, build_id, vector, k)).fetchall()
         return [(int(p), float(sc)) for p, sc in rows]
 
     def dense_approximate(self, build_id: int, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """The same through the build's HNSW index (its predicate and ORDER BY must match the index's exactly:
-        the build id is written into the query, not bound, so the planner can choose the partial index)."""
-        column = _vector(len(vector))
-        conn = self.connection()
+        """The same through the collection's HNSW index: its nearest rows, then those of this build. The index
+        holds the collection's current and previous builds only, which share all but their edited documents."""
+        conn, wanted = self.connection(), max(HNSW_EF_SEARCH, 2 * int(k))
         with conn.transaction():
-            conn.execute(f"SET LOCAL hnsw.ef_search = {max(HNSW_EF_SEARCH, int(k))}")
-            rows = conn.execute(
-                f"SELECT pos, -({column} <#> %s) AS score FROM {self.schema}.chunks WHERE build_id = {int(build_id)} "
-                f"ORDER BY {column} <#> %s LIMIT %s", (vector, vector, k)).fetchall()
+            conn.execute(f"SET LOCAL hnsw.ef_search = {wanted}")
+            rows = conn.execute(self.approximate_query(len(vector)), (vector, vector, wanted, build_id, k)).fetchall()
         return [(int(p), float(sc)) for p, sc in rows]
+
+    def approximate_query(self, dim: int):
+        """The HNSW search: parameters (vector, vector, how many nearest rows, build id, k)."""
+        return sql.SQL(
+            "SELECT d.pos + c.idx, c.score FROM (SELECT key, idx, -({v} <#> %s) AS score FROM {s}.doc_chunks "
+            "WHERE {rows} ORDER BY {v} <#> %s LIMIT %s) c JOIN {s}.build_docs d ON d.key = c.key AND d.build_id = %s "
+            "ORDER BY c.score DESC, 1 LIMIT %s").format(v=sql.SQL(_vector(dim)), s=sql.Identifier(self.schema),
+                                                        rows=self._hnsw_rows(dim))
 
     def bm25(self, build_id: int, terms: list[str], k: int, num_docs: int) -> list[tuple[int, float]]:
         """(chunk position, BM25 score) of the k best chunks with a positive score: the query terms' postings
@@ -298,8 +343,9 @@ class Database:
             return []
         query = " | ".join(_quote_lexeme(w) for w in words)
         rows = self.connection().execute(
-            f"SELECT pos, ts_rank(tsv, q) AS score FROM {self.schema}.chunks, to_tsquery('simple', %s) q "
-            "WHERE build_id = %s AND tsv @@ q ORDER BY score DESC, pos LIMIT %s", (query, build_id, k)).fetchall()
+            f"SELECT d.pos + c.idx AS pos, ts_rank(c.tsv, q) AS score FROM {self.schema}.build_docs d "
+            f"JOIN {self.schema}.doc_chunks c ON c.key = d.key, to_tsquery('simple', %s) q "
+            "WHERE d.build_id = %s AND c.tsv @@ q ORDER BY score DESC, 1 LIMIT %s", (query, build_id, k)).fetchall()
         return [(int(p), float(sc)) for p, sc in rows]
 
 
@@ -374,8 +420,37 @@ def _read_answer_files(files: dict[str, bytes]) -> tuple[Lexicon, dict[str, Extr
     return lexicon, extras
 
 
-def _hnsw_index(build_id: int) -> str:
-    return f"chunks_hnsw_{int(build_id)}"
+@dataclass
+class _Placed:
+    """A document of a build: its chunk positions [start, end) and table positions [start, end)."""
+
+    name: str
+    rows: tuple[int, int]
+    tables: tuple[int, int]
+
+
+def _placed(index: StoredIndex) -> list[_Placed]:
+    """The index's documents in order with where their chunks and tables sit (both are contiguous per document)."""
+    rows, tables = index.doc_rows(), {}
+    for pos, table in enumerate(index.tables):
+        start = tables.get(table.doc, (pos,))[0]
+        tables[table.doc] = (start, pos + 1)
+    placed, row, table = [], 0, 0
+    for name in index.texts:
+        r, t = rows.get(name, (row, row)), tables.get(name, (table, table))
+        if r[0] != row or t[0] != table:
+            raise ValueError(f"chunks or tables of {name!r} are not where the document order puts them")
+        placed.append(_Placed(name, r, t))
+        row, table = r[1], t[1]
+    if row != len(index.chunks) or table != len(index.tables):
+        raise ValueError("chunks or tables belong to no indexed document")
+    return placed
+
+
+def _doc_key(collection: str, manifest: Manifest, name: str) -> str:
+    """What a document's stored rows depend on: collection, name, content, model and index format."""
+    parts = (collection, name, manifest.docs[name], manifest.model, str(manifest.format_version), str(LAYOUT))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def _vector(dim: int) -> str:

@@ -1,4 +1,6 @@
 """The Postgres store: BM25 postings score like rank-bm25, builds round-trip, and a failed build changes nothing."""
+import shutil
+
 import numpy as np
 import pytest
 
@@ -7,6 +9,9 @@ from index.fold import terms
 from index.postgres import Database
 from index.sparse import SparseIndex, TermCounts
 from index.tables import tables_to_json
+from tests.conftest import ROOT
+
+TEXT_DOCS = ROOT / "tests" / "data" / "text_docs"
 
 
 def test_postings_give_rank_bm25_scores():
@@ -87,9 +92,9 @@ def test_builds_older_than_the_previous_one_are_deleted(pg_url, own_engine):
     ids = [db.publish(own_engine.index) for _ in range(3)]
     kept = db.connection().execute("SELECT id FROM docqa.builds WHERE collection = 'history' ORDER BY id").fetchall()
     assert [r[0] for r in kept] == ids[1:]
-    chunks = db.connection().execute("SELECT count(DISTINCT build_id) FROM docqa.chunks WHERE build_id = ANY(%s)",
+    placed = db.connection().execute("SELECT count(DISTINCT build_id) FROM docqa.build_docs WHERE build_id = ANY(%s)",
                                      (ids,)).fetchone()[0]
-    assert chunks == 2
+    assert placed == 2
 
 
 def test_a_build_in_an_older_table_layout_is_not_read_but_replaced(pg_url, own_engine):
@@ -118,32 +123,58 @@ def _with_dense(index, kind: str):
     return other
 
 
-def test_an_approximate_build_searches_through_its_own_hnsw_index(pg_url, own_engine):
+def test_an_approximate_build_searches_through_its_collections_hnsw_index(pg_url, own_engine):
     from app.retrieve import Retriever
 
     db = Database(pg_url, "hnsw")
-    build_id = db.publish(_with_dense(own_engine.index, "hnsw"))
+    db.publish(_with_dense(own_engine.index, "hnsw"))
     loaded = db.load().index
     assert loaded.vectors.approximate
     sql, local = Retriever(loaded, own_engine.model), own_engine.retriever
     for q in ("How many members did the cooperative have?", "tomato harvest kg", "who chairs the board"):
         assert [i for i, _ in sql.dense(q, 5)] == [i for i, _ in local.dense(q, 5)]   # a small graph is exact
-    conn = db.connection()
+    conn, vector = db.connection(), own_engine.retriever.embed_query("tomato harvest")[0]
     with conn.transaction():
         conn.execute("SET LOCAL enable_sort = off")     # a table this small would be sorted: ask for the plan
-        vector = own_engine.retriever.embed_query("tomato harvest")[0]
-        plan = "\n".join(r[0] for r in conn.execute(
-            f"EXPLAIN SELECT pos FROM docqa.chunks WHERE build_id = {build_id} "
-            f"ORDER BY embedding::vector({len(vector)}) <#> %s LIMIT 5", (vector,)))
-    assert f"chunks_hnsw_{build_id}" in plan
+        query = db.approximate_query(len(vector)).as_string(conn)
+        plan = "\n".join(r[0] for r in conn.execute("EXPLAIN " + query, (vector, vector, 128, 1, 5)))
+    assert db.hnsw_index(len(vector)) in plan
 
 
-def test_an_hnsw_index_goes_with_its_build(pg_url, own_engine):
+def test_a_collection_has_an_hnsw_index_while_its_builds_are_approximate(pg_url, own_engine):
     db = Database(pg_url, "hnsw-history")
-    ids = [db.publish(_with_dense(own_engine.index, "hnsw")) for _ in range(3)]
-    names = {r[0] for r in db.connection().execute(
-        "SELECT indexname FROM pg_indexes WHERE schemaname = 'docqa' AND indexname LIKE 'chunks_hnsw_%'")}
-    assert {f"chunks_hnsw_{i}" for i in ids} & names == {f"chunks_hnsw_{i}" for i in ids[1:]}
-    exact = db.publish(own_engine.index)                       # a flat build has none, and reads exactly
-    assert not db.load().index.vectors.approximate and f"chunks_hnsw_{exact}" not in {r[0] for r in db.connection().execute(
-        "SELECT indexname FROM pg_indexes WHERE schemaname = 'docqa'")}
+    for _ in range(2):
+        db.publish(_with_dense(own_engine.index, "hnsw"))
+    indexes = lambda: {r[0] for r in db.connection().execute(  # noqa: E731
+        "SELECT indexname FROM pg_indexes WHERE schemaname = 'docqa' AND indexname LIKE 'doc_chunks_hnsw_%'")}
+    name = db.hnsw_index(own_engine.index.manifest.dim)
+    assert name in indexes()
+    db.publish(own_engine.index)                       # a flat build reads exactly, and needs no graph
+    assert not db.load().index.vectors.approximate and name not in indexes()
+
+
+def test_a_publish_writes_rows_only_for_new_or_edited_documents(pg_url, docs_copy, tmp_path, model):
+    from index.build import build
+    from index.store import load
+
+    shutil.copy(TEXT_DOCS / "harbour_regatta.md", docs_copy)
+    out, db = tmp_path / "index", Database(pg_url, "incremental")
+    build(docs_copy, out, model=model)
+    db.publish(load(out))
+    rows = lambda: dict(db.connection().execute(  # noqa: E731
+        "SELECT d.name, t.xmin::text FROM docqa.build_docs d JOIN docqa.doc_texts t ON t.key = d.key "
+        "WHERE d.build_id = %s", (db.current_build(),)).fetchall())
+    before = rows()
+    edited = docs_copy / "greenhouse.md"
+    edited_before = sum(c.doc == edited.name for c in load(out).chunks)
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nThe cooperative also keeps bees.\n", encoding="utf-8")
+    build(docs_copy, out, model=model)
+    local = load(out)
+    db.publish(local)
+    after = rows()
+    assert {n for n in after if after[n] != before[n]} == {edited.name}      # the others' rows were not rewritten
+    loaded = db.load().index
+    assert loaded.chunks == local.chunks and loaded.texts == local.texts
+    assert tables_to_json(loaded.tables) == tables_to_json(local.tables)
+    stored = db.connection().execute("SELECT count(*) FROM docqa.doc_chunks WHERE collection = 'incremental'").fetchone()[0]
+    assert stored == len(local.chunks) + edited_before          # the previous build keeps its version
