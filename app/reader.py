@@ -114,19 +114,27 @@ class Reader:
 
     def read(self, question: str, passages: list[str], skips: list[int] | None = None) -> list[Reading]:
         """The best span of each passage (in passage order), scored against that passage's no-answer logit;
-        a span never starts before `skips[i]` characters of passage i."""
+        a span never starts before `skips[i]` characters of passage i.
+
+        Each passage is read on its own: int8 dynamic quantization scales activations per call, so in a
+        batch a passage's scores would depend on the other passages read with it (and on their padding).
+        """
+        return [spans[0] for spans in self.read_spans(question, passages, skips)]
+
+    def read_spans(self, question: str, passages: list[str], skips: list[int] | None = None,
+                   n: int = 1) -> list[list[Reading]]:
+        """The n best spans of each passage, best first (the same scores as `read`)."""
+        return [self._read_one(i, question, text, (skips or [0] * len(passages))[i], n) for i, text in enumerate(passages)]
+
+    def _read_one(self, i: int, question: str, passage: str, skip: int, n: int) -> list[Reading]:
         import torch
 
-        if not passages:
-            return []
-        batch = encode_pairs(self.tokenizer, [question] * len(passages), passages)
-        offsets = batch.pop("offset_mapping").numpy()
+        pair = encode_pairs(self.tokenizer, [question], [passage])
+        offsets = pair.pop("offset_mapping").numpy()[0]
         with self._lock, torch.inference_mode():
-            start, end = self.network(**batch)
-        segments, mask = batch["token_type_ids"].numpy(), batch["attention_mask"].numpy()
-        return [best_span(i, passages[i], start[i].numpy(), end[i].numpy(), offsets[i], segments[i], mask[i],
-                          (skips or [0] * len(passages))[i])
-                for i in range(len(passages))]
+            start, end = self.network(**pair)
+        return best_spans(i, passage, start[0].numpy(), end[0].numpy(), offsets, pair["token_type_ids"].numpy()[0],
+                          pair["attention_mask"].numpy()[0], skip, n=n)
 
 
 @dataclass(frozen=True)
@@ -167,18 +175,54 @@ def encode_pairs(tokenizer, questions: list[str], passages: list[str], max_lengt
 def best_span(passage: int, text: str, start: np.ndarray, end: np.ndarray, offsets: np.ndarray,
               segment: np.ndarray, mask: np.ndarray, skip: int = 0, max_tokens: int = MAX_ANSWER_TOKENS) -> Reading:
     """The highest start+end logit span within the passage tokens, as a Reading against the [CLS] logit."""
+    return best_spans(passage, text, start, end, offsets, segment, mask, skip, max_tokens)[0]
+
+
+def best_spans(passage: int, text: str, start: np.ndarray, end: np.ndarray, offsets: np.ndarray,
+               segment: np.ndarray, mask: np.ndarray, skip: int = 0, max_tokens: int = MAX_ANSWER_TOKENS,
+               n: int = 1) -> list[Reading]:
+    """The n highest start+end logit spans within the passage tokens, best first, as Readings against the
+    [CLS] logit (at least one: an empty reading scored -inf when the passage has no tokens)."""
     context = np.flatnonzero((segment == 1) & (mask == 1) & (offsets[:, 1] > 0) & (offsets[:, 0] >= skip))
     null = float(start[0] + end[0])
     if context.size == 0:
-        return Reading(passage, 0, 0, "", -np.inf)
+        return [Reading(passage, 0, 0, "", -np.inf)]
     s, e = start[context], end[context]
     # pair scores over i <= j < i + max_tokens, by an upper-triangular band of the outer sum
     pairs = s[:, None] + e[None, :]
-    n = len(context)
-    band = np.triu(np.ones((n, n), dtype=bool)) & ~np.triu(np.ones((n, n), dtype=bool), k=max_tokens)
+    size = len(context)
+    band = np.triu(np.ones((size, size), dtype=bool)) & ~np.triu(np.ones((size, size), dtype=bool), k=max_tokens)
     line = np.array([text.count("\n", 0, int(offsets[t, 0])) for t in context])
     band &= line[:, None] == line[None, :]          # a span never runs across a line break (caption, list item)
-    pairs = np.where(band, pairs, -np.inf)
-    i, j = np.unravel_index(int(np.argmax(pairs)), pairs.shape)
-    lo, hi = int(offsets[context[i], 0]), int(offsets[context[j], 1])
-    return Reading(passage, lo, hi, text[lo:hi], float(pairs[i, j]) - null)
+    band &= np.array([_starts_word(text, int(offsets[t, 0])) for t in context])[:, None]
+    band &= np.array([_ends_word(text, int(offsets[t, 1])) for t in context])[None, :]   # "54.2%", never "2%"
+    pairs = np.where(band, pairs, -np.inf).ravel()
+    if n > 1 and len(pairs) > n:
+        top = np.argpartition(-pairs, n)[:n]
+        top = top[np.argsort(-pairs[top], kind="stable")]
+    else:
+        top = np.argsort(-pairs, kind="stable")[:n]
+    readings = []
+    for flat in top:
+        if readings and not np.isfinite(pairs[flat]):
+            break
+        i, j = np.unravel_index(int(flat), (size, size))
+        lo, hi = int(offsets[context[i], 0]), int(offsets[context[j], 1])
+        readings.append(Reading(passage, lo, hi, text[lo:hi], float(pairs[flat]) - null))
+    return readings
+
+
+_OPENERS = "\"'“‘([{–—/-"
+_CLOSERS = "\"'”’)]}.,;:!?–—/-"
+
+
+def _starts_word(text: str, at: int) -> bool:
+    """A span may start here: at the text's start or after a space or an opening mark, not inside a word or number."""
+    return at == 0 or text[at - 1].isspace() or text[at - 1] in _OPENERS
+
+
+def _ends_word(text: str, at: int) -> bool:
+    """A span may end here: at the text's end or before a space or a closing mark that does not continue a number."""
+    if at >= len(text) or text[at].isspace():
+        return True
+    return text[at] in _CLOSERS and not (text[at] in ".,/-" and at + 1 < len(text) and text[at + 1].isalnum())

@@ -57,6 +57,12 @@ class TextAnswer:
     also: list[Support] = field(default_factory=list)   # passages covering what the main one does not name
 
 
+def _same_years(q_years: set[str], text: str) -> bool:
+    """False when `text` names years and none of them is one the question names."""
+    years = set(_YEAR.findall(text))
+    return not years or bool(years & q_years)
+
+
 @dataclass
 class PassageReading:
     """A reader's span in one retrieved passage, the sentence it sits in, and its value under the policy."""
@@ -130,22 +136,27 @@ class TextAnswerer:
         return relation if relation and not set(relation) & self.vocabulary.doc_terms.get(doc, set()) else []
 
     def readings(self, question: str, passages: list[Hit]) -> list[PassageReading]:
-        """The reader's best span in each passage, with its sentence; a passage whose span sits in a sentence
-        (or under a heading) naming only other years than the question's is passed over. A question word
-        the documents never use is not held against a passage ("wife" for "spouse"): the reader weighs it."""
+        """The reader's best span in each passage that agrees with the question's years, with its sentence: a span
+        naming a year the question does not, or sitting in a sentence (or under a heading) naming only other
+        years, gives way to the passage's next best span ("June 2019" for "the 2024 election"). A question word the
+        documents never use is not held against a passage ("wife" for "spouse"): the reader weighs it."""
         contexts = [passage_of(h.chunk) for h in passages]
-        readings = self.reader.read(question, [text for text, _ in contexts], [skip for _, skip in contexts])
+        spans = self.reader.read_spans(question, [text for text, _ in contexts], [skip for _, skip in contexts],
+                                       n=SPANS_PER_PASSAGE)
         q_years = set(_YEAR.findall(question))
         found = []
-        for rank, (reading, hit, (_, skip)) in enumerate(zip(readings, passages, contexts)):
-            at = hit.chunk.start + reading.start - skip
-            sentence = next((s for s in split_sentences(hit.chunk.text, hit.chunk.start) if s.start <= at < s.end), None)
-            if sentence is None or not reading.text.strip():
-                continue
-            years = set(_YEAR.findall(sentence.text)) or set(_YEAR.findall(" ".join(hit.chunk.section)))
-            if q_years and years and not years & q_years:   # about another year ("In 2019 ..." for "in 2024")
-                continue
-            found.append(PassageReading(reading, rank, hit, sentence, self.policy.value(reading.score, rank)))
+        for rank, (candidates, hit, (_, skip)) in enumerate(zip(spans, passages, contexts)):
+            sentences = split_sentences(hit.chunk.text, hit.chunk.start)
+            for reading in candidates:
+                at = hit.chunk.start + reading.start - skip
+                sentence = next((s for s in sentences if s.start <= at < s.end), None)
+                if sentence is None or not reading.text.strip():
+                    continue
+                if q_years and (set(_YEAR.findall(reading.text)) - q_years or not _same_years(
+                        q_years, sentence.text if _YEAR.search(sentence.text) else " ".join(hit.chunk.section))):
+                    continue        # the span names a year not asked, or its sentence (heading) only other years
+                found.append(PassageReading(reading, rank, hit, sentence, self.policy.value(reading.score, rank)))
+                break
         return found
 
     def _read(self, question: str, passages: list[Hit]) -> TextAnswer:
@@ -248,6 +259,7 @@ _LEAD_WORDS = frozenset(("as to that the by throughout during including in on at
 _TRAIL_WORDS = frozenset(("the a an and or of to in on at for with by as that which who " + _AUXILIARIES).split())
 _TITLES = re.compile(r"^(?:President|Prime Minister|Minister|Mayor|Mr|Mrs|Ms|Dr|Prof|Sir|Dame|King|Queen)\.?\s+(?=\S)")
 MAX_CLAUSE_WORDS = 20
+SPANS_PER_PASSAGE = 20    # spans the reader offers per passage, for when the best names another year
 
 
 def _clause(sentence: str, q_tokens: list[str]) -> str | None:
