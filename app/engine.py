@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
+from app.chooser import default_chooser
 from app.followup import resolve
 from app.glossary import expand
 from app.reader import default_reader
@@ -84,7 +85,7 @@ class Engine:
         vocabulary = Vocabulary(retriever.bm25.idf, index.lexicon)
         reader, policy = default_reader()
         self.text = TextAnswerer(self.model, vocabulary, retriever.embed_query,
-                                 SentenceLookup(index.extras.get(SENTENCES)), reader, policy)
+                                 SentenceLookup(index.extras.get(SENTENCES)), reader, policy, default_chooser())
         meaning = HeaderMeaning(partial(embed, self.model)) if self.model is not None else None
         self.tables = TableEngine(index.tables, meaning)
         self.index, self.retriever, self.vocabulary, self.build_id = index, retriever, vocabulary, build_id

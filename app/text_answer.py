@@ -18,6 +18,7 @@ from typing import Callable
 
 import numpy as np
 
+from app.chooser import FEATURES, Asked, Chooser, Span as OfferedSpan, features
 from app.question import MONTHS, Candidate, answer_type, asks_for, candidates
 from app.reader import Policy, Reader, Reading, passage_of
 from app.retrieve import Hit
@@ -79,9 +80,9 @@ class TextAnswerer:
 
     def __init__(self, model, vocabulary: Vocabulary, embed_query: Callable[[str], np.ndarray],
                  sentences: SentenceLookup | None = None, reader: Reader | None = None,
-                 policy: Policy = Policy()):
+                 policy: Policy = Policy(), chooser: Chooser | None = None):
         self.model = model
-        self.reader, self.policy = reader, policy
+        self.reader, self.policy, self.chooser = reader, policy, chooser
         self.embed_query = embed_query   # the retriever's cached query embedder: one encode per question
         self.vocabulary = vocabulary
         self.sentences = sentences or SentenceLookup()   # vectors embedded at build time, stored with the index
@@ -100,7 +101,11 @@ class TextAnswerer:
         if not passages:
             return TextAnswer(None, None, 0.0, "no passage matches the question")
         if self.reader is not None and settings.reader:
-            found = self._read(question, passages[:settings.reader_passages])
+            passages = passages[:settings.reader_passages]
+            chooser = self.chooser if settings.chooser else None
+            if chooser:
+                return self._choose(question, passages, chooser, describe=is_descriptive(question))
+            found = self._read(question, passages)
             if is_descriptive(question) and found.support is not None:   # an account: the passage, no short answer
                 return TextAnswer(found.support, None, found.confidence, also=_following(found.support))
             return found
@@ -140,14 +145,20 @@ class TextAnswerer:
         naming a year the question does not, or sitting in a sentence (or under a heading) naming only other
         years, gives way to the passage's next best span ("June 2019" for "the 2024 election"). A question word the
         documents never use is not held against a passage ("wife" for "spouse"): the reader weighs it."""
+        found = self.candidates(question, passages, per_passage=1)
+        return [r for group in found for r in group]
+
+    def candidates(self, question: str, passages: list[Hit], per_passage: int) -> list[list[PassageReading]]:
+        """Per passage, its `per_passage` best spans that agree with the question's years, best first."""
         contexts = [passage_of(h.chunk) for h in passages]
         spans = self.reader.read_spans(question, [text for text, _ in contexts], [skip for _, skip in contexts],
                                        n=SPANS_PER_PASSAGE)
         q_years = set(_YEAR.findall(question))
         found = []
-        for rank, (candidates, hit, (_, skip)) in enumerate(zip(spans, passages, contexts)):
+        for rank, (offered, hit, (_, skip)) in enumerate(zip(spans, passages, contexts)):
             sentences = split_sentences(hit.chunk.text, hit.chunk.start)
-            for reading in candidates:
+            kept: list[PassageReading] = []
+            for reading in offered:
                 at = hit.chunk.start + reading.start - skip
                 sentence = next((s for s in sentences if s.start <= at < s.end), None)
                 if sentence is None or not reading.text.strip():
@@ -155,9 +166,38 @@ class TextAnswerer:
                 if q_years and (set(_YEAR.findall(reading.text)) - q_years or not _same_years(
                         q_years, sentence.text if _YEAR.search(sentence.text) else " ".join(hit.chunk.section))):
                     continue        # the span names a year not asked, or its sentence (heading) only other years
-                found.append(PassageReading(reading, rank, hit, sentence, self.policy.value(reading.score, rank)))
-                break
+                kept.append(PassageReading(reading, rank, hit, sentence, self.policy.value(reading.score, rank)))
+                if len(kept) == per_passage:
+                    break
+            found.append(kept)
         return found
+
+    def _choose(self, question: str, passages: list[Hit], chooser: Chooser, describe: bool = False) -> TextAnswer:
+        """The span the fitted chooser finds most probably right among the reader's offers; below its threshold,
+        an abstention. A descriptive question gets that span's sentence and the next ones, with no short answer,
+        whenever the passage is about the question: it shares a word with it and names at least one thing the
+        question names, if it names any (how sure the reader is of a short span says nothing about an account)."""
+        groups = self.candidates(question, passages, SPANS_CHOSEN_AMONG)
+        offered = [r for group in groups for r in group]
+        if not offered:
+            return TextAnswer(None, None, 0.0, "no passage holds an answer")
+        asked = Asked.of(question, self.vocabulary)
+        rows = np.array([features(asked, _offered(r, k, group[0].reading.score))
+                         for group in groups for k, r in enumerate(group)])
+        chances = chooser.probabilities(rows)
+        k = int(np.argmax(chances))
+        best, chance = offered[k], round(float(chances[k]), 3)
+        if describe:
+            about = dict(zip(FEATURES, rows[k]))
+            if about["names_missing"] == 1 or about["passage_cover"] == 0:
+                return TextAnswer(None, None, chance, "no passage is about what the question names")
+            support = Support(best.hit, best.sentence.start, best.sentence.end, best.sentence.text, chance, 0.0, 0.0)
+            return TextAnswer(support, None, chance, also=_following(support))
+        if chance < chooser.threshold:
+            return TextAnswer(None, None, chance, "no passage answers it clearly enough "
+                              f"(chooser: {chance:.2f} < {chooser.threshold:.2f})")
+        support = Support(best.hit, best.sentence.start, best.sentence.end, best.sentence.text, chance, 0.0, 0.0)
+        return TextAnswer(support, best.reading.answer, chance)
 
     def _read(self, question: str, passages: list[Hit]) -> TextAnswer:
         """The best reading by the fitted policy; below its threshold, an abstention."""
@@ -260,6 +300,16 @@ _TRAIL_WORDS = frozenset(("the a an and or of to in on at for with by as that wh
 _TITLES = re.compile(r"^(?:President|Prime Minister|Minister|Mayor|Mr|Mrs|Ms|Dr|Prof|Sir|Dame|King|Queen)\.?\s+(?=\S)")
 MAX_CLAUSE_WORDS = 20
 SPANS_PER_PASSAGE = 20    # spans the reader offers per passage, for when the best names another year
+SPANS_CHOSEN_AMONG = 5    # of those, the ones (agreeing with the question's years) the chooser weighs
+
+
+def _offered(r: PassageReading, k: int, best: float) -> OfferedSpan:
+    """A reading as the chooser sees it: the k-th span its passage offers, placed in its document."""
+    chunk = r.hit.chunk
+    _, skip = passage_of(chunk)
+    context = " ".join([chunk.title, *chunk.section, chunk.text])
+    return OfferedSpan(r.reading.score, best, k, r.rank, r.hit.score, r.reading.text,
+                       chunk.start + r.reading.start - skip, r.sentence.text, r.sentence.start, context)
 
 
 def _clause(sentence: str, q_tokens: list[str]) -> str | None:

@@ -4,6 +4,7 @@
                    [--floors] [--report FILE]
     python -m eval --set wtq [--mode both|oracle|open] [--limit N]    # ../shared/datasets/wtq-dev
     python -m eval fit-reader [--epochs N] [--folds ...]             # fine-tune the span reader (eval/fit_reader.py)
+    python -m eval fit-chooser [--passages N]                        # fit the answer chooser (eval/fit_chooser.py)
 """
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="where the index lives (env DOCQA_BACKEND; default local)")
     p.add_argument("--no-reader", dest="reader", action="store_false",
                    help="answer text questions with the rules instead of the span reader (for comparison)")
+    p.add_argument("--no-chooser", dest="chooser", action="store_false",
+                   help="let the reader's own policy pick its span instead of the fitted chooser (for comparison)")
     p.add_argument("--report", type=Path, metavar="FILE", help="also write the Markdown report here (eval/REPORT.md)")
     p.add_argument("--mode", choices=("both", "oracle", "open"), default="both",
                    help="for --set wtq: each question over its own table (oracle), over all tables (open), or both")
@@ -64,13 +67,13 @@ def index_for(docs: Path, out: Path, name: str) -> Path:
     return DEFAULT_INDEX if docs.resolve() == DEFAULT_DOCS.resolve() else out / "indexes" / name
 
 
-def open_engine(index: Path, docs: Path, backend: str | None = None, reader: bool = True):
-    """The engine over `docs` (its index built when missing or stale) on the chosen backend; `reader=False`
-    answers text questions with the rules instead of the span reader."""
+def open_engine(index: Path, docs: Path, backend: str | None = None, settings=None):
+    """The engine over `docs` (its index built when missing or stale) on the chosen backend, with these settings
+    (e.g. `Settings(reader=False)`: text questions answered by the rules instead of the span reader)."""
     from app.engine import Engine
     from app.settings import Settings
 
-    return Engine.open(index, docs, backend=backend, settings=Settings(reader=reader))
+    return Engine.open(index, docs, backend=backend, settings=settings or Settings())
 
 
 def settings_dict(engine) -> dict:
@@ -104,12 +107,12 @@ def print_run(run: SetRun) -> None:
               f"got {o.got if not o.abstained else '(abstained)'!r} — {'; '.join(o.problems())}")
 
 
-def squad_run(path: Path, out: Path, backend: str | None = None, reader: bool = True) -> reporting.SquadRun:
+def squad_run(path: Path, out: Path, backend: str | None = None, settings=None) -> reporting.SquadRun:
     """Index a SQuAD file's contexts as documents in a temporary folder and score the engine on it."""
     squad = load_squad(path)
     with tempfile.TemporaryDirectory(prefix="squad-docs-") as tmp:
         docs = write_documents(squad, Path(tmp))
-        engine = open_engine(out / "indexes" / f"squad-{path.stem}", docs, backend, reader)
+        engine = open_engine(out / "indexes" / f"squad-{path.stem}", docs, backend, settings)
         outcomes = run_squad(engine, squad)
     scores = summarize_squad(outcomes)
     print(f"\n== SQuAD {path}: {scores.n} questions — EM {reporting.pct(scores.exact)}  F1 {reporting.pct(scores.f1)}  "
@@ -124,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
         from eval import fit_reader
 
         return fit_reader.main(argv[1:])
+    if argv[:1] == ["fit-chooser"]:
+        from eval import fit_chooser
+
+        return fit_chooser.main(argv[1:])
     args = parse_args(argv)
     command = "python -m eval " + shlex.join(argv)
     if args.set and [str(s) for s in args.set] == ["wtq"]:
@@ -132,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
         modes = ["oracle", "open"] if args.mode == "both" else [args.mode]
         wtq.main(modes, args.out, limit=args.limit)
         return 0
+    from app.settings import Settings
+
+    settings = Settings(reader=args.reader, chooser=args.chooser)
     floors = floor_check.load_floors() if args.floors else None
     sets = args.set or [floors.set_path if floors else DEFAULT_SET]
     report = reporting.Report(command.strip(), time.strftime("%Y-%m-%d %H:%M"), {})
@@ -143,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     for i, (path, items) in enumerate(loaded):
         docs = args.docs or (floors.docs if floors and not args.set else default_docs(path, Path("seeds")))
         name = set_name(path)
-        engine = open_engine(args.index or index_for(docs, args.out, name), docs, args.backend, args.reader)
+        engine = open_engine(args.index or index_for(docs, args.out, name), docs, args.backend, settings)
         report.settings = settings_dict(engine)
         report.runs.append(run_one(engine, name, path, docs, items))
         if args.compare and i == 0:
@@ -156,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             for rec in report.comparison.recommendations() or ["no Settings default change recommended"]:
                 print(f"recommendation: {rec}")
     if args.squad:
-        report.squad = squad_run(args.squad, args.out, args.backend, args.reader)
+        report.squad = squad_run(args.squad, args.out, args.backend, settings)
     if floors:
         report.floors = floor_check.check(report.runs[0].summary, floors)
         print("\n== floors (eval/floors.json)")

@@ -213,8 +213,11 @@ def rotation_pairs(items: list[Item]) -> list[list[int]]:
 def predict(engine, reader, questions: list[SquadQuestion]) -> list[dict]:
     """For each question, every passage reading of the app's text answer with this reader (raw scores and
     retrieval ranks, so a policy can be chosen afterwards); none where the app abstains before reading or
-    answers with a passage (a descriptive question: no short answer)."""
-    from app.text_answer import is_descriptive
+    answers with a passage (a descriptive question: no short answer). `candidates` keeps, per passage, its
+    chunk, fused retrieval score and n best spans (score, sentence start/end in the file, span text), the raw
+    material the answer chooser's features are computed from."""
+    from app.reader import passage_of
+    from app.text_answer import SPANS_CHOSEN_AMONG, is_descriptive
 
     engine.text.reader = reader
     rows = []
@@ -222,9 +225,14 @@ def predict(engine, reader, questions: list[SquadQuestion]) -> list[dict]:
         hits = engine.retrieve(q.question)
         passages = [h for h in hits if h.chunk.kind == "text"][: engine.settings.top_k]
         gated = bool(engine.vocabulary.unknown_terms(q.question)) or is_descriptive(q.question)
-        found = [] if gated else engine.text.readings(q.question, passages)
+        groups = [] if gated else engine.text.candidates(q.question, passages, SPANS_CHOSEN_AMONG)
+        found = [g[0] for g in groups if g]
         rows.append({"id": q.id, "readings": [[r.reading.score, r.rank, r.reading.answer, r.hit.chunk.doc]
-                                              for r in found]})
+                                              for r in found],
+                     "candidates": [{"chunk": h.chunk.id, "retrieval": h.score,
+                                     "spans": [[r.reading.score, r.sentence.start, r.sentence.end,
+                                                h.chunk.start + r.reading.start - passage_of(h.chunk)[1], r.reading.text]
+                                               for r in g]} for h, g in zip(passages, groups)]})
     return rows
 
 

@@ -1,0 +1,147 @@
+"""The answer chooser: which of the reader's spans answers, and whether any does.
+
+The span reader (app/reader.py) offers its n best spans in each retrieved passage. Each becomes a
+row of features (the reader's own score, where the passage ranked, how much of the question its
+sentence and passage cover, whether the question's names appear there, whether the span is of the
+kind the question asks for, how close it sits to the question's words) and a logistic model gives
+the expected F1 of that span against the right answer. The most probable span answers when that probability
+reaches the threshold; otherwise the engine abstains. Weights and threshold are fitted on held-out
+readings of SQuAD articles by `python -m eval fit-chooser`, never on our own questions, and stored
+as a small JSON file (app/models/chooser.json); applying them is a dot product.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from app.question import answer_type, candidates
+from app.vocabulary import Vocabulary
+from index.fold import STOPWORDS, stem, terms, tokenize
+
+DEFAULT_PATH = Path(__file__).parent / "models" / "chooser.json"
+
+FEATURES = ("reader", "reader_gap", "span_rank", "rank", "retrieval", "sentence_cover", "passage_cover",
+            "names_missing", "typed", "type_match", "span_in_question", "distance")
+_WORD = re.compile(r"[\w'’]+")
+FAR = 30   # words: a span with no question word in its sentence counts as this far from them
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the features need to know of a question, worked out once per question."""
+
+    terms: dict[str, float]      # content terms (stemmed) and their IDF weights
+    names: dict[str, float]      # the terms among them the documents capitalise: who or what it is about
+    kind: str                    # the answer type asked for (app/question.py)
+
+    @classmethod
+    def of(cls, question: str, vocabulary: Vocabulary) -> "Asked":
+        weighted = {t: vocabulary.weight(t) for t in vocabulary.question_terms(question)}
+        names = {t: w for t, w in weighted.items() if t in vocabulary.names}
+        return cls(weighted, names, answer_type(question))
+
+
+@dataclass(frozen=True)
+class Span:
+    """One span offered by the reader, placed in its document."""
+
+    score: float                 # reader: best span logit - no-answer logit
+    best: float                  # the best score offered in the same passage
+    span_rank: int               # its place among that passage's spans
+    rank: int                    # the passage's retrieval rank
+    retrieval: float             # the passage's fused retrieval score
+    text: str
+    start: int                   # file offsets of the span
+    sentence: str
+    sentence_start: int
+    passage: str                 # the chunk's title, section and text
+
+
+def features(asked: Asked, span: Span) -> np.ndarray:
+    """The chooser's feature row for one span (in FEATURES order)."""
+    total = sum(asked.terms.values()) or 1.0
+    in_sentence = set(terms(span.sentence))
+    in_passage = set(terms(span.passage))
+    names = sum(asked.names.values())
+    missing = sum(w for t, w in asked.names.items() if t not in in_passage) / names if names else 0.0
+    span_terms = [stem(t) for t in tokenize(span.text) if t not in STOPWORDS]
+    typed = asked.kind not in ("span", "quote")
+    matches = typed and bool(candidates(span.text, asked.kind))
+    return np.array([
+        span.score,
+        span.score - span.best,
+        span.span_rank,
+        span.rank,
+        span.retrieval,
+        sum(w for t, w in asked.terms.items() if t in in_sentence) / total,
+        sum(w for t, w in asked.terms.items() if t in in_passage) / total,
+        missing,
+        float(typed),
+        float(matches),
+        sum(t in asked.terms for t in span_terms) / len(span_terms) if span_terms else 1.0,
+        math.log1p(_distance(asked, span)),
+    ], dtype=np.float64)
+
+
+def _distance(asked: Asked, span: Span) -> int:
+    """Words between the span and the nearest question word in its sentence (FAR when there is none)."""
+    at = span.start - span.sentence_start
+    end = at + len(span.text)
+    best = FAR
+    for m in _WORD.finditer(span.sentence):
+        if m.start() < end and m.end() > at:
+            continue
+        if set(terms(m.group())) & asked.terms.keys():
+            lo, hi = (m.end(), at) if m.end() <= at else (end, m.start())
+            best = min(best, len(span.sentence[lo:hi].split()))
+    return best
+
+
+@dataclass(frozen=True)
+class Chooser:
+    """A fitted logistic model over FEATURES, its abstention threshold and how many passages it reads."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+    passages: int = 2
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """The probability that each row's span is a right answer."""
+        z = ((np.atleast_2d(rows) - np.array(self.mean)) / np.array(self.scale)) @ np.array(self.coef) + self.intercept
+        return 1 / (1 + np.exp(-z))
+
+    def to_dict(self) -> dict:
+        return {"features": list(FEATURES), "mean": list(self.mean), "scale": list(self.scale),
+                "coef": list(self.coef), "intercept": self.intercept, "threshold": self.threshold,
+                "passages": self.passages}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Chooser":
+        if tuple(data.get("features", ())) != FEATURES:
+            raise ValueError("the chooser file was fitted on other features; run `python -m eval fit-chooser`")
+        return cls(tuple(data["mean"]), tuple(data["scale"]), tuple(data["coef"]), float(data["intercept"]),
+                   float(data["threshold"]), int(data.get("passages", 2)))
+
+
+@lru_cache(maxsize=1)
+def default_chooser(path: Path = DEFAULT_PATH) -> Chooser | None:
+    """The shipped chooser, or None without one (said on stderr when the file is unreadable): the reader's own
+    policy then decides."""
+    if not Path(path).is_file():
+        return None
+    try:
+        return Chooser.from_dict(json.loads(Path(path).read_text()))
+    except (ValueError, KeyError, TypeError) as err:
+        print(f"warning: the answer chooser {path} cannot be used ({err}); the reader's policy decides",
+              file=sys.stderr)
+        return None

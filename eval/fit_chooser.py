@@ -1,0 +1,173 @@
+"""Fit the answer chooser (app/chooser.py) on held-out SQuAD readings and report it by article rotation.
+
+    python -m eval fit-chooser [--squad FILE] [--out eval/out] [--passages 2]
+
+It reads what `python -m eval fit-reader` saved for each fold (eval/out/reader/fold*.json): every
+question of the fold's two articles, answered in open retrieval by the reader fine-tuned on the
+other eight, with each retrieved passage's n best spans. Those spans become feature rows labelled
+with their F1 against the gold answers, and the logistic model is fitted to that expected F1 (each
+row counts as right with weight F1 and as wrong with weight 1 - F1). Rotation: for each fold, the logistic model and its
+threshold are fitted on the other folds' rows and the fold is scored with them; the fold's own
+questions never touch its model. The shipped chooser is fitted on every fold's rows.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from app.chooser import DEFAULT_PATH, FEATURES, Asked, Chooser, Span, features
+from app.reader import Policy
+from eval.fit_reader import DEFAULT_SQUAD, UNANSWERABLE_SHARE, answer_of, as_read, choose_policy, open_engine
+from eval.squad import SquadQuestion, compute_exact, compute_f1
+
+def question_rows(engine, question: str, saved: dict, passages: int) -> tuple[list[str], np.ndarray]:
+    """The spans of the first `passages` retrieved passages of one saved reading, and their feature rows."""
+    asked = Asked.of(question, engine.vocabulary)
+    chunks = _chunks(engine)
+    texts, rows = [], []
+    for rank, passage in enumerate(saved.get("candidates", [])[:passages]):
+        chunk = chunks[passage["chunk"]]
+        context = " ".join([chunk.title, *chunk.section, chunk.text])
+        best = max((s[0] for s in passage["spans"]), default=0.0)
+        for k, (score, s_start, s_end, at, text) in enumerate(passage["spans"]):
+            sentence = engine.index.texts[chunk.doc][s_start:s_end]
+            span = Span(score, best, k, rank, passage["retrieval"], text, at, sentence, s_start, context)
+            texts.append(text.strip().strip(",;:.").strip())
+            rows.append(features(asked, span))
+    return texts, np.array(rows).reshape(-1, len(FEATURES))
+
+
+def _chunks(engine) -> dict:
+    """The engine's chunks by id (built once per engine)."""
+    if getattr(engine, "_chunks_by_id", None) is None:
+        engine._chunks_by_id = {c.id: c for c in engine.index.chunks}
+    return engine._chunks_by_id
+
+
+def best_f1(q: SquadQuestion, prediction: str) -> float:
+    return max(compute_f1(g, prediction) for g in (list(q.answers) or [""]))
+
+
+def table(engine, folds: dict[int, dict], questions: dict[str, SquadQuestion], passages: int) -> dict[int, list]:
+    """Per fold, per question: (question, span texts, feature rows, each span's F1 against the gold answers)."""
+    out = {}
+    for f, fold in folds.items():
+        out[f] = []
+        for row in fold["rows"]:
+            q = questions[row["id"]]
+            texts, rows = question_rows(engine, q.question, row, passages)
+            labels = np.array([best_f1(q, t) if q.answers else 0.0 for t in texts])
+            out[f].append((q, texts, rows, labels))
+    return out
+
+
+def fit(items: list, passages: int) -> Chooser:
+    """A logistic model of a span's F1 over these questions' spans, with the threshold that maximises the weighted
+    objective."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.vstack([rows for _, _, rows, _ in items if len(rows)])
+    f1 = np.concatenate([labels for _, _, rows, labels in items if len(rows)])
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    model = LogisticRegression(C=1.0, max_iter=2000).fit(
+        np.vstack([z, z]), np.r_[np.ones(len(z)), np.zeros(len(z))], sample_weight=np.r_[f1, 1 - f1])
+    chooser = Chooser(tuple(mean), tuple(scale), tuple(model.coef_[0]), float(model.intercept_[0]), -math.inf, passages)
+    return Chooser(chooser.mean, chooser.scale, chooser.coef, chooser.intercept, best_threshold(chooser, items), passages)
+
+
+def decide(chooser: Chooser, texts: list[str], rows: np.ndarray) -> tuple[str, float]:
+    """The chosen span and its probability ("" and 0 when the question has no spans)."""
+    if not len(rows):
+        return "", 0.0
+    p = chooser.probabilities(rows)
+    k = int(np.argmax(p))
+    return texts[k], float(p[k])
+
+
+def best_threshold(chooser: Chooser, items: list) -> float:
+    """The probability cut maximising (1 - s) x has-answer F1 + s x no-answer accuracy (s as for the reader's
+    policy, eval/fit_reader.py) over these questions."""
+    has = np.array([bool(q.answers) for q, *_ in items])
+    weight = np.where(has, (1 - UNANSWERABLE_SHARE) / max(1, has.sum()), UNANSWERABLE_SHARE / max(1, (~has).sum()))
+    chosen = [decide(chooser, texts, rows) for _, texts, rows, _ in items]
+    value = np.array([p for _, p in chosen])
+    answer = np.array([best_f1(q, t) if t else 0.0 for (q, *_), (t, _) in zip(items, chosen)]) * weight
+    abstain = np.where(has, 0.0, 1.0) * weight
+    order = np.argsort(value)
+    v, ans, abst = value[order], answer[order], abstain[order]
+    totals = np.concatenate([[0.0], np.cumsum(abst)]) + np.concatenate([np.cumsum(ans[::-1])[::-1], [0.0]])
+    cuts = np.concatenate([[-math.inf], (v[:-1] + v[1:]) / 2, [math.inf]])
+    valid = np.concatenate([[True], v[:-1] < v[1:], [True]])
+    return float(cuts[int(np.argmax(np.where(valid, totals, -1.0)))])
+
+
+def scores(items: list, predictions: list[str]) -> dict:
+    """HasAns F1 / EM and NoAns accuracy (percent) of predictions ("" = abstained)."""
+    has = [(best_f1(q, p), max(compute_exact(g, p) for g in q.answers)) for (q, *_), p in zip(items, predictions)
+           if q.answers]
+    no = [not p for (q, *_), p in zip(items, predictions) if not q.answers]
+    pct = lambda xs: round(100 * sum(xs) / max(1, len(xs)), 1)  # noqa: E731
+    return {"n": len(items), "has_ans_f1": pct([f for f, _ in has]), "has_ans_exact": pct([e for _, e in has]),
+            "no_ans_accuracy": pct(no), "no_ans_n": len(no)}
+
+
+def rotation(by_fold: dict[int, list], folds: dict[int, dict], questions: dict, passages: int) -> dict:
+    """Each fold scored by a chooser fitted on the other folds, beside the reader's policy on the same readings."""
+    report, all_items, chosen, policy_answers = {}, [], [], []
+    for f, items in sorted(by_fold.items()):
+        chooser = fit([it for g, its in by_fold.items() if g != f for it in its], passages)
+        decided = [decide(chooser, texts, rows) for _, texts, rows, _ in items]
+        predictions = [t if p >= chooser.threshold else "" for t, p in decided]
+        read = {g: as_read(fold, passages) for g, fold in folds.items()}
+        others = [r for g, fold in read.items() if g != f for r in fold["rows"]]
+        policy = choose_policy(others, [questions[r["id"]] for r in others])
+        baseline = [answer_of(r, policy)[0] for r in read[f]["rows"]]
+        eager = [answer_of(r, Policy(-math.inf, policy.rank_penalty))[0] for r in read[f]["rows"]]
+        report[f] = {"articles": folds[f]["articles"], "chooser": scores(items, predictions),
+                     "policy": scores(items, baseline), "threshold": round(chooser.threshold, 3),
+                     "never_abstaining_f1": {"chooser": scores(items, [t for t, _ in decided])["has_ans_f1"],
+                                             "policy": scores(items, eager)["has_ans_f1"]}}
+        all_items += items
+        chosen += predictions
+        policy_answers += baseline
+    report["overall"] = {"chooser": scores(all_items, chosen), "policy": scores(all_items, policy_answers)}
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m eval fit-chooser", description=__doc__.splitlines()[0])
+    p.add_argument("--squad", type=Path, default=DEFAULT_SQUAD)
+    p.add_argument("--out", type=Path, default=Path("eval/out"))
+    p.add_argument("--passages", type=int, default=2, help="retrieved passages whose spans are chosen among")
+    p.add_argument("--model", type=Path, default=DEFAULT_PATH)
+    p.add_argument("--no-write", action="store_true", help="report the rotation only")
+    args = p.parse_args(argv)
+    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    folder = args.out / "reader"
+    folds = {int(f.stem[4:]): json.loads(f.read_text()) for f in sorted(folder.glob("fold*.json"))}
+    if not folds or not all("candidates" in r for fold in folds.values() for r in fold["rows"]):
+        log(f"no fold readings with candidates in {folder}: run `python -m eval fit-reader` first")
+        return 2
+    engine, squad = open_engine(args.squad, args.out)
+    questions = {q.id: q for q in squad.questions}
+    by_fold = table(engine, folds, questions, args.passages)
+    result = rotation(by_fold, folds, questions, args.passages)
+    print(json.dumps(result, indent=1))
+    if not args.no_write:
+        chooser = fit([it for items in by_fold.values() for it in items], args.passages)
+        args.model.write_text(json.dumps({**chooser.to_dict(), "data": args.squad.name,
+                                          "rotation": result["overall"]}, indent=1) + "\n")
+        log(f"wrote {args.model}: threshold {chooser.threshold:.3f}, weights "
+            + ", ".join(f"{n} {c:+.2f}" for n, c in zip(FEATURES, chooser.coef)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""The answer chooser: features of an offered span, the fitted model file, and what it decides on the tests' own
+document (none of these asserts a seed answer)."""
+import json
+import math
+
+import numpy as np
+import pytest
+
+from app.chooser import DEFAULT_PATH, FEATURES, Asked, Chooser, Span, default_chooser, features
+from app.vocabulary import Vocabulary
+from tests.conftest import ROOT
+
+TEXT_DOCS = ROOT / "tests" / "data" / "text_docs"
+SENTENCE = "In 2018 the regatta was won by the Heron crew, coached by Maren Solberg."
+PASSAGE = "Tollerby Harbour Regatta The 2018 race " + SENTENCE
+
+
+@pytest.fixture(scope="module")
+def vocabulary():
+    from index.lexicon import Lexicon
+    from index.fold import terms
+
+    text = (TEXT_DOCS / "harbour_regatta.md").read_text(encoding="utf-8")
+    idf = {t: 1.0 for t in terms(text)}
+    return Vocabulary(idf, Lexicon.build({"harbour_regatta.md": text}))
+
+
+def row(vocabulary, question: str, span: str, sentence: str = SENTENCE, passage: str = PASSAGE, score=2.0):
+    asked = Asked.of(question, vocabulary)
+    at = sentence.index(span)
+    return dict(zip(FEATURES, features(asked, Span(score, score, 0, 0, 0.5, span, at, sentence, 0, passage))))
+
+
+def test_a_span_of_the_kind_asked_for_is_marked_as_such(vocabulary):
+    assert row(vocabulary, "Who coached the Heron crew in 2018?", "Maren Solberg")["type_match"] == 1.0
+    assert row(vocabulary, "When did the Heron crew win?", "Maren Solberg")["type_match"] == 0.0
+    assert row(vocabulary, "When did the Heron crew win?", "2018")["type_match"] == 1.0
+
+
+def test_a_passage_that_never_names_whom_the_question_is_about_is_marked(vocabulary):
+    about_heron = row(vocabulary, "Who coached the Heron crew?", "Maren Solberg")
+    about_otter = row(vocabulary, "Who coached the Otter crew?", "Maren Solberg")
+    assert about_heron["names_missing"] == 0.0 and about_otter["names_missing"] == 1.0
+
+
+def test_a_span_repeating_the_question_and_one_far_from_its_words_are_marked(vocabulary):
+    near = row(vocabulary, "Who coached the Heron crew?", "Maren Solberg")
+    echo = row(vocabulary, "Who coached the Heron crew?", "the Heron crew")
+    assert echo["span_in_question"] == 1.0 and near["span_in_question"] == 0.0
+    assert near["distance"] == pytest.approx(math.log1p(1))   # "coached by Maren Solberg": one word away
+    far = row(vocabulary, "Who is the mayor?", "Maren Solberg")
+    assert far["distance"] == pytest.approx(math.log1p(30))
+
+
+def test_the_model_file_round_trips_and_refuses_other_features():
+    chooser = Chooser(tuple([0.0] * len(FEATURES)), tuple([1.0] * len(FEATURES)),
+                      tuple([1.0] + [0.0] * (len(FEATURES) - 1)), 0.0, 0.4, 2)
+    assert Chooser.from_dict(json.loads(json.dumps(chooser.to_dict()))) == chooser
+    assert chooser.probabilities(np.zeros(len(FEATURES)))[0] == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="other features"):
+        Chooser.from_dict({**chooser.to_dict(), "features": ["reader"]})
+
+
+def test_an_unreadable_chooser_file_is_reported_and_the_reader_policy_decides(tmp_path, capsys):
+    bad = tmp_path / "chooser.json"
+    bad.write_text(json.dumps({"features": list(FEATURES)}))     # no weights
+    assert default_chooser(bad) is None
+    assert "cannot be used" in capsys.readouterr().err
+
+
+def test_the_shipped_chooser_was_fitted_on_held_out_squad_and_is_small():
+    meta = json.loads(DEFAULT_PATH.read_text())
+    assert meta["features"] == list(FEATURES) and 0.0 < meta["threshold"] < 1.0
+    assert meta["rotation"]["chooser"]["n"] > 1000 and DEFAULT_PATH.stat().st_size < 50e3
+    assert isinstance(default_chooser(), Chooser)
+
+
+@pytest.fixture(scope="module")
+def regatta_engine(tmp_path_factory, model):
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+
+    out = tmp_path_factory.mktemp("chooser-index") / "index"
+    build(TEXT_DOCS, out, model=model)
+    return Engine(store.load(out), model, out)
+
+
+def test_the_chooser_ranks_the_right_span_over_a_distractor(regatta_engine):
+    result = regatta_engine.ask("Who coached the Otter crew?")
+    assert result["kind"] == "text" and "Vandermeer" in result["short_answer"]
+    assert "Otter" in result["citations"][0]["quote"]
+    assert result["notes"] == [] or all("chooser" not in n for n in result["notes"])
+
+
+def test_the_chooser_abstains_when_no_passage_is_about_the_question(regatta_engine):
+    result = regatta_engine.ask("What colour are the lighthouse keeper's boots?")
+    assert result["kind"] == "none" and result["short_answer"] is None
+
+
+def test_without_the_chooser_the_reader_policy_still_answers(regatta_engine):
+    from app.settings import Settings
+
+    result = regatta_engine.ask("Who coached the Otter crew?", settings=Settings(chooser=False))
+    text = (TEXT_DOCS / "harbour_regatta.md").read_text(encoding="utf-8")
+    assert result["kind"] == "text" and result["short_answer"] and result["short_answer"] in text
