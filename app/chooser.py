@@ -1,13 +1,14 @@
-"""The answer chooser: which of the reader's spans answers, and whether any does.
+"""The answer chooser: which of the reader's spans answers.
 
 The span reader (app/reader.py) offers its n best spans in each retrieved passage. Each becomes a
 row of features (the reader's own score, where the passage ranked, how much of the question its
 sentence and passage cover, whether the question's names appear there, whether the span is of the
 kind the question asks for, how close it sits to the question's words) and a logistic model gives
-the expected F1 of that span against the right answer. The most probable span answers when that probability
-reaches the threshold; otherwise the engine abstains. Weights and threshold are fitted on held-out
-readings of SQuAD articles by `python -m eval fit-chooser`, never on our own questions, and stored
-as a small JSON file (app/models/chooser.json); applying them is a dot product.
+the expected F1 of that span against the right answer; the highest answers. Whether to answer at all
+stays with the reader's policy (app/reader.py), which abstained better on held-out articles than a
+threshold on this model did. The weights are fitted on held-out readings of SQuAD articles by
+`python -m eval fit-chooser`, never on our own questions, and stored as a small JSON file
+(app/models/chooser.json); applying them is a dot product.
 """
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def features(asked: Asked, span: Span) -> np.ndarray:
     in_passage = set(terms(span.passage))
     names = sum(asked.names.values())
     missing = sum(w for t, w in asked.names.items() if t not in in_passage) / names if names else 0.0
-    span_terms = [stem(t) for t in tokenize(span.text) if t not in STOPWORDS]
+    span_terms = _echo_terms(span.text)
     typed = asked.kind not in ("span", "quote")
     matches = typed and bool(candidates(span.text, asked.kind))
     return np.array([
@@ -90,6 +91,14 @@ def features(asked: Asked, span: Span) -> np.ndarray:
     ], dtype=np.float64)
 
 
+def _echo_terms(text: str) -> list[str]:
+    """The span's content terms that may echo the question: its words, or its numbers if it has no words (a year
+    asked about inside a date, "March 1954" for "rebuilt in 1954", is no echo)."""
+    content = [stem(t) for t in tokenize(text) if t not in STOPWORDS]
+    words = [t for t in content if not t[0].isdigit()]
+    return words or content
+
+
 def _distance(asked: Asked, span: Span) -> int:
     """Words between the span and the nearest question word in its sentence (FAR when there is none)."""
     at = span.start - span.sentence_start
@@ -106,42 +115,40 @@ def _distance(asked: Asked, span: Span) -> int:
 
 @dataclass(frozen=True)
 class Chooser:
-    """A fitted logistic model over FEATURES, its abstention threshold and how many passages it reads."""
+    """A fitted logistic model over FEATURES and how many passages' spans it was fitted to choose among."""
 
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     coef: tuple[float, ...]
     intercept: float
-    threshold: float
     passages: int = 2
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        """The probability that each row's span is a right answer."""
+        """The expected F1 of each row's span (a logistic model of it)."""
         z = ((np.atleast_2d(rows) - np.array(self.mean)) / np.array(self.scale)) @ np.array(self.coef) + self.intercept
         return 1 / (1 + np.exp(-z))
 
     def to_dict(self) -> dict:
         return {"features": list(FEATURES), "mean": list(self.mean), "scale": list(self.scale),
-                "coef": list(self.coef), "intercept": self.intercept, "threshold": self.threshold,
-                "passages": self.passages}
+                "coef": list(self.coef), "intercept": self.intercept, "passages": self.passages}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Chooser":
         if tuple(data.get("features", ())) != FEATURES:
             raise ValueError("the chooser file was fitted on other features; run `python -m eval fit-chooser`")
         return cls(tuple(data["mean"]), tuple(data["scale"]), tuple(data["coef"]), float(data["intercept"]),
-                   float(data["threshold"]), int(data.get("passages", 2)))
+                   int(data.get("passages", 2)))
 
 
 @lru_cache(maxsize=1)
 def default_chooser(path: Path = DEFAULT_PATH) -> Chooser | None:
-    """The shipped chooser, or None without one (said on stderr when the file is unreadable): the reader's own
-    policy then decides."""
+    """The shipped chooser, or None without one (said on stderr when the file is unreadable): the reader's best
+    span then answers."""
     if not Path(path).is_file():
         return None
     try:
         return Chooser.from_dict(json.loads(Path(path).read_text()))
     except (ValueError, KeyError, TypeError) as err:
-        print(f"warning: the answer chooser {path} cannot be used ({err}); the reader's policy decides",
+        print(f"warning: the answer chooser {path} cannot be used ({err}); the reader's best span answers",
               file=sys.stderr)
         return None

@@ -173,31 +173,33 @@ class TextAnswerer:
         return found
 
     def _choose(self, question: str, passages: list[Hit], chooser: Chooser, describe: bool = False) -> TextAnswer:
-        """The span the fitted chooser finds most probably right among the reader's offers; below its threshold,
-        an abstention. A descriptive question gets that span's sentence and the next ones, with no short answer,
-        whenever the passage is about the question: it shares a word with it and names at least one thing the
-        question names, if it names any (how sure the reader is of a short span says nothing about an account)."""
+        """The span the fitted chooser expects to be most right among the reader's offers, when the reader's policy
+        says some passage answers at all (else an abstention). A descriptive question gets that span's sentence
+        and the next ones, with no short answer, whenever the passage is about the question: it shares a word
+        with it and names at least one thing the question names, if it names any (how sure the reader is of a
+        short span says nothing about an account)."""
         groups = self.candidates(question, passages, SPANS_CHOSEN_AMONG)
+        value = max((group[0].value for group in groups if group), default=-math.inf)   # the policy's, as in _read
+        groups = [[r for r in group if within_sentence(r)] for group in groups]
         offered = [r for group in groups for r in group]
         if not offered:
             return TextAnswer(None, None, 0.0, "no passage holds an answer")
         asked = Asked.of(question, self.vocabulary)
         rows = np.array([features(asked, _offered(r, k, group[0].reading.score))
                          for group in groups for k, r in enumerate(group)])
-        chances = chooser.probabilities(rows)
-        k = int(np.argmax(chances))
-        best, chance = offered[k], round(float(chances[k]), 3)
+        k = int(np.argmax(chooser.probabilities(rows)))
+        best = offered[k]
+        confidence = round(1 / (1 + math.exp(-best.reading.score)), 3)   # the reader's odds, as in _read
+        support = Support(best.hit, best.sentence.start, best.sentence.end, best.sentence.text, best.value, 0.0, 0.0)
         if describe:
             about = dict(zip(FEATURES, rows[k]))
             if about["names_missing"] == 1 or about["passage_cover"] == 0:
-                return TextAnswer(None, None, chance, "no passage is about what the question names")
-            support = Support(best.hit, best.sentence.start, best.sentence.end, best.sentence.text, chance, 0.0, 0.0)
-            return TextAnswer(support, None, chance, also=_following(support))
-        if chance < chooser.threshold:
-            return TextAnswer(None, None, chance, "no passage answers it clearly enough "
-                              f"(chooser: {chance:.2f} < {chooser.threshold:.2f})")
-        support = Support(best.hit, best.sentence.start, best.sentence.end, best.sentence.text, chance, 0.0, 0.0)
-        return TextAnswer(support, best.reading.answer, chance)
+                return TextAnswer(None, None, confidence, "no passage is about what the question names")
+            return TextAnswer(support, None, confidence, also=_following(support))
+        if value < self.policy.threshold:
+            return TextAnswer(None, None, confidence, "no passage answers it clearly enough "
+                              f"(reader score {value:.2f} < {self.policy.threshold:.2f})")
+        return TextAnswer(support, best.reading.answer, confidence)
 
     def _read(self, question: str, passages: list[Hit]) -> TextAnswer:
         """The best reading by the fitted policy; below its threshold, an abstention."""
@@ -301,6 +303,12 @@ _TITLES = re.compile(r"^(?:President|Prime Minister|Minister|Mayor|Mr|Mrs|Ms|Dr|
 MAX_CLAUSE_WORDS = 20
 SPANS_PER_PASSAGE = 20    # spans the reader offers per passage, for when the best names another year
 SPANS_CHOSEN_AMONG = 5    # of those, the ones (agreeing with the question's years) the chooser weighs
+
+
+def within_sentence(r: PassageReading) -> bool:
+    """Whether a reading ends inside the sentence it starts in: a short answer never runs into the next sentence."""
+    _, skip = passage_of(r.hit.chunk)
+    return r.hit.chunk.start + r.reading.end - skip <= r.sentence.end
 
 
 def _offered(r: PassageReading, k: int, best: float) -> OfferedSpan:

@@ -6,9 +6,11 @@ It reads what `python -m eval fit-reader` saved for each fold (eval/out/reader/f
 question of the fold's two articles, answered in open retrieval by the reader fine-tuned on the
 other eight, with each retrieved passage's n best spans. Those spans become feature rows labelled
 with their F1 against the gold answers, and the logistic model is fitted to that expected F1 (each
-row counts as right with weight F1 and as wrong with weight 1 - F1). Rotation: for each fold, the logistic model and its
-threshold are fitted on the other folds' rows and the fold is scored with them; the fold's own
-questions never touch its model. The shipped chooser is fitted on every fold's rows.
+row counts as right with weight F1 and as wrong with weight 1 - F1). Rotation: for each fold, the
+model is fitted on the other folds' rows, and the fold is scored with the chooser picking the span
+and the reader's policy (chosen on the other folds too) deciding whether to answer; beside it, the
+reader's policy alone, and both never abstaining. The fold's own questions never touch its model.
+The shipped chooser is fitted on every fold's rows.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ import numpy as np
 
 from app.chooser import DEFAULT_PATH, FEATURES, Asked, Chooser, Span, features
 from app.reader import Policy
-from eval.fit_reader import DEFAULT_SQUAD, UNANSWERABLE_SHARE, answer_of, as_read, choose_policy, open_engine
+from eval.fit_reader import DEFAULT_SQUAD, answer_of, as_read, choose_policy, open_engine
 from eval.squad import SquadQuestion, compute_exact, compute_f1
 
 def question_rows(engine, question: str, saved: dict, passages: int) -> tuple[list[str], np.ndarray]:
@@ -33,8 +35,9 @@ def question_rows(engine, question: str, saved: dict, passages: int) -> tuple[li
     for rank, passage in enumerate(saved.get("candidates", [])[:passages]):
         chunk = chunks[passage["chunk"]]
         context = " ".join([chunk.title, *chunk.section, chunk.text])
-        best = max((s[0] for s in passage["spans"]), default=0.0)
-        for k, (score, s_start, s_end, at, text) in enumerate(passage["spans"]):
+        spans = [s for s in passage["spans"] if s[3] + len(s[4]) <= s[2]]   # within its sentence (within_sentence)
+        best = max((s[0] for s in spans), default=0.0)
+        for k, (score, s_start, s_end, at, text) in enumerate(spans):
             sentence = engine.index.texts[chunk.doc][s_start:s_end]
             span = Span(score, best, k, rank, passage["retrieval"], text, at, sentence, s_start, context)
             texts.append(text.strip().strip(",;:.").strip())
@@ -67,8 +70,7 @@ def table(engine, folds: dict[int, dict], questions: dict[str, SquadQuestion], p
 
 
 def fit(items: list, passages: int) -> Chooser:
-    """A logistic model of a span's F1 over these questions' spans, with the threshold that maximises the weighted
-    objective."""
+    """A logistic model of a span's F1 over these questions' spans."""
     from sklearn.linear_model import LogisticRegression
 
     x = np.vstack([rows for _, _, rows, _ in items if len(rows)])
@@ -78,34 +80,12 @@ def fit(items: list, passages: int) -> Chooser:
     z = (x - mean) / scale
     model = LogisticRegression(C=1.0, max_iter=2000).fit(
         np.vstack([z, z]), np.r_[np.ones(len(z)), np.zeros(len(z))], sample_weight=np.r_[f1, 1 - f1])
-    chooser = Chooser(tuple(mean), tuple(scale), tuple(model.coef_[0]), float(model.intercept_[0]), -math.inf, passages)
-    return Chooser(chooser.mean, chooser.scale, chooser.coef, chooser.intercept, best_threshold(chooser, items), passages)
+    return Chooser(tuple(mean), tuple(scale), tuple(model.coef_[0]), float(model.intercept_[0]), passages)
 
 
-def decide(chooser: Chooser, texts: list[str], rows: np.ndarray) -> tuple[str, float]:
-    """The chosen span and its probability ("" and 0 when the question has no spans)."""
-    if not len(rows):
-        return "", 0.0
-    p = chooser.probabilities(rows)
-    k = int(np.argmax(p))
-    return texts[k], float(p[k])
-
-
-def best_threshold(chooser: Chooser, items: list) -> float:
-    """The probability cut maximising (1 - s) x has-answer F1 + s x no-answer accuracy (s as for the reader's
-    policy, eval/fit_reader.py) over these questions."""
-    has = np.array([bool(q.answers) for q, *_ in items])
-    weight = np.where(has, (1 - UNANSWERABLE_SHARE) / max(1, has.sum()), UNANSWERABLE_SHARE / max(1, (~has).sum()))
-    chosen = [decide(chooser, texts, rows) for _, texts, rows, _ in items]
-    value = np.array([p for _, p in chosen])
-    answer = np.array([best_f1(q, t) if t else 0.0 for (q, *_), (t, _) in zip(items, chosen)]) * weight
-    abstain = np.where(has, 0.0, 1.0) * weight
-    order = np.argsort(value)
-    v, ans, abst = value[order], answer[order], abstain[order]
-    totals = np.concatenate([[0.0], np.cumsum(abst)]) + np.concatenate([np.cumsum(ans[::-1])[::-1], [0.0]])
-    cuts = np.concatenate([[-math.inf], (v[:-1] + v[1:]) / 2, [math.inf]])
-    valid = np.concatenate([[True], v[:-1] < v[1:], [True]])
-    return float(cuts[int(np.argmax(np.where(valid, totals, -1.0)))])
+def pick(chooser: Chooser, texts: list[str], rows: np.ndarray) -> str:
+    """The chosen span ("" when the question has no spans)."""
+    return texts[int(np.argmax(chooser.probabilities(rows)))] if len(rows) else ""
 
 
 def scores(items: list, predictions: list[str]) -> dict:
@@ -120,24 +100,26 @@ def scores(items: list, predictions: list[str]) -> dict:
 
 def rotation(by_fold: dict[int, list], folds: dict[int, dict], questions: dict, passages: int) -> dict:
     """Each fold scored by a chooser fitted on the other folds, beside the reader's policy on the same readings."""
-    report, all_items, chosen, policy_answers = {}, [], [], []
+    read = {g: as_read(fold, passages) for g, fold in folds.items()}
+    report, runs = {}, {"chooser": [], "policy": [], "chooser_never_abstaining": [], "policy_never_abstaining": []}
+    every = []
     for f, items in sorted(by_fold.items()):
         chooser = fit([it for g, its in by_fold.items() if g != f for it in its], passages)
-        decided = [decide(chooser, texts, rows) for _, texts, rows, _ in items]
-        predictions = [t if p >= chooser.threshold else "" for t, p in decided]
-        read = {g: as_read(fold, passages) for g, fold in folds.items()}
         others = [r for g, fold in read.items() if g != f for r in fold["rows"]]
         policy = choose_policy(others, [questions[r["id"]] for r in others])
-        baseline = [answer_of(r, policy)[0] for r in read[f]["rows"]]
-        eager = [answer_of(r, Policy(-math.inf, policy.rank_penalty))[0] for r in read[f]["rows"]]
-        report[f] = {"articles": folds[f]["articles"], "chooser": scores(items, predictions),
-                     "policy": scores(items, baseline), "threshold": round(chooser.threshold, 3),
-                     "never_abstaining_f1": {"chooser": scores(items, [t for t, _ in decided])["has_ans_f1"],
-                                             "policy": scores(items, eager)["has_ans_f1"]}}
-        all_items += items
-        chosen += predictions
-        policy_answers += baseline
-    report["overall"] = {"chooser": scores(all_items, chosen), "policy": scores(all_items, policy_answers)}
+        eager = Policy(-math.inf, policy.rank_penalty)
+        assert [r["id"] for r in read[f]["rows"]] == [q.id for q, *_ in items]
+        picked = [pick(chooser, texts, rows) for _, texts, rows, _ in items]
+        answers = {
+            "chooser": [t if answer_of(r, policy)[0] else "" for t, r in zip(picked, read[f]["rows"])],
+            "policy": [answer_of(r, policy)[0] for r in read[f]["rows"]],
+            "chooser_never_abstaining": picked,
+            "policy_never_abstaining": [answer_of(r, eager)[0] for r in read[f]["rows"]]}
+        report[f] = {"articles": folds[f]["articles"], **{k: scores(items, a) for k, a in answers.items()}}
+        for k, a in answers.items():
+            runs[k] += a
+        every += items
+    report["overall"] = {k: scores(every, a) for k, a in runs.items()}
     return report
 
 
@@ -164,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         chooser = fit([it for items in by_fold.values() for it in items], args.passages)
         args.model.write_text(json.dumps({**chooser.to_dict(), "data": args.squad.name,
                                           "rotation": result["overall"]}, indent=1) + "\n")
-        log(f"wrote {args.model}: threshold {chooser.threshold:.3f}, weights "
+        log(f"wrote {args.model}: weights "
             + ", ".join(f"{n} {c:+.2f}" for n, c in zip(FEATURES, chooser.coef)))
     return 0
 

@@ -265,7 +265,7 @@ def choose_policy(rows: list[dict], questions: list[SquadQuestion]) -> Policy:
     and the threshold that maximises plain SQuAD F1 there almost never abstains, which users asking
     about what their documents do not hold would pay for; weighing both kinds equally (s = 0.5)
     makes abstaining on everything the optimum. For each penalty every question's best reading is
-    fixed, so each cut between sorted values is scored with cumulative sums.
+    fixed, so the threshold is the best cut of those values.
     """
     best, best_score = Policy(-math.inf, 0.0), -1.0
     has = np.array([bool(q.answers) for q in questions])
@@ -276,16 +276,24 @@ def choose_policy(rows: list[dict], questions: list[SquadQuestion]) -> Policy:
         values = np.array([max((free.value(r[0], r[1]) for r in row["readings"]), default=-math.inf)
                            for row in rows])
         answer = np.array([outcome(q, row, free)[0] for q, row in zip(questions, rows)]) * weight
-        order = np.argsort(values)
-        v, ans, abst = values[order], answer[order], abstain[order]
-        # cut k: the k lowest values abstain, the rest answer
-        totals = np.concatenate([[0.0], np.cumsum(abst)]) + np.concatenate([np.cumsum(ans[::-1])[::-1], [0.0]])
-        cuts = np.concatenate([[-math.inf], (v[:-1] + v[1:]) / 2, [math.inf]])
-        valid = np.concatenate([[True], v[:-1] < v[1:], [True]])
-        k = int(np.argmax(np.where(valid, totals, -1.0)))
-        if totals[k] > best_score:
-            best, best_score = Policy(float(cuts[k]), penalty), float(totals[k])
+        cut, total = best_cut(values, answer, abstain)
+        if total > best_score:
+            best, best_score = Policy(cut, penalty), total
     return best
+
+
+def best_cut(values: np.ndarray, answer: np.ndarray, abstain: np.ndarray) -> tuple[float, float]:
+    """The threshold on `values` (answer at or above it, abstain below) with the highest total of `answer` over the
+    questions answered plus `abstain` over those abstained on, and that total. Each cut between sorted values is
+    scored at once with cumulative sums."""
+    order = np.argsort(values)
+    v, ans, abst = values[order], answer[order], abstain[order]
+    # cut k: the k lowest values abstain, the rest answer
+    totals = np.concatenate([[0.0], np.cumsum(abst)]) + np.concatenate([np.cumsum(ans[::-1])[::-1], [0.0]])
+    cuts = np.concatenate([[-math.inf], (v[:-1] + v[1:]) / 2, [math.inf]])
+    valid = np.concatenate([[True], v[:-1] < v[1:], [True]])
+    k = int(np.argmax(np.where(valid, totals, -1.0)))
+    return float(cuts[k]), float(totals[k])
 
 
 def summary(questions: list[SquadQuestion], rows: list[dict], policies: list[Policy]) -> dict:
