@@ -103,3 +103,17 @@ def test_without_the_chooser_the_reader_still_answers(regatta_engine):
     result = regatta_engine.ask("Who coached the Otter crew?", settings=Settings(chooser=False))
     text = (TEXT_DOCS / "harbour_regatta.md").read_text(encoding="utf-8")
     assert result["kind"] == "text" and result["short_answer"] and result["short_answer"] in text
+
+
+def test_a_year_asked_about_inside_a_date_is_no_echo(vocabulary):
+    sentence = "The harbour wall was rebuilt in March 1954 and again in October 2016."
+    date = row(vocabulary, "When was the harbour wall rebuilt in 1954?", "March 1954", sentence, sentence)
+    year = row(vocabulary, "When was the harbour wall rebuilt in 1954?", "1954", sentence, sentence)
+    assert date["span_in_question"] == 0.0 and year["span_in_question"] == 1.0
+
+
+def test_a_short_answer_never_runs_into_the_next_sentence(regatta_engine):
+    result = regatta_engine.ask("Who won the regatta in 2018?")
+    c = result["citations"][0]
+    assert result["kind"] == "text" and result["short_answer"] in c["quote"]
+    assert "." not in result["short_answer"].rstrip(".")
