@@ -42,12 +42,15 @@ def main() -> None:
                         help="instead: the table stage over the 300 wtq-dev tables (../shared/datasets/wtq-dev)")
     parser.add_argument("--wtq-index", type=Path, default=Path("eval/out/indexes/wtq-open"),
                         help="index folder for --wtq (built there when missing or stale)")
+    parser.add_argument("--no-chooser", dest="chooser", action="store_false",
+                        help="text answers without the answer chooser (the reader's best span), to time what it adds")
     args = parser.parse_args()
     if args.wtq:
         wtq_table_stage(args.wtq_index)
         return
 
     from app.engine import Engine
+    from app.settings import Settings
     from index import store
     from index.build import build
     from index.embed import load_model
@@ -62,7 +65,7 @@ def main() -> None:
             builds.append(summary.build_seconds)
         print(f"index build ({summary.documents} docs, {summary.chunks} chunks, {summary.tables} tables): "
               f"median {statistics.median(builds):.2f} s over {len(builds)} builds")
-        engine = Engine(store.load(Path(tmp) / "i0"), model, Path(tmp) / "i0")
+        engine = Engine(store.load(Path(tmp) / "i0"), model, Path(tmp) / "i0", Settings(chooser=args.chooser))
         for q in TEXT_QUESTIONS + TABLE_QUESTIONS:  # warm-up: caches, first-call costs
             engine.ask(q)
         retrieve, text_total, table_total, table_stage = [], [], [], []
