@@ -50,7 +50,7 @@ class Asked:
 
 
 @dataclass(frozen=True)
-class Span:
+class Offer:
     """One span offered by the reader, placed in its document."""
 
     score: float                 # reader: best span logit - no-answer logit
@@ -65,7 +65,7 @@ class Span:
     passage: str                 # the chunk's title, section and text
 
 
-def features(asked: Asked, span: Span) -> np.ndarray:
+def features(asked: Asked, span: Offer) -> np.ndarray:
     """The chooser's feature row for one span (in FEATURES order)."""
     total = sum(asked.terms.values()) or 1.0
     in_sentence = set(terms(span.sentence))
@@ -99,7 +99,7 @@ def _echo_terms(text: str) -> list[str]:
     return words or content
 
 
-def _distance(asked: Asked, span: Span) -> int:
+def _distance(asked: Asked, span: Offer) -> int:
     """Words between the span and the nearest question word in its sentence (FAR when there is none)."""
     at = span.start - span.sentence_start
     end = at + len(span.text)

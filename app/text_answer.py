@@ -1,9 +1,9 @@
 """Answers from passages: the best supporting sentence and a short span.
 
-With the fine-tuned span reader (app/reader.py, `Settings.reader`), the reader picks the span among
-the top passages and its score against "no answer" decides abstention (threshold fitted on held-out
-SQuAD articles). A descriptive question ("what happened", "why", "tell me about") gets passages and
-no short answer. Without the reader, rules choose: a sentence is scored by how much of the question
+With the fine-tuned span reader (app/reader.py, `Settings.reader`), each top passage offers its best
+spans, the answer chooser (app/chooser.py, `Settings.chooser`) picks one, and the reader's score
+against "no answer" decides abstention (both fitted on held-out SQuAD articles). A descriptive
+question ("what happened", "why", "tell me about") gets passages and no short answer. Without the reader, rules choose: a sentence is scored by how much of the question
 it covers (IDF-weighted, diacritic-folded tokens), by its embedding similarity to the question, and
 by whether it holds a span of the kind the question asks for; below `Settings.abstain_threshold`
 the composer abstains.
@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 
-from app.chooser import FEATURES, Asked, Chooser, Span as OfferedSpan, features
+from app.chooser import FEATURES, Asked, Chooser, Offer, features
 from app.question import MONTHS, Candidate, answer_type, asks_for, candidates
 from app.reader import Policy, Reader, Reading, passage_of
 from app.retrieve import Hit
@@ -311,12 +311,12 @@ def within_sentence(r: PassageReading) -> bool:
     return r.hit.chunk.start + r.reading.end - skip <= r.sentence.end
 
 
-def _offered(r: PassageReading, k: int, best: float) -> OfferedSpan:
+def _offered(r: PassageReading, k: int, best: float) -> Offer:
     """A reading as the chooser sees it: the k-th span its passage offers, placed in its document."""
     chunk = r.hit.chunk
     _, skip = passage_of(chunk)
     context = " ".join([chunk.title, *chunk.section, chunk.text])
-    return OfferedSpan(r.reading.score, best, k, r.rank, r.hit.score, r.reading.text,
+    return Offer(r.reading.score, best, k, r.rank, r.hit.score, r.reading.text,
                        chunk.start + r.reading.start - skip, r.sentence.text, r.sentence.start, context)
 
 

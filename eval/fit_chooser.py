@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.chooser import DEFAULT_PATH, FEATURES, Asked, Chooser, Span, features
+from app.chooser import DEFAULT_PATH, FEATURES, Asked, Chooser, Offer, features
 from app.reader import Policy
 from eval.fit_reader import DEFAULT_SQUAD, answer_of, as_read, choose_policy, open_engine
 from eval.squad import SquadQuestion, compute_exact, compute_f1
@@ -39,7 +39,7 @@ def question_rows(engine, question: str, saved: dict, passages: int) -> tuple[li
         best = max((s[0] for s in spans), default=0.0)
         for k, (score, s_start, s_end, at, text) in enumerate(spans):
             sentence = engine.index.texts[chunk.doc][s_start:s_end]
-            span = Span(score, best, k, rank, passage["retrieval"], text, at, sentence, s_start, context)
+            span = Offer(score, best, k, rank, passage["retrieval"], text, at, sentence, s_start, context)
             texts.append(text.strip().strip(",;:.").strip())
             rows.append(features(asked, span))
     return texts, np.array(rows).reshape(-1, len(FEATURES))

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from app.chooser import DEFAULT_PATH, FEATURES, Asked, Chooser, Span, default_chooser, features
+from app.chooser import DEFAULT_PATH, FEATURES, Asked, Chooser, Offer, default_chooser, features
 from app.vocabulary import Vocabulary
 from tests.conftest import ROOT
 
@@ -28,7 +28,7 @@ def vocabulary():
 def row(vocabulary, question: str, span: str, sentence: str = SENTENCE, passage: str = PASSAGE, score=2.0):
     asked = Asked.of(question, vocabulary)
     at = sentence.index(span)
-    return dict(zip(FEATURES, features(asked, Span(score, score, 0, 0, 0.5, span, at, sentence, 0, passage))))
+    return dict(zip(FEATURES, features(asked, Offer(score, score, 0, 0, 0.5, span, at, sentence, 0, passage))))
 
 
 def test_a_span_of_the_kind_asked_for_is_marked_as_such(vocabulary):
