@@ -65,6 +65,20 @@ class Offer:
     passage: str                 # the chunk's title, section and text
 
 
+def within_sentence(at: int, text: str, sentence_start: int, sentence: str) -> bool:
+    """Whether a span (file offset, text) ends inside its sentence: a short answer never runs into the next one."""
+    return at + len(text) <= sentence_start + len(sentence)
+
+
+def offers(chunk, rank: int, retrieval: float, spans: list[tuple[float, int, str, int, str]]) -> list[Offer]:
+    """One retrieved passage's spans as the chooser sees them; `spans` are (reader score, file offset, text,
+    sentence file offset, sentence text), best first."""
+    context = " ".join([chunk.title, *chunk.section, chunk.text])
+    best = max((score for score, *_ in spans), default=0.0)
+    return [Offer(score, best, k, rank, retrieval, text, at, sentence, s_start, context)
+            for k, (score, at, text, s_start, sentence) in enumerate(spans)]
+
+
 def features(asked: Asked, span: Offer) -> np.ndarray:
     """The chooser's feature row for one span (in FEATURES order)."""
     total = sum(asked.terms.values()) or 1.0

@@ -38,7 +38,12 @@ class Reading:
     @property
     def answer(self) -> str:
         """The span as a short answer, without surrounding punctuation."""
-        return self.text.strip().strip(",;:.").strip()
+        return short_form(self.text)
+
+
+def short_form(span: str) -> str:
+    """A span as a short answer: without surrounding spaces and punctuation."""
+    return span.strip().strip(",;:.").strip()
 
 
 def passage_of(chunk) -> tuple[str, int]:

@@ -3,8 +3,8 @@
 With the fine-tuned span reader (app/reader.py, `Settings.reader`), each top passage offers its best
 spans, the answer chooser (app/chooser.py, `Settings.chooser`) picks one, and the reader's score
 against "no answer" decides abstention (both fitted on held-out SQuAD articles). A descriptive
-question ("what happened", "why", "tell me about") gets passages and no short answer. Without the reader, rules choose: a sentence is scored by how much of the question
-it covers (IDF-weighted, diacritic-folded tokens), by its embedding similarity to the question, and
+question ("what happened", "why", "tell me about") gets passages and no short answer. Without the
+reader, rules choose: a sentence is scored by how much of the question it covers (IDF-weighted, diacritic-folded tokens), by its embedding similarity to the question, and
 by whether it holds a span of the kind the question asks for; below `Settings.abstain_threshold`
 the composer abstains.
 """
@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 
-from app.chooser import FEATURES, Asked, Chooser, Offer, features
+from app.chooser import FEATURES, Asked, Chooser, features, offers, within_sentence
 from app.question import MONTHS, Candidate, answer_type, asks_for, candidates
 from app.reader import Policy, Reader, Reading, passage_of
 from app.retrieve import Hit
@@ -73,6 +73,15 @@ class PassageReading:
     hit: Hit
     sentence: Span
     value: float
+
+    @property
+    def at(self) -> int:
+        """The file offset where the span starts."""
+        return self.hit.chunk.start + self.reading.start - passage_of(self.hit.chunk)[1]
+
+    def placed(self) -> tuple[float, int, str, int, str]:
+        """The span as the chooser takes it: (reader score, file offset, text, sentence offset, sentence text)."""
+        return self.reading.score, self.at, self.reading.text, self.sentence.start, self.sentence.text
 
 
 class TextAnswerer:
@@ -180,13 +189,14 @@ class TextAnswerer:
         short span says nothing about an account)."""
         groups = self.candidates(question, passages, SPANS_CHOSEN_AMONG)
         value = max((group[0].value for group in groups if group), default=-math.inf)   # the policy's, as in _read
-        groups = [[r for r in group if within_sentence(r)] for group in groups]
+        groups = [[r for r in group if within_sentence(*r.placed()[1:])] for group in groups]
         offered = [r for group in groups for r in group]
         if not offered:
             return TextAnswer(None, None, 0.0, "no passage holds an answer")
         asked = Asked.of(question, self.vocabulary)
-        rows = np.array([features(asked, _offered(r, k, group[0].reading.score))
-                         for group in groups for k, r in enumerate(group)])
+        rows = np.array([features(asked, o) for group in groups if group
+                         for o in offers(group[0].hit.chunk, group[0].rank, group[0].hit.score,
+                                         [r.placed() for r in group])])
         k = int(np.argmax(chooser.probabilities(rows)))
         best = offered[k]
         confidence = round(1 / (1 + math.exp(-best.reading.score)), 3)   # the reader's odds, as in _read
@@ -303,21 +313,6 @@ _TITLES = re.compile(r"^(?:President|Prime Minister|Minister|Mayor|Mr|Mrs|Ms|Dr|
 MAX_CLAUSE_WORDS = 20
 SPANS_PER_PASSAGE = 20    # spans the reader offers per passage, for when the best names another year
 SPANS_CHOSEN_AMONG = 5    # of those, the ones (agreeing with the question's years) the chooser weighs
-
-
-def within_sentence(r: PassageReading) -> bool:
-    """Whether a reading ends inside the sentence it starts in: a short answer never runs into the next sentence."""
-    _, skip = passage_of(r.hit.chunk)
-    return r.hit.chunk.start + r.reading.end - skip <= r.sentence.end
-
-
-def _offered(r: PassageReading, k: int, best: float) -> Offer:
-    """A reading as the chooser sees it: the k-th span its passage offers, placed in its document."""
-    chunk = r.hit.chunk
-    _, skip = passage_of(chunk)
-    context = " ".join([chunk.title, *chunk.section, chunk.text])
-    return Offer(r.reading.score, best, k, r.rank, r.hit.score, r.reading.text,
-                       chunk.start + r.reading.start - skip, r.sentence.text, r.sentence.start, context)
 
 
 def _clause(sentence: str, q_tokens: list[str]) -> str | None:

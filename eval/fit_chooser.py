@@ -22,34 +22,25 @@ from pathlib import Path
 
 import numpy as np
 
-from app.chooser import DEFAULT_PATH, FEATURES, Asked, Chooser, Offer, features
-from app.reader import Policy
+from app.chooser import DEFAULT_PATH, FEATURES, Asked, Chooser, features, offers, within_sentence
+from app.reader import Policy, short_form
 from eval.fit_reader import DEFAULT_SQUAD, answer_of, as_read, choose_policy, open_engine
 from eval.squad import SquadQuestion, compute_exact, compute_f1
 
-def question_rows(engine, question: str, saved: dict, passages: int) -> tuple[list[str], np.ndarray]:
-    """The spans of the first `passages` retrieved passages of one saved reading, and their feature rows."""
+
+def question_rows(engine, chunks: dict, question: str, saved: dict, passages: int) -> tuple[list[str], np.ndarray]:
+    """The spans of the first `passages` retrieved passages of one saved reading, and their feature rows (as
+    TextAnswerer._choose makes them)."""
     asked = Asked.of(question, engine.vocabulary)
-    chunks = _chunks(engine)
     texts, rows = [], []
     for rank, passage in enumerate(saved.get("candidates", [])[:passages]):
         chunk = chunks[passage["chunk"]]
-        context = " ".join([chunk.title, *chunk.section, chunk.text])
-        spans = [s for s in passage["spans"] if s[3] + len(s[4]) <= s[2]]   # within its sentence (within_sentence)
-        best = max((s[0] for s in spans), default=0.0)
-        for k, (score, s_start, s_end, at, text) in enumerate(spans):
-            sentence = engine.index.texts[chunk.doc][s_start:s_end]
-            span = Offer(score, best, k, rank, passage["retrieval"], text, at, sentence, s_start, context)
-            texts.append(text.strip().strip(",;:.").strip())
-            rows.append(features(asked, span))
+        spans = [(score, at, text, s_start, engine.index.texts[chunk.doc][s_start:s_end])
+                 for score, s_start, s_end, at, text in passage["spans"]]
+        for offer in offers(chunk, rank, passage["retrieval"], [s for s in spans if within_sentence(*s[1:])]):
+            texts.append(short_form(offer.text))
+            rows.append(features(asked, offer))
     return texts, np.array(rows).reshape(-1, len(FEATURES))
-
-
-def _chunks(engine) -> dict:
-    """The engine's chunks by id (built once per engine)."""
-    if getattr(engine, "_chunks_by_id", None) is None:
-        engine._chunks_by_id = {c.id: c for c in engine.index.chunks}
-    return engine._chunks_by_id
 
 
 def best_f1(q: SquadQuestion, prediction: str) -> float:
@@ -58,12 +49,13 @@ def best_f1(q: SquadQuestion, prediction: str) -> float:
 
 def table(engine, folds: dict[int, dict], questions: dict[str, SquadQuestion], passages: int) -> dict[int, list]:
     """Per fold, per question: (question, span texts, feature rows, each span's F1 against the gold answers)."""
+    chunks = {c.id: c for c in engine.index.chunks}
     out = {}
     for f, fold in folds.items():
         out[f] = []
         for row in fold["rows"]:
             q = questions[row["id"]]
-            texts, rows = question_rows(engine, q.question, row, passages)
+            texts, rows = question_rows(engine, chunks, q.question, row, passages)
             labels = np.array([best_f1(q, t) if q.answers else 0.0 for t in texts])
             out[f].append((q, texts, rows, labels))
     return out

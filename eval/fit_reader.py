@@ -216,7 +216,6 @@ def predict(engine, reader, questions: list[SquadQuestion]) -> list[dict]:
     answers with a passage (a descriptive question: no short answer). `candidates` keeps, per passage, its
     chunk, fused retrieval score and n best spans (score, sentence start/end in the file, span text), the raw
     material the answer chooser's features are computed from."""
-    from app.reader import passage_of
     from app.text_answer import SPANS_CHOSEN_AMONG, is_descriptive
 
     engine.text.reader = reader
@@ -230,8 +229,7 @@ def predict(engine, reader, questions: list[SquadQuestion]) -> list[dict]:
         rows.append({"id": q.id, "readings": [[r.reading.score, r.rank, r.reading.answer, r.hit.chunk.doc]
                                               for r in found],
                      "candidates": [{"chunk": h.chunk.id, "retrieval": h.score,
-                                     "spans": [[r.reading.score, r.sentence.start, r.sentence.end,
-                                                h.chunk.start + r.reading.start - passage_of(h.chunk)[1], r.reading.text]
+                                     "spans": [[r.reading.score, r.sentence.start, r.sentence.end, r.at, r.reading.text]
                                                for r in g]} for h, g in zip(passages, groups)]})
     return rows
 
