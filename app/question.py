@@ -14,7 +14,7 @@ _NAME_WORD = rf"[{_UPPER}][\w'’.-]*"
 
 PATTERNS = {
     "percent": re.compile(r"\d+(?:[.,]\d+)?\s?%|\d+(?:\.\d+)?\s(?:percent|per cent)\b"),
-    "date": re.compile(rf"\b\d{{1,2}}\s(?:{MONTHS})(?:\s\d{{4}})?\b|\b(?:{MONTHS})\s\d{{4}}\b|\b(?:1[89]|20)\d{{2}}\b"),
+    "date": re.compile(rf"\b\d{{1,2}}\s(?:{MONTHS})(?:\s\d{{4}})?\b|\b(?:{MONTHS})\s\d{{4}}\b|\b(?:1\d|20)\d{{2}}\b"),
     "number": re.compile(rf"\b\d{{1,3}}(?:,\d{{3}})+(?:-fold)?\b|\b\d+(?:\.\d+)?(?:-fold)?\b|\b(?:{NUMBER_WORDS})\b",
                          re.IGNORECASE),
     "quote": re.compile(r"\"[^\"]{3,}\"?|“[^”]{3,}”?"),
@@ -48,11 +48,34 @@ class Candidate:
     end: int
 
 
+# The interrogative that opens an English question's wh-phrase, and the kind it asks for by itself.
+_WH = re.compile(r"\b(who|whom|whose|when|where|why|how|what|which)\b")
+_WH_KINDS = {"who": "person", "whom": "person", "whose": "person", "when": "date", "where": "place", "why": "span"}
+_SUBORDINATE = {"when", "where", "who", "whom", "whose"}   # after the wh-phrase: a clause, not the thing asked
+
+
 def answer_type(question: str) -> str:
-    """`percent`, `date`, `number`, `org`, `person`, `place`, `quote`, or `span` (a whole sentence)."""
+    """`percent`, `date`, `number`, `org`, `person`, `place`, `quote`, or `span` (a whole sentence).
+
+    The first interrogative decides: "who"/"when"/"where" by themselves, "how" with the word after it, and
+    "what"/"which" by the cue words that follow. A "when" or "who" further on opens a clause ("What singer
+    was mentioned when the theme was released?" asks for a singer, not a date). A question with no English
+    interrogative (keywords, Turkish) is read by its cue words anywhere.
+    """
     q = fold(question)
+    wh = _WH.search(q)
+    if wh and wh.group(1) in _WH_KINDS:
+        return _WH_KINDS[wh.group(1)]
+    if wh and wh.group(1) == "how":
+        after = q[wh.start():]
+        for kind in ("measure", "number"):
+            if re.match(dict(_CUES)[kind], after):
+                return kind
+        return "span"
+    rest = q[wh.start():] if wh else q
     for kind, cue in _CUES:
-        if re.search(cue, q):
+        found = re.search(cue, rest)
+        if found and not (wh and found.group().split()[0] in _SUBORDINATE):
             return kind
     return "span"
 

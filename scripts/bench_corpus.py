@@ -170,7 +170,12 @@ def ensure_packages() -> None:
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     print(f"apt-get install {' '.join(missing)}", flush=True)
     subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True)
-    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "--no-remove", *missing], check=True)
+    install = sudo + ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "--no-remove"]
+    if subprocess.run(install + missing).returncode == 0:
+        return
+    for package in missing:   # one conflicts (nodejs-doc against a non-Debian nodejs): install the others
+        if subprocess.run(install + [package], capture_output=True).returncode:
+            print(f"skipped {package}: installing it would remove installed packages", flush=True)
 
 
 def _name(prefix: str, rel: Path, suffix: str) -> str:

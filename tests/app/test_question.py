@@ -14,6 +14,12 @@ from app.question import answer_type, candidates
     ("What is the harbour known for?", "span"),
     ("Esenler'de kaç oy kullanıldı?", "number"),
     ("How wide is the strait?", "measure"),
+    ("In what year was the abbey founded?", "date"),
+    ("Who held the largest share of the catch?", "person"),          # the wh-word decides, not a later cue
+    ("What vessel was launched when the harbour opened?", "span"),   # a later "when" opens a clause
+    ("What is the name of the skipper who won?", "span"),
+    ("How did the crew survive?", "span"),
+    ("ferry fare share 2023", "percent"),                            # keywords: cue words anywhere
 ])
 def test_answer_type(question, kind):
     assert answer_type(question) == kind
@@ -22,6 +28,10 @@ def test_answer_type(question, kind):
 def test_numbers_skip_years_and_percentages():
     found = [c.text for c in candidates("In 2019 he won 54.2% and a 13,700-vote margin grew 57-fold.", "number")]
     assert found == ["13,700", "57-fold"]
+
+
+def test_years_before_1800_are_dates():
+    assert [c.text for c in candidates("The abbey was founded in 1565 and rebuilt in 1712.", "date")] == ["1565", "1712"]
 
 
 def test_dates_in_several_forms():
