@@ -87,6 +87,18 @@ def trained_state(network) -> dict:
     return {k: v.detach().half() for k, v in network.state_dict().items() if "word_embeddings" not in k}
 
 
+def load_network(path: Path):
+    """The packaged encoder with the fine-tuned weights of a reader model file (ValueError if it is not one)."""
+    import torch
+
+    network = build_network()
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    missing = network.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
+    if any("word_embeddings" not in k for k in missing.missing_keys) or missing.unexpected_keys:
+        raise ValueError(f"{path} is not a reader model file (run `python -m eval fit-reader`)")
+    return network
+
+
 def load_tokenizer(base: Path | None = None):
     from transformers import AutoTokenizer
 
@@ -104,11 +116,7 @@ class Reader:
         if network is None:
             if not self.path.is_file():
                 raise FileNotFoundError(f"no reader model at {self.path}; run `python -m eval fit-reader`")
-            network = build_network()
-            state = torch.load(self.path, map_location="cpu", weights_only=True)
-            missing = network.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
-            if any("word_embeddings" not in k for k in missing.missing_keys) or missing.unexpected_keys:
-                raise ValueError(f"{self.path} is not a reader model file (run `python -m eval fit-reader`)")
+            network = load_network(self.path)
         network = network.eval()
         if quantize:   # int8 weights for the linear layers at inference: about twice as fast on a CPU
             with warnings.catch_warnings():   # torch.ao's deprecation notice; pinned torch 2.13 has it

@@ -1,6 +1,7 @@
 """Fine-tune the span reader on a SQuAD file, report it by article rotation, and write the model file.
 
     python -m eval fit-reader [--squad FILE] [--out eval/out] [--epochs 1] [--folds 0,1,2,3,4] [--no-final] [--reuse]
+    python -m eval fit-reader --resume [--epochs 1]     # each saved reader fine-tuned for more epochs
 
 Rotation ("fit on 8, score 2"): the articles are paired (unanswerable questions spread over the
 pairs); for each pair the reader is fine-tuned on the other eight articles and the pair's questions
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.reader import DEFAULT_PATH, MAX_LENGTH, Policy, build_network, load_tokenizer, trained_state
+from app.reader import DEFAULT_PATH, MAX_LENGTH, Policy, build_network, load_network, load_tokenizer, trained_state
 from app.settings import Settings
 from eval.squad import SquadQuestion, compute_exact, compute_f1, document_name, load_squad, write_documents
 from index.chunk import Chunk, chunk_document
@@ -35,6 +36,7 @@ DEFAULT_SQUAD = Path(os.environ.get("DOCQA_DATASETS", "../shared/datasets")) / "
 SEED = 13
 BATCH = 16
 LEARNING_RATE = 1e-4
+RESUME_LEARNING_RATE = 5e-5     # a further epoch starts from a fitted reader: half the first epoch's peak rate
 FROZEN = ("word_embeddings",)     # kept as packaged: the model file then holds only the rest
 UNANSWERABLE_SHARE = 0.25       # the prior share of questions with no answer that the policy weighs for
 RANK_PENALTIES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)   # the policy's choices, per retrieval rank
@@ -141,17 +143,19 @@ def encode_examples(tokenizer, examples: list[Example]) -> list[dict]:
     return out
 
 
-def train(encoded: list[dict], epochs: int, seed: int = SEED, log=print):
-    """Fine-tune the packaged encoder with a start/end head on the encoded pairs; returns the network."""
+def train(encoded: list[dict], epochs: int, seed: int = SEED, log=print, network=None,
+          learning_rate: float = LEARNING_RATE):
+    """Fine-tune the packaged encoder with a start/end head (or a given network) on the encoded pairs; returns
+    the network. Warm-up over the first tenth of the steps, then a linear decay to zero."""
     import torch
 
     torch.manual_seed(seed)
-    rng = random.Random(seed)
-    network = build_network()
+    rng = random.Random(seed + 1 if network is not None else seed)   # a resumed epoch sees another order
+    network = network if network is not None else build_network()
     for name, p in network.named_parameters():
         p.requires_grad = not any(f in name for f in FROZEN)
     params = [p for p in network.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=LEARNING_RATE, weight_decay=0.01)
+    optimizer = torch.optim.AdamW(params, lr=learning_rate, weight_decay=0.01)
     # batches of similar length (less padding), in random order
     order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]["input_ids"]))
     batches = [order[i:i + BATCH] for i in range(0, len(order), BATCH)]
@@ -318,11 +322,14 @@ def open_engine(squad_path: Path, out: Path):
     return Engine.open(out / "indexes" / f"squad-{squad_path.stem}", docs), squad
 
 
-def fit(items: list[Item], chunks: dict[str, list[Chunk]], tokenizer, epochs: int, log=print):
-    """The reader fine-tuned on these questions."""
+def fit(items: list[Item], chunks: dict[str, list[Chunk]], tokenizer, epochs: int, log=print,
+        start: Path | None = None):
+    """The reader fine-tuned on these questions: from the packaged encoder, or further from a saved reader."""
     encoded = encode_examples(tokenizer, make_examples(items, chunks, random.Random(SEED)))
-    log(f"  {len(encoded)} training pairs from {len(items)} questions")
-    return train(encoded, epochs, log=log)
+    log(f"  {len(encoded)} training pairs from {len(items)} questions" + (f", resuming {start}" if start else ""))
+    if start is None:
+        return train(encoded, epochs, log=log)
+    return train(encoded, epochs, log=log, network=load_network(start), learning_rate=RESUME_LEARNING_RATE)
 
 
 def report(folds: dict[int, dict], questions: dict[str, SquadQuestion]) -> dict:
@@ -348,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-final", action="store_true", help="skip fitting the shipped reader on every article")
     p.add_argument("--model", type=Path, default=DEFAULT_PATH)
     p.add_argument("--reuse", action="store_true", help="answer with the folds' saved readers instead of refitting")
+    p.add_argument("--resume", action="store_true",
+                   help="fine-tune the folds' saved readers (and the shipped one) for --epochs more epochs")
     args = p.parse_args(argv)
     from app.reader import Reader
 
@@ -368,16 +377,22 @@ def main(argv: list[str] | None = None) -> int:
         log(f"fold {f}: fine-tuning on articles {[a for p in pairs if p != test for a in p]}, scoring {test}")
         t0 = time.perf_counter()
         saved = folder / f"fold{f}.pt"
+        before = json.loads(saved.with_suffix(".json").read_text()) if saved.with_suffix(".json").is_file() else {}
+        epochs = args.epochs + (before.get("epochs", 0) if args.resume else 0)
         if args.reuse and saved.is_file():    # answer again with the fold's saved reader (e.g. after a code change)
-            reader, trained = Reader(saved, tokenizer=tokenizer), json.loads(saved.with_suffix(".json").read_text())["train_s"]
+            reader, trained, epochs = Reader(saved, tokenizer=tokenizer), before["train_s"], before["epochs"]
         else:
-            network = fit([i for i in items if i.article not in test], chunks, tokenizer, args.epochs, log)
-            trained = time.perf_counter() - t0
+            if args.resume and not saved.is_file():
+                log(f"no saved reader {saved} to resume: run `python -m eval fit-reader` first")
+                return 2
+            network = fit([i for i in items if i.article not in test], chunks, tokenizer, args.epochs, log,
+                          start=saved if args.resume else None)
+            trained = time.perf_counter() - t0 + (before.get("train_s", 0) if args.resume else 0)
             save(network, saved)
             reader = Reader(network=network, tokenizer=tokenizer)
         held = [q for q, i in zip(squad.questions, items) if i.article in test]
         rows = predict(engine, reader, held)
-        (folder / f"fold{f}.json").write_text(json.dumps({"articles": test, "epochs": args.epochs,
+        (folder / f"fold{f}.json").write_text(json.dumps({"articles": test, "epochs": epochs,
                                                           "train_s": round(trained), "rows": rows}))
         log(f"fold {f}: {summary(held, rows, [Policy(-math.inf)] * len(rows))} never abstaining ({trained:.0f} s fine-tuning)")
     read = Settings().reader_passages
@@ -387,12 +402,12 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, indent=1))
     if not args.no_final:
         log("final: fine-tuning on every article")
-        save(fit(items, chunks, tokenizer, args.epochs, log), args.model)
+        save(fit(items, chunks, tokenizer, args.epochs, log, start=args.model if args.resume else None), args.model)
     if args.model.is_file() and len(folds) == len(pairs):
         rows = [r for fold in folds.values() for r in fold["rows"]]
         policy = choose_policy(rows, [questions[r["id"]] for r in rows])
         args.model.with_suffix(".json").write_text(json.dumps({
-            **asdict(policy), "epochs": args.epochs, "data": args.squad.name,
+            **asdict(policy), "epochs": max(fold["epochs"] for fold in folds.values()), "data": args.squad.name,
             "policy_from": f"{1 - UNANSWERABLE_SHARE:g} x has-answer F1 + {UNANSWERABLE_SHARE:g} x no-answer "
                            "accuracy over every fold's held-out answers (python -m eval fit-reader)",
             "rotation": result["overall"]}, indent=1) + "\n")

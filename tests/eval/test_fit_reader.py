@@ -95,3 +95,20 @@ def test_a_saved_reader_holds_only_the_fine_tuned_weights_and_loads(tmp_path):
     reader = Reader(path)
     (reading,) = reader.read("Who built it?", ["Title: It was built by Martha Doyle."], [7])
     assert reading.start >= 7 and reading.text
+
+
+def test_a_resumed_fine_tuning_starts_from_the_saved_reader_and_moves_it(tmp_path, tiny):
+    import torch
+
+    from app.reader import build_network, load_network, load_tokenizer
+    from eval.fit_reader import train
+
+    squad, items, chunks = tiny
+    path = tmp_path / "reader.pt"
+    torch.manual_seed(1)
+    save(build_network(), path)
+    saved = load_network(path).head.weight.detach().clone()
+    encoded = encode_examples(load_tokenizer(), make_examples(items, chunks, random.Random(0)))[:4]
+    resumed = train(encoded, 1, log=lambda _: None, network=load_network(path)).head.weight.detach()
+    fresh = build_network().head.weight.detach()     # a new head: what training from scratch would start from
+    assert 0 < (resumed - saved).abs().max() < (fresh - saved).abs().max()
