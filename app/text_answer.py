@@ -170,8 +170,8 @@ class TextAnswerer:
             for reading in offered:
                 at = hit.chunk.start + reading.start - skip
                 sentence = next((s for s in sentences if s.start <= at < s.end), None)
-                if sentence is None or not reading.text.strip():
-                    continue
+                if sentence is None or not reading.text.strip() or in_reference(sentence.text, at - sentence.start):
+                    continue        # nothing, or the number of a reference marker ("[65]")
                 if q_years and (set(_YEAR.findall(reading.text)) - q_years or not _same_years(
                         q_years, sentence.text if _YEAR.search(sentence.text) else " ".join(hit.chunk.section))):
                     continue        # the span names a year not asked, or its sentence (heading) only other years
@@ -353,6 +353,11 @@ def _clause(sentence: str, q_tokens: list[str]) -> str | None:
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 _DESCRIPTIVE = re.compile(r"^\s*(?:what happened|why\b|how (?:did|does|do)\b|"
                           r"tell me (?:about|more)|describe\b|explain\b)", re.IGNORECASE)
+
+
+def in_reference(sentence: str, at: int) -> bool:
+    """Whether offset `at` of a sentence lies inside a reference marker ("[65]", "[citation needed]")."""
+    return any(m.start() <= at < m.end() for m in _REFS.finditer(sentence))
 
 
 def is_descriptive(question: str) -> bool:
