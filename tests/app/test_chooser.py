@@ -117,3 +117,16 @@ def test_a_short_answer_never_runs_into_the_next_sentence(regatta_engine):
     c = result["citations"][0]
     assert result["kind"] == "text" and result["short_answer"] in c["quote"]
     assert "." not in result["short_answer"].rstrip(".")
+
+
+def test_a_passage_naming_nothing_the_question_names_is_no_answer(regatta_engine):
+    from app.retrieve import Hit
+
+    def section(name):
+        return next(c for c in regatta_engine.index.chunks if c.kind == "text" and name in c.section)
+
+    settings = regatta_engine.settings
+    about_otter = regatta_engine.text.answer("Who coached the Otter crew?", [Hit(section("The 2022 race"), 1.0)], settings)
+    assert about_otter.short_answer and "Vandermeer" in about_otter.short_answer
+    elsewhere = regatta_engine.text.answer("Who coached the Otter crew?", [Hit(section("Organisation"), 1.0)], settings)
+    assert elsewhere.support is None and "names nothing" in elsewhere.reason
