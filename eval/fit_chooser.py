@@ -8,7 +8,8 @@ other eight, with each retrieved passage's n best spans. Those spans become feat
 with their F1 against the gold answers, and the logistic model is fitted to that expected F1 (each
 row counts as right with weight F1 and as wrong with weight 1 - F1). Rotation: for each fold, the
 model is fitted on the other folds' rows, and the fold is scored with the chooser picking the span
-and the reader's policy (chosen on the other folds too) deciding whether to answer; beside it, the
+and the reader's policy (chosen on the other folds too) deciding whether to answer (and no answer when the
+chosen span's passage names nothing the question names, as in the app); beside it, the
 reader's policy alone, and both never abstaining. The fold's own questions never touch its model.
 The shipped chooser is fitted on every fold's rows.
 """
@@ -25,6 +26,8 @@ import numpy as np
 from app.chooser import DEFAULT_PATH, FEATURES, Asked, Chooser, features, offers, within_sentence
 from app.reader import Policy, short_form
 from eval.fit_reader import DEFAULT_SQUAD, answer_of, as_read, choose_policy, open_engine
+
+NAMES_MISSING = FEATURES.index("names_missing")
 from eval.squad import SquadQuestion, compute_exact, compute_f1
 
 
@@ -80,6 +83,11 @@ def pick(chooser: Chooser, texts: list[str], rows: np.ndarray) -> str:
     return texts[int(np.argmax(chooser.probabilities(rows)))] if len(rows) else ""
 
 
+def about(chooser: Chooser, rows: np.ndarray) -> bool:
+    """Whether the chosen span's passage names something the question names (else the app abstains)."""
+    return bool(len(rows)) and rows[int(np.argmax(chooser.probabilities(rows))), NAMES_MISSING] < 1
+
+
 def scores(items: list, predictions: list[str]) -> dict:
     """HasAns F1 / EM and NoAns accuracy (percent) of predictions ("" = abstained)."""
     has = [(best_f1(q, p), max(compute_exact(g, p) for g in q.answers)) for (q, *_), p in zip(items, predictions)
@@ -103,7 +111,8 @@ def rotation(by_fold: dict[int, list], folds: dict[int, dict], questions: dict, 
         assert [r["id"] for r in read[f]["rows"]] == [q.id for q, *_ in items]
         picked = [pick(chooser, texts, rows) for _, texts, rows, _ in items]
         answers = {
-            "chooser": [t if answer_of(r, policy)[0] else "" for t, r in zip(picked, read[f]["rows"])],
+            "chooser": [t if answer_of(r, policy)[0] and about(chooser, rows) else ""
+                        for t, r, (_, _, rows, _) in zip(picked, read[f]["rows"], items)],
             "policy": [answer_of(r, policy)[0] for r in read[f]["rows"]],
             "chooser_never_abstaining": picked,
             "policy_never_abstaining": [answer_of(r, eager)[0] for r in read[f]["rows"]]}
