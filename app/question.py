@@ -52,6 +52,7 @@ class Candidate:
 _WH = re.compile(r"\b(who|whom|whose|when|where|why|how|what|which)\b")
 _WH_KINDS = {"who": "person", "whom": "person", "whose": "person", "when": "date", "where": "place", "why": "span"}
 _SUBORDINATE = {"when", "where", "who", "whom", "whose"}   # after the wh-phrase: a clause, not the thing asked
+_HOW_KINDS = [(kind, cue) for kind, cue in _CUES if kind in ("measure", "number")]   # "how long", "how many"
 
 
 def answer_type(question: str) -> str:
@@ -68,10 +69,7 @@ def answer_type(question: str) -> str:
         return _WH_KINDS[wh.group(1)]
     if wh and wh.group(1) == "how":
         after = q[wh.start():]
-        for kind in ("measure", "number"):
-            if re.match(dict(_CUES)[kind], after):
-                return kind
-        return "span"
+        return next((kind for kind, cue in _HOW_KINDS if re.match(cue, after)), "span")
     rest = q[wh.start():] if wh else q
     for kind, cue in _CUES:
         found = re.search(cue, rest)

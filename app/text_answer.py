@@ -2,11 +2,12 @@
 
 With the fine-tuned span reader (app/reader.py, `Settings.reader`), each top passage offers its best
 spans, the answer chooser (app/chooser.py, `Settings.chooser`) picks one, and the reader's score
-against "no answer" decides abstention (both fitted on held-out SQuAD articles). A descriptive
-question ("what happened", "why", "tell me about") gets passages and no short answer. Without the
-reader, rules choose: a sentence is scored by how much of the question it covers (IDF-weighted, diacritic-folded tokens), by its embedding similarity to the question, and
-by whether it holds a span of the kind the question asks for; below `Settings.abstain_threshold`
-the composer abstains.
+against "no answer" decides abstention (both fitted on held-out SQuAD articles); a span whose passage
+names nothing the question names is no answer. A descriptive question ("what happened", "why", "tell
+me about") gets passages and no short answer. Without the reader, rules choose: a sentence is scored
+by how much of the question it covers (IDF-weighted, diacritic-folded tokens), by its embedding
+similarity to the question, and by whether it holds a span of the kind the question asks for; below
+`Settings.abstain_threshold` the composer abstains.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from typing import Callable
 
 import numpy as np
 
-from app.chooser import FEATURES, Asked, Chooser, features, offers, within_sentence
+from app.chooser import FEATURES, Asked, Chooser, features, names_nothing_asked, offers, within_sentence
 from app.question import MONTHS, Candidate, answer_type, asks_for, candidates
 from app.reader import Policy, Reader, Reading, passage_of
 from app.retrieve import Hit
@@ -183,10 +184,10 @@ class TextAnswerer:
 
     def _choose(self, question: str, passages: list[Hit], chooser: Chooser, describe: bool = False) -> TextAnswer:
         """The span the fitted chooser expects to be most right among the reader's offers, when the reader's policy
-        says some passage answers at all (else an abstention). A descriptive question gets that span's sentence
-        and the next ones, with no short answer, whenever the passage is about the question: it shares a word
-        with it and names at least one thing the question names, if it names any (how sure the reader is of a
-        short span says nothing about an account)."""
+        says some passage answers at all and the span's passage names something the question names, if it names
+        anything (else an abstention). A descriptive question gets that span's sentence and the next ones, with no
+        short answer, whenever the passage is about the question: it also shares a word with it (how sure the
+        reader is of a short span says nothing about an account)."""
         groups = self.candidates(question, passages, SPANS_CHOSEN_AMONG)
         value = max((group[0].value for group in groups if group), default=-math.inf)   # the policy's, as in _read
         groups = [[r for r in group if within_sentence(*r.placed()[1:])] for group in groups]
@@ -201,11 +202,10 @@ class TextAnswerer:
         best = offered[k]
         confidence = round(1 / (1 + math.exp(-best.reading.score)), 3)   # the reader's odds, as in _read
         support = Support(best.hit, best.sentence.start, best.sentence.end, best.sentence.text, best.value, 0.0, 0.0)
-        about = dict(zip(FEATURES, rows[k]))
-        if about["names_missing"] == 1:   # held-out SQuAD: no-answer 23.6 -> 28.4% for 0.5 has-answer F1
+        if names_nothing_asked(rows[k]):
             return TextAnswer(None, None, confidence, "the passage names nothing the question names")
         if describe:
-            if about["passage_cover"] == 0:
+            if rows[k][FEATURES.index("passage_cover")] == 0:
                 return TextAnswer(None, None, confidence, "no passage is about what the question names")
             return TextAnswer(support, None, confidence, also=_following(support))
         if value < self.policy.threshold:

@@ -23,11 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from app.chooser import DEFAULT_PATH, FEATURES, Asked, Chooser, features, offers, within_sentence
+from app.chooser import (DEFAULT_PATH, FEATURES, Asked, Chooser, features, names_nothing_asked, offers,
+                         within_sentence)
 from app.reader import Policy, short_form
 from eval.fit_reader import DEFAULT_SQUAD, answer_of, as_read, choose_policy, open_engine
-
-NAMES_MISSING = FEATURES.index("names_missing")
 from eval.squad import SquadQuestion, compute_exact, compute_f1
 
 
@@ -85,7 +84,7 @@ def pick(chooser: Chooser, texts: list[str], rows: np.ndarray) -> str:
 
 def about(chooser: Chooser, rows: np.ndarray) -> bool:
     """Whether the chosen span's passage names something the question names (else the app abstains)."""
-    return bool(len(rows)) and rows[int(np.argmax(chooser.probabilities(rows))), NAMES_MISSING] < 1
+    return bool(len(rows)) and not names_nothing_asked(rows[int(np.argmax(chooser.probabilities(rows)))])
 
 
 def scores(items: list, predictions: list[str]) -> dict:
