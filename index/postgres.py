@@ -6,13 +6,13 @@ Tables (schema `docqa`, or DOCQA_PG_SCHEMA):
                                             -- by `key` and placing its chunks at positions pos, pos + 1, ...
   doc_texts(key, text)  doc_chunks(key, idx, chunk jsonb, embedding vector, tsv tsvector)  doc_tables(key, idx, data)
                                             -- one document's rows, shared by every build that has it
-  postings(build_id, term, idf, chunks bytea, weights bytea)   -- the BM25 inverted index (index/bm25_postings.py):
-                                            -- int32 chunk positions and float64 BM25 contributions (idf
-                                            -- included); a query fetches its terms' rows and adds them up
-                                            -- with numpy, so a common term costs a read, not a SQL aggregate
-  files(build_id, name, data bytea)         -- the answer side's word statistics (lexicon) and extras
+  files(build_id, name, data bytea)         -- per build: the BM25 index (the local index's bm25/ files, the
+                                            -- sparse matrix of score contributions, index/sparse.py), the answer
+                                            -- side's word statistics (lexicon) and extras
 A document's key hashes its collection, name, content, the model and the index format, so a build
-writes rows only for new or edited documents; BM25 statistics are corpus-wide and written per build.
+writes rows only for new or edited documents; the BM25 statistics are corpus-wide, so each build writes
+its own matrix as a few large values (not a row per term), and a server reads it whole when it opens the
+build and scores BM25 in memory with the local path's code: the same scores, the same speed.
 A build inserts its rows and moves `current` in one transaction, so a reader sees the old build or
 the new one, never half of one. The build before it is kept, so a reader still answering from it
 finishes cleanly; older ones are deleted, and then the rows no build uses. Dense search is exact unless
@@ -36,15 +36,16 @@ from pathlib import Path
 import numpy as np
 from psycopg import sql
 
-from index.bm25_postings import postings
 from index.chunk import Chunk
 from index.dense import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
 from index.lexicon import FILES as LEXICON_FILES, Lexicon
+from index.sparse import SparseIndex
 from index.store import Extra, IndexUnavailable, Manifest, StoredIndex
 from index.tables import tables_from_json, tables_to_json
 
 SPARSE_KINDS = ("bm25", "tsvector")
-LAYOUT = 3          # the tables a build is written in (1: BM25 postings as SQL arrays; 2: every row per build)
+LAYOUT = 4          # the tables a build is written in (1: BM25 postings as SQL arrays; 2: every row per build;
+                    # 3: BM25 postings as one row per term)
 _SERVERS: dict[str, object] = {}   # embedded servers this process started or joined, by data folder
 _LOCK = threading.Lock()
 
@@ -55,6 +56,14 @@ def schema_name() -> str:
     if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
         raise ValueError(f"DOCQA_PG_SCHEMA={name!r} is not a plain lowercase SQL name")
     return name
+
+
+def sparse_kind() -> str:
+    """How a Postgres build ranks words (DOCQA_PG_SPARSE): `bm25` (default) or Postgres's own `tsvector`."""
+    kind = os.environ.get("DOCQA_PG_SPARSE", "bm25")
+    if kind not in SPARSE_KINDS:
+        raise ValueError(f"DOCQA_PG_SPARSE must be one of {', '.join(SPARSE_KINDS)}, not {kind!r}")
+    return kind
 
 
 def data_folder(index_dir: Path) -> Path:
@@ -165,10 +174,6 @@ class Database:
                 CREATE TABLE IF NOT EXISTS {s}.doc_tables (
                     key text NOT NULL, idx int NOT NULL, collection text NOT NULL, data jsonb NOT NULL,
                     PRIMARY KEY (key, idx));
-                CREATE TABLE IF NOT EXISTS {s}.postings (
-                    build_id bigint NOT NULL REFERENCES {s}.builds(id) ON DELETE CASCADE, term text NOT NULL,
-                    idf float8 NOT NULL, chunks bytea NOT NULL, weights bytea NOT NULL,
-                    PRIMARY KEY (build_id, term));
                 CREATE TABLE IF NOT EXISTS {s}.files (
                     build_id bigint NOT NULL REFERENCES {s}.builds(id) ON DELETE CASCADE, name text NOT NULL,
                     data bytea NOT NULL, PRIMARY KEY (build_id, name));
@@ -207,14 +212,9 @@ class Database:
                 with cur.copy(f"COPY {s}.build_docs (build_id, ord, key, name, pos, table_pos) FROM STDIN") as copy:
                     for ord_, d in enumerate(docs):
                         copy.write_row((build_id, ord_, keys[d.name], d.name, d.rows[0], d.tables[0]))
-                with cur.copy(f"COPY {s}.postings (build_id, term, idf, chunks, weights) FROM STDIN (FORMAT BINARY)") as copy:
-                    copy.set_types(["int8", "text", "float8", "bytea", "bytea"])
-                    for p in postings(index.sparse):
-                        copy.write_row((build_id, p.term, p.idf, p.chunks.astype("<i4").tobytes(),
-                                        p.scores.astype("<f8").tobytes()))
                 with cur.copy(f"COPY {s}.files (build_id, name, data) FROM STDIN (FORMAT BINARY)") as copy:
                     copy.set_types(["int8", "text", "bytea"])
-                    for name, data in _answer_files(index).items():
+                    for name, data in _build_files(index).items():
                         copy.write_row((build_id, name, data))
             hnsw = self.hnsw_index(index.manifest.dim)
             if index.manifest.dense != "flat":
@@ -263,9 +263,9 @@ class Database:
         return sql.SQL("collection = {} AND dim = {}").format(sql.Literal(self.collection), sql.Literal(int(dim)))
 
     def load(self) -> Loaded:
-        """The current build's chunks, tables, texts, word statistics and manifest, read in one snapshot.
+        """The current build's chunks, tables, texts, BM25 index, word statistics and manifest, read in one snapshot.
 
-        Its `vectors` and `sparse` search in SQL; nothing is rebuilt.
+        Its `vectors` search in SQL; nothing is rebuilt.
         """
         s, conn = self.schema, self.connection()
         with conn.transaction():
@@ -284,11 +284,12 @@ class Database:
                 "WHERE d.build_id = %s ORDER BY d.ord, t.idx", (build_id,))])
             texts = dict(conn.execute(f"SELECT d.name, t.text FROM {s}.build_docs d JOIN {s}.doc_texts t ON t.key = d.key "
                                       "WHERE d.build_id = %s ORDER BY d.ord", (build_id,)).fetchall())
-            idf = dict(conn.execute(f"SELECT term, idf FROM {s}.postings WHERE build_id = %s", (build_id,)).fetchall())
             files = {name: bytes(data) for name, data in conn.execute(
-                f"SELECT name, data FROM {s}.files WHERE build_id = %s", (build_id,))}
-        lexicon, extras = _read_answer_files(files)
-        index = StoredIndex(manifest, chunks, tables, texts, SqlSparse(self, build_id, idf, len(chunks)),
+                f"SELECT name, data FROM {s}.files WHERE build_id = %s", (build_id,), binary=True)}
+        sparse, lexicon, extras = _read_build_files(files)
+        if sparse_kind() == "tsvector":
+            sparse = FullTextSparse(self, build_id, sparse.idf)
+        index = StoredIndex(manifest, chunks, tables, texts, sparse,
                             SqlVectors(self, build_id, len(chunks), manifest.dim, manifest.dense != "flat"),
                             None, lexicon, extras)
         return Loaded(build_id, index)
@@ -317,24 +318,6 @@ class Database:
             "WHERE {rows} ORDER BY {v} <#> %s LIMIT %s) c JOIN {s}.build_docs d ON d.key = c.key AND d.build_id = %s "
             "ORDER BY c.score DESC, 1 LIMIT %s").format(v=sql.SQL(_vector(dim)), s=sql.Identifier(self.schema),
                                                         rows=self._hnsw_rows(dim))
-
-    def bm25(self, build_id: int, terms: list[str], k: int, num_docs: int) -> list[tuple[int, float]]:
-        """(chunk position, BM25 score) of the k best chunks with a positive score: the query terms' postings
-        are read and added up here, in query order (a repeated term counts again, as in rank-bm25)."""
-        if not terms:
-            return []
-        rows = self.connection().execute(
-            f"SELECT term, chunks, weights FROM {self.schema}.postings WHERE build_id = %s AND term = ANY(%s)",
-            (build_id, sorted(set(terms))), binary=True).fetchall()
-        found = {term: (np.frombuffer(chunks, "<i4"), np.frombuffer(weights, "<f8")) for term, chunks, weights in rows}
-        scores = np.zeros(num_docs)
-        for term in terms:
-            if term in found:
-                chunks, weights = found[term]
-                scores[chunks] += weights
-        hits = np.flatnonzero(scores > 0)
-        best = hits[np.lexsort((hits, -scores[hits]))][:k]
-        return [(int(p), float(scores[p])) for p in best]
 
     def full_text(self, build_id: int, terms: list[str], k: int) -> list[tuple[int, float]]:
         """(chunk position, ts_rank) of the k best chunks matching any term: Postgres's own full-text rank."""
@@ -366,35 +349,29 @@ class SqlVectors:
         return scores, ids
 
 
-class SqlSparse:
-    """The BM25 index of a build, scored in SQL; answers `top(terms, k)` and `idf` like index/sparse.py.
+class FullTextSparse:
+    """Postgres's own full text (ts_rank over 'simple' lexemes of the same terms) in place of BM25, chosen with
+    DOCQA_PG_SPARSE=tsvector for comparison: it does not reproduce BM25's ranking. Answers `top` and `idf`."""
 
-    DOCQA_PG_SPARSE=tsvector ranks with Postgres's own full text (ts_rank over 'simple' lexemes of the
-    same terms) instead, for comparison: it does not reproduce BM25's ranking.
-    """
-
-    def __init__(self, db: Database, build_id: int, idf: dict[str, float], num_docs: int, kind: str | None = None):
-        self.db, self.build_id, self.idf, self.num_docs = db, build_id, idf, num_docs
-        self.kind = kind or os.environ.get("DOCQA_PG_SPARSE", "bm25")
-        if self.kind not in SPARSE_KINDS:
-            raise ValueError(f"DOCQA_PG_SPARSE must be one of {', '.join(SPARSE_KINDS)}, not {self.kind!r}")
+    def __init__(self, db: Database, build_id: int, idf):
+        self.db, self.build_id, self.idf = db, build_id, idf
 
     def top(self, terms: list[str], k: int) -> list[tuple[int, float]]:
-        """(chunk position, score) of the k best chunks with a positive score, best first."""
-        if self.kind == "tsvector":
-            return self.db.full_text(self.build_id, terms, k)
-        return self.db.bm25(self.build_id, terms, k, self.num_docs)
+        """(chunk position, ts_rank) of the k best chunks matching any term, best first."""
+        return self.db.full_text(self.build_id, terms, k)
 
 
-def _answer_files(index: StoredIndex) -> dict[str, bytes]:
-    """The word statistics and extra vectors, as the files the local index keeps them in."""
+def _build_files(index: StoredIndex) -> dict[str, bytes]:
+    """The BM25 index, word statistics and extra vectors, as the files the local index keeps them in (the term
+    counts, which only a local incremental build reads, left out)."""
     import tempfile
 
     files = {}
-    with tempfile.TemporaryDirectory(prefix="docqa-lexicon-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="docqa-build-") as tmp:
         index.lexicon.save(Path(tmp))
-        for path in sorted(Path(tmp).iterdir()):
-            files[path.name] = path.read_bytes()
+        index.sparse.save(Path(tmp) / "bm25", counts=False)
+        for path in sorted(p for p in Path(tmp).rglob("*") if p.is_file()):
+            files[path.relative_to(tmp).as_posix()] = path.read_bytes()
     for name, extra in index.extras.items():
         buf = io.BytesIO()
         np.save(buf, np.asarray(extra.vectors, dtype=np.float32))
@@ -403,13 +380,17 @@ def _answer_files(index: StoredIndex) -> dict[str, bytes]:
     return files
 
 
-def _read_answer_files(files: dict[str, bytes]) -> tuple[Lexicon, dict[str, Extra]]:
+def _read_build_files(files: dict[str, bytes]) -> tuple[SparseIndex, Lexicon, dict[str, Extra]]:
+    """The BM25 index (in memory), word statistics and extras of a build, from its stored files."""
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="docqa-lexicon-") as tmp:
-        for name in LEXICON_FILES:
-            (Path(tmp) / name).write_bytes(files[name])
+    with tempfile.TemporaryDirectory(prefix="docqa-build-") as tmp:
+        (Path(tmp) / "bm25").mkdir()
+        for name, data in files.items():
+            if name in LEXICON_FILES or name.startswith("bm25/"):
+                (Path(tmp) / name).write_bytes(data)
         lexicon = Lexicon.load(Path(tmp))
+        sparse = SparseIndex.load(Path(tmp) / "bm25", mmap=False)
     extras = {}
     for name in sorted(files):
         if name.startswith("extras/") and name.endswith(".json"):
@@ -417,7 +398,7 @@ def _read_answer_files(files: dict[str, bytes]) -> tuple[Lexicon, dict[str, Extr
             meta = json.loads(files[name])
             extras[stem] = Extra(meta["keys"], np.load(io.BytesIO(files[f"extras/{stem}.npy"])),
                                  {d: tuple(r) for d, r in meta["doc_rows"].items()})
-    return lexicon, extras
+    return sparse, lexicon, extras
 
 
 @dataclass

@@ -124,23 +124,24 @@ class SparseIndex:
         bm25.nonoccurrence_array = None
         return cls(bm25, idf, counts)
 
-    def save(self, folder: Path) -> None:
-        """bm25s's files, the idf per term and the term counts, into `folder`."""
+    def save(self, folder: Path, counts: bool = True) -> None:
+        """bm25s's files, the idf per term and (unless `counts` is False) the term counts, into `folder`."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self._bm25.save(str(folder), show_progress=False)
         np.save(folder / "idf.npy", self._idf)
-        c = self.counts
-        np.savez(folder / "counts.npz", indptr=c.indptr, indices=c.indices, counts=c.counts)
+        if counts:
+            c = self.counts
+            np.savez(folder / "counts.npz", indptr=c.indptr, indices=c.indices, counts=c.counts)
 
     @classmethod
-    def load(cls, folder: Path) -> "SparseIndex":
-        """Memory-map a saved index; the term counts are read only when a build asks for them."""
+    def load(cls, folder: Path, mmap: bool = True) -> "SparseIndex":
+        """A saved index, memory-mapped unless `mmap` is False; the term counts are read only when a build asks."""
         import bm25s
 
         folder = Path(folder)
-        bm25 = bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
-        return cls(bm25, np.load(folder / "idf.npy", mmap_mode="r"), folder=folder)
+        bm25 = bm25s.BM25.load(str(folder), mmap=mmap, show_progress=False)
+        return cls(bm25, np.load(folder / "idf.npy", mmap_mode="r" if mmap else None), folder=folder)
 
     @property
     def counts(self) -> TermCounts:
