@@ -18,7 +18,7 @@ import numpy as np
 
 from index import store
 from index.chunk import Chunk, chunk_document
-from index.dense import build_dense, default_kind
+from index.dense import build_dense, default_kind, extend_dense
 from index.documents import Document, load_documents, scan
 from index.embed import DEFAULT_MODEL, dimension, embed, load_model
 from index.fold import terms
@@ -136,9 +136,12 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
     reuse = {p.doc.name for p in parts if p.reused}
     lexicon = Lexicon.build({p.doc.name: p.doc.text for p in parts}, old.lexicon if old else None,
                             old.texts if old else None, reuse, {p.doc.name: p.words for p in parts if p.words})
+    vectors = _carried_dense(old, old_rows, parts, dense) if old else None
+    if vectors is None:
+        vectors = build_dense(embeddings, dense)
     index = store.StoredIndex(manifest, chunks, [t for p in parts for t in p.tables], {p.doc.name: p.doc.text for p in parts},
                               SparseIndex.build(TermCounts.concat([p.counts for p in parts])),
-                              build_dense(embeddings, dense), embeddings, lexicon, _extras(parts, extras))
+                              vectors, embeddings, lexicon, _extras(parts, extras))
     manifest.build_seconds = round(time.perf_counter() - t1 - model_seconds, 3)
     store.save(index, Path(out))
     t4 = time.perf_counter()
@@ -176,6 +179,22 @@ def _reuse(old: store.StoredIndex, doc: Document, rows: tuple[int, int], tables:
         extras[name] = (extra.keys[lo:hi], np.asarray(extra.vectors[lo:hi]))
     return _Part(doc, old.chunks[start:end], tables,
                  old.sparse.counts.take(start, end), np.asarray(old.embeddings[start:end]), extras, reused=True)
+
+
+def _carried_dense(old: store.StoredIndex, old_rows: dict[str, tuple[int, int]], parts: list[_Part], kind: str):
+    """The previous approximate dense index with this build's new rows added and its stale ones dead, or None."""
+    old_to_new = np.full(len(old.chunks), -1, np.int64)
+    fresh_positions, at = [], 0
+    for p in parts:
+        if p.reused:
+            start, end = old_rows[p.doc.name]
+            old_to_new[start:end] = np.arange(at, at + end - start)
+        else:
+            fresh_positions.append(np.arange(at, at + len(p.chunks)))
+        at += len(p.chunks)
+    fresh = [p.vectors for p in parts if not p.reused]
+    return extend_dense(old.vectors, kind, old_to_new, np.concatenate(fresh) if fresh else np.zeros((0, old.manifest.dim)),
+                        np.concatenate(fresh_positions) if fresh_positions else np.zeros(0, np.int64))
 
 
 def _extras(parts: list[_Part], wanted: dict[str, ExtraFn]) -> dict[str, store.Extra]:

@@ -60,7 +60,7 @@ def stage_publish(args) -> None:
 
 def stage_incremental(args) -> None:
     """A one-file edit through `index build --backend postgres`: the local folder rebuilt incrementally, then
-    published to Postgres as a new build (rows written for the edited document only, plus the BM25 postings)."""
+    published to Postgres as a new build (rows written for the edited document only, plus the BM25 matrix)."""
     from index.embed import load_model
     from index.publish import build_and_publish
 

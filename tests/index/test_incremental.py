@@ -118,3 +118,40 @@ def test_a_build_with_nothing_new_or_edited_does_not_load_the_model(corpus, tmp_
     again = build(corpus, out)                  # no model given: it would be loaded if anything needed embedding
     assert again.model_seconds == 0 and again.embedded_chunks == 0 and again.reused_documents == again.documents
     assert store.load(out).vectors.ntotal == again.chunks
+
+
+@pytest.mark.parametrize("kind", ["hnsw", "ivf"])
+def test_an_approximate_index_keeps_its_graph_and_skips_rows_of_edited_documents(corpus, tmp_path, model, kind):
+    from index.dense import Rows
+
+    out = tmp_path / "index"
+    build(corpus, out, model=model, dense=kind)
+    before = store.load(out)
+    market = _chunks_of(before, "market.md")
+    (corpus / "market.md").write_text((corpus / "market.md").read_text() + "\nHoney is sold on Fridays.\n")
+    build(corpus, out, model=model, dense=kind)
+    after = store.load(out)
+    assert isinstance(after.vectors, Rows) and after.vectors.ntotal == len(after.chunks)
+    rows = after.vectors.positions
+    assert len(rows) == len(before.chunks) + _chunks_of(after, "market.md")   # the old rows kept, the new added
+    assert (rows < 0).sum() == market                                        # the edited document's old rows dead
+    assert sorted(rows[rows >= 0]) == list(range(len(after.chunks)))
+    flat = np.asarray(after.embeddings) @ np.asarray(after.embeddings).T     # each chunk's nearest is itself
+    _, found = after.vectors.search(np.asarray(after.embeddings), 1)
+    assert list(found[:, 0]) == list(np.argmax(flat, axis=1))
+    _, every = after.vectors.search(np.asarray(after.embeddings[:3]), len(after.chunks))
+    assert sorted(every[0][every[0] >= 0]) == list(range(len(after.chunks)))  # no dead row comes back
+
+
+def test_an_approximate_index_is_built_afresh_once_too_many_rows_are_dead(corpus, tmp_path, model):
+    out = tmp_path / "index"
+    build(corpus, out, model=model, dense="hnsw")
+    fresh = []
+    for text in ("Honey is sold on Fridays.", "Bread is sold on Saturdays.", "Fish is sold on Tuesdays."):
+        for name in ("market.md", "greenhouse.md"):
+            (corpus / name).write_text((corpus / name).read_text() + f"\n{text}\n")
+        build(corpus, out, model=model, dense="hnsw")
+        rows, chunks = store.load(out).vectors.positions, len(store.load(out).chunks)
+        assert (rows < 0).mean() <= 0.2 and (rows >= 0).sum() == chunks
+        fresh.append(len(rows) == chunks)
+    assert any(fresh)      # two of the three documents edited: more than a fifth dead, so a fresh graph
