@@ -48,13 +48,12 @@ class Rows:
 
         if self.kind == "hnsw":
             params = faiss.SearchParametersHNSW(sel=self._selector, efSearch=max(HNSW_EF_SEARCH, k))
-        else:
+        elif hasattr(self.index, "nlist"):
             params = faiss.SearchParametersIVF(sel=self._selector, nprobe=min(IVF_NPROBE, self.index.nlist))
+        else:                                   # an "ivf" build of a single chunk is flat
+            params = faiss.SearchParameters(sel=self._selector)
         scores, rows = self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k, params=params)
         return scores, np.where(rows >= 0, self.positions[np.maximum(rows, 0)], -1)
-
-    def dead_share(self) -> float:
-        return 1 - self.ntotal / max(len(self.positions), 1)
 
 
 def default_kind() -> str:
@@ -87,7 +86,7 @@ def build_dense(vectors: np.ndarray, kind: str = "flat"):
         return Rows(index, kind)
     index = faiss.IndexFlatIP(d)
     index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
+    return index if kind == "flat" else Rows(index, kind)
 
 
 def extend_dense(old, kind: str, old_to_new: np.ndarray, fresh: np.ndarray, fresh_positions: np.ndarray) -> Rows | None:

@@ -40,7 +40,7 @@ from index.chunk import Chunk
 from index.dense import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
 from index.lexicon import FILES as LEXICON_FILES, Lexicon
 from index.sparse import SparseIndex
-from index.store import Extra, IndexUnavailable, Manifest, StoredIndex
+from index.store import Extra, IndexUnavailable, Manifest, StoredIndex, collector_paused
 from index.tables import tables_from_json, tables_to_json
 
 SPARSE_KINDS = ("bm25", "tsvector")
@@ -134,8 +134,10 @@ class Database:
         return conn
 
     def _connect(self):
+        import orjson
         import psycopg
         from pgvector.psycopg import register_vector
+        from psycopg.types.json import set_json_loads
 
         try:
             conn = psycopg.connect(self.url, autocommit=True)
@@ -145,6 +147,7 @@ class Database:
             self._create_schema(conn)
             self._ready = True
         register_vector(conn)
+        set_json_loads(orjson.loads, conn)      # a load reads 100,000s of chunk documents
         return conn
 
     def _create_schema(self, conn) -> None:
@@ -268,7 +271,7 @@ class Database:
         Its `vectors` search in SQL; nothing is rebuilt.
         """
         s, conn = self.schema, self.connection()
-        with conn.transaction():
+        with collector_paused(), conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             build_id = self.current_build()
             if build_id is None:

@@ -179,7 +179,7 @@ def read_manifest(folder: Path) -> Manifest:
 
 
 @contextmanager
-def _collector_paused():
+def collector_paused():
     """Pause the cyclic garbage collector: reading 100,000s of acyclic objects (chunks, counters) otherwise
     sets it off again and again (half of turning a 143,602-chunk chunks.json into Chunks)."""
     enabled = gc.isenabled()
@@ -193,7 +193,7 @@ def _collector_paused():
 
 def load(folder: Path) -> StoredIndex:
     """Load and verify an index folder; raise IndexUnavailable if anything is missing or altered."""
-    with _collector_paused():
+    with collector_paused():
         return _load(Path(folder))
 
 
