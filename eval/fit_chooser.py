@@ -77,14 +77,15 @@ def fit(items: list, passages: int) -> Chooser:
     return Chooser(tuple(mean), tuple(scale), tuple(model.coef_[0]), float(model.intercept_[0]), passages)
 
 
+def chosen(chooser: Chooser, rows: np.ndarray) -> int | None:
+    """The row of the chosen span (None when the question has no spans)."""
+    return int(np.argmax(chooser.probabilities(rows))) if len(rows) else None
+
+
 def pick(chooser: Chooser, texts: list[str], rows: np.ndarray) -> str:
     """The chosen span ("" when the question has no spans)."""
-    return texts[int(np.argmax(chooser.probabilities(rows)))] if len(rows) else ""
-
-
-def about(chooser: Chooser, rows: np.ndarray) -> bool:
-    """Whether the chosen span's passage names something the question names (else the app abstains)."""
-    return bool(len(rows)) and not names_nothing_asked(rows[int(np.argmax(chooser.probabilities(rows)))])
+    k = chosen(chooser, rows)
+    return "" if k is None else texts[k]
 
 
 def scores(items: list, predictions: list[str]) -> dict:
@@ -108,10 +109,11 @@ def rotation(by_fold: dict[int, list], folds: dict[int, dict], questions: dict, 
         policy = choose_policy(others, [questions[r["id"]] for r in others])
         eager = Policy(-math.inf, policy.rank_penalty)
         assert [r["id"] for r in read[f]["rows"]] == [q.id for q, *_ in items]
-        picked = [pick(chooser, texts, rows) for _, texts, rows, _ in items]
-        answers = {
-            "chooser": [t if answer_of(r, policy)[0] and about(chooser, rows) else ""
-                        for t, r, (_, _, rows, _) in zip(picked, read[f]["rows"], items)],
+        ks = [chosen(chooser, rows) for _, _, rows, _ in items]
+        picked = ["" if k is None else texts[k] for k, (_, texts, _, _) in zip(ks, items)]
+        named = [k is not None and not names_nothing_asked(rows[k]) for k, (_, _, rows, _) in zip(ks, items)]
+        answers = {      # the app's choice: the reader's policy answers and the passage names what is asked
+            "chooser": [t if answer_of(r, policy)[0] and n else "" for t, r, n in zip(picked, read[f]["rows"], named)],
             "policy": [answer_of(r, policy)[0] for r in read[f]["rows"]],
             "chooser_never_abstaining": picked,
             "policy_never_abstaining": [answer_of(r, eager)[0] for r in read[f]["rows"]]}

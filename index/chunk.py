@@ -31,7 +31,7 @@ class Chunk:
 
     @classmethod
     def from_dict(cls, data: dict) -> "Chunk":
-        d = data                      # positional: a load reads 100,000s of these (twice as fast as **data)
+        d = data                      # positional: a load reads 100,000s of these (~1.5x faster than **data)
         return cls(d["id"], d["doc"], d["title"], tuple(d["section"]), d["kind"], d["start"], d["end"], d["text"],
                    d["search_text"], d.get("table_id"), d.get("row"))
 
