@@ -59,6 +59,16 @@ class TextAnswer:
     also: list[Support] = field(default_factory=list)   # passages covering what the main one does not name
 
 
+def years_first(question: str, passages: list[Hit]) -> list[Hit]:
+    """The passages in retrieval order, but those naming only years the question does not name (in their text,
+    heading or title) after the rest: a 2019 passage does not answer a question about 2024."""
+    q_years = set(_YEAR.findall(question))
+    if not q_years:
+        return passages
+    agree = [_same_years(q_years, " ".join([h.chunk.title, *h.chunk.section, h.chunk.text])) for h in passages]
+    return [h for h, ok in zip(passages, agree) if ok] + [h for h, ok in zip(passages, agree) if not ok]
+
+
 def _same_years(q_years: set[str], text: str) -> bool:
     """False when `text` names years and none of them is one the question names."""
     years = set(_YEAR.findall(text))
@@ -111,7 +121,7 @@ class TextAnswerer:
         if not passages:
             return TextAnswer(None, None, 0.0, "no passage matches the question")
         if self.reader is not None and settings.reader:
-            passages = passages[:settings.reader_passages]
+            passages = years_first(question, passages)[:settings.reader_passages]
             chooser = self.chooser if settings.chooser else None
             if chooser:
                 return self._choose(question, passages, chooser, describe=is_descriptive(question))

@@ -26,6 +26,8 @@ import numpy as np
 from app.chooser import (DEFAULT_PATH, FEATURES, Asked, Chooser, features, names_nothing_asked, offers,
                          within_sentence)
 from app.reader import Policy, short_form
+from app.retrieve import Hit
+from app.text_answer import years_first
 from eval.fit_reader import DEFAULT_SQUAD, answer_of, as_read, choose_policy, open_engine
 from eval.squad import SquadQuestion, compute_exact, compute_f1
 
@@ -43,6 +45,16 @@ def question_rows(engine, chunks: dict, question: str, saved: dict, passages: in
             texts.append(short_form(offer.text))
             rows.append(features(asked, offer))
     return texts, np.array(rows).reshape(-1, len(FEATURES))
+
+
+def in_app_order(row: dict, question: str, chunks: dict) -> dict:
+    """A saved reading with its retrieved passages in the order the app reads them (app.text_answer.years_first:
+    passages naming only other years than the question last), the readings' ranks renumbered to match."""
+    hits = [Hit(chunks[c["chunk"]], c["retrieval"]) for c in row["candidates"]]
+    rank = {id(h): r for r, h in enumerate(years_first(question, hits))}
+    moved = [rank[id(h)] for h in hits]                  # old rank -> new rank
+    return {**row, "candidates": [row["candidates"][old] for old in np.argsort(moved)],
+            "readings": [[score, moved[r], text, doc] for score, r, text, doc in row["readings"]]}
 
 
 def best_f1(q: SquadQuestion, prediction: str) -> float:
@@ -141,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     engine, squad = open_engine(args.squad, args.out)
     questions = {q.id: q for q in squad.questions}
+    chunks = {c.id: c for c in engine.index.chunks}
+    for fold in folds.values():
+        fold["rows"] = [in_app_order(r, questions[r["id"]].question, chunks) for r in fold["rows"]]
     by_fold = table(engine, folds, questions, args.passages)
     result = rotation(by_fold, folds, questions, args.passages)
     print(json.dumps(result, indent=1))

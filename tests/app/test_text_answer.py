@@ -1,5 +1,7 @@
 """Text answers: what a span must not be."""
-from app.text_answer import in_reference
+from app.retrieve import Hit
+from app.text_answer import in_reference, years_first
+from index.chunk import Chunk
 
 
 def test_a_reference_marker_is_no_span_to_answer_with():
@@ -9,3 +11,21 @@ def test_a_reference_marker_is_no_span_to_answer_with():
     assert in_reference(sentence, sentence.index("7]"))
     assert not in_reference(sentence, sentence.index("40"))
     assert not in_reference(sentence, sentence.index("1956"))
+
+
+def _hit(doc: str, title: str, text: str, section: tuple[str, ...] = ()) -> Hit:
+    return Hit(Chunk(f"{doc}#c0", doc, title, section, "text", 0, len(text), text, text), 1.0)
+
+
+def test_passages_of_other_years_are_read_after_those_of_the_year_asked():
+    earlier = _hit("a.md", "Harvest fair 2019", "The prize went to a pumpkin grower from the valley.")
+    later = _hit("b.md", "Harvest fair", "The 2023 prize went to a beekeeper.", ("Prizes",))
+    undated = _hit("c.md", "Harvest fair", "Prizes are given by a jury of three.")
+    ordered = years_first("Who won the harvest fair prize in 2023?", [earlier, later, undated])
+    assert ordered == [later, undated, earlier]
+
+
+def test_without_a_year_in_the_question_passages_keep_their_retrieval_order():
+    earlier = _hit("a.md", "Harvest fair 2019", "The prize went to a pumpkin grower.")
+    later = _hit("b.md", "Harvest fair 2023", "The prize went to a beekeeper.")
+    assert years_first("Who won the harvest fair prize?", [earlier, later]) == [earlier, later]

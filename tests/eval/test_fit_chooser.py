@@ -2,7 +2,8 @@
 import numpy as np
 
 from app.chooser import FEATURES
-from eval.fit_chooser import fit, pick, scores
+from eval.fit_chooser import fit, in_app_order, pick, scores
+from index.chunk import Chunk
 from eval.squad import SquadQuestion
 
 READER = FEATURES.index("reader")
@@ -41,3 +42,14 @@ def test_the_reader_alone_would_have_picked_the_wrong_span():
 
 def test_a_question_with_no_offered_span_gets_no_pick():
     assert pick(fit(items(), passages=2), [], np.zeros((0, len(FEATURES)))) == ""
+
+
+def test_saved_readings_are_replayed_in_the_order_the_app_reads_passages():
+    chunks = {cid: Chunk(cid, cid, title, (), "text", 0, len(text), text, text) for cid, title, text in [
+        ("old", "Fair 2019", "The prize went to a grower."), ("new", "Fair 2023", "The prize went to a beekeeper.")]}
+    row = {"id": "q1", "candidates": [{"chunk": "old", "retrieval": 1.0, "spans": []},
+                                      {"chunk": "new", "retrieval": 0.8, "spans": []}],
+           "readings": [[2.0, 0, "a grower", "old"], [1.0, 1, "a beekeeper", "new"]]}
+    replayed = in_app_order(row, "Who won the prize in 2023?", chunks)
+    assert [c["chunk"] for c in replayed["candidates"]] == ["new", "old"]
+    assert replayed["readings"] == [[2.0, 1, "a grower", "old"], [1.0, 0, "a beekeeper", "new"]]
