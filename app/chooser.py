@@ -4,11 +4,11 @@ The span reader (app/reader.py) offers its n best spans in each retrieved passag
 row of features (the reader's own score, where the passage ranked, how much of the question its
 sentence and passage cover, whether the question's names appear there, whether the span is of the
 kind the question asks for, how close it sits to the question's words) and a logistic model gives
-the expected F1 of that span against the right answer; the highest answers. Whether to answer at all
-stays with the reader's policy (app/reader.py), which abstained better on held-out articles than a
-threshold on this model did. The weights are fitted on held-out readings of SQuAD articles by
-`python -m eval fit-chooser`, never on our own questions, and stored as a small JSON file
-(app/models/chooser.json); applying them is a dot product.
+the expected F1 of that span against the right answer; the highest answers, if its expected F1 reaches
+the fitted threshold (else the engine abstains: on held-out SQuAD articles this beat the reader's own
+policy on both has-answer F1 and no-answer accuracy). The weights are fitted on held-out readings of
+SQuAD articles by `python -m eval fit-chooser`, the threshold on out-of-fold predictions, never on our
+own questions; both are stored as a small JSON file (app/models/chooser.json); applying them is a dot product.
 """
 from __future__ import annotations
 
@@ -136,13 +136,15 @@ def _distance(asked: Asked, span: Offer) -> int:
 
 @dataclass(frozen=True)
 class Chooser:
-    """A fitted logistic model over FEATURES and how many passages' spans it was fitted to choose among."""
+    """A fitted logistic model over FEATURES, how many passages' spans it was fitted to choose among, and the expected
+    F1 below which the chosen span is no answer (None: the reader's policy decides)."""
 
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     coef: tuple[float, ...]
     intercept: float
     passages: int = 2
+    threshold: float | None = None
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         """The expected F1 of each row's span (a logistic model of it)."""
@@ -151,14 +153,16 @@ class Chooser:
 
     def to_dict(self) -> dict:
         return {"features": list(FEATURES), "mean": list(self.mean), "scale": list(self.scale),
-                "coef": list(self.coef), "intercept": self.intercept, "passages": self.passages}
+                "coef": list(self.coef), "intercept": self.intercept, "passages": self.passages,
+                "threshold": self.threshold}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Chooser":
         if tuple(data.get("features", ())) != FEATURES:
             raise ValueError("the chooser file was fitted on other features; run `python -m eval fit-chooser`")
+        threshold = data.get("threshold")
         return cls(tuple(data["mean"]), tuple(data["scale"]), tuple(data["coef"]), float(data["intercept"]),
-                   int(data.get("passages", 2)))
+                   int(data.get("passages", 2)), None if threshold is None else float(threshold))
 
 
 @lru_cache(maxsize=1)

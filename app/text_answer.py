@@ -193,11 +193,12 @@ class TextAnswerer:
         return found
 
     def _choose(self, question: str, passages: list[Hit], chooser: Chooser, describe: bool = False) -> TextAnswer:
-        """The span the fitted chooser expects to be most right among the reader's offers, when the reader's policy
-        says some passage answers at all and the span's passage names something the question names, if it names
-        anything (else an abstention). A descriptive question gets that span's sentence and the next ones, with no
-        short answer, whenever the passage is about the question: it also shares a word with it (how sure the
-        reader is of a short span says nothing about an account)."""
+        """The span the fitted chooser expects to be most right among the reader's offers, when its expected F1 reaches
+        the chooser's threshold (or, for a chooser without one, the reader's policy says some passage answers) and
+        the span's passage names something the question names, if it names anything (else an abstention). A
+        descriptive question gets that span's sentence and the next ones, with no short answer, whenever the passage
+        is about the question: it also shares a word with it (how sure the reader is of a short span says nothing
+        about an account)."""
         groups = self.candidates(question, passages, SPANS_CHOSEN_AMONG)
         value = max((group[0].value for group in groups if group), default=-math.inf)   # the policy's, as in _read
         groups = [[r for r in group if within_sentence(*r.placed()[1:])] for group in groups]
@@ -208,7 +209,8 @@ class TextAnswerer:
         rows = np.array([features(asked, o) for group in groups if group
                          for o in offers(group[0].hit.chunk, group[0].rank, group[0].hit.score,
                                          [r.placed() for r in group])])
-        k = int(np.argmax(chooser.probabilities(rows)))
+        expected = chooser.probabilities(rows)
+        k = int(np.argmax(expected))
         best = offered[k]
         confidence = round(1 / (1 + math.exp(-best.reading.score)), 3)   # the reader's odds, as in _read
         support = Support(best.hit, best.sentence.start, best.sentence.end, best.sentence.text, best.value, 0.0, 0.0)
@@ -218,7 +220,10 @@ class TextAnswerer:
             if rows[k][FEATURES.index("passage_cover")] == 0:
                 return TextAnswer(None, None, confidence, "no passage is about what the question names")
             return TextAnswer(support, None, confidence, also=_following(support))
-        if value < self.policy.threshold:
+        if chooser.threshold is not None and expected[k] < chooser.threshold:
+            return TextAnswer(None, None, confidence, "no passage answers it clearly enough "
+                              f"(expected F1 {expected[k]:.2f} < {chooser.threshold:.2f})")
+        if chooser.threshold is None and value < self.policy.threshold:
             return TextAnswer(None, None, confidence, "no passage answers it clearly enough "
                               f"(reader score {value:.2f} < {self.policy.threshold:.2f})")
         return TextAnswer(support, best.reading.answer, confidence)

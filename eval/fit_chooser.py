@@ -19,6 +19,7 @@ import argparse
 import json
 import math
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +29,8 @@ from app.chooser import (DEFAULT_PATH, FEATURES, Asked, Chooser, features, names
 from app.reader import Policy, short_form
 from app.retrieve import Hit
 from app.text_answer import years_first
-from eval.fit_reader import DEFAULT_SQUAD, answer_of, as_read, choose_policy, open_engine
+from eval.fit_reader import (DEFAULT_SQUAD, UNANSWERABLE_SHARE, answer_of, as_read, best_cut, choose_policy,
+                             open_engine)
 from eval.squad import SquadQuestion, compute_exact, compute_f1
 
 
@@ -110,27 +112,70 @@ def scores(items: list, predictions: list[str]) -> dict:
             "no_ans_accuracy": pct(no), "no_ans_n": len(no)}
 
 
+def judged(chooser: Chooser, items: list) -> list[tuple[int | None, float]]:
+    """Per question: the chosen span's row and its expected F1, -inf when it has no span or the span's passage
+    names nothing the question names (the app abstains on both)."""
+    out = []
+    for _, _, rows, _ in items:
+        k = chosen(chooser, rows)
+        ok = k is not None and not names_nothing_asked(rows[k])
+        out.append((k, float(chooser.probabilities(rows[k])[0]) if ok else -math.inf))
+    return out
+
+
+def abstention_cut(items: list, judgements: list[tuple[int | None, float]]) -> float:
+    """The expected-F1 threshold (answer at or above it) maximising (1 - s) x has-answer F1 + s x no-answer accuracy
+    over these held-out judgements, s = UNANSWERABLE_SHARE as for the reader's policy."""
+    has = np.array([bool(q.answers) for q, *_ in items])
+    weight = np.where(has, (1 - UNANSWERABLE_SHARE) / max(1, has.sum()), UNANSWERABLE_SHARE / max(1, (~has).sum()))
+    answer = np.array([best_f1(q, texts[k]) if k is not None and q.answers else 0.0
+                       for (q, texts, _, _), (k, _) in zip(items, judgements)]) * weight
+    return best_cut(np.array([v for _, v in judgements]), answer, np.where(has, 0.0, weight))[0]
+
+
+def held_out_cut(by_fold: dict[int, list], passages: int) -> float:
+    """The abstention cut chosen on out-of-fold judgements: each fold judged by a chooser fitted on the others."""
+    items, judgements = [], []
+    for f, its in sorted(by_fold.items()):
+        chooser = fit([it for g, other in by_fold.items() if g != f for it in other], passages)
+        items += its
+        judgements += judged(chooser, its)
+    return abstention_cut(items, judgements)
+
+
+def answers(items: list, judgements: list[tuple[int | None, float]], cut: float) -> list[str]:
+    """The chosen spans, "" (abstained) where the expected F1 is below the cut or the app abstains anyway (-inf)."""
+    return [texts[k] if v > -math.inf and v >= cut else "" for (_, texts, _, _), (k, v) in zip(items, judgements)]
+
+
 def rotation(by_fold: dict[int, list], folds: dict[int, dict], questions: dict, passages: int) -> dict:
-    """Each fold scored by a chooser fitted on the other folds, beside the reader's policy on the same readings."""
+    """Each fold scored by a chooser fitted on the other folds, abstaining below a cut chosen on those folds' own
+    out-of-fold judgements (never on the fold); beside it, the reader's policy deciding instead (as the app did
+    before the chooser abstained), the policy alone, and both never abstaining."""
     read = {g: as_read(fold, passages) for g, fold in folds.items()}
-    report, runs = {}, {"chooser": [], "policy": [], "chooser_never_abstaining": [], "policy_never_abstaining": []}
-    every = []
+    runs = {"chooser": [], "chooser_with_policy": [], "policy": [], "chooser_never_abstaining": [],
+            "policy_never_abstaining": []}
+    report, every = {}, []
     for f, items in sorted(by_fold.items()):
-        chooser = fit([it for g, its in by_fold.items() if g != f for it in its], passages)
-        others = [r for g, fold in read.items() if g != f for r in fold["rows"]]
-        policy = choose_policy(others, [questions[r["id"]] for r in others])
+        others = {g: its for g, its in by_fold.items() if g != f}
+        chooser = fit([it for its in others.values() for it in its], passages)
+        cut = held_out_cut(others, passages)
+        rows = [r for g, fold in read.items() if g != f for r in fold["rows"]]
+        policy = choose_policy(rows, [questions[r["id"]] for r in rows])
         eager = Policy(-math.inf, policy.rank_penalty)
         assert [r["id"] for r in read[f]["rows"]] == [q.id for q, *_ in items]
-        ks = [chosen(chooser, rows) for _, _, rows, _ in items]
-        picked = ["" if k is None else texts[k] for k, (_, texts, _, _) in zip(ks, items)]
-        named = [k is not None and not names_nothing_asked(rows[k]) for k, (_, _, rows, _) in zip(ks, items)]
-        answers = {      # the app's choice: the reader's policy answers and the passage names what is asked
-            "chooser": [t if answer_of(r, policy)[0] and n else "" for t, r, n in zip(picked, read[f]["rows"], named)],
+        judgements = judged(chooser, items)
+        picked = answers(items, judgements, -math.inf)      # the chooser's pick wherever the app would answer
+        found = {
+            "chooser": answers(items, judgements, cut),
+            "chooser_with_policy": [t if answer_of(r, policy)[0] else "" for t, r in zip(picked, read[f]["rows"])],
             "policy": [answer_of(r, policy)[0] for r in read[f]["rows"]],
-            "chooser_never_abstaining": picked,
+            "chooser_never_abstaining": [texts[k] if k is not None else "" for (_, texts, _, _), (k, _)
+                                         in zip(items, judgements)],
             "policy_never_abstaining": [answer_of(r, eager)[0] for r in read[f]["rows"]]}
-        report[f] = {"articles": folds[f]["articles"], **{k: scores(items, a) for k, a in answers.items()}}
-        for k, a in answers.items():
+        report[f] = {"articles": folds[f]["articles"], "cut": round(cut, 4),
+                     **{k: scores(items, a) for k, a in found.items()}}
+        for k, a in found.items():
             runs[k] += a
         every += items
     report["overall"] = {k: scores(every, a) for k, a in runs.items()}
@@ -161,10 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(result, indent=1))
     if not args.no_write:
         chooser = fit([it for items in by_fold.values() for it in items], args.passages)
+        chooser = replace(chooser, threshold=held_out_cut(by_fold, args.passages))
         args.model.write_text(json.dumps({**chooser.to_dict(), "data": args.squad.name,
                                           "rotation": result["overall"]}, indent=1) + "\n")
         log(f"wrote {args.model}: weights "
-            + ", ".join(f"{n} {c:+.2f}" for n, c in zip(FEATURES, chooser.coef)))
+            + ", ".join(f"{n} {c:+.2f}" for n, c in zip(FEATURES, chooser.coef))
+            + f"; abstains below an expected F1 of {chooser.threshold:.3f}")
     return 0
 
 

@@ -54,8 +54,10 @@ def test_a_span_repeating_the_question_and_one_far_from_its_words_are_marked(voc
 
 def test_the_model_file_round_trips_and_refuses_other_features():
     chooser = Chooser(tuple([0.0] * len(FEATURES)), tuple([1.0] * len(FEATURES)),
-                      tuple([1.0] + [0.0] * (len(FEATURES) - 1)), 0.0, 2)
+                      tuple([1.0] + [0.0] * (len(FEATURES) - 1)), 0.0, 2, 0.25)
     assert Chooser.from_dict(json.loads(json.dumps(chooser.to_dict()))) == chooser
+    without = {k: v for k, v in chooser.to_dict().items() if k != "threshold"}   # a file fitted before thresholds
+    assert Chooser.from_dict(without).threshold is None
     assert chooser.probabilities(np.zeros(len(FEATURES)))[0] == pytest.approx(0.5)
     with pytest.raises(ValueError, match="other features"):
         Chooser.from_dict({**chooser.to_dict(), "features": ["reader"]})
@@ -71,6 +73,7 @@ def test_an_unreadable_chooser_file_is_reported_and_the_reader_alone_answers(tmp
 def test_the_shipped_chooser_was_fitted_on_held_out_squad_and_is_small():
     meta = json.loads(DEFAULT_PATH.read_text())
     assert meta["features"] == list(FEATURES) and meta["rotation"]["chooser"]["n"] > 1000
+    assert 0 < meta["threshold"] < 1
     assert DEFAULT_PATH.stat().st_size < 50e3
     assert isinstance(default_chooser(), Chooser)
 

@@ -124,19 +124,29 @@ def test_a_question_the_document_answers_scores_above_one_it_does_not(regatta_en
     assert unrelated["kind"] == "none" or unrelated["confidence"] < answered["confidence"]
 
 
-def test_the_threshold_decides_between_answer_and_abstention(regatta_engine):
+def test_the_fitted_thresholds_decide_between_answer_and_abstention(regatta_engine):
+    """The chooser's expected-F1 threshold decides; without the chooser, the reader's policy does."""
+    from app.settings import Settings
+
     question = "How much does entry cost per crew?"
     text = regatta_engine.text
-    fitted = text.policy
+    chooser, policy = text.chooser, text.policy
+    assert chooser.threshold is not None
     try:
-        text.policy = replace(fitted, threshold=-np.inf)
+        text.chooser = replace(chooser, threshold=0.0)
         answered = regatta_engine.ask(question)
-        text.policy = replace(fitted, threshold=np.inf)
+        text.chooser = replace(chooser, threshold=1.0)       # a logistic model never expects an F1 of 1
         refused = regatta_engine.ask(question)
+        text.policy = replace(policy, threshold=-np.inf)
+        alone = regatta_engine.ask(question, settings=Settings().with_(chooser=False))
+        text.policy = replace(policy, threshold=np.inf)
+        alone_refused = regatta_engine.ask(question, settings=Settings().with_(chooser=False))
     finally:
-        text.policy = fitted
+        text.chooser, text.policy = chooser, policy
     assert answered["kind"] == "text" and "40" in answered["short_answer"]
-    assert refused["kind"] == "none" and "reader score" in refused["answer"]
+    assert refused["kind"] == "none" and "expected F1" in refused["answer"]
+    assert alone["kind"] == "text" and "40" in alone["short_answer"]
+    assert alone_refused["kind"] == "none" and "reader score" in alone_refused["answer"]
 
 
 def test_without_the_reader_the_rules_answer(regatta_engine):

@@ -2,7 +2,7 @@
 import numpy as np
 
 from app.chooser import FEATURES
-from eval.fit_chooser import fit, in_app_order, pick, scores
+from eval.fit_chooser import abstention_cut, answers, fit, in_app_order, judged, pick, scores
 from index.chunk import Chunk
 from eval.squad import SquadQuestion
 
@@ -53,3 +53,20 @@ def test_saved_readings_are_replayed_in_the_order_the_app_reads_passages():
     replayed = in_app_order(row, "Who won the prize in 2023?", chunks)
     assert [c["chunk"] for c in replayed["candidates"]] == ["new", "old"]
     assert replayed["readings"] == [[2.0, 1, "a grower", "old"], [1.0, 0, "a beekeeper", "new"]]
+
+
+def test_the_abstention_cut_answers_the_questions_the_chooser_is_sure_of_and_abstains_on_the_rest():
+    sure = [(SquadQuestion(f"s{i}", "When?", ("1887",), False, "d"), ["1887"], None, None) for i in range(30)]
+    unsure = [(SquadQuestion(f"u{i}", "Who?", (), True, "d"), ["Paris"], None, None) for i in range(10)]
+    judgements = [(0, 0.8)] * 30 + [(0, 0.1)] * 10
+    cut = abstention_cut(sure + unsure, judgements)
+    assert 0.1 < cut <= 0.8
+    predictions = answers(sure + unsure, judgements, cut)
+    assert scores(sure + unsure, predictions) == {"n": 40, "has_ans_f1": 100.0, "has_ans_exact": 100.0,
+                                                       "no_ans_accuracy": 100.0, "no_ans_n": 10}
+
+
+def test_a_span_whose_passage_names_nothing_asked_is_judged_no_answer():
+    rows = spans((3.0, 1.0))
+    rows[0, FEATURES.index("names_missing")] = 1.0
+    assert judged(fit(items(), passages=2), [(None, ["1887"], rows, None)]) == [(0, float("-inf"))]
