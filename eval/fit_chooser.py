@@ -6,12 +6,13 @@ It reads what `python -m eval fit-reader` saved for each fold (eval/out/reader/f
 question of the fold's two articles, answered in open retrieval by the reader fine-tuned on the
 other eight, with each retrieved passage's n best spans. Those spans become feature rows labelled
 with their F1 against the gold answers, and the logistic model is fitted to that expected F1 (each
-row counts as right with weight F1 and as wrong with weight 1 - F1). Rotation: for each fold, the
-model is fitted on the other folds' rows, and the fold is scored with the chooser picking the span
-and the reader's policy (chosen on the other folds too) deciding whether to answer (and no answer when the
-chosen span's passage names nothing the question names, as in the app); beside it, the
-reader's policy alone, and both never abstaining. The fold's own questions never touch its model.
-The shipped chooser is fitted on every fold's rows.
+row counts as right with weight F1 and as wrong with weight 1 - F1). The saved passages are replayed in
+the order the app reads them (`in_app_order`). Rotation: for each fold, the model is fitted on the other
+folds' rows, and the fold is scored with the chooser picking the span and abstaining below an expected
+F1 chosen on the other folds' out-of-fold judgements (and no answer when the chosen span's passage names
+nothing the question names, as in the app); beside it, the reader's policy deciding instead, the
+policy alone, and both never abstaining. The fold's own questions never touch its model or its cut.
+The shipped chooser is fitted on every fold's rows, its threshold on every fold's out-of-fold judgements.
 """
 from __future__ import annotations
 
