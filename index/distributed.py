@@ -49,18 +49,30 @@ class DaskCluster:
     def workers(self) -> int:
         return len(self.client.scheduler_info()["workers"])
 
-    def map(self, fn: Callable, items: Iterable) -> list:
-        """fn over items on the workers, results in the items' order."""
+    def map(self, fn: Callable, items: Iterable, progress: bool = False, desc: str = "parsing",
+            unit: str = "doc") -> list:
+        """fn over items on the workers, results in the items' order (with a progress bar as they finish)."""
         items = list(items)
         if not items:
             return []
-        return self.client.gather(self.client.map(fn, items, pure=False))
+        return self._gather(self.client.map(fn, items, pure=False), [1] * len(items), progress, desc, unit)
 
-    def embed(self, model_name: str, texts: list[str]) -> np.ndarray:
+    def embed(self, model_name: str, texts: list[str], progress: bool = False) -> np.ndarray:
         """Embeddings of texts, in batches spread over the workers, in the texts' order."""
         batches = [texts[i:i + EMBED_BATCH] for i in range(0, len(texts), EMBED_BATCH)]
         futures = self.client.map(_embed_batch, batches, model_name=model_name, pure=False)
-        return np.concatenate(self.client.gather(futures))
+        return np.concatenate(self._gather(futures, [len(b) for b in batches], progress, "embedding", "chunk"))
+
+    def _gather(self, futures: list, sizes: list[int], progress: bool, desc: str, unit: str) -> list:
+        """The futures' results in their order, a progress bar (with an ETA) counting `sizes` as each finishes."""
+        from dask.distributed import as_completed
+        from tqdm import tqdm
+
+        size = {f.key: n for f, n in zip(futures, sizes)}
+        with tqdm(total=sum(sizes), desc=desc, unit=unit, disable=not progress, mininterval=1.0) as bar:
+            for done in as_completed(futures):
+                bar.update(size[done.key])
+        return self.client.gather(futures)
 
 
 @lru_cache(maxsize=2)

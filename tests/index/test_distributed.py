@@ -9,7 +9,7 @@ from index.tables import tables_to_json
 from tests.conftest import OWN_DOCS
 
 
-def test_a_local_cluster_build_equals_the_plain_build(tmp_path, model):
+def test_a_local_cluster_build_equals_the_plain_build_and_shows_its_progress(tmp_path, model, capfd):
     from index.distributed import DaskCluster
 
     docs = tmp_path / "docs"
@@ -19,7 +19,9 @@ def test_a_local_cluster_build_equals_the_plain_build(tmp_path, model):
     build(docs, tmp_path / "plain", model=model, incremental=False)
     with DaskCluster(n_workers=2) as cluster:
         assert cluster.workers == 2
-        summary = build(docs, tmp_path / "dask", model=model, incremental=False, cluster=cluster)
+        summary = build(docs, tmp_path / "dask", model=model, incremental=False, cluster=cluster, progress=True)
+    bars = capfd.readouterr().err
+    assert "parsing: 100%" in bars and f"embedding: 100%|██████████| {summary.chunks}/{summary.chunks}" in bars
     assert summary.documents == 2 and summary.embedded_chunks == summary.chunks
     plain, dask = store.load(tmp_path / "plain"), store.load(tmp_path / "dask")
     assert dask.chunks == plain.chunks and dask.texts == plain.texts
