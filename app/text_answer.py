@@ -220,12 +220,11 @@ class TextAnswerer:
             if rows[k][FEATURES.index("passage_cover")] == 0:
                 return TextAnswer(None, None, confidence, "no passage is about what the question names")
             return TextAnswer(support, None, confidence, also=_following(support))
-        if chooser.threshold is not None and expected[k] < chooser.threshold:
-            return TextAnswer(None, None, confidence, "no passage answers it clearly enough "
-                              f"(expected F1 {expected[k]:.2f} < {chooser.threshold:.2f})")
-        if chooser.threshold is None and value < self.policy.threshold:
-            return TextAnswer(None, None, confidence, "no passage answers it clearly enough "
-                              f"(reader score {value:.2f} < {self.policy.threshold:.2f})")
+        measure, score, cut = (("expected F1", expected[k], chooser.threshold) if chooser.threshold is not None
+                               else ("reader score", value, self.policy.threshold))
+        if score < cut:
+            return TextAnswer(None, None, confidence,
+                              f"no passage answers it clearly enough ({measure} {score:.2f} < {cut:.2f})")
         return TextAnswer(support, best.reading.answer, confidence)
 
     def _read(self, question: str, passages: list[Hit]) -> TextAnswer:

@@ -118,9 +118,12 @@ def judged(chooser: Chooser, items: list) -> list[tuple[int | None, float]]:
     names nothing the question names (the app abstains on both)."""
     out = []
     for _, _, rows, _ in items:
-        k = chosen(chooser, rows)
-        ok = k is not None and not names_nothing_asked(rows[k])
-        out.append((k, float(chooser.probabilities(rows[k])[0]) if ok else -math.inf))
+        if not len(rows):
+            out.append((None, -math.inf))
+            continue
+        expected = chooser.probabilities(rows)
+        k = int(np.argmax(expected))
+        out.append((k, -math.inf if names_nothing_asked(rows[k]) else float(expected[k])))
     return out
 
 

@@ -104,7 +104,7 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
               if old is not None and old.manifest.docs.get(doc.name) == doc.sha256 and doc.name in old_rows}
     todo = [doc for doc in docs if doc.name not in reused]
     if cluster is not None:
-        parsed = iter(cluster.map(parse_document, todo, progress=progress))
+        parsed = iter(cluster.map(parse_document, todo, progress=progress, desc="parsing", unit="doc"))
     else:
         parsed = map(parse_document, tqdm(todo, desc="parsing", unit="doc", disable=not progress, mininterval=1.0))
     parts: list[_Part] = [reused[doc.name] if doc.name in reused else next(parsed) for doc in docs]

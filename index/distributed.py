@@ -49,8 +49,8 @@ class DaskCluster:
     def workers(self) -> int:
         return len(self.client.scheduler_info()["workers"])
 
-    def map(self, fn: Callable, items: Iterable, progress: bool = False, desc: str = "parsing",
-            unit: str = "doc") -> list:
+    def map(self, fn: Callable, items: Iterable, progress: bool = False, desc: str = "tasks",
+            unit: str = "task") -> list:
         """fn over items on the workers, results in the items' order (with a progress bar as they finish)."""
         items = list(items)
         if not items:

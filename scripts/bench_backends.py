@@ -110,6 +110,15 @@ def stage_serve(args) -> None:
 STAGES = {"build": stage_build, "publish": stage_publish, "serve": stage_serve, "incremental": stage_incremental}
 
 
+def _build_line(name: str, r: dict) -> str:
+    """One build's timings as the benchmark prints them."""
+    b = r[name]
+    label = f"dask build ({r['workers']} LocalCluster workers)" if name == "dask" else "plain build"
+    start = f" including {r['cluster_start_s']:.1f} s cluster start" if name == "dask" else ""
+    return (f"{label}: {b['chunks']:,} chunks in {r[name + '_s']:.1f} s{start} (parse {b['parse_seconds']:.1f}, "
+            f"embed {b['embed_seconds']:.1f} = {b['chunks'] / b['embed_seconds']:.1f} chunks/s, index {b['index_seconds']:.1f})")
+
+
 def run_stage(name: str, args, backend: str = "local") -> dict:
     return run_process([sys.executable, __file__, "--stage", name, "--docs", str(args.docs), "--index",
                         str(args.index), "--repeat", str(args.repeat), "--backend", backend, "--edit-doc", args.edit_doc,
@@ -133,17 +142,9 @@ def main() -> None:
     stages = args.stages.split(",")
     if "build" in stages:
         r = run_stage("build", args)
-        if "plain" in r:
-            p = r["plain"]
-            print(f"plain build: {p['chunks']:,} chunks in {r['plain_s']:.1f} s (parse {p['parse_seconds']:.1f}, "
-                  f"embed {p['embed_seconds']:.1f} = {p['chunks'] / p['embed_seconds']:.1f} chunks/s, "
-                  f"index {p['index_seconds']:.1f})")
-        if "dask" in r:
-            d = r["dask"]
-            print(f"dask build ({r['workers']} LocalCluster workers): {d['chunks']:,} chunks in {r['dask_s']:.1f} s "
-                  f"including {r['cluster_start_s']:.1f} s cluster start (parse {d['parse_seconds']:.1f}, "
-                  f"embed {d['embed_seconds']:.1f} = {d['chunks'] / d['embed_seconds']:.1f} chunks/s, "
-                  f"index {d['index_seconds']:.1f})")
+        for name in ("plain", "dask"):
+            if name in r:
+                print(_build_line(name, r))
     if "publish" in stages:
         r = run_stage("publish", args)
         print(f"published {r['chunks']:,} chunks into Postgres in {r['publish_s']:.1f} s; schema size {r['db_mb']:.0f} MB")
