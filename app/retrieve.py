@@ -8,7 +8,7 @@ import numpy as np
 
 from app.settings import Settings
 from index.chunk import Chunk
-from index.embed import embed
+from index.embed import query_embedder
 from index.fold import terms
 from index.store import StoredIndex
 
@@ -32,10 +32,7 @@ class Retriever:
         self.index = index
         self.model = model
         self.bm25 = index.sparse          # `.idf`: term -> idf, as rank_bm25's BM25Okapi had it
-        self.embed_query = lru_cache(maxsize=1024)(self._embed_query)
-
-    def _embed_query(self, question: str) -> np.ndarray:
-        return embed(self.model, [question])
+        self.embed_query = lru_cache(maxsize=1024)(query_embedder(model))
 
     def dense(self, question: str, k: int) -> list[tuple[int, float]]:
         """(chunk position, cosine) of the k nearest chunks."""

@@ -173,3 +173,18 @@ def test_a_corrupt_model_file_falls_back_to_the_rules_with_a_warning(tmp_path, c
     reader, policy = default_reader.__wrapped__(path)
     assert reader is None and policy == Policy()
     assert "cannot be used" in capsys.readouterr().err
+
+
+def test_the_reader_runs_as_a_trace_with_the_eager_networks_scores():
+    import torch
+
+    from app.reader import _tensors, encode_pairs
+
+    reader, _ = default_reader()
+    assert isinstance(reader.forward, torch.jit.ScriptModule)
+    for question, passage in [("Who kept the lamp?", "The lamp was lit every night by the keeper, Mara Quill."),
+                              ("Which crop is largest?", "Greenhouses: Tomatoes remain the largest crop. " * 30)]:
+        pair = _tensors(encode_pairs(reader.tokenizer, [question], [passage]))
+        with torch.inference_mode():
+            for want, got in zip(reader.network(*pair), reader.forward(*pair)):
+                assert torch.allclose(want, got, atol=1e-4)

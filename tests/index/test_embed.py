@@ -1,0 +1,27 @@
+"""Embeddings: a query is embedded as the build embeds text, by the fast path when the model allows it."""
+import numpy as np
+
+from index.embed import embed, query_embedder
+
+TEXTS = ["tomatoes", "When did the lighthouse keeper light the lamp for the last time?",
+         "Greenhouses hold tomatoes, peppers and cucumbers under glass. " * 40]   # longer than the model reads
+
+
+def test_a_query_vector_equals_the_vector_the_build_gives_the_same_text(model):
+    embed_query = query_embedder(model)
+    assert embed_query.__name__ == "fast"        # the packaged model runs as a trace (index/trace.py)
+    for text in TEXTS:
+        got, want = embed_query(text), embed(model, [text])
+        assert got.shape == want.shape == (1, 384) and got.dtype == np.float32
+        assert np.allclose(got, want, atol=1e-5)
+
+
+def test_a_model_without_a_traceable_encoder_embeds_queries_with_encode():
+    class Hashing:
+        """An embedder that is not a transformer: one fixed vector per text length."""
+
+        def encode(self, texts, **_):
+            return np.array([[len(t), 1.0] for t in texts]) / np.sqrt([[len(t) ** 2 + 1.0] for t in texts])
+
+    embed_query = query_embedder(Hashing())
+    assert np.allclose(embed_query("abc"), [[3, 1] / np.sqrt(10)])
