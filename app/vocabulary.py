@@ -1,8 +1,10 @@
 """What the indexed documents say, word by word: IDF, which words are names, and spelling repair."""
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from index.fold import STOPWORDS, stem, tokenize
 from index.lexicon import WORD as _WORD, Lexicon
@@ -23,6 +25,8 @@ class Vocabulary:
         self.words = idf.keys()
         self.max_idf = max(idf.values(), default=1.0)
         self.surface = set(lexicon.surface)        # folded, unstemmed words: what spelling repair compares with
+        self._spellings: dict[int, list[str]] = {}  # word length -> candidate corrections (see `_candidates`)
+        self.correct_word = lru_cache(maxsize=4096)(self._correct_word)   # a question asks for a word ~3 times
         # A name is a word the documents almost always capitalise.
         self.names = lexicon.names
 
@@ -31,14 +35,24 @@ class Vocabulary:
         w = max(self.idf.get(token, self.max_idf), 0.05)
         return 2 * w if token in self.names else w
 
-    def correct_word(self, word: str) -> str:
+    def _correct_word(self, word: str) -> str:
         """The closest corpus word to an unknown folded word of five letters or more (`hydrolgist` -> `hydrologist`)."""
         if word in self.surface or len(word) < 5 or word[0].isdigit():
             return word
         from rapidfuzz import fuzz, process
 
-        match = process.extractOne(word, self.surface, scorer=fuzz.ratio, score_cutoff=85)
+        match = process.extractOne(word, self._candidates(len(word)), scorer=fuzz.ratio, score_cutoff=85)
         return match[0] if match else word
+
+    def _candidates(self, n: int) -> list[str]:
+        """The corpus words that can score 85 against a word of n letters, in a fixed order (ties go to the first).
+
+        fuzz.ratio is 200 x common letters / (n + m), so 85 needs m between 0.74 n and 1.35 n letters.
+        """
+        if n not in self._spellings:
+            lo, hi = math.floor(n * 0.85 / 1.15), math.ceil(n * 1.15 / 0.85)
+            self._spellings[n] = sorted(w for w in self.surface if lo <= len(w) <= hi)
+        return self._spellings[n]
 
     def question_terms(self, question: str) -> list[str]:
         """The question's content terms, misspellings repaired and compounds split ("rerun"), stemmed."""

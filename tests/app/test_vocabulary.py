@@ -1,0 +1,32 @@
+"""Spelling repair: a misspelt question word becomes the closest corpus word, the same one on every run."""
+import os
+import subprocess
+import sys
+
+from app.vocabulary import Vocabulary
+from tests.conftest import ROOT
+
+
+def vocabulary(*texts: str) -> Vocabulary:
+    return Vocabulary({}, {f"doc{i}": text for i, text in enumerate(texts)})
+
+
+def test_a_misspelt_word_is_repaired_to_the_corpus_word():
+    assert vocabulary("The lighthouse keeper trimmed the wick.").correct_word("lighthuose") == "lighthouse"
+    assert vocabulary("The lighthouse keeper trimmed the wick.").correct_word("keeper") == "keeper"
+
+
+def test_between_equally_close_words_the_repair_is_the_same_in_every_process():
+    # "stationiry" is one letter from both words; sets iterate in an order that changes with PYTHONHASHSEED
+    script = ("from app.vocabulary import Vocabulary; v = Vocabulary({}, {'a': 'Office stationery is ordered. "
+              "The satellite is stationary. Painted, tainted, fainted, sainted.'}); "
+              "print(v.correct_word('stationiry'), v.correct_word('wainted'))")
+    runs = {subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": str(seed)},
+                           cwd=ROOT, capture_output=True, text=True, check=True).stdout for seed in range(6)}
+    assert runs == {"stationary fainted\n"}      # ties go to the alphabetically first word
+
+
+def test_a_corpus_word_a_third_longer_is_still_a_candidate():
+    # ratio = 200 x 20 common letters / (20 + 27 letters) = 85.1, just above the cut of 85
+    long_word = "abcdefghijklmnopqrstuvwxyz" + "a"
+    assert vocabulary(f"The code {long_word} appears once.").correct_word(long_word[:20]) == long_word
