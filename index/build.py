@@ -87,6 +87,13 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
     `cluster` (index/distributed.py) runs the parsing of new documents and their embedding on its workers;
     `sentences` also stores a vector per sentence (index/sentences.py) for the rules answer path.
     """
+    return build_index(docs_dir, out, model_name, model, progress, dense, incremental, cluster, sentences)[1]
+
+
+def build_index(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None,
+                progress: bool = False, dense: str | None = None, incremental: bool = True,
+                cluster=None, sentences: bool = False) -> tuple[store.StoredIndex, BuildSummary]:
+    """`build`, also returning the index it wrote (so publishing it needs no second read of the folder)."""
     from tqdm import tqdm
 
     t1 = time.perf_counter()
@@ -145,10 +152,10 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
     manifest.build_seconds = round(time.perf_counter() - t1 - model_seconds, 3)
     store.save(index, Path(out))
     t4 = time.perf_counter()
-    return BuildSummary(len(docs), len(chunks), len(index.tables), manifest.skipped,
-                        round(model_seconds, 3), round(t4 - t1 - model_seconds, 3), round(t2 - t1, 3),
-                        round(t3 - t2 - model_seconds, 3), round(t4 - t3, 3),
-                        len(reuse), len(texts))
+    return index, BuildSummary(len(docs), len(chunks), len(index.tables), manifest.skipped,
+                               round(model_seconds, 3), round(t4 - t1 - model_seconds, 3), round(t2 - t1, 3),
+                               round(t3 - t2 - model_seconds, 3), round(t4 - t3, 3),
+                               len(reuse), len(texts))
 
 
 def parse_document(doc: Document) -> _Part:

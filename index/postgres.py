@@ -182,6 +182,8 @@ class Database:
                 CREATE TABLE IF NOT EXISTS {s}.files (
                     build_id bigint NOT NULL REFERENCES {s}.builds(id) ON DELETE CASCADE, name text NOT NULL,
                     data bytea NOT NULL, PRIMARY KEY (build_id, name));
+                -- a build's ~90 MB of BM25 arrays, stored as they are: pglz compression took 1.2 of 1.7 s to write them
+                ALTER TABLE {s}.files ALTER COLUMN data SET STORAGE EXTERNAL;
             """)
 
     def current_build(self) -> int | None:

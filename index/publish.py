@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 
 from index import store
-from index.build import BuildSummary, build, log, staleness as folder_staleness
+from index.build import BuildSummary, build_index, log, staleness as folder_staleness
 from index.documents import scan
 from index.embed import DEFAULT_MODEL
 from index.postgres import Database
@@ -32,9 +32,10 @@ def build_and_publish(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL
     db = db or Database.for_index(out)
     summary = None
     if not build_options.get("incremental", True) or folder_staleness(Path(out), Path(docs_dir), model_name) is not None:
-        summary = build(docs_dir, out, model_name, model=model, progress=progress, **build_options)
+        index, summary = build_index(docs_dir, out, model_name, model=model, progress=progress, **build_options)
     t0 = time.perf_counter()
-    index = store.load(out)
+    if summary is None:
+        index = store.load(out)
     build_id = db.publish(index)
     seconds = round(time.perf_counter() - t0, 3)
     if summary is None:

@@ -156,3 +156,27 @@ def test_a_publish_writes_rows_only_for_new_or_edited_documents(pg_url, docs_cop
     assert tables_to_json(loaded.tables) == tables_to_json(local.tables)
     stored = db.connection().execute("SELECT count(*) FROM docqa.doc_chunks WHERE collection = 'incremental'").fetchone()[0]
     assert stored == len(local.chunks) + edited_before          # the previous build keeps its version
+
+
+def test_a_rebuild_publishes_the_index_it_built_without_reading_the_folder_again(pg_url, docs_copy, tmp_path, model,
+                                                                                  monkeypatch):
+    from index import publish, store
+
+    out, db = tmp_path / "index", Database(pg_url, "published")
+    publish.build_and_publish(docs_copy, out, model=model, db=db)
+    edited = docs_copy / "greenhouse.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nThe cooperative also keeps bees.\n", encoding="utf-8")
+    reads, load = [], store.load
+    monkeypatch.setattr(store, "load", lambda folder: reads.append(folder) or load(folder))
+    publish.build_and_publish(docs_copy, out, model=model, db=db)
+    assert len(reads) == 1                  # the previous index, for reuse; the new one is published as built
+    local, loaded = load(out), db.load().index
+    assert loaded.chunks == local.chunks and loaded.texts == local.texts
+    assert "keeps bees" in loaded.texts[edited.name]
+
+
+def test_a_builds_bm25_files_are_stored_uncompressed(pg_url, own_engine):
+    db = Database(pg_url, "roundtrip")
+    storage = db.connection().execute("SELECT attstorage FROM pg_attribute WHERE attrelid = 'docqa.files'::regclass "
+                                      "AND attname = 'data'").fetchone()[0]
+    assert storage == "e"                   # EXTERNAL: out of line, never compressed
