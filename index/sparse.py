@@ -102,19 +102,27 @@ class SparseIndex:
         doc_len = np.bincount(rows, weights=counts.counts, minlength=n)       # exact integers, as float64
         avgdl = int(doc_len.sum()) / n if n else 1.0
         df = np.bincount(counts.indices, minlength=vocab)
-        idf = np.empty(vocab, np.float64)
-        idf_sum, negative = 0.0, []
-        for t in range(vocab):                         # math.log, in first-appearance order: bit-identical to rank-bm25
-            value = math.log(n - int(df[t]) + 0.5) - math.log(int(df[t]) + 0.5)
-            idf[t] = value
+        # math.log once per distinct document frequency, summed term by term in first-appearance order:
+        # bit-identical to rank-bm25, without a Python loop of two logs per term
+        distinct, inverse = np.unique(df, return_inverse=True)
+        idf = np.array([math.log(n - int(d) + 0.5) - math.log(int(d) + 0.5) for d in distinct], np.float64)[inverse]
+        idf_sum = 0.0
+        for value in idf.tolist():
             idf_sum += value
-            if value < 0:
-                negative.append(t)
-        if negative:
+        negative = idf < 0
+        if negative.any():
             idf[negative] = EPSILON * (idf_sum / vocab)
         tf = counts.counts.astype(np.float64)
-        dl = doc_len[rows]
-        data = idf[counts.indices] * (tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl)))
+        # idf * (tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))), operation by operation in place (the same
+        # floating-point steps; 6.6M entries at 145k chunks make each temporary array cost)
+        data = doc_len[rows]
+        data *= B
+        data /= avgdl
+        data += 1 - B
+        data *= K1
+        data += tf
+        np.divide(tf * (K1 + 1), data, out=data)
+        data *= idf[counts.indices]
         csc = sp.csr_matrix((data, counts.indices, counts.indptr), shape=(n, vocab)).tocsc()
         bm25 = bm25s.BM25(k1=K1, b=B, method="robertson", dtype="float64", int_dtype="int32")
         bm25.scores = {"data": csc.data, "indices": csc.indices.astype(np.int32),
