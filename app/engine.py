@@ -223,9 +223,12 @@ def _timed(timing: dict[str, float], stage: str):
 
 
 def _text_result(text: TextAnswer) -> dict:
+    """A text answer as the answer contract; its confidence is the chooser's expected F1 of the short answer where
+    the chooser decided (calibrated on held-out SQuAD, README), else the reader's odds; an abstention's is one minus it."""
+    shown = text.confidence if text.expected_f1 is None else text.expected_f1
     if text.support is None:
         return {"answer": f"The documents do not contain an answer to this question ({text.reason}).",
-                "short_answer": None, "kind": "none", "confidence": round(1 - text.confidence, 3),
+                "short_answer": None, "kind": "none", "confidence": round(1 - shown, 3),
                 "citations": [], "computation": None, "notes": []}
     citations = [_citation(n, s) for n, s in enumerate([text.support, *text.also], 1)]
     sentence = clean_sentence(text.support.text)
@@ -237,7 +240,7 @@ def _text_result(text: TextAnswer) -> dict:
     else:
         answer = f"{text.short_answer} — {sentence} {marks}"
     return {"answer": answer, "short_answer": text.short_answer, "kind": "text",
-            "confidence": text.confidence, "citations": citations, "computation": None, "notes": []}
+            "confidence": shown, "citations": citations, "computation": None, "notes": []}
 
 
 def _citation(n: int, s: Support) -> dict:

@@ -54,9 +54,10 @@ class TextAnswer:
 
     support: Support | None
     short_answer: str | None
-    confidence: float
+    confidence: float          # the reader's odds (or the rules' score): what a table answer is weighed against
     reason: str = ""
     also: list[Support] = field(default_factory=list)   # passages covering what the main one does not name
+    expected_f1: float | None = None   # the chooser's estimate of the short answer's F1: the confidence users see
 
 
 def years_first(question: str, passages: list[Hit]) -> list[Hit]:
@@ -214,8 +215,9 @@ class TextAnswerer:
         best = offered[k]
         confidence = round(1 / (1 + math.exp(-best.reading.score)), 3)   # the reader's odds, as in _read
         support = Support(best.hit, best.sentence.start, best.sentence.end, best.sentence.text, best.value, 0.0, 0.0)
+        sure = round(float(expected[k]), 3)
         if names_nothing_asked(rows[k]):
-            return TextAnswer(None, None, confidence, "the passage names nothing the question names")
+            return TextAnswer(None, None, confidence, "the passage names nothing the question names", expected_f1=sure)
         if describe:
             if rows[k][FEATURES.index("passage_cover")] == 0:
                 return TextAnswer(None, None, confidence, "no passage is about what the question names")
@@ -224,8 +226,8 @@ class TextAnswerer:
                                else ("reader score", value, self.policy.threshold))
         if score < cut:
             return TextAnswer(None, None, confidence,
-                              f"no passage answers it clearly enough ({measure} {score:.2f} < {cut:.2f})")
-        return TextAnswer(support, best.reading.answer, confidence)
+                              f"no passage answers it clearly enough ({measure} {score:.2f} < {cut:.2f})", expected_f1=sure)
+        return TextAnswer(support, best.reading.answer, confidence, expected_f1=sure)
 
     def _read(self, question: str, passages: list[Hit]) -> TextAnswer:
         """The best reading by the fitted policy; below its threshold, an abstention."""

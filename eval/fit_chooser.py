@@ -152,6 +152,23 @@ def answers(items: list, judgements: list[tuple[int | None, float]], cut: float)
     return [texts[k] if v > -math.inf and v >= cut else "" for (_, texts, _, _), (k, v) in zip(items, judgements)]
 
 
+def calibration(items: list, judgements: list[tuple[int | None, float]], cut: float) -> dict:
+    """How well the expected F1 (the confidence an answer shows) matches the F1 the answered questions got: their
+    means and the expected calibration error over ten equal-width bins; beside it, the same error of the reader's
+    odds (the confidence shown before)."""
+    rows = [(v, 1 / (1 + math.exp(-r[k][FEATURES.index("reader")])), labels[k])
+            for (_, _, r, labels), (k, v) in zip(items, judgements) if v > -math.inf and v >= cut]
+    expected, odds, f1 = np.array(rows).reshape(-1, 3).T
+
+    def ece(p: np.ndarray) -> float:
+        bins = np.clip((p * 10).astype(int), 0, 9)
+        return round(float(sum(abs(p[bins == b].mean() - f1[bins == b].mean()) * (bins == b).sum()
+                               for b in set(bins.tolist()))) / max(1, len(p)), 3)
+
+    return {"answered": len(f1), "mean_expected_f1": round(float(expected.mean()), 3),
+            "mean_f1": round(float(f1.mean()), 3), "ece": ece(expected), "reader_odds_ece": ece(odds)}
+
+
 def rotation(by_fold: dict[int, list], folds: dict[int, dict], questions: dict, passages: int) -> dict:
     """Each fold scored by a chooser fitted on the other folds, abstaining below a cut chosen on those folds' own
     out-of-fold judgements (never on the fold); beside it, the reader's policy deciding instead (as the app did
@@ -159,7 +176,7 @@ def rotation(by_fold: dict[int, list], folds: dict[int, dict], questions: dict, 
     read = {g: as_read(fold, passages) for g, fold in folds.items()}
     runs = {"chooser": [], "chooser_with_policy": [], "policy": [], "chooser_never_abstaining": [],
             "policy_never_abstaining": []}
-    report, every = {}, []
+    report, every, judged_every = {}, [], []
     for f, items in sorted(by_fold.items()):
         others = {g: its for g, its in by_fold.items() if g != f}
         chooser = fit([it for its in others.values() for it in its], passages)
@@ -182,7 +199,9 @@ def rotation(by_fold: dict[int, list], folds: dict[int, dict], questions: dict, 
         for k, a in found.items():
             runs[k] += a
         every += items
+        judged_every += [(k, v if v >= cut else -math.inf) for k, v in judgements]   # answered: above the fold's cut
     report["overall"] = {k: scores(every, a) for k, a in runs.items()}
+    report["overall"]["calibration"] = calibration(every, judged_every, -math.inf)
     return report
 
 

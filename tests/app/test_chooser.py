@@ -133,3 +133,11 @@ def test_a_passage_naming_nothing_the_question_names_is_no_answer(regatta_engine
     assert about_otter.short_answer and "Vandermeer" in about_otter.short_answer
     elsewhere = regatta_engine.text.answer("Who coached the Otter crew?", [Hit(section("Organisation"), 1.0)], settings)
     assert elsewhere.support is None and "names nothing" in elsewhere.reason
+
+
+def test_a_chosen_answer_shows_the_choosers_expected_f1_as_its_confidence(regatta_engine):
+    question = "Who coached the Otter crew?"
+    text = regatta_engine.text.answer(question, regatta_engine.retrieve(question), regatta_engine.settings)
+    result = regatta_engine.ask(question)
+    assert result["kind"] == "text" and result["confidence"] == text.expected_f1
+    assert 0 < text.expected_f1 < 1 and text.expected_f1 != text.confidence      # not the reader's odds

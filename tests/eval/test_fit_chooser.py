@@ -2,7 +2,7 @@
 import numpy as np
 
 from app.chooser import FEATURES
-from eval.fit_chooser import abstention_cut, answers, fit, in_app_order, judged, pick, scores
+from eval.fit_chooser import abstention_cut, answers, calibration, fit, in_app_order, judged, pick, scores
 from index.chunk import Chunk
 from eval.squad import SquadQuestion
 
@@ -70,3 +70,12 @@ def test_a_span_whose_passage_names_nothing_asked_is_judged_no_answer():
     rows = spans((3.0, 1.0))
     rows[0, FEATURES.index("names_missing")] = 1.0
     assert judged(fit(items(), passages=2), [(None, ["1887"], rows, None)]) == [(0, float("-inf"))]
+
+
+def test_calibration_compares_the_expected_f1_of_answered_questions_with_the_f1_they_got():
+    data = items()                                   # the right span (label 1) is row 1, the reader's favourite row 0
+    sure = [(1, 0.95)] * 20 + [(0, 0.05)] * 20      # right and sure, wrong and unsure: well calibrated
+    report = calibration(data, sure, cut=0.0)
+    assert report["answered"] == 40 and report["ece"] == 0.05 and report["mean_f1"] == 0.5
+    assert calibration(data, [(0, 0.9)] * 40, cut=0.0)["ece"] == 0.9          # wrong and sure: badly calibrated
+    assert calibration(data, sure, cut=0.5)["answered"] == 20                    # below the cut: not answered
