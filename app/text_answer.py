@@ -226,7 +226,8 @@ class TextAnswerer:
                                else ("reader score", value, self.policy.threshold))
         if score < cut:
             return TextAnswer(None, None, confidence,
-                              f"no passage answers it clearly enough ({measure} {score:.2f} < {cut:.2f})", expected_f1=sure)
+                              f"no passage answers it clearly enough ({measure} {score:.2f} < {cut:.2f})",
+                              expected_f1=sure)
         return TextAnswer(support, best.reading.answer, confidence, expected_f1=sure)
 
     def _read(self, question: str, passages: list[Hit]) -> TextAnswer:

@@ -12,6 +12,8 @@ folds' rows, and the fold is scored with the chooser picking the span and abstai
 F1 chosen on the other folds' out-of-fold judgements (and no answer when the chosen span's passage names
 nothing the question names, as in the app); beside it, the reader's policy deciding instead, the
 policy alone, and both never abstaining. The fold's own questions never touch its model or its cut.
+The `calibration` row compares, over the questions the rotation answers, the expected F1 (the confidence a
+chosen answer shows) with the F1 they got, beside the same for the reader's odds.
 The shipped chooser is fitted on every fold's rows, its threshold on every fold's out-of-fold judgements.
 """
 from __future__ import annotations
