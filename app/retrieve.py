@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
-
 from app.settings import Settings
 from index.chunk import Chunk
 from index.embed import query_embedder
@@ -30,7 +28,6 @@ class Retriever:
 
     def __init__(self, index: StoredIndex, model):
         self.index = index
-        self.model = model
         self.bm25 = index.sparse          # `.idf`: term -> idf, as rank_bm25's BM25Okapi had it
         self.embed_query = lru_cache(maxsize=1024)(query_embedder(model))
 
