@@ -10,14 +10,14 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from index import store
-from index.chunk import Chunk, chunk_document
+from index.chunk import Chunk, Chunks, chunk_document
 from index.dense import build_dense, default_kind, extend_dense
 from index.documents import Document, load_documents, scan
 from index.embed import DEFAULT_MODEL, dimension, embed, load_model
@@ -30,7 +30,7 @@ from index.tables import Table, extract_tables
 
 # Per-chunk vectors other stages store with the index: name -> function(model, one document's chunks)
 # returning (keys, float32 vectors), one row per key. Rows of unchanged documents are reused.
-ExtraFn = Callable[[object, list[Chunk]], tuple[list[str], np.ndarray]]
+ExtraFn = Callable[[object, Sequence[Chunk]], tuple[list[str], np.ndarray]]
 
 
 def extras_for(sentences: bool) -> dict[str, ExtraFn]:
@@ -70,7 +70,7 @@ class _Part:
     """Everything one document contributes to the index."""
 
     doc: Document
-    chunks: list[Chunk]
+    chunks: Chunks
     tables: list[Table]
     counts: TermCounts
     vectors: np.ndarray | None                   # None until embedded
@@ -92,8 +92,9 @@ def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None
 
 def build_index(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None,
                 progress: bool = False, dense: str | None = None, incremental: bool = True,
-                cluster=None, sentences: bool = False) -> tuple[store.StoredIndex, BuildSummary]:
-    """`build`, also returning the index it wrote (so publishing it needs no second read of the folder)."""
+                cluster=None, sentences: bool = False, write: bool = True) -> tuple[store.StoredIndex, BuildSummary]:
+    """`build`, also returning the index (so publishing it needs no second read of the folder); `write=False`
+    leaves writing the folder to the caller."""
     from tqdm import tqdm
 
     t1 = time.perf_counter()
@@ -135,7 +136,7 @@ def build_index(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, mode
         p.extras = {name: fn(model, p.chunks) for name, fn in extras.items()}
     t3 = time.perf_counter()
 
-    chunks = [c for p in parts for c in p.chunks]
+    chunks = Chunks.concat(p.chunks for p in parts)
     embeddings = np.concatenate([p.vectors for p in parts]).astype(np.float32, copy=False)
     manifest = store.Manifest(model=model_name, dim=int(embeddings.shape[1]),
                               docs={d.name: d.sha256 for d in [*docs, *skipped]},
@@ -150,7 +151,8 @@ def build_index(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, mode
                               SparseIndex.build(TermCounts.concat([p.counts for p in parts])),
                               vectors, embeddings, lexicon, _extras(parts, extras))
     manifest.build_seconds = round(time.perf_counter() - t1 - model_seconds, 3)
-    store.save(index, Path(out))
+    if write:
+        store.save(index, Path(out))
     t4 = time.perf_counter()
     return index, BuildSummary(len(docs), len(chunks), len(index.tables), manifest.skipped,
                                round(model_seconds, 3), round(t4 - t1 - model_seconds, 3), round(t2 - t1, 3),
@@ -162,7 +164,7 @@ def parse_document(doc: Document) -> _Part:
     """Parse, chunk and count one new or edited document (runs on a worker in a distributed build)."""
     parsed = parse(doc.name, doc.text)
     doc_tables = extract_tables(parsed)
-    chunks = chunk_document(parsed, doc_tables)
+    chunks = Chunks.of(chunk_document(parsed, doc_tables))
     return _Part(doc, chunks, doc_tables, TermCounts.from_tokens([terms(c.search_text) for c in chunks]),
                  None, {}, words=doc_words(doc.text))
 

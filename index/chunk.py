@@ -1,7 +1,10 @@
 """Section-aware chunks with file offsets: sentence windows for prose, one chunk per table row."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+import orjson
 
 from index.parse import ParsedDoc, Span, sentences
 from index.tables import Table
@@ -34,6 +37,65 @@ class Chunk:
         d = data                      # positional: a load reads 100,000s of these (~1.5x faster than **data)
         return cls(d["id"], d["doc"], d["title"], tuple(d["section"]), d["kind"], d["start"], d["end"], d["text"],
                    d["search_text"], d.get("table_id"), d.get("row"))
+
+
+class Chunks(Sequence[Chunk]):
+    """An index's chunks as stored, one JSON line each, parsed when first read.
+
+    Loading or rebuilding a large index mostly passes chunks on unread (a one-file rebuild keeps 99% of them;
+    serving reads the few it retrieves), so the stored bytes are kept and copied instead of being parsed into
+    objects and encoded again. `docs` names each chunk's document without parsing it.
+    """
+
+    def __init__(self, lines: list[bytes | None], parsed: list[Chunk | None], docs: list[str]):
+        self._lines, self._parsed, self.docs = lines, parsed, docs
+
+    @classmethod
+    def of(cls, chunks: Iterable[Chunk]) -> "Chunks":
+        """Chunks from objects (encoded only when stored)."""
+        parsed = list(chunks)
+        return cls([None] * len(parsed), parsed, [c.doc for c in parsed])
+
+    @classmethod
+    def from_lines(cls, lines: list[bytes], docs: list[str]) -> "Chunks":
+        """Chunks from their stored JSON lines and documents."""
+        if len(lines) != len(docs):
+            raise ValueError(f"{len(lines)} chunk lines for {len(docs)} chunk documents")
+        return cls(lines, [None] * len(lines), docs)
+
+    @classmethod
+    def concat(cls, parts: Iterable["Chunks"]) -> "Chunks":
+        lines, parsed, docs = [], [], []
+        for part in parts:
+            lines += part._lines
+            parsed += part._parsed
+            docs += part.docs
+        return cls(lines, parsed, docs)
+
+    def line(self, i: int) -> bytes:
+        """Chunk i as one line of JSON."""
+        line = self._lines[i]
+        return line if line is not None else orjson.dumps(self._parsed[i])
+
+    def lines(self) -> list[bytes]:
+        return [self.line(i) for i in range(len(self))]
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return Chunks(self._lines[i], self._parsed[i], self.docs[i])
+        chunk = self._parsed[i]
+        if chunk is None:                 # two threads may both parse it: the same value is stored
+            chunk = self._parsed[i] = Chunk.from_dict(orjson.loads(self._lines[i]))
+        return chunk
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    def __repr__(self) -> str:
+        return f"Chunks({len(self)} chunks)"
 
 
 def _windows(units: list[Span]) -> list[list[Span]]:

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from psycopg import sql
 
-from index.chunk import Chunk
+from index.chunk import Chunks
 from index.dense import HNSW_EF_CONSTRUCTION, HNSW_M
 from index.lexicon import FILES as LEXICON_FILES, Lexicon
 from index.sparse import SparseIndex
@@ -253,7 +253,7 @@ class Database:
                 for idx, pos in enumerate(range(*d.rows)):
                     lo, hi = counts.indptr[pos], counts.indptr[pos + 1]
                     row = [(counts.vocab[t], int(c)) for t, c in zip(counts.indices[lo:hi], counts.counts[lo:hi])]
-                    copy.write_row((keys[d.name], idx, self.collection, dim, json.dumps(index.chunks[pos].to_dict()),
+                    copy.write_row((keys[d.name], idx, self.collection, dim, index.chunks.line(pos).decode(),
                                     np.asarray(index.embeddings[pos], dtype=np.float32), _tsvector(row)))
         tables = tables_to_json(index.tables)
         with cur.copy(f"COPY {s}.doc_tables (key, idx, collection, data) FROM STDIN") as copy:
@@ -283,9 +283,9 @@ class Database:
                                        "build it with `python -m index build --backend postgres`")
             manifest = Manifest(**conn.execute(f"SELECT manifest FROM {s}.builds WHERE id = %s",
                                                (build_id,)).fetchone()[0])
-            chunks = [Chunk.from_dict(row[0]) for row in conn.execute(
-                f"SELECT c.chunk FROM {s}.build_docs d JOIN {s}.doc_chunks c ON c.key = d.key "
-                "WHERE d.build_id = %s ORDER BY d.ord, c.idx", (build_id,))]
+            rows = conn.execute(f"SELECT d.name, c.chunk::text FROM {s}.build_docs d JOIN {s}.doc_chunks c "
+                                "ON c.key = d.key WHERE d.build_id = %s ORDER BY d.ord, c.idx", (build_id,)).fetchall()
+            chunks = Chunks.from_lines([chunk.encode() for _, chunk in rows], [name for name, _ in rows])
             tables = tables_from_json([row[0] for row in conn.execute(
                 f"SELECT t.data FROM {s}.build_docs d JOIN {s}.doc_tables t ON t.key = d.key "
                 "WHERE d.build_id = %s ORDER BY d.ord, t.idx", (build_id,))])

@@ -6,6 +6,8 @@ them, so a default build skips them: they cost about as much embedding time as t
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from index.chunk import Chunk
@@ -14,7 +16,7 @@ from index.parse import split_sentences
 NAME = "sentences"
 
 
-def sentence_spans(chunks: list[Chunk]) -> tuple[list[str], list[str]]:
+def sentence_spans(chunks: Sequence[Chunk]) -> tuple[list[str], list[str]]:
     """The distinct sentences of one document's text chunks: keys ("start:end", file offsets) and texts."""
     keys: list[str] = []
     texts: list[str] = []
@@ -31,7 +33,7 @@ def sentence_spans(chunks: list[Chunk]) -> tuple[list[str], list[str]]:
     return keys, texts
 
 
-def sentence_vectors(model, chunks: list[Chunk]) -> tuple[list[str], np.ndarray]:
+def sentence_vectors(model, chunks: Sequence[Chunk]) -> tuple[list[str], np.ndarray]:
     """Keys and unit vectors of one document's sentences (the build's extra for `sentences=True`)."""
     from index.embed import dimension, embed
 

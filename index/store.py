@@ -1,6 +1,8 @@
 """The index folder: chunk vectors, the BM25 sparse index, chunks, tables, document texts, word stats, a manifest.
 
-    chunks.json  tables.json  docs.json       what was indexed (chunks are contiguous per document)
+    chunks.jsonl  chunk_docs.json             the chunks, one JSON line each, and each run of one document's
+                                              chunks (chunks are contiguous per document)
+    tables.json  docs.json                    the tables and each document's text
     embeddings.npy                            one L2-normalised float32 vector per chunk (memory-mapped)
     vectors.faiss  vectors.rows.npy           only for an approximate dense index (hnsw / ivf), see dense.py
     bm25/                                     bm25s's CSC score matrix, vocabulary, idf and term counts (sparse.py)
@@ -32,15 +34,15 @@ from pathlib import Path
 import numpy as np
 import orjson
 
-from index.chunk import Chunk
+from index.chunk import Chunks
 from index.dense import load_dense, save_dense
 from index import lexicon, sparse
 from index.lexicon import Lexicon
 from index.sparse import SparseIndex
 from index.tables import Table, tables_from_json
 
-FORMAT_VERSION = 5   # bump whenever parsing, chunking, tokenizing or the layout changes: old indexes rebuild (5: sentence vectors)
-REQUIRED = ("chunks.json", "tables.json", "docs.json", "embeddings.npy", *lexicon.FILES,
+FORMAT_VERSION = 6   # bump whenever parsing, chunking, tokenizing or the layout changes: old indexes rebuild (6: chunks.jsonl)
+REQUIRED = ("chunks.jsonl", "chunk_docs.json", "tables.json", "docs.json", "embeddings.npy", *lexicon.FILES,
             *(f"bm25/{name}" for name in sparse.FILES))
 
 
@@ -81,7 +83,7 @@ class StoredIndex:
     """Everything retrieval and answering need, loaded in memory (large arrays memory-mapped)."""
 
     manifest: Manifest
-    chunks: list[Chunk]
+    chunks: Chunks
     tables: list[Table]
     texts: dict[str, str]                # document name -> full text (offsets refer to it)
     sparse: SparseIndex                  # BM25
@@ -93,9 +95,9 @@ class StoredIndex:
     def doc_rows(self) -> dict[str, tuple[int, int]]:
         """Document -> its chunk positions [start, end) (chunks are stored contiguously per document)."""
         rows: dict[str, tuple[int, int]] = {}
-        for i, c in enumerate(self.chunks):
-            start = rows[c.doc][0] if c.doc in rows else i
-            rows[c.doc] = (start, i + 1)
+        for i, doc in enumerate(self.chunks.docs):
+            start = rows[doc][0] if doc in rows else i
+            rows[doc] = (start, i + 1)
         return rows
 
 
@@ -105,7 +107,8 @@ def save(index: StoredIndex, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
     tmp.mkdir()
-    writes = [lambda: _write_json(tmp / "chunks.json", index.chunks),    # dataclasses: orjson writes their fields
+    writes = [lambda: _write(tmp / "chunks.jsonl", b"\n".join(index.chunks.lines())),
+              lambda: _write_json(tmp / "chunk_docs.json", _runs(index.chunks.docs)),
               lambda: _write_json(tmp / "tables.json", index.tables),
               lambda: _write_json(tmp / "docs.json", index.texts),
               lambda: np.save(tmp / "embeddings.npy", np.asarray(index.embeddings, dtype=np.float32)),
@@ -143,10 +146,25 @@ def _swap(tmp: Path, out: Path) -> None:
 def _write_json(path: Path, data) -> None:
     """Write `data` as JSON (orjson: the standard library's encoder took 3 of the 11 s of rebuilding a
     143,602-chunk index; a non-finite float becomes null) and fsync it."""
+    _write(path, orjson.dumps(data))
+
+
+def _write(path: Path, data: bytes) -> None:
     with open(path, "wb") as fh:
-        fh.write(orjson.dumps(data))
+        fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def _runs(docs: list[str]) -> list[list]:
+    """[[document, number of its consecutive chunks], ...]."""
+    runs: list[list] = []
+    for doc in docs:
+        if runs and runs[-1][0] == doc:
+            runs[-1][1] += 1
+        else:
+            runs.append([doc, 1])
+    return runs
 
 
 def _fsync(path: Path) -> None:
@@ -186,7 +204,7 @@ def read_manifest(folder: Path) -> Manifest:
 @contextmanager
 def collector_paused():
     """Pause the cyclic garbage collector: reading 100,000s of acyclic objects (chunks, counters) otherwise
-    sets it off again and again (half of turning a 143,602-chunk chunks.json into Chunks)."""
+    sets it off again and again (half of reading 143,602 chunks as objects)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -214,7 +232,12 @@ def _load(folder: Path) -> StoredIndex:
         if digest is None or digest != manifest.files.get(name):
             raise IndexUnavailable(f"corrupt index at {folder}: {name} is missing or does not match the manifest; rebuild it")
     read = lambda name: orjson.loads((folder / name).read_bytes())  # noqa: E731
-    chunks = [Chunk.from_dict(c) for c in read("chunks.json")]
+    data = (folder / "chunks.jsonl").read_bytes()
+    try:
+        chunks = Chunks.from_lines(data.split(b"\n") if data else [],
+                                   [doc for doc, n in read("chunk_docs.json") for _ in range(n)])
+    except ValueError as err:
+        raise IndexUnavailable(f"corrupt index at {folder}: {err}") from err
     embeddings = np.load(folder / "embeddings.npy", mmap_mode="r")
     if embeddings.shape != (len(chunks), manifest.dim):
         raise IndexUnavailable(f"corrupt index at {folder}: {embeddings.shape[0]} vectors for {len(chunks)} chunks")

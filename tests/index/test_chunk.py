@@ -1,5 +1,5 @@
 """Chunks keep their sections apart and their offsets exact; table rows are chunks of their own."""
-from index.chunk import MAX_CHARS, chunk_document
+from index.chunk import MAX_CHARS, Chunk, Chunks, chunk_document
 from index.parse import parse
 from index.tables import extract_tables
 
@@ -35,3 +35,22 @@ def test_each_table_row_is_a_chunk_findable_with_its_headers():
     pens = next(c for c in rows if "Pens" in c.text)
     assert pens.text == "| Pens | 4 |"
     assert "Count" in pens.search_text and "Pens" in pens.search_text and "Atlas" in pens.search_text
+
+
+def test_stored_chunks_read_back_equal_and_are_parsed_only_when_read(monkeypatch):
+    chunks = Chunks.of(_chunks())
+    parsed = []
+    original = Chunk.from_dict.__func__
+    monkeypatch.setattr(Chunk, "from_dict", classmethod(lambda cls, d: parsed.append(d) or original(cls, d)))
+    stored = Chunks.from_lines(chunks.lines(), chunks.docs)
+    assert len(stored) == len(chunks) and parsed == []
+    assert stored[2] == chunks[2] and len(parsed) == 1
+    assert stored == chunks and list(stored) == list(chunks)
+
+
+def test_slices_and_concatenations_keep_each_chunks_document_and_bytes():
+    first = Chunks.of(_chunks())
+    other = Chunks.of([c for c in chunk_document(parse("b.md", "# B\n\nAnother file, one line.\n"), [])])
+    joined = Chunks.concat([first[1:3], other])
+    assert joined.docs == ["atlas.txt", "atlas.txt", "b.md"] and joined[2].doc == "b.md"
+    assert joined.lines() == first.lines()[1:3] + other.lines()

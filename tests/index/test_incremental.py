@@ -6,6 +6,7 @@ import pytest
 
 from index import store
 from index.build import build
+from index.chunk import Chunk
 from index.sentences import NAME as SENTENCES
 from tests.conftest import OWN_DOCS, ROOT
 
@@ -69,6 +70,23 @@ def test_only_the_edited_document_is_embedded_again(corpus, tmp_path, model):
     assert second.embedded_chunks == _chunks_of(index, "market.md") < index.vectors.ntotal
     assert counting.encoded == second.embedded_chunks + _sentences_of(index, "market.md")
     assert "honey" in index.sparse.idf and "honey" in index.lexicon.doc_terms["market.md"]
+
+
+def test_a_rebuild_passes_unchanged_documents_chunks_on_as_stored(corpus, tmp_path, model, monkeypatch):
+    out = tmp_path / "index"
+    build(corpus, out, model=model)
+    before = store.load(out)
+    edited = corpus / "market.md"
+    edited.write_text(edited.read_text() + "\nThe market also sells honey from the hill farms.\n")
+    parsed = []
+    original = Chunk.from_dict.__func__
+    monkeypatch.setattr(Chunk, "from_dict", classmethod(lambda cls, d: parsed.append(d) or original(cls, d)))
+    build(corpus, out, model=model)
+    assert parsed == []                                  # nothing read back into objects, nothing encoded again
+    after = store.load(out)
+    kept = [line for line, doc in zip(before.chunks.lines(), before.chunks.docs) if doc != "market.md"]
+    assert [line for line, doc in zip(after.chunks.lines(), after.chunks.docs) if doc != "market.md"] == kept
+    assert any("honey" in c.text for c in after.chunks if c.doc == "market.md")
 
 
 def test_an_incremental_build_equals_a_full_build(corpus, tmp_path, model):

@@ -40,7 +40,7 @@ def test_another_model_makes_it_stale(built):
 
 def test_a_corrupt_file_is_detected_not_used(built):
     _, out = built
-    (out / "chunks.json").write_text("[]")
+    (out / "chunks.jsonl").write_text("{}")
     with pytest.raises(store.IndexUnavailable, match="corrupt"):
         store.load(out)
 
