@@ -175,6 +175,29 @@ def test_a_rebuild_publishes_the_index_it_built_without_reading_the_folder_again
     assert "keeps bees" in loaded.texts[edited.name]
 
 
+def test_a_rebuild_whose_publishing_fails_still_writes_the_folder_and_the_next_build_publishes_it(
+        pg_url, docs_copy, tmp_path, model, monkeypatch):
+    from index import publish, store
+
+    out, db = tmp_path / "index", Database(pg_url, "failing")
+    publish.build_and_publish(docs_copy, out, model=model, db=db)
+    first = db.current_build()
+    edited = docs_copy / "greenhouse.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nThe cooperative also keeps goats.\n", encoding="utf-8")
+
+    def refuse(index):
+        raise RuntimeError("the server went away")
+
+    monkeypatch.setattr(db, "publish", refuse)
+    with pytest.raises(RuntimeError, match="went away"):
+        publish.build_and_publish(docs_copy, out, model=model, db=db)
+    assert "keeps goats" in store.load(out).texts[edited.name]     # the folder was written all the same
+    assert db.current_build() == first                              # and the database still serves the old build
+    monkeypatch.undo()
+    publish.build_and_publish(docs_copy, out, model=model, db=db)
+    assert "keeps goats" in db.load().index.texts[edited.name]
+
+
 def test_a_builds_bm25_files_are_stored_uncompressed(pg_url, own_engine):
     db = Database(pg_url, "roundtrip")
     storage = db.connection().execute("SELECT attstorage FROM pg_attribute WHERE attrelid = 'docqa.files'::regclass "
