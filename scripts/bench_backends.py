@@ -8,7 +8,8 @@ Stages (each in its own process, so peak RSS is its own):
   publish the index published into Postgres (embedded server beside --index, or DOCQA_DATABASE_URL): time, size;
   serve   for each backend: load time, peak RSS, warm p50/p95 of retrieval and whole answers over the
           scale benchmark's questions (scripts/bench_scale.py), and whether both backends answer alike;
-  incremental  a one-file edit rebuilt and published (`index build --backend postgres`), then restored.
+  incremental  a one-file edit rebuilt and published (`index build --backend postgres`), then restored;
+  alternate  both backends in one process over the same build, question by question (not in the default stages).
 A benchmark, not a test: it prints numbers and asserts nothing.
 """
 from __future__ import annotations
@@ -108,7 +109,43 @@ def stage_serve(args) -> None:
          chunks=len(engine.index.chunks))
 
 
-STAGES = {"build": stage_build, "publish": stage_publish, "serve": stage_serve, "incremental": stage_incremental}
+def stage_alternate(args) -> None:
+    """Both backends over the same build in one process, each question asked of both back to back (the order
+    alternating), so the machine's drift falls on both alike."""
+    import statistics
+
+    from app.engine import Engine
+    from app.postgres_source import PostgresSource
+    from index import store
+    from index.embed import load_model
+    from index.postgres import Database
+
+    model = load_model()
+    source = PostgresSource(Database.for_index(args.index), model)
+    build_id, pg_index = source.read()
+    engines = {"local": Engine(store.load(args.index), model, args.index),
+               "postgres": Engine(pg_index, model, args.index, source=source, build_id=build_id)}
+    for engine in engines.values():                       # warm-up: first-call costs of both
+        for q in QUESTIONS:
+            engine.ask(q)
+    times = {(name, what): [] for name in engines for what in ("retrieve", "answer")}
+    for rep in range(args.repeat):
+        for q in QUESTIONS:
+            for name in ("local", "postgres") if rep % 2 == 0 else ("postgres", "local"):
+                engine = engines[name]
+                for what, run in (("retrieve", engine.retrieve), ("answer", engine.ask)):
+                    engine.forget()
+                    t = time.perf_counter()
+                    run(q)
+                    times[name, what].append((time.perf_counter() - t) * 1000)
+    emit(n=len(times["local", "answer"]), chunks=len(pg_index.chunks),
+         **{f"{name}_{what}_p50": statistics.median(v) for (name, what), v in times.items()},
+         **{f"{what}_ratio": statistics.median(p / loc for p, loc in zip(times["postgres", what], times["local", what]))
+            for what in ("retrieve", "answer")})
+
+
+STAGES = {"build": stage_build, "publish": stage_publish, "serve": stage_serve, "incremental": stage_incremental,
+          "alternate": stage_alternate}
 
 
 def _build_line(name: str, r: dict) -> str:
@@ -158,6 +195,12 @@ def main() -> None:
                   f"whole answer p50 {r['answer_p50']:.1f} ms p95 {r['answer_p95']:.1f} ms")
         same = sum(a == b for a, b in zip(results["local"]["answers"], results["postgres"]["answers"]))
         print(f"same answer contract (all fields but timings) on {same}/{len(QUESTIONS)} questions")
+    if "alternate" in stages:
+        r = run_stage("alternate", args)
+        print(f"alternated in one process over {r['chunks']:,} chunks, {r['n']} asks each: retrieval p50 local "
+              f"{r['local_retrieve_p50']:.1f} ms, postgres {r['postgres_retrieve_p50']:.1f} ms; whole answer p50 local "
+              f"{r['local_answer_p50']:.1f} ms, postgres {r['postgres_answer_p50']:.1f} ms; median per-question ratio "
+              f"postgres / local: retrieval {r['retrieve_ratio']:.2f}, whole answer {r['answer_ratio']:.2f}")
     if "incremental" in stages:
         for run in run_stage("incremental", args)["runs"]:
             print(f"postgres rebuild after a one-file edit ({run['name']} {args.edit_doc}): {run['wall_s']:.1f} s wall, "
