@@ -169,7 +169,10 @@ class Database:
                     build_id bigint NOT NULL REFERENCES {s}.builds(id) ON DELETE CASCADE, ord int NOT NULL,
                     key text NOT NULL, name text NOT NULL, pos int NOT NULL, table_pos int NOT NULL,
                     PRIMARY KEY (build_id, ord));
-                CREATE INDEX IF NOT EXISTS build_docs_key ON {s}.build_docs (key);
+                -- a search joins its nearest chunks to the build by key: 64 index probes instead of hashing
+                -- every document of the builds kept (7.2 -> 4.2 ms per query at 145k chunks)
+                CREATE INDEX IF NOT EXISTS build_docs_key_build ON {s}.build_docs (key, build_id) INCLUDE (pos);
+                DROP INDEX IF EXISTS {s}.build_docs_key;
                 CREATE TABLE IF NOT EXISTS {s}.doc_texts (
                     key text PRIMARY KEY, collection text NOT NULL, text text NOT NULL);
                 CREATE TABLE IF NOT EXISTS {s}.doc_chunks (
@@ -240,6 +243,7 @@ class Database:
             for table in ("doc_texts", "doc_chunks", "doc_tables"):   # rows no remaining build uses
                 conn.execute(f"DELETE FROM {s}.{table} t WHERE collection = %s AND NOT EXISTS "
                              f"(SELECT 1 FROM {s}.build_docs d WHERE d.key = t.key)", (self.collection,))
+        conn.execute(f"ANALYZE {s}.build_docs")       # the planner sees the new build's rows at once
         return build_id
 
     def _write_documents(self, cur, index: StoredIndex, docs: list["_Placed"], keys: dict[str, str]) -> None:
