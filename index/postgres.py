@@ -149,7 +149,7 @@ class Database:
             self._create_schema(conn)
             self._ready = True
         register_vector(conn)
-        set_json_loads(orjson.loads, conn)      # a load reads 100,000s of chunk documents
+        set_json_loads(orjson.loads, conn)      # manifests and tables (chunks are read as text)
         return conn
 
     def _create_schema(self, conn) -> None:

@@ -36,8 +36,9 @@ def build_and_publish(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL
     build, a database ahead of the folder is only the folder's next build published again.
     """
     db = db or Database.for_index(out)
-    t0 = time.perf_counter()
-    if not build_options.get("incremental", True) or folder_staleness(Path(out), Path(docs_dir), model_name) is not None:
+    rebuild = (not build_options.get("incremental", True)
+               or folder_staleness(Path(out), Path(docs_dir), model_name) is not None)
+    if rebuild:
         index, summary = build_index(docs_dir, out, model_name, model=model, progress=progress, write=False,
                                      **build_options)
         t0 = time.perf_counter()
@@ -45,7 +46,8 @@ def build_and_publish(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL
             writing = pool.submit(store.save, index, Path(out))
             build_id = db.publish(index)
             writing.result()
-    else:
+    else:                                                   # the folder is current: publish it as it is
+        t0 = time.perf_counter()
         index = store.load(out)
         summary = BuildSummary(len(index.texts), len(index.chunks), len(index.tables), index.manifest.skipped)
         build_id = db.publish(index)
@@ -53,5 +55,6 @@ def build_and_publish(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL
     summary.index_seconds = round(summary.index_seconds + seconds, 3)
     summary.build_seconds = round(summary.build_seconds + seconds, 3)
     if progress:
-        log(f"published as Postgres build {build_id} of {db.collection!r} in {seconds:.1f} s (with writing the folder)")
+        also = " (while writing the folder)" if rebuild else ""
+        log(f"published as Postgres build {build_id} of {db.collection!r} in {seconds:.1f} s{also}")
     return summary
