@@ -17,12 +17,17 @@ from functools import lru_cache
 import numpy as np
 
 EMBED_BATCH = 1024          # chunks per embedding task: large enough to amortise scheduling, small enough to spread
+# Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which hands freed memory back to the system so
+# eagerly that every batch's large tensors are faulted in again: embedding ran ~10% slower in such a worker
+# (README, Dask). Local workers start with glibc's default; the thread limits stay (torch sets its own).
+WORKER_ENVIRON = {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1}
 
 
 class DaskCluster:
     """A dask.distributed client (LocalCluster when no scheduler address) that maps build stages."""
 
     def __init__(self, scheduler: str | None = None, n_workers: int | None = None):
+        import dask
         from dask.distributed import Client, LocalCluster
 
         self.cluster = None
@@ -30,8 +35,9 @@ class DaskCluster:
             self.client = Client(scheduler)
         else:
             workers = n_workers or os.cpu_count() or 1
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None)
+            with dask.config.set({"distributed.nanny.pre-spawn-environ": WORKER_ENVIRON}):
+                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                            dashboard_address=None)
             self.client = Client(self.cluster)
 
     def __enter__(self) -> "DaskCluster":

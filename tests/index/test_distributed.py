@@ -1,4 +1,5 @@
 """A build on a dask LocalCluster (two worker processes) equals the plain build."""
+import os
 import shutil
 
 import numpy as np
@@ -19,6 +20,8 @@ def test_a_local_cluster_build_equals_the_plain_build_and_shows_its_progress(tmp
     build(docs, tmp_path / "plain", model=model, incremental=False)
     with DaskCluster(n_workers=2) as cluster:
         assert cluster.workers == 2
+        environ = cluster.client.run(lambda: {k: os.environ.get(k) for k in ("MALLOC_TRIM_THRESHOLD_", "MKL_NUM_THREADS")})
+        assert all(e == {"MALLOC_TRIM_THRESHOLD_": None, "MKL_NUM_THREADS": "1"} for e in environ.values())   # no eager trim
         summary = build(docs, tmp_path / "dask", model=model, incremental=False, cluster=cluster, progress=True)
     bars = capfd.readouterr().err
     assert "parsing: 100%" in bars and f"embedding: 100%|██████████| {summary.chunks}/{summary.chunks}" in bars
