@@ -17,10 +17,6 @@ from functools import lru_cache
 import numpy as np
 
 EMBED_BATCH = 1024          # chunks per embedding task: large enough to amortise scheduling, small enough to spread
-# Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which hands freed memory back to the system so
-# eagerly that every batch's large tensors are faulted in again: embedding ran ~10% slower in such a worker
-# (README, Dask). Local workers start with glibc's default; the thread limits stay (torch sets its own).
-WORKER_ENVIRON = {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1}
 
 
 class DaskCluster:
@@ -35,7 +31,7 @@ class DaskCluster:
             self.client = Client(scheduler)
         else:
             workers = n_workers or os.cpu_count() or 1
-            with dask.config.set({"distributed.nanny.pre-spawn-environ": WORKER_ENVIRON}):
+            with dask.config.set({"distributed.nanny.pre-spawn-environ": _without_eager_trim()}):
                 self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                             dashboard_address=None)
             self.client = Client(self.cluster)
@@ -79,6 +75,14 @@ class DaskCluster:
             for done in as_completed(futures):
                 bar.update(size[done.key])
         return self.client.gather(futures)
+
+
+def _without_eager_trim() -> dict:
+    """Dask's environment for new workers, less its MALLOC_TRIM_THRESHOLD_ (None unsets it): glibc giving freed
+    memory back that eagerly made embedding ~10% slower in a worker (README, Dask)."""
+    import dask
+
+    return {**dask.config.get("distributed.nanny.pre-spawn-environ"), "MALLOC_TRIM_THRESHOLD_": None}
 
 
 @lru_cache(maxsize=2)
