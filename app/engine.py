@@ -21,7 +21,7 @@ from app.retrieve import Hit, Retriever
 from app.settings import MAX_QUESTION_CHARS, Settings
 from app.tables.answer import TableEngine
 from app.tables.meaning import HeaderMeaning
-from app.text_answer import Support, TextAnswer, TextAnswerer, clean_sentence
+from app.text_answer import Support, TextAnswer, TextAnswerer, clean_sentence, is_descriptive
 from app.vocabulary import Vocabulary
 from index import store
 from index.build import build, log, staleness
@@ -163,7 +163,10 @@ class Engine:
             candidates = None
         with _timed(timing, "table"):
             result = self.tables.answer(resolved, candidates)
-        final = bool(result and result.pop("final", False))    # a refused row the table clearly owns
+        # A refused row the table clearly owns is final, unless the question asks for an account ("tell me about
+        # the Ashford visit"): a table holds figures, not accounts, so a passage about it answers instead.
+        descriptive = is_descriptive(resolved)
+        final = bool(result and result.pop("final", False)) and not descriptive
         if not final and (result is None or result["kind"] == "none" or result.get("weak")):
             if hits is None:
                 with _timed(timing, "retrieve"):
@@ -173,7 +176,7 @@ class Engine:
             with _timed(timing, "answer"), self._lock:
                 text = self.text.answer(resolved, hits, settings, translated=resolved != followed)
             supported = text.support is not None
-            if result is None or (supported and text.confidence >= STRONG_TEXT) or (
+            if result is None or (supported and (text.confidence >= STRONG_TEXT or descriptive and result["kind"] == "none")) or (
                     supported and result.get("weak") and text.confidence > result["confidence"]):
                 result = _text_result(text)
         result.pop("weak", None)

@@ -2,7 +2,7 @@
 import pytest
 
 from app.engine import QuestionError
-from tests.conftest import OWN_DOCS, SEEDS
+from tests.conftest import OWN_DOCS, ROOT, SEEDS
 
 
 def _check_citations(result, folder):
@@ -79,3 +79,29 @@ def test_the_rules_abstain_when_the_document_says_nothing_about_what_is_asked(ow
 def test_unknown_compounds_split_into_known_words(own_engine):
     assert own_engine.vocabulary.split_compound("foodbank") == ["food", "bank"]
     assert own_engine.vocabulary.split_compound("greenhouse") == ["greenhouse"]
+
+
+@pytest.fixture(scope="module")
+def depot_engine(tmp_path_factory, model):
+    """An engine over a tram-depot table whose row "Visby" looks like the word "visit" of its prose."""
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+
+    out = tmp_path_factory.mktemp("depot-index") / "index"
+    build(ROOT / "tests" / "data" / "depots", out, model=model)
+    return Engine(store.load(out), model, out)
+
+
+def test_an_account_asked_of_a_table_row_comes_from_the_passage_not_a_table_refusal(depot_engine):
+    question = "Tell me about the Ashford visit"
+    refusal = depot_engine.tables.answer(question, None)
+    assert refusal["kind"] == "none" and refusal["final"]     # the table reads "visit" as a depot it lacks
+    result = depot_engine.ask(question)
+    assert result["kind"] == "text" and result["short_answer"] is None
+    assert "surprise visit to the Ashford depot" in result["citations"][0]["quote"]
+
+
+def test_a_figure_asked_of_the_same_row_still_comes_from_the_table(depot_engine):
+    result = depot_engine.ask("How many trams does Ashford have?")
+    assert result["kind"] == "table" and result["short_answer"] == "14"
