@@ -72,6 +72,8 @@ class TableEngine:
             readings.append((read_against(question, grid, index), table))
         old, old_table, named, rows_named = self._typed(question, [t for t in chosen if t in self.tables])
         planned = self._planned(question, readings)
+        if planned is not None and _echoes(planned):
+            planned = None      # "who came out on top in Eastgate?" is not answered by "Eastgate"
         if planned is not None and offers_choice(question) and planned["plan"]["op"] == "compare_rows":
             return planned      # "a higher or lower X than B": answered with one of those two words
         if old is not None and old["kind"] == "table" and _asks_entity(question) and _numeric(old["short_answer"]):
@@ -427,6 +429,13 @@ def _asks_entity(question: str) -> bool:
     """Whether the question asks for a thing or a person ("which ...", "who ..."), not for a figure."""
     return bool(re.match(r"\s*(which|who|whom|whose)\b", question, re.I)) or bool(
         re.search(r"[,;]\s*(which|who)\b|\bname the\b", question, re.I))
+
+
+def _echoes(planned: dict) -> bool:
+    """Whether the planner picked rows by order among those holding a value and answers with that value: the row the
+    question names, returned as if it were what was asked for."""
+    plan, answer = planned["plan"], " ".join(words(planned["short_answer"] or ""))
+    return plan["op"] in ORDER_OPS and bool(answer) and answer in {" ".join(words(v)) for v in plan["values"]}
 
 
 def _numeric(text: str | None) -> bool:

@@ -430,3 +430,11 @@ def test_counting_rows_before_a_year_and_matching_a_column_by_its_word_stem():
     engine = TableEngine(extract_tables(parse("depots.md", text)))
     result = engine.answer("How many depots opened before 1990?")
     assert result["kind"] == "table" and result["short_answer"] in ("1", "one")
+
+
+@pytest.mark.parametrize("question", ["Who came out on top in Mill?", "who came out on top at the mill station"])
+def test_a_row_the_question_names_is_not_its_own_answer(question):
+    engine, texts = _engine(DATA / "council.txt")
+    result = engine.answer(question)
+    assert result["short_answer"] == "Ida Brenner"       # the most votes at Mill: 290 against 260, not "Mill"
+    assert_well_formed(result, texts)
