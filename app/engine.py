@@ -176,8 +176,10 @@ class Engine:
             with _timed(timing, "answer"), self._lock:
                 text = self.text.answer(resolved, hits, settings, translated=resolved != followed)
             supported = text.support is not None
-            if result is None or (supported and (text.confidence >= STRONG_TEXT or descriptive and result["kind"] == "none")) or (
-                    supported and result.get("weak") and text.confidence > result["confidence"]):
+            if result is None or supported and (
+                    text.confidence >= STRONG_TEXT
+                    or descriptive and result["kind"] == "none"      # an account beats a table's refusal
+                    or result.get("weak") and text.confidence > result["confidence"]):
                 result = _text_result(text)
         result.pop("weak", None)
         result = {"question": asked, **result}
