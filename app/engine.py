@@ -19,6 +19,7 @@ from app.glossary import expand
 from app.reader import default_reader
 from app.retrieve import Hit, Retriever
 from app.settings import MAX_QUESTION_CHARS, Settings
+from app.support import default_ranker
 from app.tables.answer import TableEngine
 from app.tables.meaning import HeaderMeaning
 from app.text_answer import Support, TextAnswer, TextAnswerer, clean_sentence, is_descriptive
@@ -85,7 +86,8 @@ class Engine:
         vocabulary = Vocabulary(retriever.bm25.idf, index.lexicon)
         reader, policy = default_reader()
         self.text = TextAnswerer(self.model, vocabulary, retriever.embed_query,
-                                 SentenceLookup(index.extras.get(SENTENCES)), reader, policy, default_chooser())
+                                 SentenceLookup(index.extras.get(SENTENCES)), reader, policy, default_chooser(),
+                                 default_ranker())
         meaning = HeaderMeaning(partial(embed, self.model)) if self.model is not None else None
         self.tables = TableEngine(index.tables, meaning)
         self.index, self.retriever, self.vocabulary, self.build_id = index, retriever, vocabulary, build_id
@@ -178,7 +180,7 @@ class Engine:
             supported = text.support is not None
             if result is None or supported and (
                     text.confidence >= STRONG_TEXT
-                    or descriptive and result["kind"] == "none"      # an account beats a table's refusal
+                    or descriptive                # an account beats a table's refusal or unsure figure
                     or result.get("weak") and text.confidence > result["confidence"]):
                 result = _text_result(text)
         result.pop("weak", None)

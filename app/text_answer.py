@@ -4,7 +4,8 @@ With the fine-tuned span reader (app/reader.py, `Settings.reader`), each top pas
 spans, the answer chooser (app/chooser.py, `Settings.chooser`) picks one, and the reader's score
 against "no answer" decides abstention (both fitted on held-out SQuAD articles); a span whose passage
 names nothing the question names is no answer. A descriptive question ("what happened", "why", "tell
-me about") gets passages and no short answer. Without the reader, rules choose: a sentence is scored
+me about") gets passages and no short answer: the sentence the fitted supporting-sentence ranker (app/support.py,
+`Settings.ranker`) puts first, and the ones after it. Without the reader, rules choose: a sentence is scored
 by how much of the question it covers (IDF-weighted, diacritic-folded tokens), by its embedding
 similarity to the question, and by whether it holds a span of the kind the question asks for; below
 `Settings.abstain_threshold` the composer abstains.
@@ -24,6 +25,8 @@ from app.question import MONTHS, Candidate, answer_type, asks_for, candidates
 from app.reader import Policy, Reader, Reading, passage_of
 from app.retrieve import Hit
 from app.settings import Settings
+from app.support import Sentence, SentenceRanker, sentences_of
+from app.support import features as sentence_features
 from app.vocabulary import Vocabulary
 from index.embed import embed
 from index.fold import STOPWORDS, fold, stem, terms
@@ -66,8 +69,29 @@ def years_first(question: str, passages: list[Hit]) -> list[Hit]:
     q_years = set(_YEAR.findall(question))
     if not q_years:
         return passages
-    agree = [_same_years(q_years, " ".join([h.chunk.title, *h.chunk.section, h.chunk.text])) for h in passages]
+    agree = [_same_years(q_years, _context(h)) for h in passages]
     return [h for h, ok in zip(passages, agree) if ok] + [h for h, ok in zip(passages, agree) if not ok]
+
+
+def account_sentences(question: str, asked: Asked, passages: list[Hit]) -> list[Sentence]:
+    """The sentences an account may start from: in passages about the question (`_about`) that agree with its years,
+    and not themselves naming only other years."""
+    q_years = set(_YEAR.findall(question))
+    about = [h for h in passages if _about(asked, h) and (not q_years or _same_years(q_years, _context(h)))]
+    return [s for s in sentences_of(about)
+            if not q_years or not _YEAR.search(s.span.text) or _same_years(q_years, s.span.text)]
+
+
+def _context(hit: Hit) -> str:
+    """A passage's title, headings and text."""
+    return " ".join([hit.chunk.title, *hit.chunk.section, hit.chunk.text])
+
+
+def _about(asked: Asked, hit: Hit) -> bool:
+    """Whether a passage is about what the question asks: it shares a word with it, and names something the question
+    names if it names anything."""
+    found = set(terms(_context(hit)))
+    return bool(found & asked.terms.keys()) and (not asked.names or bool(found & asked.names.keys()))
 
 
 def _same_years(q_years: set[str], text: str) -> bool:
@@ -101,9 +125,9 @@ class TextAnswerer:
 
     def __init__(self, model, vocabulary: Vocabulary, embed_query: Callable[[str], np.ndarray],
                  sentences: SentenceLookup | None = None, reader: Reader | None = None,
-                 policy: Policy = Policy(), chooser: Chooser | None = None):
+                 policy: Policy = Policy(), chooser: Chooser | None = None, ranker: SentenceRanker | None = None):
         self.model = model
-        self.reader, self.policy, self.chooser = reader, policy, chooser
+        self.reader, self.policy, self.chooser, self.ranker = reader, policy, chooser, ranker
         self.embed_query = embed_query   # the retriever's cached query embedder: one encode per question
         self.vocabulary = vocabulary
         self.sentences = sentences or SentenceLookup()   # vectors embedded at build time, stored with the index
@@ -121,6 +145,8 @@ class TextAnswerer:
         passages = [h for h in hits if h.chunk.kind == "text"][: settings.top_k]
         if not passages:
             return TextAnswer(None, None, 0.0, "no passage matches the question")
+        if self.ranker is not None and settings.ranker and is_descriptive(question):
+            return self._describe(question, years_first(question, passages)[:settings.reader_passages])
         if self.reader is not None and settings.reader:
             passages = years_first(question, passages)[:settings.reader_passages]
             chooser = self.chooser if settings.chooser else None
@@ -229,6 +255,19 @@ class TextAnswerer:
                               f"no passage answers it clearly enough ({measure} {score:.2f} < {cut:.2f})",
                               expected_f1=sure)
         return TextAnswer(support, best.reading.answer, confidence, expected_f1=sure)
+
+    def _describe(self, question: str, passages: list[Hit]) -> TextAnswer:
+        """An account: the sentence the ranker puts first and the ones after it, no short answer; an abstention when
+        its passage names none of what the question names, or shares no word with it."""
+        asked = Asked.of(question, self.vocabulary)
+        sentences = account_sentences(question, asked, passages)
+        if not sentences:
+            return TextAnswer(None, None, 0.0, "no passage is about what the question names")
+        odds = self.ranker.probabilities(sentence_features(asked, sentences))
+        best = sentences[int(np.argmax(odds))]
+        confidence = round(float(odds.max() / odds.sum()), 3)   # how clearly it stands out among the candidates
+        support = Support(best.hit, best.span.start, best.span.end, best.span.text, confidence, 0.0, 0.0)
+        return TextAnswer(support, None, confidence, also=_following(support))
 
     def _read(self, question: str, passages: list[Hit]) -> TextAnswer:
         """The best reading by the fitted policy; below its threshold, an abstention."""

@@ -5,6 +5,8 @@
     python -m eval --set wtq [--mode both|oracle|open] [--limit N]    # ../shared/datasets/wtq-dev
     python -m eval fit-reader [--epochs N] [--folds ...]             # fine-tune the span reader (eval/fit_reader.py)
     python -m eval fit-chooser [--passages N]                        # fit the answer chooser (eval/fit_chooser.py)
+    python -m eval fit-support                                       # fit the sentence ranker (eval/fit_support.py)
+    python -m eval retrieval [--squad FILE]                          # own-paragraph retrieval on SQuAD (eval/retrieval.py)
 """
 from __future__ import annotations
 
@@ -44,6 +46,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="answer text questions with the rules instead of the span reader (for comparison)")
     p.add_argument("--no-chooser", dest="chooser", action="store_false",
                    help="let the reader's own policy pick its span instead of the fitted chooser (for comparison)")
+    p.add_argument("--no-ranker", dest="ranker", action="store_false",
+                   help="let the reader's span pick a descriptive question's passage instead of the fitted sentence "
+                        "ranker (for comparison)")
     p.add_argument("--report", type=Path, metavar="FILE", help="also write the Markdown report here (eval/REPORT.md)")
     p.add_argument("--mode", choices=("both", "oracle", "open"), default="both",
                    help="for --set wtq: each question over its own table (oracle), over all tables (open), or both")
@@ -131,6 +136,14 @@ def main(argv: list[str] | None = None) -> int:
         from eval import fit_chooser
 
         return fit_chooser.main(argv[1:])
+    if argv[:1] == ["fit-support"]:
+        from eval import fit_support
+
+        return fit_support.main(argv[1:])
+    if argv[:1] == ["retrieval"]:
+        from eval import retrieval
+
+        return retrieval.main(argv[1:])
     args = parse_args(argv)
     command = "python -m eval " + shlex.join(argv)
     if args.set and [str(s) for s in args.set] == ["wtq"]:
@@ -141,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from app.settings import Settings
 
-    settings = Settings(reader=args.reader, chooser=args.chooser)
+    settings = Settings(reader=args.reader, chooser=args.chooser, ranker=args.ranker)
     floors = floor_check.load_floors() if args.floors else None
     sets = args.set or [floors.set_path if floors else DEFAULT_SET]
     report = reporting.Report(command.strip(), time.strftime("%Y-%m-%d %H:%M"), {})

@@ -1,0 +1,112 @@
+"""The supporting-sentence ranker: which sentence of the retrieved passages answers a question.
+
+A descriptive question ("why…", "what happened…", "tell me about…") is answered with a sentence and the
+ones after it, not with a short span, so the sentence itself must be chosen well. Every sentence of the
+passages read becomes a row of features (how much of the question it, its neighbours and its heading cover,
+whether it misses the names the question asks about, its passage's retrieval rank and score, its place in
+the passage, whether it holds a span of the kind asked for) and a logistic model gives the odds that it is
+the sentence holding the answer. The model is fitted on SQuAD, the sentence holding each answer against the
+other sentences retrieved with it, and reported by article rotation (`python -m eval fit-support`); it is
+stored as a small JSON file (app/models/support.json). Embedding similarity to the question is not a
+feature: on held-out articles it added 1.5 points (65.0 -> 66.5% first sentence right), but embedding the
+sentences costs ~35 ms a question and storing their vectors with the index doubles a build's embedding.
+"""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from app.chooser import Asked
+from app.question import candidates
+from app.retrieve import Hit
+from index.fold import terms
+from index.parse import Span, split_sentences
+
+DEFAULT_PATH = Path(__file__).parent / "models" / "support.json"
+FEATURES = ("sentence_cover", "neighbour_cover", "heading_cover", "names_missing",
+            "rank", "retrieval", "position", "type_match")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a retrieved passage, with what surrounds it."""
+
+    hit: Hit
+    rank: int                    # the passage's retrieval rank
+    span: Span                   # file offsets and text
+    position: int                # its place in the passage
+    neighbours: str              # the sentences before and after it in the passage
+
+
+def sentences_of(passages: list[Hit]) -> list[Sentence]:
+    """Every sentence of the passages, in retrieval order."""
+    out = []
+    for rank, hit in enumerate(passages):
+        spans = split_sentences(hit.chunk.text, hit.chunk.start)
+        for k, span in enumerate(spans):
+            around = " ".join(s.text for s in spans[max(0, k - 1):k + 2] if s is not span)
+            out.append(Sentence(hit, rank, span, k, around))
+    return out
+
+
+def features(asked: Asked, sentences: list[Sentence]) -> np.ndarray:
+    """The ranker's feature rows (in FEATURES order) for the sentences."""
+    total = sum(asked.terms.values()) or 1.0
+    names = sum(asked.names.values())
+    typed = asked.kind not in ("span", "quote")
+
+    def cover(text: str) -> float:
+        found = set(terms(text))
+        return sum(w for t, w in asked.terms.items() if t in found) / total
+
+    rows = []
+    for s in sentences:
+        in_sentence = set(terms(s.span.text))
+        missing = sum(w for t, w in asked.names.items() if t not in in_sentence) / names if names else 0.0
+        rows.append([cover(s.span.text), cover(s.neighbours),
+                     cover(" ".join([s.hit.chunk.title, *s.hit.chunk.section])), missing, s.rank, s.hit.score,
+                     math.log1p(s.position), float(typed and bool(candidates(s.span.text, asked.kind)))])
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
+
+
+@dataclass(frozen=True)
+class SentenceRanker:
+    """A fitted logistic model over FEATURES: the odds that a sentence holds the answer."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        z = ((np.atleast_2d(rows) - np.array(self.mean)) / np.array(self.scale)) @ np.array(self.coef) + self.intercept
+        return 1 / (1 + np.exp(-z))
+
+    def to_dict(self) -> dict:
+        return {"features": list(FEATURES), "mean": list(self.mean), "scale": list(self.scale),
+                "coef": list(self.coef), "intercept": self.intercept}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "SentenceRanker":
+        if tuple(data.get("features", ())) != FEATURES:
+            raise ValueError("the ranker file was fitted on other features; run `python -m eval fit-support`")
+        return cls(tuple(data["mean"]), tuple(data["scale"]), tuple(data["coef"]), float(data["intercept"]))
+
+
+@lru_cache(maxsize=1)
+def default_ranker(path: Path = DEFAULT_PATH) -> SentenceRanker | None:
+    """The shipped ranker, or None without one (said on stderr when the file is unreadable)."""
+    if not Path(path).is_file():
+        return None
+    try:
+        return SentenceRanker.from_dict(json.loads(Path(path).read_text()))
+    except (ValueError, KeyError, TypeError) as err:
+        print(f"warning: the sentence ranker {path} cannot be used ({err}); the reader's sentence answers",
+              file=sys.stderr)
+        return None

@@ -1,0 +1,110 @@
+"""Fit the supporting-sentence ranker (app/support.py) on SQuAD and report it by article rotation.
+
+    python -m eval fit-support [--squad FILE] [--out DIR] [--no-write]
+
+Every answerable question is asked in open retrieval over all ten articles, through the app's own
+retrieval; every sentence an account may start from (app/text_answer.py `account_sentences`: in the
+passages the app reads) is a row, labelled right when it holds a gold answer. Fitted on 8 articles and scored on the other 2, rotating: a question
+counts as right when the ranker's first sentence holds its answer (a question whose answer was not
+retrieved counts as wrong). Question coverage alone (ties: the earlier sentence) is the baseline.
+The shipped ranker is then fitted on every article and written with those figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from eval.fit_reader import DEFAULT_SQUAD, Item, load_items, open_engine, rotation_pairs
+
+
+@dataclass
+class Group:
+    """One question's candidate sentences: its article, feature rows and which rows hold the answer."""
+
+    article: int
+    rows: np.ndarray
+    right: np.ndarray
+
+
+def collect(engine, items: list[Item], log=print) -> list[Group]:
+    """The feature rows of every answerable question's retrieved sentences, as the app builds them."""
+    from app.chooser import Asked
+    from app.support import features
+    from app.text_answer import account_sentences, years_first
+
+    asked = [i for i in items if i.answers]
+    groups = []
+    for n, item in enumerate(asked):
+        hits = [h for h in engine.retrieve(item.question) if h.chunk.kind == "text"][:engine.settings.top_k]
+        question = Asked.of(item.question, engine.vocabulary)
+        passages = years_first(item.question, hits)[:engine.settings.reader_passages]
+        sentences = account_sentences(item.question, question, passages)
+        right = np.array([s.hit.chunk.doc == item.doc and any(s.span.start <= a < s.span.end for a, _ in item.answers)
+                          for s in sentences])
+        groups.append(Group(item.article, features(question, sentences), right))
+        if n % 500 == 0:
+            log(f"  {n}/{len(asked)} questions")
+    return groups
+
+
+def fit(groups: list[Group]):
+    """A SentenceRanker fitted on these questions' rows."""
+    from sklearn.linear_model import LogisticRegression
+
+    from app.support import SentenceRanker
+
+    rows = np.vstack([g.rows for g in groups])
+    labels = np.concatenate([g.right for g in groups])
+    mean, scale = rows.mean(axis=0), rows.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=1.0, max_iter=2000).fit((rows - mean) / scale, labels)
+    return SentenceRanker(tuple(mean), tuple(scale), tuple(float(c) for c in model.coef_[0]),
+                          float(model.intercept_[0]))
+
+
+def first_right(groups: list[Group], score) -> float:
+    """Share of questions (percent) whose best-scored sentence holds the answer."""
+    hits = [bool(len(g.rows)) and bool(g.right[int(np.argmax(score(g.rows)))]) for g in groups]
+    return round(100 * sum(hits) / max(1, len(hits)), 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from app.support import DEFAULT_PATH, FEATURES
+
+    p = argparse.ArgumentParser(prog="python -m eval fit-support", description=__doc__.splitlines()[0])
+    p.add_argument("--squad", type=Path, default=DEFAULT_SQUAD)
+    p.add_argument("--out", type=Path, default=Path("eval/out"))
+    p.add_argument("--model", type=Path, default=DEFAULT_PATH)
+    p.add_argument("--no-write", action="store_true", help="report the rotation only")
+    args = p.parse_args(argv)
+    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    items = load_items(args.squad)
+    engine, _ = open_engine(args.squad, args.out)
+    groups = collect(engine, items, log)
+    cover = FEATURES.index("sentence_cover")
+    lines, held = [], {"ranker": [], "coverage": [], "retrieved": []}
+    for test in rotation_pairs(items):
+        seen = [g for g in groups if g.article in test]
+        ranker = fit([g for g in groups if g.article not in test])
+        scores = {"ranker": first_right(seen, ranker.probabilities),
+                  "coverage": first_right(seen, lambda r: r[:, cover]),
+                  "retrieved": round(100 * sum(bool(g.right.any()) for g in seen) / max(1, len(seen)), 1)}
+        for k, v in scores.items():
+            held[k].append((v, len(seen)))
+        lines.append({"articles": test, "questions": len(seen), **scores})
+        log(f"articles {test}: {len(seen)} questions, first sentence holds the answer: " +
+            ", ".join(f"{k} {v}%" for k, v in scores.items()))
+    total = {k: round(sum(v * n for v, n in vs) / max(1, sum(n for _, n in vs)), 1) for k, vs in held.items()}
+    log("all folds: " + ", ".join(f"{k} {v}%" for k, v in total.items()))
+    if not args.no_write:
+        ranker = fit(groups)
+        args.model.parent.mkdir(parents=True, exist_ok=True)
+        args.model.write_text(json.dumps({**ranker.to_dict(), "data": args.squad.name,
+                                          "rotation": {"all": total, "folds": lines}}, indent=1))
+        log(f"wrote {args.model}")
+    return 0

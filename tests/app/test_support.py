@@ -1,0 +1,71 @@
+"""The supporting-sentence ranker on the tests' own document: it loads, ranks the sentence that answers over its
+neighbours, keeps to the year asked, and an account abstains only when no passage is about the question."""
+import json
+
+import numpy as np
+import pytest
+
+from app.chooser import Asked
+from app.support import DEFAULT_PATH, FEATURES, SentenceRanker, default_ranker, features
+from app.text_answer import account_sentences
+from tests.conftest import ROOT
+
+TEXT_DOCS = ROOT / "tests" / "data" / "text_docs"
+
+
+@pytest.fixture(scope="module")
+def regatta_engine(tmp_path_factory, model):
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+
+    out = tmp_path_factory.mktemp("support-index") / "index"
+    build(TEXT_DOCS, out, model=model)
+    return Engine(store.load(out), model, out)
+
+
+def test_the_model_file_round_trips_and_refuses_other_features():
+    ranker = SentenceRanker(tuple([0.0] * len(FEATURES)), tuple([1.0] * len(FEATURES)),
+                            tuple([1.0] + [0.0] * (len(FEATURES) - 1)), 0.0)
+    assert SentenceRanker.from_dict(json.loads(json.dumps(ranker.to_dict()))) == ranker
+    assert ranker.probabilities(np.zeros(len(FEATURES)))[0] == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="other features"):
+        SentenceRanker.from_dict({**ranker.to_dict(), "features": ["sentence_cover"]})
+
+
+def test_an_unreadable_ranker_file_is_reported_and_not_used(tmp_path, capsys):
+    bad = tmp_path / "support.json"
+    bad.write_text(json.dumps({"features": list(FEATURES)}))     # no weights
+    assert default_ranker(bad) is None
+    assert "cannot be used" in capsys.readouterr().err
+
+
+def test_the_shipped_ranker_was_fitted_on_squad_beats_coverage_on_held_out_articles_and_is_small():
+    meta = json.loads(DEFAULT_PATH.read_text())
+    assert meta["features"] == list(FEATURES) and len(meta["rotation"]["folds"]) == 5
+    assert meta["rotation"]["all"]["ranker"] > meta["rotation"]["all"]["coverage"]
+    assert DEFAULT_PATH.stat().st_size < 50e3
+    assert isinstance(default_ranker(), SentenceRanker)
+
+
+def test_the_ranker_puts_the_sentence_that_answers_over_its_neighbours(regatta_engine):
+    question = "Who paid for the new boats?"
+    hits = [h for h in regatta_engine.retrieve(question) if h.chunk.kind == "text"]
+    asked = Asked.of(question, regatta_engine.vocabulary)
+    sentences = account_sentences(question, asked, hits)
+    odds = default_ranker().probabilities(features(asked, sentences))
+    assert "council paid for new boats" in sentences[int(np.argmax(odds))].span.text
+    assert len(sentences) >= 2     # the storm sentence before it shares its passage and the word "boats"
+
+
+@pytest.mark.parametrize("year, other", [("2018", "2022"), ("2022", "2018")])
+def test_an_account_comes_from_the_year_asked(regatta_engine, year, other):
+    result = regatta_engine.ask(f"Tell me about the {year} race")
+    assert result["kind"] == "text" and result["short_answer"] is None
+    quote = result["citations"][0]["quote"]
+    assert year in quote + result["citations"][0]["section"] and other not in quote
+
+
+def test_an_account_abstains_when_no_passage_of_the_year_asked_names_whom_it_asks_about(regatta_engine):
+    result = regatta_engine.ask("Tell me about the Heron crew in 1931")
+    assert result["kind"] == "none" and not result["citations"]

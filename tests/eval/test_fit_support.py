@@ -1,0 +1,21 @@
+"""Fitting the sentence ranker: it learns which feature marks the sentence holding the answer, and is scored by
+whether its first sentence holds it."""
+import numpy as np
+
+from app.support import FEATURES
+from eval.fit_support import Group, first_right, fit
+
+
+def _group(article: int, right_row: int, rng) -> Group:
+    rows = rng.normal(size=(4, len(FEATURES)))
+    rows[right_row, FEATURES.index("sentence_cover")] += 3.0     # the answering sentence covers the question
+    return Group(article, rows, np.arange(4) == right_row)
+
+
+def test_the_ranker_learns_the_feature_that_marks_the_answer_and_is_scored_on_its_first_sentence():
+    rng = np.random.default_rng(0)
+    groups = [_group(k % 3, int(rng.integers(4)), rng) for k in range(300)]
+    ranker = fit(groups)
+    assert ranker.coef[FEATURES.index("sentence_cover")] == max(ranker.coef)
+    assert first_right(groups, ranker.probabilities) > 90
+    assert first_right(groups, lambda rows: -rows[:, FEATURES.index("sentence_cover")]) < 10
