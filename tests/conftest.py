@@ -9,6 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 OWN_DOCS = ROOT / "tests" / "data" / "own_docs"
+TEXT_DOCS = ROOT / "tests" / "data" / "text_docs"
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +46,18 @@ def own_engine(tmp_path_factory, model):
 
     out = tmp_path_factory.mktemp("own-index") / "index"
     build(OWN_DOCS, out, model=model, sentences=True)   # with sentence vectors, for the rules path's tests
+    return Engine(store.load(out), model, out)
+
+
+@pytest.fixture(scope="session")
+def regatta_engine(tmp_path_factory, model):
+    """An engine over a small document that reports two years of the same event."""
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+
+    out = tmp_path_factory.mktemp("regatta-index") / "index"
+    build(TEXT_DOCS, out, model=model)
     return Engine(store.load(out), model, out)
 
 

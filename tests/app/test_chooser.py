@@ -8,9 +8,7 @@ import pytest
 
 from app.chooser import DEFAULT_PATH, FEATURES, Asked, Chooser, Offer, default_chooser, features
 from app.vocabulary import Vocabulary
-from tests.conftest import ROOT
-
-TEXT_DOCS = ROOT / "tests" / "data" / "text_docs"
+from tests.conftest import TEXT_DOCS
 SENTENCE = "In 2018 the regatta was won by the Heron crew, coached by Maren Solberg."
 PASSAGE = "Tollerby Harbour Regatta The 2018 race " + SENTENCE
 
@@ -76,17 +74,6 @@ def test_the_shipped_chooser_was_fitted_on_held_out_squad_and_is_small():
     assert 0 < meta["threshold"] < 1
     assert DEFAULT_PATH.stat().st_size < 50e3
     assert isinstance(default_chooser(), Chooser)
-
-
-@pytest.fixture(scope="module")
-def regatta_engine(tmp_path_factory, model):
-    from app.engine import Engine
-    from index import store
-    from index.build import build
-
-    out = tmp_path_factory.mktemp("chooser-index") / "index"
-    build(TEXT_DOCS, out, model=model)
-    return Engine(store.load(out), model, out)
 
 
 def test_the_chooser_ranks_the_right_span_over_a_distractor(regatta_engine):

@@ -6,21 +6,7 @@ import numpy as np
 import pytest
 
 from app.reader import DEFAULT_PATH, Policy, Reader, best_span, best_spans, default_reader, passage_of
-from tests.conftest import ROOT
-
-TEXT_DOCS = ROOT / "tests" / "data" / "text_docs"
-
-
-@pytest.fixture(scope="module")
-def regatta_engine(tmp_path_factory, model):
-    """An engine over a small document that reports two years of the same event."""
-    from app.engine import Engine
-    from index import store
-    from index.build import build
-
-    out = tmp_path_factory.mktemp("regatta-index") / "index"
-    build(TEXT_DOCS, out, model=model)
-    return Engine(store.load(out), model, out)
+from tests.conftest import TEXT_DOCS
 
 
 def test_the_shipped_reader_is_small_and_its_policy_was_chosen_on_held_out_articles():

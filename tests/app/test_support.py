@@ -8,20 +8,6 @@ import pytest
 from app.chooser import Asked
 from app.support import DEFAULT_PATH, FEATURES, SentenceRanker, default_ranker, features
 from app.text_answer import account_sentences
-from tests.conftest import ROOT
-
-TEXT_DOCS = ROOT / "tests" / "data" / "text_docs"
-
-
-@pytest.fixture(scope="module")
-def regatta_engine(tmp_path_factory, model):
-    from app.engine import Engine
-    from index import store
-    from index.build import build
-
-    out = tmp_path_factory.mktemp("support-index") / "index"
-    build(TEXT_DOCS, out, model=model)
-    return Engine(store.load(out), model, out)
 
 
 def test_the_model_file_round_trips_and_refuses_other_features():
