@@ -20,7 +20,7 @@ class Settings:
     reader_passages: int = 2      # passages it reads: on held-out SQuAD folds 2 score as 3 and 5 do (0.75 x F1 +
                                   # 0.25 x no-answer accuracy 33.75 vs 33.8) and 1 less (32.4); each costs ~11 ms
     chooser: bool = True          # the fitted answer chooser (app/chooser.py) picks among the reader's spans
-    ranker: bool = True           # the fitted sentence ranker (app/support.py) picks a descriptive question's passage
+    ranker: bool = True           # the fitted sentence ranker (app/support.py) picks a descriptive answer's sentence
     abstain_threshold: float = 0.30  # below this support score the text path abstains
 
     def with_(self, **changes) -> "Settings":

@@ -257,8 +257,8 @@ class TextAnswerer:
         return TextAnswer(support, best.reading.answer, confidence, expected_f1=sure)
 
     def _describe(self, question: str, passages: list[Hit]) -> TextAnswer:
-        """An account: the sentence the ranker puts first and the ones after it, no short answer; an abstention when
-        its passage names none of what the question names, or shares no word with it."""
+        """An account: the sentence the ranker puts first and the ones after it, no short answer; an abstention when no
+        passage read is about the question and of its years (`account_sentences`)."""
         asked = Asked.of(question, self.vocabulary)
         sentences = account_sentences(question, asked, passages)
         if not sentences:

@@ -6,7 +6,7 @@
     python -m eval fit-reader [--epochs N] [--folds ...]             # fine-tune the span reader (eval/fit_reader.py)
     python -m eval fit-chooser [--passages N]                        # fit the answer chooser (eval/fit_chooser.py)
     python -m eval fit-support                                       # fit the sentence ranker (eval/fit_support.py)
-    python -m eval retrieval [--squad FILE]                          # own-paragraph retrieval on SQuAD (eval/retrieval.py)
+    python -m eval retrieval [--squad FILE]                          # own-paragraph retrieval (eval/retrieval.py)
 """
 from __future__ import annotations
 

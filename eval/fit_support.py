@@ -4,9 +4,10 @@
 
 Every answerable question is asked in open retrieval over all ten articles, through the app's own
 retrieval; every sentence an account may start from (app/text_answer.py `account_sentences`: in the
-passages the app reads) is a row, labelled right when it holds a gold answer. Fitted on 8 articles and scored on the other 2, rotating: a question
-counts as right when the ranker's first sentence holds its answer (a question whose answer was not
-retrieved counts as wrong). Question coverage alone (ties: the earlier sentence) is the baseline.
+passages the app reads) is a row, labelled right when it holds a gold answer. Fitted on 8 articles and
+scored on the other 2, rotating: a question counts as right when the ranker's first sentence holds its
+answer (a question whose answer was not retrieved counts as wrong). Question coverage alone (ties: the
+earlier sentence) is the baseline.
 The shipped ranker is then fitted on every article and written with those figures.
 """
 from __future__ import annotations
