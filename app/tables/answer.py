@@ -18,7 +18,7 @@ from app.tables.grid import Grid, grid_of
 from app.tables.grid import words
 from app.tables.meaning import HeaderMeaning
 from app.tables.plan import CellIndex, offers_choice, one_typo, read_against, read_plan
-from app.tables.question import SYNONYMS, Question, is_generic, read_question
+from app.tables.question import SYNONYMS, Question, as_measure, is_generic, read_question
 from app.tables.resolve import Match, Unknown, match_table, numeric_columns
 from index.fold import fold
 from index.tables.headers import group_of
@@ -64,6 +64,7 @@ class TableEngine:
         """The answer contract for a table question, a `none` refusal for a missing row/column, else None.
         `candidates` are table ids picked by retrieval (best first); None tries every table. A result with
         `weak: True` leaves words of the question that the table does not cover: the text path may do better."""
+        question = as_measure(question)
         chosen = self.all_tables if candidates is None else \
             [self.by_id[i] for i in candidates if i in self.by_id][:MAX_CANDIDATES]
         readings = []

@@ -42,6 +42,7 @@ FILLER_WORDS = frozenset("at there row rows column table value figure".split())
 _LOCATIVE = frozenset("in at within inside from for".split())
 _TURKISH_CASE = frozenset("da de ta te nda nde daki deki un in nin nun s".split())
 
+_TURNED_OUT = re.compile(r"\bturn(?:s|ed|ing)?\s+out\b", re.IGNORECASE)
 _COMPARISON = re.compile(
     r"\b(?P<op>more than|greater than|higher than|larger than|over|above|exceeding|exceeded|at least|"
     r"less than|fewer than|lower than|smaller than|under|below|at most|before|after|since)\s+"
@@ -134,6 +135,13 @@ def is_generic(folded: str) -> bool:
     """Words that never name a row or a column by themselves."""
     return (folded in STOPWORDS or folded in QUESTION_WORDS or folded in VERBS or folded in INTENT_WORDS
             or folded in FILLER_WORDS or folded in SYNONYMS or folded in WHOLE_TABLE_WORDS or folded in _LOCATIVE or folded[:1].isdigit())
+
+
+def as_measure(text: str) -> str:
+    """The question with "turn(ed) out" written "turnout" when it asks for a share: "what share of voters turned out"
+    asks for the turnout, the verb of the measure's noun."""
+    words = {fold(w) for w in _TOKEN.findall(text)}
+    return _TURNED_OUT.sub("turnout", text) if any(SYNONYMS.get(w) == "percent" for w in words) else text
 
 
 def read_question(text: str) -> Question:

@@ -438,3 +438,13 @@ def test_a_row_the_question_names_is_not_its_own_answer(question):
     result = engine.answer(question)
     assert result["short_answer"] == "Ida Brenner"       # the most votes at Mill: 290 against 260, not "Mill"
     assert_well_formed(result, texts)
+
+
+@pytest.mark.parametrize("question", ["What share of registered voters turned out in Westcott?",
+                                      "what percentage of voters turned out in westcott",
+                                      "What was the turnout in Westcott?"])
+def test_turned_out_asked_as_a_share_is_the_turnout(question):
+    engine, _ = _engine(DATA / "parish_poll.md")
+    result = engine.answer(question)
+    assert result["kind"] == "table" and result["short_answer"] == "40.0%"
+    assert "400 / 1,000" in result["computation"]
