@@ -42,6 +42,7 @@ FILLER_WORDS = frozenset("at there row rows column table value figure".split())
 _LOCATIVE = frozenset("in at within inside from for".split())
 _TURKISH_CASE = frozenset("da de ta te nda nde daki deki un in nin nun s".split())
 
+_HALF = re.compile(r"\b(more|less|fewer) than (?:a |one )?half\b", re.IGNORECASE)
 _TURNED_OUT = re.compile(r"\bturn(?:s|ed|ing)?\s+out\b", re.IGNORECASE)
 _COMPARISON = re.compile(
     r"\b(?P<op>more than|greater than|higher than|larger than|over|above|exceeding|exceeded|at least|"
@@ -138,8 +139,9 @@ def is_generic(folded: str) -> bool:
 
 
 def as_measure(text: str) -> str:
-    """The question with "turn(ed) out" written "turnout" when it asks for a share: "what share of voters turned out"
-    asks for the turnout, the verb of the measure's noun."""
+    """The question with measures written as the table readers read them: "more than half" as "more than 50%", and
+    "turn(ed) out" as "turnout" when a share is asked ("what share of voters turned out": the verb of the noun)."""
+    text = _HALF.sub(r"\1 than 50%", text)
     words = {fold(w) for w in _TOKEN.findall(text)}
     return _TURNED_OUT.sub("turnout", text) if any(SYNONYMS.get(w) == "percent" for w in words) else text
 
@@ -152,7 +154,7 @@ def read_question(text: str) -> Question:
     casing = bool(letters) and not all(c.isupper() for c in letters) and any(c.isupper() for c in letters[1:])
     words = {t.folded for t in tokens if not t.suffix}
     concepts = {SYNONYMS[w] for w in words if w in SYNONYMS}
-    comparison = _comparison(re.sub(r"\b(more|less) than (a |one )?half\b", r"\1 than 50%", folded))
+    comparison = _comparison(_HALF.sub(r"\1 than 50%", folded))
     return Question(
         text=text, folded=folded, tokens=tokens,
         years=re.findall(r"\b(?:1[89]|2[01])\d{2}\b", _COMPARISON.sub(" ", folded)),   # a bound is no subject

@@ -448,3 +448,10 @@ def test_turned_out_asked_as_a_share_is_the_turnout(question):
     result = engine.answer(question)
     assert result["kind"] == "table" and result["short_answer"] == "40.0%"
     assert "400 / 1,000" in result["computation"]
+
+
+def test_half_of_the_vote_is_read_as_50_percent_by_both_table_readers():
+    engine, _ = _engine(DATA / "council.txt")
+    result = engine.answer("At how many stations did Ida Brenner get less than half of the vote?")
+    assert result["short_answer"] == "3" and "less than 50%" in result["answer"]
+    assert not result.get("weak")      # every word is read: no passage is weighed against it
