@@ -29,7 +29,7 @@ def _fmt(value: float) -> str:
 
 
 def _holds(grid: Grid, r: int, c: Condition) -> bool:
-    if c.op in ("=", "has", "=="):
+    if c.op in ("=", "has", "==", "rows"):      # "rows": picked when the plan was read ("more A than B")
         return r in c.rows
     if c.op == "not":
         return r not in c.rows
@@ -46,6 +46,8 @@ def _compare(value: float, op: str, bound: float) -> bool:
 
 
 def _describe(grid: Grid, c: Condition) -> str:
+    if c.op == "rows":
+        return c.value
     name = " or ".join(grid.columns[k].name or f"column {k + 1}" for k in [k for k, _ in c.columns] or [c.column])
     word = {"=": "is", "==": "is", "has": "contains", "not": "is not"}.get(c.op, c.op)
     return f"{name} {word} “{c.value}”"

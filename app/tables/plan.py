@@ -648,6 +648,11 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     plan.conditions += [m for m in mentions if m.column != plan.target or m.op == "="]
     if any(m.column == plan.target and m.op != "=" for m in mentions) and not plan.pair:
         plan.conditions += [m for m in mentions if m.column == plan.target and m.op != "="]
+    beats = None if plan.pair or thresholds else _column_beats(q, grid, headers)
+    if beats is not None:       # "which branch had more visits than loans": rows where one column beats another
+        plan.conditions.append(beats)
+        if plan.target in headers and grid.columns[plan.target].numeric:
+            plan.target = _name_column(grid)
     if plan.count_bound:
         plan.op = "count"
         return
@@ -773,6 +778,28 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.measure, plan.distinct = kinds[0], True
         return
     plan.op = "lookup"
+
+
+def _column_beats(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Condition | None:
+    """"more A than B", A and B two numeric columns the question names on either side of "than": the rows where A's
+    cell is the larger (the smaller for "fewer", "less", "lower", ...)."""
+    than = [i for i, t in enumerate(q.tokens) if t == "than"]
+    for at in than:
+        word = next((i for i in range(at - 1, max(-1, at - 5), -1) if q.tokens[i] in MORE + LESS), None)
+        if word is None:
+            continue
+        before = [j for j, ps in headers.items() if grid.columns[j].numeric and any(word < p < at for p in ps)]
+        after = [j for j, ps in headers.items() if grid.columns[j].numeric and any(at < p <= at + 3 for p in ps)]
+        if len(before) != 1 or len(after) != 1 or before == after:
+            continue
+        a, b = before[0], after[0]
+        more = q.tokens[word] in MORE
+        rows = [r for r in range(len(grid.rows)) if grid.sort_key(r, a) is not None and grid.sort_key(r, b) is not None
+                and (grid.sort_key(r, a) > grid.sort_key(r, b) if more else grid.sort_key(r, a) < grid.sort_key(r, b))]
+        name_a, name_b = grid.columns[a].name or f"column {a + 1}", grid.columns[b].name or f"column {b + 1}"
+        return Condition(a, "rows", f"{name_a} {'>' if more else '<'} {name_b}", rows=frozenset(rows),
+                         positions=(word, at))
+    return None
 
 
 def _nearest_numeric(q: _Question, grid: Grid, headers: dict[int, list[int]], pos: int, op: str) -> int | None:

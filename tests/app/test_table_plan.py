@@ -207,3 +207,12 @@ def standings():
 ])
 def test_places_and_result_words_name_their_columns(standings, question, short):
     assert _checked(standings, question)["short_answer"] == short
+
+
+@pytest.mark.parametrize("question, short", [
+    ("Which stall sold more pears than apples?", "Quay Side"),
+    ("Which stalls sold fewer plums than pears?", "North Gate; Quay Side; Station Road"),   # a blank cell never counts
+])
+def test_rows_where_one_named_column_beats_another(question, short):
+    result = _checked(_engine("market.md"), question)
+    assert result["short_answer"] == short and len(result["citations"]) == short.count(";") + 1
