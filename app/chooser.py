@@ -134,6 +134,12 @@ def _distance(asked: Asked, span: Offer) -> int:
     return best
 
 
+def logistic(rows: np.ndarray, mean, scale, coef, intercept: float) -> np.ndarray:
+    """A standardised logistic model's output for each feature row."""
+    z = ((np.atleast_2d(rows) - np.array(mean)) / np.array(scale)) @ np.array(coef) + intercept
+    return 1 / (1 + np.exp(-z))
+
+
 @dataclass(frozen=True)
 class Chooser:
     """A fitted logistic model over FEATURES, how many passages' spans it was fitted to choose among, and the expected
@@ -148,8 +154,7 @@ class Chooser:
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         """The expected F1 of each row's span (a logistic model of it)."""
-        z = ((np.atleast_2d(rows) - np.array(self.mean)) / np.array(self.scale)) @ np.array(self.coef) + self.intercept
-        return 1 / (1 + np.exp(-z))
+        return logistic(rows, self.mean, self.scale, self.coef, self.intercept)
 
     def to_dict(self) -> dict:
         return {"features": list(FEATURES), "mean": list(self.mean), "scale": list(self.scale),

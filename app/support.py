@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.chooser import Asked
+from app.chooser import Asked, logistic
 from app.question import candidates
 from app.retrieve import Hit
 from index.fold import terms
@@ -61,16 +61,16 @@ def features(asked: Asked, sentences: list[Sentence]) -> np.ndarray:
     names = sum(asked.names.values())
     typed = asked.kind not in ("span", "quote")
 
-    def cover(text: str) -> float:
-        found = set(terms(text))
+    def cover(found: set[str]) -> float:
         return sum(w for t, w in asked.terms.items() if t in found) / total
 
     rows = []
     for s in sentences:
         in_sentence = set(terms(s.span.text))
         missing = sum(w for t, w in asked.names.items() if t not in in_sentence) / names if names else 0.0
-        rows.append([cover(s.span.text), cover(s.neighbours),
-                     cover(" ".join([s.hit.chunk.title, *s.hit.chunk.section])), missing, s.rank, s.hit.score,
+        heading = set(terms(" ".join([s.hit.chunk.title, *s.hit.chunk.section])))
+        rows.append([cover(in_sentence), cover(set(terms(s.neighbours))), cover(heading),
+                     missing, s.rank, s.hit.score,
                      math.log1p(s.position), float(typed and bool(candidates(s.span.text, asked.kind)))])
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 
@@ -85,8 +85,7 @@ class SentenceRanker:
     intercept: float
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        z = ((np.atleast_2d(rows) - np.array(self.mean)) / np.array(self.scale)) @ np.array(self.coef) + self.intercept
-        return 1 / (1 + np.exp(-z))
+        return logistic(rows, self.mean, self.scale, self.coef, self.intercept)
 
     def to_dict(self) -> dict:
         return {"features": list(FEATURES), "mean": list(self.mean), "scale": list(self.scale),

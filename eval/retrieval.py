@@ -13,6 +13,7 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
+from eval import metrics
 from eval.fit_reader import DEFAULT_SQUAD, open_engine
 from eval.squad import SquadSet
 
@@ -21,7 +22,8 @@ CUTOFFS = (1, 2, 5, 10)
 
 @dataclass(frozen=True)
 class RetrievalScores:
-    """Share of questions whose own paragraph is within each cutoff, and the mean reciprocal rank (0 past 10)."""
+    """Share of questions whose own paragraph is within each cutoff, and the mean reciprocal rank (0 when not
+    retrieved)."""
 
     n: int
     recall: dict[int, float]
@@ -42,11 +44,8 @@ def own_paragraph_ranks(engine, squad: SquadSet) -> list[int | None]:
 
 
 def score(ranks: list[int | None]) -> RetrievalScores:
-    """Recall at CUTOFFS and MRR over the ranks."""
-    n = len(ranks) or 1
-    recall = {k: sum(r is not None and r <= k for r in ranks) / n for k in CUTOFFS}
-    mrr = sum(1 / r for r in ranks if r is not None and r <= max(CUTOFFS)) / n
-    return RetrievalScores(len(ranks), recall, mrr)
+    """Recall at CUTOFFS and MRR over the ranks (eval/metrics.py, as the Q/A sets report them)."""
+    return RetrievalScores(len(ranks), {k: metrics.recall_at(ranks, k) for k in CUTOFFS}, metrics.mrr(ranks))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -794,8 +794,8 @@ def _column_beats(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Co
             continue
         a, b = before[0], after[0]
         more = q.tokens[word] in MORE
-        rows = [r for r in range(len(grid.rows)) if grid.sort_key(r, a) is not None and grid.sort_key(r, b) is not None
-                and (grid.sort_key(r, a) > grid.sort_key(r, b) if more else grid.sort_key(r, a) < grid.sort_key(r, b))]
+        pairs = [(r, grid.sort_key(r, a), grid.sort_key(r, b)) for r in range(len(grid.rows))]
+        rows = [r for r, x, y in pairs if x is not None and y is not None and (x > y if more else x < y)]
         name_a, name_b = grid.columns[a].name or f"column {a + 1}", grid.columns[b].name or f"column {b + 1}"
         return Condition(a, "rows", f"{name_a} {'>' if more else '<'} {name_b}", rows=frozenset(rows),
                          positions=(word, at))
