@@ -77,6 +77,9 @@ class TableEngine:
             planned = None      # "who came out on top in Eastgate?" is not answered by "Eastgate"
         if planned is not None and offers_choice(question) and planned["plan"]["op"] == "compare_rows":
             return planned      # "a higher or lower X than B": answered with one of those two words
+        if planned is not None and planned["plan"]["yes_no"] and _polar(planned) and not (old is not None and _polar(old)):
+            return planned      # "did A have more X than B?" is answered yes or no, not with A's figure (if unsure,
+                                # still marked weak: a passage may answer better)
         if old is not None and old["kind"] == "table" and _asks_entity(question) and _numeric(old["short_answer"]):
             old = None          # a bare number for "which ...?" / "who ...?": the wrong kind of answer
         if old is not None and old["kind"] == "table" and planned is not None and not [
@@ -424,6 +427,11 @@ class _Answer:
         return {"answer": f"The documents' {table} has no {what} for “{unknown.text}”, so it cannot answer this.",
                 "short_answer": None, "kind": "none", "confidence": _CONFIDENCE_REFUSAL, "citations": [],
                 "computation": None, "notes": [detail]}
+
+
+def _polar(result: dict) -> bool:
+    """Whether an answer is a yes or a no."""
+    return result.get("short_answer") in ("Yes", "No")
 
 
 def _asks_entity(question: str) -> bool:

@@ -100,7 +100,7 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
     if op == "count" and plan.count_bound:
         bound_op, bound, raw = plan.count_bound
         held = _compare(len(rows), bound_op, bound)
-        return Result("Yes" if held else "No", f"{'Yes' if held else 'No'}: {len(rows)} rows have {where}",
+        return Result("Yes" if held else "No", f"{'Yes' if held else 'No'}: {_rows_have(len(rows))} {where}",
                       f"rows where {where}: {len(rows)} {bound_op} {raw}: {'yes' if held else 'no'}",
                       [(r, _first_condition_col(plan, grid)) for r in rows])
     spread = next((c for c in conditions if c.columns), None)
@@ -111,7 +111,7 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
                       f"cells where {where}: {shown}{' …' if len(cells) > MAX_CITED else ''} = {len(cells)}", cells)
     if op == "count":
         labels = ", ".join(_label(grid, r) for r in rows[:MAX_CITED]) + (" …" if len(rows) > MAX_CITED else "")
-        return Result(str(len(rows)), f"{len(rows)} rows have {where}", f"rows where {where}: {labels} = {len(rows)}",
+        return Result(str(len(rows)), f"{_rows_have(len(rows))} {where}", f"rows where {where}: {labels} = {len(rows)}",
                       [(r, _first_condition_col(plan, grid)) for r in rows])
     if op in ("next", "previous"):
         anchor = plan.pair[0] if plan.pair else next((c for c in conditions if c.op in ("=", "has")), None)
@@ -188,7 +188,7 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
     if all(c.column == plan.target and c.op == "=" for c in conditions + plan.pair):
         return None         # the answer would only repeat the question's own words
     if plan.yes_no:
-        return Result("Yes", f"Yes: {len(values)} rows have {where}", f"rows where {where}: {len(values)}",
+        return Result("Yes", f"Yes: {_rows_have(len(values))} {where}", f"rows where {where}: {len(values)}",
                       [(r, plan.target) for r, _ in values])
     distinct = list(dict.fromkeys(v for _, v in values))
     if plan.single:                     # "name one ...": the first row's value
@@ -248,6 +248,11 @@ def _pair(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
             diff = abs((grid.number(a_rows[0], column) or 0) - (grid.number(b_rows[0], column) or 0))
         return Result(_fmt(diff), f"The difference is {_fmt(diff)}", f"{computation}; difference = {_fmt(diff)}",
                       used)
+    if plan.yes_no and plan.choice is None:     # "did A have more X than B": whether the first named wins
+        first = min((a, b), key=lambda c: c.positions[:1] or (0,))
+        mine, other = (va, vb) if first is a else (vb, va)
+        holds = mine > other if plan.direction == "max" else mine < other
+        return Result("Yes" if holds else "No", f"{'Yes' if holds else 'No'} ({computation})", computation, used)
     if va == vb:
         return Result("same", f"{a.value} and {b.value} are equal", computation + " (equal)", used)
     if plan.choice is not None:         # "does A have a higher or lower X than B"
@@ -296,6 +301,11 @@ def _first_condition_col(plan: Plan, grid: Grid) -> int:
     return conditions[0].column if conditions else 0
 
 
+def _rows_have(n: int) -> str:
+    """ "1 row has", "3 rows have"."""
+    return f"{n} row has" if n == 1 else f"{n} rows have"
+
+
 def _label(grid: Grid, r: int) -> str:
     row = grid.rows[r]
     return row.label or grid.texts[r][next((j for j, t in enumerate(grid.texts[r]) if t), 0)] or f"row {r + 1}"
@@ -331,4 +341,5 @@ def contract(grid: Grid, plan: Plan, result: Result) -> dict:
     return {"answer": f"{result.sentence} {marks}.", "short_answer": result.short, "kind": "table",
             "confidence": confidence, "citations": citations, "computation": result.computation, "notes": notes,
             "plan": {"op": plan.op, "target": grid.columns[plan.target].name, "coverage": round(plan.coverage, 2),
-                     "uncovered": plan.uncovered, "values": [c.value for c in plan.conditions + plan.pair]}}
+                     "uncovered": plan.uncovered, "values": [c.value for c in plan.conditions + plan.pair],
+                     "yes_no": plan.yes_no}}

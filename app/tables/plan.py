@@ -78,6 +78,9 @@ _COMPARE = re.compile(r"\b(no more than|not more than|no less than|not less than
                       r"before|after|since|prior to)\s+(?:the\s+year\s+)?\$?(\d[\d,]*(?:\.\d+)?)")
 _POST_COMPARE = re.compile(r"\$?(\d[\d,]*(?:\.\d+)?)\s+(or more|or higher|or greater|or less|or fewer|or lower|"
                            r"or above|or below|\+)")
+# "more visits than 100,000": the comparative and "than" around the column's name
+_SPLIT_COMPARE = re.compile(r"\b(more|greater|higher|larger|bigger|fewer|less|lower|smaller)\s+(?:[^\W\d]+\s+){1,3}?"
+                            r"than\s+\$?(\d[\d,]*(?:\.\d+)?)")
 _CAPITALISED = re.compile(r"(?<=[\w,;:] )[^\W\d_][\w-]*")     # a capital inside the sentence: a name
 _BETWEEN = re.compile(r"\bbetween\s+\$?(\d[\d,]*(?:\.\d+)?)\s+and\s+\$?(\d[\d,]*(?:\.\d+)?)")
 _OPS = {"no more than": "<=", "not more than": "<=", "no less than": ">=", "not less than": ">=",
@@ -368,7 +371,7 @@ def _thresholds(q: _Question, used: set[int]) -> list[tuple[str, float, str, int
         lo, hi = sorted((float(m.group(1).replace(",", "")), float(m.group(2).replace(",", ""))))
         out += [(">=", lo, _fmt_bound(lo), ks[0]), ("<=", hi, _fmt_bound(hi), ks[1])]
         used.update(i for i, s in enumerate(starts) if m.start() <= s < m.end())
-    for pattern, op_group, num_group in ((_COMPARE, 1, 2), (_POST_COMPARE, 2, 1)):
+    for pattern, op_group, num_group in ((_COMPARE, 1, 2), (_POST_COMPARE, 2, 1), (_SPLIT_COMPARE, 1, 2)):
         for m in pattern.finditer(joined):
             raw = m.group(num_group).replace(",", "")
             at = m.start(num_group)
@@ -379,11 +382,12 @@ def _thresholds(q: _Question, used: set[int]) -> list[tuple[str, float, str, int
                 value = float(raw)
             except ValueError:
                 continue
-            out.append((_OPS[m.group(op_group)], value, raw, k))
+            op = m.group(op_group)
+            out.append((_OPS.get(op) or _OPS[f"{op} than"], value, raw, k))
             used.add(k)
             for i, s in enumerate(starts):
-                if m.start() <= s < m.end():
-                    used.add(i)
+                if m.start() <= s < m.end() and (pattern is not _SPLIT_COMPARE or i in (k, k - 1) or s == m.start()):
+                    used.add(i)     # the column's name between a split comparison's words stays to be read
     return out
 
 
@@ -676,6 +680,8 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         return
     if plan.pair and re.search(r"\bor\b|\bthan\b", f):
         plan.op = "compare_rows"
+        if re.search(r"\bor\b", f):
+            plan.yes_no = False     # "did A or B get more": one of the two, not a yes or a no
         plan.measure = _measure(q, grid, headers, plan, sup or comparative)
         plan.direction = "min" if (toks & (MIN_WORDS | {"less", "fewer", "lower", "smaller", "shorter", "worse"})
                                    or FAST_WORDS.get(sup or "") == "min") else "max"

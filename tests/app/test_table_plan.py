@@ -216,3 +216,24 @@ def test_places_and_result_words_name_their_columns(standings, question, short):
 def test_rows_where_one_named_column_beats_another(question, short):
     result = _checked(_engine("market.md"), question)
     assert result["short_answer"] == short and len(result["citations"]) == short.count(";") + 1
+
+
+@pytest.mark.parametrize("question, short", [
+    ("Did Quay Side sell more pears than apples?", "Yes"),              # two columns of one row
+    ("Did North Gate sell more pears than apples?", "No"),
+    ("Did Old Mill have more visitors than Quay Side?", "No"),          # one column of two rows
+    ("Did Station Road have more visitors than North Gate?", "Yes"),
+    ("Did Old Mill sell fewer apples than Chapel Lane?", "Yes"),        # "fewer": the first named has less
+    ("Did North Gate have more visitors than 6,000?", "No"),            # a bound on the column named between
+    ("Did Station Road have more visitors than 6,000?", "Yes"),
+])
+def test_a_whether_comparison_is_answered_yes_or_no_with_the_figures_it_compared(question, short):
+    engine = _engine("market.md")
+    result = _checked(engine, question)
+    assert result["short_answer"] == short
+    assert result["citations"], question
+
+
+def test_a_choice_between_two_rows_names_one_of_them_not_yes_or_no():
+    result = _checked(_engine("market.md"), "Did Old Mill or Quay Side have more visitors?")
+    assert result["short_answer"] == "Quay Side"
