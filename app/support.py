@@ -4,12 +4,11 @@ A descriptive question ("why…", "what happened…", "tell me about…") is ans
 ones after it, not with a short span, so the sentence itself must be chosen well. Every sentence of the
 passages read becomes a row of features (how much of the question it, its neighbours and its heading cover,
 whether it misses the names the question asks about, its passage's retrieval rank and score, its place in
-the passage, whether it holds a span of the kind asked for) and a logistic model gives the odds that it is
-the sentence holding the answer. The model is fitted on SQuAD, the sentence holding each answer against the
-other sentences retrieved with it, and reported by article rotation (`python -m eval fit-support`); it is
-stored as a small JSON file (app/models/support.json). Embedding similarity to the question is not a
-feature: on held-out articles it added 1.5 points (65.0 -> 66.5% first sentence right), but embedding the
-sentences costs ~35 ms a question and storing their vectors with the index doubles a build's embedding.
+the passage, whether it holds a span of the kind asked for, its embedding similarity to the question and how far
+that falls below the best candidate's) and a logistic model gives the odds that it is the sentence holding the
+answer. The similarity bridges words the documents do not use ("redone" for "re-run"). The model is fitted on
+SQuAD, the sentence holding each answer against the other sentences retrieved with it, and reported by article
+rotation (`python -m eval fit-support`); it is stored as a small JSON file (app/models/support.json).
 """
 from __future__ import annotations
 
@@ -30,7 +29,7 @@ from index.parse import Span, split_sentences
 
 DEFAULT_PATH = Path(__file__).parent / "models" / "support.json"
 FEATURES = ("sentence_cover", "neighbour_cover", "heading_cover", "names_missing",
-            "rank", "retrieval", "position", "type_match")
+            "rank", "retrieval", "position", "type_match", "similarity", "similarity_gap")
 
 
 @dataclass(frozen=True)
@@ -55,9 +54,10 @@ def sentences_of(passages: list[Hit]) -> list[Sentence]:
     return out
 
 
-def features(asked: Asked, sentences: list[Sentence]) -> np.ndarray:
-    """The ranker's feature rows (in FEATURES order) for the sentences."""
+def features(asked: Asked, sentences: list[Sentence], similarity: np.ndarray) -> np.ndarray:
+    """The ranker's feature rows (in FEATURES order) for the sentences, given each one's cosine with the question."""
     total = sum(asked.terms.values()) or 1.0
+    best = float(np.max(similarity)) if len(sentences) else 0.0
     names = sum(asked.names.values())
     typed = asked.kind not in ("span", "quote")
 
@@ -65,13 +65,14 @@ def features(asked: Asked, sentences: list[Sentence]) -> np.ndarray:
         return sum(w for t, w in asked.terms.items() if t in found) / total
 
     rows = []
-    for s in sentences:
+    for s, sim in zip(sentences, similarity):
         in_sentence = set(terms(s.span.text))
         missing = sum(w for t, w in asked.names.items() if t not in in_sentence) / names if names else 0.0
         heading = set(terms(" ".join([s.hit.chunk.title, *s.hit.chunk.section])))
         rows.append([cover(in_sentence), cover(set(terms(s.neighbours))), cover(heading),
                      missing, s.rank, s.hit.score,
-                     math.log1p(s.position), float(typed and bool(candidates(s.span.text, asked.kind)))])
+                     math.log1p(s.position), float(typed and bool(candidates(s.span.text, asked.kind))),
+                     float(sim), float(sim) - best])
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 
 

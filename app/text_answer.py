@@ -263,11 +263,23 @@ class TextAnswerer:
         sentences = account_sentences(question, asked, passages)
         if not sentences:
             return TextAnswer(None, None, 0.0, "no passage is about what the question names")
-        odds = self.ranker.probabilities(sentence_features(asked, sentences))
+        odds = self.ranker.probabilities(sentence_features(asked, sentences, self.similarities(question, sentences)))
         best = sentences[int(np.argmax(odds))]
         confidence = round(float(odds.max() / odds.sum()), 3)   # how clearly it stands out among the candidates
         support = Support(best.hit, best.span.start, best.span.end, best.span.text, confidence, 0.0, 0.0)
         return TextAnswer(support, None, confidence, also=_following(support))
+
+    def similarities(self, question: str, sentences: list[Sentence]) -> np.ndarray:
+        """Each sentence's cosine with the question: vectors stored with the index (`build --sentences`), the rest
+        embedded here in one batch."""
+        vectors = [self.sentences.get(s.hit.chunk.doc, s.span.start, s.span.end) for s in sentences]
+        missing = [k for k, v in enumerate(vectors) if v is None]
+        if missing:
+            for k, v in zip(missing, embed(self.model, [sentences[k].span.text for k in missing])):
+                vectors[k] = v
+        if not vectors:
+            return np.zeros(0)
+        return np.vstack(vectors) @ self.embed_query(question)[0]
 
     def _read(self, question: str, passages: list[Hit]) -> TextAnswer:
         """The best reading by the fitted policy; below its threshold, an abstention."""

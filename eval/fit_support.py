@@ -47,7 +47,8 @@ def collect(engine, items: list[Item], log=print) -> list[Group]:
         sentences = account_sentences(item.question, question, passages)
         right = np.array([s.hit.chunk.doc == item.doc and any(s.span.start <= a < s.span.end for a, _ in item.answers)
                           for s in sentences])
-        groups.append(Group(item.article, features(question, sentences), right))
+        groups.append(Group(item.article, features(question, sentences, engine.text.similarities(item.question, sentences)),
+                            right))
         if n % 500 == 0:
             log(f"  {n}/{len(asked)} questions")
     return groups

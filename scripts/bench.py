@@ -1,6 +1,6 @@
 """Benchmark: index build time for a documents folder and warm per-question latency.
 
-    .venv/bin/python scripts/bench.py [--docs seeds] [--repeat 5]
+    .venv/bin/python scripts/bench.py [--docs seeds] [--repeat 5] [--sentences]
     .venv/bin/python scripts/bench.py --wtq [--wtq-index eval/out/indexes/wtq-open]   # table stage, 300 tables
 
 Prints medians and percentiles; never run as a test (shared machines are noisy).
@@ -20,6 +20,12 @@ TEXT_QUESTIONS = [
     "Who did the AK Party announce as its candidate?",
     "How many people were arrested after the attack?",
     "Who won the 2031 Lisbon marathon?",
+]
+DESCRIPTIVE_QUESTIONS = [          # accounts: the sentence ranker, which embeds the sentences it weighs
+    "What happened in Küçükçekmece?",
+    "Why was the March 2019 election annulled?",
+    "Tell me about the Silivri visit",
+    "How did İmamoğlu campaign before the rerun?",
 ]
 TABLE_QUESTIONS = [
     "How many votes did Murat Kurum get in Arnavutköy?",
@@ -44,6 +50,8 @@ def main() -> None:
                         help="index folder for --wtq (built there when missing or stale)")
     parser.add_argument("--no-chooser", dest="chooser", action="store_false",
                         help="text answers without the answer chooser (the reader's best span), to time what it adds")
+    parser.add_argument("--sentences", action="store_true",
+                        help="build with sentence vectors (`index build --sentences`): accounts then embed nothing")
     args = parser.parse_args()
     if args.wtq:
         wtq_table_stage(args.wtq_index)
@@ -61,14 +69,14 @@ def main() -> None:
     builds = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(3):
-            summary = build(args.docs, Path(tmp) / f"i{i}", model=model)
+            summary = build(args.docs, Path(tmp) / f"i{i}", model=model, sentences=args.sentences)
             builds.append(summary.build_seconds)
         print(f"index build ({summary.documents} docs, {summary.chunks} chunks, {summary.tables} tables): "
               f"median {statistics.median(builds):.2f} s over {len(builds)} builds")
         engine = Engine(store.load(Path(tmp) / "i0"), model, Path(tmp) / "i0", Settings(chooser=args.chooser))
-        for q in TEXT_QUESTIONS + TABLE_QUESTIONS:  # warm-up: caches, first-call costs
+        for q in TEXT_QUESTIONS + DESCRIPTIVE_QUESTIONS + TABLE_QUESTIONS:  # warm-up: caches, first-call costs
             engine.ask(q)
-        retrieve, text_total, table_total, table_stage = [], [], [], []
+        retrieve, text_total, described, table_total, table_stage = [], [], [], [], []
         for _ in range(args.repeat):
             engine.forget()  # every question pays for its query embedding and spelling repair
             for q in TEXT_QUESTIONS:
@@ -79,6 +87,11 @@ def main() -> None:
                 t = time.perf_counter()
                 r = engine.ask(q)
                 text_total.append((time.perf_counter() - t) * 1000)
+            for q in DESCRIPTIVE_QUESTIONS:
+                engine.forget()
+                t = time.perf_counter()
+                engine.ask(q)
+                described.append((time.perf_counter() - t) * 1000)
             for q in TABLE_QUESTIONS:
                 t = time.perf_counter()
                 r = engine.ask(q)
@@ -86,7 +99,8 @@ def main() -> None:
                 table_stage.append(r["timing_ms"]["table"])
                 assert r["kind"] == "table", (q, r["answer"])
     for name, values in (("retrieval", retrieve), ("answer (text path)", text_total),
-                         ("answer (table path)", table_total), ("table stage (seeds)", table_stage)):
+                         ("answer (descriptive)", described), ("answer (table path)", table_total),
+                         ("table stage (seeds)", table_stage)):
         print(f"{name:22s} warm p50 {pct(values, .5):7.2f} ms   p95 {pct(values, .95):7.2f} ms   (n={len(values)})")
 
 

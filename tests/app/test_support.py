@@ -1,5 +1,6 @@
 """The supporting-sentence ranker on the tests' own document: it loads, ranks the sentence that answers over its
-neighbours, keeps to the year asked, and an account abstains only when no passage is about the question."""
+neighbours and, all else alike, the sentence closer in meaning first; keeps to the year asked; reads stored sentence
+vectors when the index has them; and an account abstains only when no passage is about the question."""
 import json
 
 import numpy as np
@@ -8,6 +9,7 @@ import pytest
 from app.chooser import Asked
 from app.support import DEFAULT_PATH, FEATURES, SentenceRanker, default_ranker, features
 from app.text_answer import account_sentences
+from tests.conftest import TEXT_DOCS
 
 
 def test_the_model_file_round_trips_and_refuses_other_features():
@@ -39,7 +41,7 @@ def test_the_ranker_puts_the_sentence_that_answers_over_its_neighbours(regatta_e
     hits = [h for h in regatta_engine.retrieve(question) if h.chunk.kind == "text"]
     asked = Asked.of(question, regatta_engine.vocabulary)
     sentences = account_sentences(question, asked, hits)
-    odds = default_ranker().probabilities(features(asked, sentences))
+    odds = default_ranker().probabilities(features(asked, sentences, regatta_engine.text.similarities(question, sentences)))
     assert "council paid for new boats" in sentences[int(np.argmax(odds))].span.text
     assert len(sentences) >= 2     # the storm sentence before it shares its passage and the word "boats"
 
@@ -55,3 +57,28 @@ def test_an_account_comes_from_the_year_asked(regatta_engine, year, other):
 def test_an_account_abstains_when_no_passage_of_the_year_asked_names_whom_it_asks_about(regatta_engine):
     result = regatta_engine.ask("Tell me about the Heron crew in 1931")
     assert result["kind"] == "none" and not result["citations"]
+
+
+def test_of_two_sentences_alike_in_every_other_feature_the_one_closer_in_meaning_ranks_first():
+    rows = np.zeros((2, len(FEATURES)))
+    sim, gap = FEATURES.index("similarity"), FEATURES.index("similarity_gap")
+    rows[0, [sim, gap]] = 0.6, 0.0          # the best match of the candidates
+    rows[1, [sim, gap]] = 0.2, -0.4         # shares as many words with the question, means less of it
+    odds = default_ranker().probabilities(rows)
+    assert odds[0] > 2 * odds[1]
+
+
+def test_sentence_similarities_come_from_the_index_when_it_stores_them(regatta_engine, tmp_path, model):
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+
+    out = tmp_path / "index"
+    build(TEXT_DOCS, out, model=model, sentences=True)
+    stored = Engine(store.load(out), model, out)
+    question = "Why was the 2020 regatta cancelled?"
+    hits = [h for h in stored.retrieve(question) if h.chunk.kind == "text"]
+    sentences = account_sentences(question, Asked.of(question, stored.vocabulary), hits)
+    assert all(stored.text.sentences.get(s.hit.chunk.doc, s.span.start, s.span.end) is not None for s in sentences)
+    assert np.allclose(stored.text.similarities(question, sentences),
+                       regatta_engine.text.similarities(question, sentences), atol=1e-4)
