@@ -48,6 +48,8 @@ NEGATIONS = frozenset("not besides except excluding without but".split())
 RANK_STEMS = frozenset("rank po posit pos place no number seed pick order".split())   # 1 is the first
 ROW_WORDS = frozenset("row entri record item list".split())      # stems of words that name a table's rows
 NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+_BOUND_WORDS = frozenset(("than", "least", "most", "over", "under", "above", "below", "exceeding"))  # "one" after them is 1
 ORDINALS = {w: i for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split())}
 MAX_WORDS = frozenset("most highest largest biggest greatest maximum longest tallest latest newest heaviest "
                       "farthest furthest widest deepest max top".split())
@@ -155,9 +157,24 @@ def _read(text: str) -> _Question:
     text = re.sub(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(\s+(?:place|position))\b",
                   lambda m: f"{ORDINALS[m.group(1).lower()]}{m.group(2)}", text, flags=re.I)    # "first place": 1
     text = re.sub(r"[$£€¥]\s*(\d[\d,]*(?:\.\d+)?)", r"\1 dollars", text)   # "$400": a number in a money column
-    toks = [str(NUMBER_WORDS[t]) if t in NUMBER_WORDS and t not in ("zero", "one") else t
-            for t in words(text)]                              # "three silver medals": 3
+    toks = words(text)
+    toks = [str(NUMBER_WORDS[t]) if t in NUMBER_WORDS and (t not in ("zero", "one") or k and toks[k - 1] in _BOUND_WORDS
+                                                          or toks[k + 1:k + 2] and toks[k + 1] in _SCALES)
+            else t for k, t in enumerate(toks)]               # "three silver medals": 3; "greater than zero": 0
+    toks = _scaled(toks)                                       # "one thousand": 1000
     return _Question(text, toks, [stem(t) for t in toks], " ".join(toks))
+
+
+def _scaled(toks: list[str]) -> list[str]:
+    """A number followed by "hundred", "thousand", "million" or "billion" as one number: "1.5 million" -> 1500000."""
+    out: list[str] = []
+    for t in toks:
+        if t in _SCALES and out and re.fullmatch(r"\d+(?:\.\d+)?", out[-1].replace(",", "")):
+            value = float(out[-1].replace(",", "")) * _SCALES[t]
+            out[-1] = str(int(value)) if value == int(value) else str(value)
+        else:
+            out.append(t)
+    return out
 
 
 def generic(word: str) -> bool:

@@ -237,3 +237,12 @@ def test_a_whether_comparison_is_answered_yes_or_no_with_the_figures_it_compared
 def test_a_choice_between_two_rows_names_one_of_them_not_yes_or_no():
     result = _checked(_engine("market.md"), "Did Old Mill or Quay Side have more visitors?")
     assert result["short_answer"] == "Quay Side"
+
+
+@pytest.mark.parametrize("question, short", [
+    ("How many stalls sold more than zero pears?", "4"),                # "zero" after "than" is a bound (blank: none)
+    ("How many stalls had more than six thousand visitors?", "2"),      # a number word and its scale
+    ("Which stalls had fewer than 3 thousand visitors?", "Old Mill"),
+])
+def test_bounds_written_in_words_or_with_a_scale_are_read_as_numbers(question, short):
+    assert _checked(_engine("market.md"), question)["short_answer"] == short
