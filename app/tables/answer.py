@@ -10,7 +10,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from app.tables.compute import (Finding, check, col_label, column_sum, combine, contenders, count_rows, did_lead, difference,
+from app.tables.compute import (Finding, beats, check, col_label, column_sum, combine, contenders, count_rows, did_lead, difference,
                                extreme, lookup, margin, opening, several, turnout, where, winner)
 from app.tables.contests import better_of, closest, count_beating, extreme_of, in_order, listed, lost_rows
 from app.tables.execute import contract, run_plan
@@ -25,6 +25,9 @@ from index.tables.headers import group_of
 from index.tables.model import Column, Row, Table
 
 _CONFIDENCE_REFUSAL = 0.7
+_MORE = ("more", "higher", "greater", "larger", "bigger")
+_COMPARES = re.compile(r"\b(?!other\b|rather\b)(\w+er|more|less|fewer)\b(?:\s+\w+){0,3}\s+than\b")  # "harder than"
+_THAN = re.compile(rf"\b({'|'.join(_MORE)}|fewer|less|lower|smaller)\b(?:\s+\w+){{0,3}}\s+than\b")
 
 
 FEW_TABLES = 8          # up to this many tables every one is tried; beyond, only the retrievers' candidates
@@ -77,7 +80,11 @@ class TableEngine:
             planned = None      # "who came out on top in Eastgate?" is not answered by "Eastgate"
         if planned is not None and offers_choice(question) and planned["plan"]["op"] == "compare_rows":
             return planned      # "a higher or lower X than B": answered with one of those two words
-        if planned is not None and planned["plan"]["yes_no"] and _polar(planned) and not (old is not None and _polar(old)):
+        if planned is not None and planned["plan"]["yes_no"] and not planned["plan"]["tests"] and _COMPARES.search(
+                fold(question)):
+            planned = None      # "did A campaign harder than B": a comparison the plan did not read is no "yes"
+        if planned is not None and planned["plan"]["yes_no"] and planned["plan"]["tests"] and _polar(planned) \
+                and not (old is not None and _polar(old)):
             return planned      # "did A have more X than B?" is answered yes or no, not with A's figure (if unsure,
                                 # still marked weak: a passage may answer better)
         if old is not None and old["kind"] == "table" and _asks_entity(question) and _numeric(old["short_answer"]):
@@ -245,6 +252,12 @@ class _Answer:
             return turnout(t, row, *self.turnout_cols) if row else None
         if q.margin or (q.difference and len(m.groups) >= 2):
             return self._margin(row)
+        than = _THAN.search(q.folded)
+        if q.yes_no and than and not q.comparison and len(m.groups) >= 2 and row is not None:
+            mine = self._column(q.wants_percent)       # "did A get more votes than B in X": A's cell against B's
+            other = _unit_column(m.groups[1].columns, mine.unit == "percent") if mine is not None else None
+            if other is not None and other.index != mine.index:
+                return beats(t, row, mine, other, than.group(1) in _MORE)
         if q.winner and q.yes_no and self.group and row is not None:
             mine = _unit_column(self.group.columns, False)
             return did_lead(t, row, mine) if mine is not None else None

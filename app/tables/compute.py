@@ -230,6 +230,19 @@ def did_lead(table: Table, row: Row, mine: Column) -> Finding | None:
     return Finding("No", sentence, [Used(row, [(mine, mine_cell), (top, top_cell)])], computation, notes, 0.9)
 
 
+def beats(table: Table, row: Row, mine: Column, other: Column, more: bool) -> Finding | None:
+    """Yes or no: whether one group's cell in a row is larger (`more`) or smaller than another group's."""
+    a, b = row.cell(mine.index), row.cell(other.index)
+    if not a or not b or a.value is None or b.value is None:
+        return None
+    holds = a.value > b.value if more else a.value < b.value
+    symbol = ">" if a.value > b.value else "<" if a.value < b.value else "="
+    sentence = (f"{'Yes' if holds else 'No'}: {where(table, row)}, {col_label(mine)} is {fmt_cell(mine, a)} and "
+                f"{col_label(other)} {fmt_cell(other, b)} [1].")
+    return Finding("Yes" if holds else "No", sentence, [Used(row, [(mine, a), (other, b)])],
+                   f"{a.raw} {symbol} {b.raw}", [], 0.92)
+
+
 def check(table: Table, row: Row, column: Column, comparison: Comparison) -> Finding | None:
     """Yes or no: whether one cell meets a comparison ("more than 50%")."""
     cell = row.cell(column.index)

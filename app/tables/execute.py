@@ -301,6 +301,13 @@ def _first_condition_col(plan: Plan, grid: Grid) -> int:
     return conditions[0].column if conditions else 0
 
 
+def _tests(plan: Plan) -> bool:
+    """Whether the plan checks something a row could fail: two rows compared, a bound on a cell or on a row count, or
+    one column against another (not merely that a named row exists)."""
+    return plan.op == "compare_rows" or bool(plan.count_bound) or any(
+        c.op not in ("=", "has", "not") for c in plan.conditions)
+
+
 def _rows_have(n: int) -> str:
     """ "1 row has", "3 rows have"."""
     return f"{n} row has" if n == 1 else f"{n} rows have"
@@ -342,4 +349,4 @@ def contract(grid: Grid, plan: Plan, result: Result) -> dict:
             "confidence": confidence, "citations": citations, "computation": result.computation, "notes": notes,
             "plan": {"op": plan.op, "target": grid.columns[plan.target].name, "coverage": round(plan.coverage, 2),
                      "uncovered": plan.uncovered, "values": [c.value for c in plan.conditions + plan.pair],
-                     "yes_no": plan.yes_no}}
+                     "yes_no": plan.yes_no, "tests": _tests(plan)}}

@@ -246,3 +246,19 @@ def test_a_choice_between_two_rows_names_one_of_them_not_yes_or_no():
 ])
 def test_bounds_written_in_words_or_with_a_scale_are_read_as_numbers(question, short):
     assert _checked(_engine("market.md"), question)["short_answer"] == short
+
+
+@pytest.mark.parametrize("question, short, computation", [
+    ("Did Ida Brenner get more votes than Tomas Vik at Mill?", "Yes", "290 > 260"),
+    ("Did Tomas Vik get more votes than Ida Brenner at Mill?", "No", "260 < 290"),
+    ("Did Tomas Vik get fewer votes than Ida Brenner at Quay?", "No", "420 > 300"),
+    ("Did Brenner get a higher share than Vik at Mill?", "Yes", "48.3 > 43.3"),   # the percent columns
+])
+def test_whether_one_candidate_beat_another_in_a_row_compares_their_two_cells(council, question, short, computation):
+    result = _checked(council, question)
+    assert result["short_answer"] == short and result["computation"] == computation
+
+
+def test_a_whether_question_is_never_answered_yes_merely_because_the_row_it_names_exists(council):
+    result = council[0].answer("Did Ida Brenner campaign harder than Tomas Vik at Mill?")   # nothing to compare
+    assert result is None or result["short_answer"] not in ("Yes", "No")
