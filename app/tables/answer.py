@@ -7,6 +7,7 @@ arithmetic; refuse when the question names a row or column the table does not ha
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from rapidfuzz import fuzz
 
@@ -299,11 +300,15 @@ class _Answer:
         if mine is not None and (q.lost or (q.winner and not q.yes_no)) and m.label_asked and not rows \
                 and not q.superlative and not m.count_rows:
             return listed(t, pool, mine, q.lost)
-        if len(rows) >= 2 and q.either:
+        than = _THAN.search(q.folded) if q.yes_no and not q.either and not q.comparison else None
+        if len(rows) >= 2 and (q.either or than):
+            larger = q.either == "max" if q.either else than.group(1) in _MORE
             if self.asks_turnout:
-                return better_of(t, rows, None, q.either == "max", self.turnout_cols)
-            column = self._column()
-            return better_of(t, rows, column, q.either == "max") if column is not None else None
+                found = better_of(t, rows, None, larger, self.turnout_cols)
+            else:
+                column = self._column()
+                found = better_of(t, rows, column, larger) if column is not None else None
+            return whether_first(found, self.m.rows) if than and found else found
         if q.superlative and q.named_only and m.label_asked and self._column() is not None:
             return extreme_of(t, pool, self._column(), q.superlative == "max")
         return None
@@ -440,6 +445,13 @@ class _Answer:
         return {"answer": f"The documents' {table} has no {what} for “{unknown.text}”, so it cannot answer this.",
                 "short_answer": None, "kind": "none", "confidence": _CONFIDENCE_REFUSAL, "citations": [],
                 "computation": None, "notes": [detail]}
+
+
+def whether_first(found: Finding, named: list) -> Finding:
+    """ "Was X higher in A than in B?": yes when the row `better_of` picked is the one named first."""
+    first = min(named[:2], key=lambda h: h.positions[:1] or (0,)).row
+    holds = found.short == first.label
+    return replace(found, short="Yes" if holds else "No", sentence=f"{'Yes' if holds else 'No'}: {found.sentence}")
 
 
 def _polar(result: dict) -> bool:

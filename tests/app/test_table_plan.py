@@ -262,3 +262,12 @@ def test_whether_one_candidate_beat_another_in_a_row_compares_their_two_cells(co
 def test_a_whether_question_is_never_answered_yes_merely_because_the_row_it_names_exists(council):
     result = council[0].answer("Did Ida Brenner campaign harder than Tomas Vik at Mill?")   # nothing to compare
     assert result is None or result["short_answer"] not in ("Yes", "No")
+
+
+@pytest.mark.parametrize("question, short", [
+    ("Did Ida Brenner get more votes at Mill than at Quay?", "No"),       # 290 against 300
+    ("Was Tomas Vik's share higher at Bridge than at Quay?", "Yes"),      # 60.0 against 52.5
+    ("Did Ida Brenner get fewer votes at Bridge than at Quay?", "Yes"),   # 250 against 300
+])
+def test_whether_a_figure_was_higher_in_one_named_row_than_in_another(council, question, short):
+    assert _checked(council, question)["short_answer"] == short
