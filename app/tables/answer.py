@@ -259,7 +259,8 @@ class _Answer:
             other = _unit_column(m.groups[1].columns, mine.unit == "percent") if mine is not None else None
             if other is not None and other.index != mine.index:
                 return beats(t, row, mine, other, than.group(1) in _MORE)
-        if q.winner and q.yes_no and self.group and row is not None:
+        if q.winner and q.yes_no and self.group and row is not None and not q.comparison:   # (not "did A win more
+            # than 50%": that asks about the share, checked below, not about who led)
             mine = _unit_column(self.group.columns, False)
             return did_lead(t, row, mine) if mine is not None else None
         if (q.winner and not self.group) or (q.superlative and not m.role and not self.group):

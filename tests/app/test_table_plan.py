@@ -13,7 +13,7 @@ from index.parse import parse
 from index.tables import extract_tables
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "tables"
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 
 def _engine(name: str) -> tuple[TableEngine, str]:
@@ -271,3 +271,13 @@ def test_a_whether_question_is_never_answered_yes_merely_because_the_row_it_name
 ])
 def test_whether_a_figure_was_higher_in_one_named_row_than_in_another(council, question, short):
     assert _checked(council, question)["short_answer"] == short
+
+
+@pytest.mark.parametrize("question, short, computation", [
+    ("Did Ida Brenner win more than 50 percent at Mill?", "No", "48.3 <= 50"),    # she led there, with 48.3%
+    ("Did Ida Brenner win more than 40 percent at Mill?", "Yes", "48.3 > 40"),
+    ("Did Tomas Vik win at Mill?", "No", "Ida Brenner 290 > (inferred: Tomas Vik) 260"),   # who led, with no bound
+])
+def test_did_a_candidate_win_more_than_a_share_checks_the_share_not_who_led(council, question, short, computation):
+    result = _checked(council, question)
+    assert result["short_answer"] == short and result["computation"] == computation
