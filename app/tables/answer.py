@@ -27,7 +27,7 @@ from index.tables.model import Column, Row, Table
 
 _CONFIDENCE_REFUSAL = 0.7
 _MORE = ("more", "higher", "greater", "larger", "bigger")
-_COMPARES = re.compile(r"\b(?!other\b|rather\b)(\w+er|more|less|fewer)\b(?:\s+\w+){0,3}\s+than\b")  # "harder than"
+_COMPARES = re.compile(r"\b(?!other\b|rather\b)(\w+er|more|less|fewer)\b(?:\s+[\w-]+){0,3}\s+than\b")  # "harder than"
 _THAN = re.compile(rf"\b({'|'.join(_MORE)}|fewer|less|lower|smaller)\b(?:\s+\w+){{0,3}}\s+than\b")
 
 
@@ -81,9 +81,10 @@ class TableEngine:
             planned = None      # "who came out on top in Eastgate?" is not answered by "Eastgate"
         if planned is not None and offers_choice(question) and planned["plan"]["op"] == "compare_rows":
             return planned      # "a higher or lower X than B": answered with one of those two words
-        if planned is not None and planned["plan"]["yes_no"] and not planned["plan"]["tests"] and _COMPARES.search(
-                fold(question)):
-            planned = None      # "did A campaign harder than B": a comparison the plan did not read is no "yes"
+        if planned is not None and planned["plan"]["yes_no"] and (not planned["plan"]["tests"] and _COMPARES.search(
+                fold(question)) or planned.get("weak") and _measure_unread(question, planned["plan"]["uncovered"])):
+            planned = None      # "did A campaign harder than B", "more e-book loans than B": a comparison the plan
+                                # did not read, or of a measure the table lacks, is no "yes"
         if planned is not None and planned["plan"]["yes_no"] and planned["plan"]["tests"] and _polar(planned) \
                 and not (old is not None and _polar(old)):
             return planned      # "did A have more X than B?" is answered yes or no, not with A's figure (if unsure,
@@ -453,6 +454,13 @@ def whether_first(found: Finding, named: list) -> Finding:
     first = min(named[:2], key=lambda h: h.positions[:1] or (0,)).row
     holds = found.short == first.label
     return replace(found, short="Yes" if holds else "No", sentence=f"{'Yes' if holds else 'No'}: {found.sentence}")
+
+
+def _measure_unread(question: str, uncovered: list[str]) -> bool:
+    """Whether a word between the comparative and "than" ("more e-book loans than") was left unread: the measure
+    compared is then not the column the plan read."""
+    m = _COMPARES.search(fold(question))
+    return bool(m) and bool(set(re.findall(r"\w+", m.group(0))[1:-1]) & set(uncovered))
 
 
 def _polar(result: dict) -> bool:

@@ -47,7 +47,10 @@ PERCENT_WORDS = frozenset("percent percentage percentages share pct".split())
 NEGATIONS = frozenset("not besides except excluding without but".split())
 RANK_STEMS = frozenset("rank po posit pos place no number seed pick order".split())   # 1 is the first
 ROW_WORDS = frozenset("row entri record item list".split())      # stems of words that name a table's rows
-NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                            "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+NUMBER_WORDS |= {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+_TENS = frozenset("twenty thirty forty fifty sixty seventy eighty ninety".split())
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
 _BOUND_WORDS = frozenset(("than", "least", "most", "over", "under", "above", "below", "exceeding"))  # "one" after them is 1
 ORDINALS = {w: i for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split())}
@@ -157,23 +160,27 @@ def _read(text: str) -> _Question:
     text = re.sub(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(\s+(?:place|position))\b",
                   lambda m: f"{ORDINALS[m.group(1).lower()]}{m.group(2)}", text, flags=re.I)    # "first place": 1
     text = re.sub(r"[$£€¥]\s*(\d[\d,]*(?:\.\d+)?)", r"\1 dollars", text)   # "$400": a number in a money column
-    toks = words(text)
-    toks = [str(NUMBER_WORDS[t]) if t in NUMBER_WORDS and (t not in ("zero", "one") or k and toks[k - 1] in _BOUND_WORDS
-                                                          or toks[k + 1:k + 2] and toks[k + 1] in _SCALES)
-            else t for k, t in enumerate(toks)]               # "three silver medals": 3; "greater than zero": 0
-    toks = _scaled(toks)                                       # "one thousand": 1000
+    toks = _numbers(words(text))
     return _Question(text, toks, [stem(t) for t in toks], " ".join(toks))
 
 
-def _scaled(toks: list[str]) -> list[str]:
-    """A number followed by "hundred", "thousand", "million" or "billion" as one number: "1.5 million" -> 1500000."""
+def _numbers(ws: list[str]) -> list[str]:
+    """Number words as digits: "three silver medals" -> 3, "twenty five" -> 25, "1.5 million" -> 1500000; "zero" and
+    "one" only as a bound ("more than zero", "at least one") or with a scale ("one thousand")."""
     out: list[str] = []
-    for t in toks:
-        if t in _SCALES and out and re.fullmatch(r"\d+(?:\.\d+)?", out[-1].replace(",", "")):
-            value = float(out[-1].replace(",", "")) * _SCALES[t]
+    for k, w in enumerate(ws):
+        prev, after = (ws[k - 1] if k else ""), ws[k + 1:k + 2]
+        if w in NUMBER_WORDS and (w not in ("zero", "one") or prev in _BOUND_WORDS | _TENS or after and after[0] in _SCALES):
+            n = NUMBER_WORDS[w]
+            if prev in _TENS and n < 10 and out and out[-1] == str(NUMBER_WORDS[prev]):
+                out[-1] = str(NUMBER_WORDS[prev] + n)
+            else:
+                out.append(str(n))
+        elif w in _SCALES and out and re.fullmatch(r"\d+(?:\.\d+)?", out[-1].replace(",", "")):
+            value = float(out[-1].replace(",", "")) * _SCALES[w]
             out[-1] = str(int(value)) if value == int(value) else str(value)
         else:
-            out.append(t)
+            out.append(w)
     return out
 
 

@@ -243,6 +243,7 @@ def test_a_choice_between_two_rows_names_one_of_them_not_yes_or_no():
     ("How many stalls sold more than zero pears?", "4"),                # "zero" after "than" is a bound (blank: none)
     ("How many stalls had more than six thousand visitors?", "2"),      # a number word and its scale
     ("Which stalls had fewer than 3 thousand visitors?", "Old Mill"),
+    ("How many stalls had more than twenty five hundred visitors?", "4"),   # tens and units, then a scale
 ])
 def test_bounds_written_in_words_or_with_a_scale_are_read_as_numbers(question, short):
     assert _checked(_engine("market.md"), question)["short_answer"] == short
@@ -281,3 +282,10 @@ def test_whether_a_figure_was_higher_in_one_named_row_than_in_another(council, q
 def test_did_a_candidate_win_more_than_a_share_checks_the_share_not_who_led(council, question, short, computation):
     result = _checked(council, question)
     assert result["short_answer"] == short and result["computation"] == computation
+
+
+def test_a_whether_comparison_of_a_measure_the_table_lacks_is_not_answered_yes_or_no():
+    engine, _ = _engine("market.md")
+    assert _checked((engine, _), "Did Quay Side sell more pears than North Gate?")["short_answer"] == "Yes"
+    result = engine.answer("Did Quay Side sell more organic pears than North Gate?")     # no column says organic
+    assert result is None or result["short_answer"] not in ("Yes", "No")
