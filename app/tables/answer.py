@@ -18,7 +18,7 @@ from app.tables.execute import contract, run_plan
 from app.tables.grid import Grid, grid_of
 from app.tables.grid import words
 from app.tables.meaning import HeaderMeaning
-from app.tables.plan import CellIndex, offers_choice, one_typo, read_against, read_plan
+from app.tables.plan import LESS, MORE, CellIndex, offers_choice, one_typo, read_against, read_plan
 from app.tables.question import SYNONYMS, Question, as_measure, is_generic, read_question
 from app.tables.resolve import Match, Unknown, match_table, numeric_columns
 from index.fold import fold
@@ -26,9 +26,8 @@ from index.tables.headers import group_of
 from index.tables.model import Column, Row, Table
 
 _CONFIDENCE_REFUSAL = 0.7
-_MORE = ("more", "higher", "greater", "larger", "bigger")
 _COMPARES = re.compile(r"\b(?!other\b|rather\b)(\w+er|more|less|fewer)\b(?:\s+[\w-]+){0,3}\s+than\b")  # "harder than"
-_THAN = re.compile(rf"\b({'|'.join(_MORE)}|fewer|less|lower|smaller)\b(?:\s+\w+){{0,3}}\s+than\b")
+_THAN = re.compile(rf"\b({'|'.join(MORE + LESS)})\b(?:\s+\w+){{0,3}}\s+than\b")   # the planner's comparatives
 
 
 FEW_TABLES = 8          # up to this many tables every one is tried; beyond, only the retrievers' candidates
@@ -259,7 +258,7 @@ class _Answer:
             mine = self._column(q.wants_percent)       # "did A get more votes than B in X": A's cell against B's
             other = _unit_column(m.groups[1].columns, mine.unit == "percent") if mine is not None else None
             if other is not None and other.index != mine.index:
-                return beats(t, row, mine, other, than.group(1) in _MORE)
+                return beats(t, row, mine, other, than.group(1) in MORE)
         if q.winner and q.yes_no and self.group and row is not None and not q.comparison:   # (not "did A win more
             # than 50%": that asks about the share, checked below, not about who led)
             mine = _unit_column(self.group.columns, False)
@@ -304,13 +303,13 @@ class _Answer:
             return listed(t, pool, mine, q.lost)
         than = _THAN.search(q.folded) if q.yes_no and not q.either and not q.comparison else None
         if len(rows) >= 2 and (q.either or than):
-            larger = q.either == "max" if q.either else than.group(1) in _MORE
+            larger = q.either == "max" if q.either else than.group(1) in MORE
             if self.asks_turnout:
                 found = better_of(t, rows, None, larger, self.turnout_cols)
             else:
                 column = self._column()
                 found = better_of(t, rows, column, larger) if column is not None else None
-            return whether_first(found, self.m.rows) if than and found else found
+            return _whether_first(found, self.m.rows) if than and found else found
         if q.superlative and q.named_only and m.label_asked and self._column() is not None:
             return extreme_of(t, pool, self._column(), q.superlative == "max")
         return None
@@ -449,7 +448,7 @@ class _Answer:
                 "computation": None, "notes": [detail]}
 
 
-def whether_first(found: Finding, named: list) -> Finding:
+def _whether_first(found: Finding, named: list) -> Finding:
     """ "Was X higher in A than in B?": yes when the row `better_of` picked is the one named first."""
     first = min(named[:2], key=lambda h: h.positions[:1] or (0,)).row
     holds = found.short == first.label

@@ -83,9 +83,6 @@ _COMPARE = re.compile(r"\b(no more than|not more than|no less than|not less than
                       r"before|after|since|prior to)\s+(?:the\s+year\s+)?\$?(\d[\d,]*(?:\.\d+)?)")
 _POST_COMPARE = re.compile(r"\$?(\d[\d,]*(?:\.\d+)?)\s+(or more|or higher|or greater|or less|or fewer|or lower|"
                            r"or above|or below|\+)")
-# "more visits than 100,000": the comparative and "than" around the column's name
-_SPLIT_COMPARE = re.compile(r"\b(more|greater|higher|larger|bigger|fewer|less|lower|smaller)\s+(?:[^\W\d]+\s+){1,3}?"
-                            r"than\s+\$?(\d[\d,]*(?:\.\d+)?)")
 _CAPITALISED = re.compile(r"(?<=[\w,;:] )[^\W\d_][\w-]*")     # a capital inside the sentence: a name
 _BETWEEN = re.compile(r"\bbetween\s+\$?(\d[\d,]*(?:\.\d+)?)\s+and\s+\$?(\d[\d,]*(?:\.\d+)?)")
 _OPS = {"no more than": "<=", "not more than": "<=", "no less than": ">=", "not less than": ">=",
@@ -96,6 +93,9 @@ _OPS = {"no more than": "<=", "not more than": "<=", "no less than": ">=", "not 
         "smaller than": "<", "under": "<", "below": "<", "at most": "<=", "before": "<", "after": ">",
         "since": ">=", "prior to": "<", "or more": ">=", "or higher": ">=", "or greater": ">=", "or above": ">=",
         "+": ">=", "or less": "<=", "or fewer": "<=", "or lower": "<=", "or below": "<="}
+# "more visits than 100,000": a comparative with a bound ("more than") and "than" around the column's name
+_SPLIT_COMPARE = re.compile(rf"\b({'|'.join(w for w in MORE + LESS if f'{w} than' in _OPS)})\s+(?:[^\W\d]+\s+){{1,3}}?"
+                            r"than\s+\$?(\d[\d,]*(?:\.\d+)?)")
 
 
 @dataclass
@@ -407,7 +407,7 @@ def _thresholds(q: _Question, used: set[int]) -> list[tuple[str, float, str, int
             except ValueError:
                 continue
             op = m.group(op_group)
-            out.append((_OPS.get(op) or _OPS[f"{op} than"], value, raw, k))
+            out.append((_OPS.get(op) or _OPS[f"{op} than"], value, raw, k))   # "more" of a split comparison
             used.add(k)
             for i, s in enumerate(starts):
                 if m.start() <= s < m.end() and (pattern is not _SPLIT_COMPARE or i in (k, k - 1) or s == m.start()):
