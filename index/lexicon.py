@@ -8,7 +8,9 @@ build time and is stored; an incremental build subtracts the counts of the docum
 """
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,7 +24,8 @@ from index.fold import stem, terms, tokenize
 from index.sparse import TermCounts
 
 WORD = re.compile(r"[\w'’-]+")
-SENTENCE_START = re.compile(r"(?:[.!?\]]\s+|\n\s*|^\s*[-*|]\s*|^\s*)$")
+SENTENCE_START = re.compile(r"(?:[.!?\]]\s+|\n\s*|^\s*[-*|=#]+\s*|^\s*)$")   # also after list, cell and heading marks
+SEGMENT = re.compile(r"[^\n|:]+")        # a line, a table cell, a label before its colon
 FILES = ("lexicon.json", "doc_terms.npz")
 
 
@@ -40,16 +43,31 @@ def doc_words(text: str) -> DocWords:
     """Count one document's words."""
     surface: set[str] = set()
     upper, lower = Counter(), Counter()
+    titled = _title_cased(text)
     for m in WORD.finditer(text):
         word = m.group()
         tokens, stems = _word(word)
         surface.update(tokens)
         if m.start() == 0 or SENTENCE_START.search(text[max(0, m.start() - 3):m.start()]):
             continue  # a capital that starts a sentence says nothing about the word
+        if titled and titled[bisect_right(titled, (m.start(), math.inf)) - 1][1] > m.start():
+            continue  # nor does one in a title-cased heading, label or cell ("Election Date:")
         counter = upper if word[:1].isupper() else lower
         for tok in stems:
             counter[tok] += 1
     return DocWords(list(dict.fromkeys(terms(text))), surface, upper, lower)
+
+
+def _title_cased(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each segment of two or more words, none of them a lowercase word of four or more letters:
+    headings, labels and cells written in title case, where every word is capitalised."""
+    return [(m.start(), m.end()) for m in SEGMENT.finditer(text)
+            if len(words := WORD.findall(m.group())) >= 2 and not any(_lowercase(w) for w in words)]
+
+
+def _lowercase(word: str) -> bool:
+    """A lowercase word of four or more letters ("mayoral"); short ones ("of", "the") stay lowercase in titles too."""
+    return len(word) >= 4 and word[0].islower()
 
 
 @lru_cache(maxsize=65536)

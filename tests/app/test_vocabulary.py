@@ -30,3 +30,11 @@ def test_a_corpus_word_a_third_longer_is_still_a_candidate():
     # ratio = 200 x 20 common letters / (20 + 27 letters) = 85.1, just above the cut of 85
     long_word = "abcdefghijklmnopqrstuvwxyz" + "a"
     assert vocabulary(f"The code {long_word} appears once.").correct_word(long_word[:20]) == long_word
+
+
+def test_names_are_words_capitalised_inside_sentences_not_in_title_cased_labels_and_headings():
+    names = vocabulary("== Background and Results ==\n\n- Opening Date: 4 May 2021\n\n"
+                       "| Keeper Name | Tower |\n|---|---|\n| Ada Lorne | Gull Point |\n\n"
+                       "The keeper, Ada Lorne, lit the lamp at Gull Point on that date. Results came late.").names
+    assert {"lorn", "gull"} <= names                     # capitalised mid-sentence
+    assert not {"date", "background", "result", "name"} & names    # capitals of a label, heading or header cell
