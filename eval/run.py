@@ -68,6 +68,7 @@ def score(item: QAItem, result: dict, retrieved: list[str], latency_ms: float) -
     answered_answerable = item.answerable and not abstained
     found = metrics.evidence_found(item.evidence, passages) if answered_answerable and item.evidence else []
     computation = result.get("computation")
+    headers = [name for c in citations for name in (c.get("row") or {}).get("columns", [])]   # "Stays 2024"
     short = result.get("short_answer")
     if item.passage:    # descriptive question: right when the cited passages hold the evidence, no short answer
         exact = not abstained and metrics.passage_answer(short, item.evidence, passages)
@@ -81,7 +82,8 @@ def score(item: QAItem, result: dict, retrieved: list[str], latency_ms: float) -
         answerable=item.answerable, abstained=abstained, exact=exact, f1=f1, contains=contains,
         evidence_hit=all(found) if found else None,
         evidence_missing=[e for e, ok in zip(item.evidence, found) if not ok],
-        untraced=None if abstained else metrics.untraced_numbers(result.get("answer") or "", passages + [computation]),
+        untraced=None if abstained else metrics.untraced_numbers(result.get("answer") or "", passages + [computation]
+                                                                  + headers),
         rank=metrics.evidence_rank(item.evidence, retrieved) if item.answerable else None,
         latency_ms=round(latency_ms, 2), confidence=result.get("confidence"),
         citations=[c.get("chunk_id", "") for c in citations], computation=computation, note=item.note,

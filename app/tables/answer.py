@@ -37,6 +37,9 @@ ORDER_OPS = ("argmax", "argmin", "first", "last", "nth")   # rows picked by orde
 MIN_COVERAGE = 0.5      # the planner answers only when the table covers this share of the question's content words
 
 
+COMPUTED = ("ratio", "share", "elapsed")     # planner operations the labelled-figure reader has no counterpart for
+
+
 class TableEngine:
     """Answers questions from parsed tables; `answer` returns None when the question is not for a table."""
 
@@ -78,6 +81,12 @@ class TableEngine:
         planned = self._planned(question, readings)
         if planned is not None and _echoes(planned):
             planned = None      # "who came out on top in Eastgate?" is not answered by "Eastgate"
+        listed = old is not None and ";" in (old["short_answer"] or "")
+        if planned is not None and (planned["plan"]["op"] in COMPUTED and not (old and _percent(old)) or
+                                    planned["plan"]["op"] in ("sum", "difference") and listed):
+            return planned      # one column over another, a part of a total, years since, a sum or a difference of
+                                # named rows (if unsure, still marked weak): the labelled-figure reader would give a
+                                # figure or a list of them (a share it reads, "what share turned out", stands)
         if planned is not None and offers_choice(question) and planned["plan"]["op"] == "compare_rows":
             return planned      # "a higher or lower X than B": answered with one of those two words
         if planned is not None and planned["plan"]["yes_no"] and (not planned["plan"]["tests"] and _COMPARES.search(
@@ -211,7 +220,8 @@ class _Answer:
         group = self.group is not None and (measure or intent or len(self.group.columns) == 1)
         role = m.role is not None and (m.role_strong or m.rows or m.label_asked or m.count_rows or q.whole_table)
         unknown_place = any(u.slot == "row" for u in m.unknowns) and bool(q.concepts)
-        return bool(group or role or self.asks_turnout or (m.rows and (measure or intent)) or unknown_place)
+        return bool(group or role or self.asks_turnout or (m.rows and (measure or intent)) or unknown_place
+                    or m.contest)
 
     def _refusal(self) -> dict | None:
         """Refuse when the question names a row or a column the table does not have."""
@@ -263,6 +273,8 @@ class _Answer:
             # than 50%": that asks about the share, checked below, not about who led)
             mine = _unit_column(self.group.columns, False)
             return did_lead(t, row, mine) if mine is not None else None
+        if q.lost and not q.winner and not self.group and re.match(r"who\b", q.folded):
+            return winner(t, row, place=2) if row else None     # "who lost (in X)": the runner-up there, or in total
         if (q.winner and not self.group) or (q.superlative and not m.role and not self.group):
             return winner(t, row) if row else None
         column = self._column(q.wants_percent or bool(q.comparison and q.comparison.percent))
@@ -478,6 +490,11 @@ def _echoes(planned: dict) -> bool:
     question names, returned as if it were what was asked for."""
     plan, answer = planned["plan"], " ".join(words(planned["short_answer"] or ""))
     return plan["op"] in ORDER_OPS and bool(answer) and answer in {" ".join(words(v)) for v in plan["values"]}
+
+
+def _percent(result: dict) -> bool:
+    """Whether the answer is a percentage."""
+    return (result.get("short_answer") or "").endswith("%")
 
 
 def _numeric(text: str | None) -> bool:

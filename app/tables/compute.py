@@ -189,8 +189,8 @@ def _ranked(row: Row, columns: list[Column]) -> list[tuple[Column, Cell]]:
     return sorted(cells, key=lambda x: -x[1].value)
 
 
-def winner(table: Table, row: Row) -> Finding | None:
-    """The contending group with the largest count in a row."""
+def winner(table: Table, row: Row, place: int = 1) -> Finding | None:
+    """The contending group with the largest count in a row (with place=2, the runner-up: "who lost")."""
     rivals, left_out = contenders(table)
     ranked = _ranked(row, rivals)
     if len(ranked) < 2:
@@ -198,6 +198,11 @@ def winner(table: Table, row: Row) -> Finding | None:
     (top, top_cell), (second, second_cell) = ranked[0], ranked[1]
     computation = " > ".join(f"{group_of(c)} {cell.raw}" for c, cell in ranked)
     notes = [f"Not counted as contenders (aggregate columns): {', '.join(left_out)}."] if left_out else []
+    if place == 2 and top_cell.value != second_cell.value:
+        sentence = (f"{opening(where(table, row))}, {group_of(second)} came second ({second_cell.raw}), behind "
+                    f"{group_of(top)} ({top_cell.raw}) [1].")
+        return Finding(plain(group_of(second)), sentence, [Used(row, [(second, second_cell), (top, top_cell)])],
+                       computation, notes, 0.85, unnamed_answer=group_of(second).startswith("(unnamed"))
     if top_cell.value == second_cell.value:
         sentence = (f"{opening(where(table, row))}, {group_of(top)} and {group_of(second)} are tied at "
                     f"{top_cell.raw} [1].")

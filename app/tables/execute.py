@@ -84,9 +84,18 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
                       f"rows between row {a + 1} ({_label(grid, a)}) and row {b + 1} ({_label(grid, b)}): "
                       f"{b - a - 1} rows" + (f", {len(inside)} where {where}" if conditions else ""),
                       [(a, plan.pair[0].column), (b, plan.pair[1].column)])
+    if op == "share" and plan.pair and plan.measure is not None:
+        return _share(grid, plan, rows, where)
     if plan.pair and op not in ("next", "previous"):
         union = sorted({r for c in plan.pair for r in c.rows if r in rows})
         rows, where = union, where + " and (" + " or ".join(_describe(grid, c) for c in plan.pair) + ")"
+    if op == "ratio" and plan.measure is not None and plan.measure2 is not None:
+        return _ratio(grid, plan, rows, where)
+    if op == "elapsed" and len(rows) == 1 and date_of(grid.text(rows[0], plan.measure)):
+        r, j = rows[0], plan.measure
+        years = plan.n - date_of(grid.text(r, j))[0]
+        return Result(f"{years} years", f"{_label(grid, r)}: {years} years from {grid.text(r, j)} to {plan.n}",
+                      f"{plan.n} - {grid.text(r, j)} ({grid.columns[j].name}, {_label(grid, r)}) = {years}", [(r, j)])
     if op == "count" and plan.distinct and plan.measure is not None:
         values: dict[str, list[int]] = {}
         for r in rows:
@@ -264,6 +273,44 @@ def _pair(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
     counted = column is None and winner.op != "="      # rows holding a value counted: the value itself
     shown = winner.value if counted else grid.text(winner_rows[0], winner.column) or winner.value
     return Result(shown, f"{shown} ({'more' if plan.direction == 'max' else 'less'})", computation, used)
+
+
+def _ratio(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None:
+    """One column over another ("loans per visit"): for several rows, the sum of one over the sum of the other."""
+    a, b = plan.measure, plan.measure2
+    rows = [r for r in rows if grid.number(r, a) is not None and grid.number(r, b) is not None]
+    top, bottom = sum(grid.number(r, a) for r in rows), sum(grid.number(r, b) for r in rows)
+    if not rows or not bottom:
+        return None
+    value = _fmt_rounded(top / bottom)
+    name_a, name_b = grid.columns[a].name, grid.columns[b].name
+    shown = {j: " + ".join(grid.text(r, j) for r in rows) for j in (a, b)}
+    return Result(value, f"{name_a} per {name_b} where {where} is {value}",
+                  f"{name_a} {shown[a]} / {name_b} {shown[b]} = {value}", [(r, a) for r in rows] + [(r, b) for r in rows])
+
+
+def _share(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None:
+    """The named rows' part of the column's total over `rows`, as a percentage."""
+    j = plan.measure
+    keyed = [r for r in rows if grid.number(r, j) is not None]
+    part = [r for r in keyed if any(r in c.rows for c in plan.pair)]
+    total = sum(grid.number(r, j) for r in keyed)
+    if not part or len(keyed) < 2 or not total:
+        return None
+    mine = sum(grid.number(r, j) for r in part)
+    value = f"{mine / total * 100:.1f}%"
+    name = grid.columns[j].name
+    named = " + ".join(f"{grid.text(r, j)} ({_label(grid, r)})" for r in part)
+    named = f"({named})" if len(part) > 1 else named
+    among = "" if where == "all rows" else f" where {where}"
+    return Result(value, f"{' and '.join(_label(grid, r) for r in part)} had {value} of the {name}{among}",
+                  f"{named} / {total:,.10g} (the {name} of {len(keyed)} rows) = {value}",
+                  [(r, j) for r in part] + [(r, j) for r in keyed if r not in part])
+
+
+def _fmt_rounded(value: float) -> str:
+    """A computed ratio: two decimals, thousands separated."""
+    return f"{round(value):,}" if abs(value - round(value)) < 1e-9 else f"{value:,.2f}"
 
 
 def _span(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None:

@@ -15,19 +15,21 @@ from index.fold import STOPWORDS, stem
 # Generic words: question words, operation words and fillers that never name a row or a column.
 QUESTION_WORDS = frozenset("what which who whom whose how when where why name list tell me show give find does do did "
                            "is are was were be been has have had can could will would please count number total "
-                           "amount many much".split())
+                           "amount many much long".split())
 OPERATION_WORDS = frozenset(
     "most least highest lowest largest smallest biggest greatest maximum minimum longest shortest tallest oldest "
     "youngest earliest latest newest fastest slowest best worst top bottom first last final next previous after "
     "before following preceding prior more less fewer greater higher lower larger smaller longer shorter taller "
     "better worse than or and difference between average mean sum total combined altogether only same times "
     "other another each every all any both either than over under above below least at no not nor but also one "
-    "two three four five six seven eight nine ten second third fourth fifth nth per recent".split())
+    "two three four five six seven eight nine ten second third fourth fifth nth per recent avg proportion fraction "
+    "together".split())
 FILLER_WORDS = frozenset("there listed list table row rows column columns value values record records entry entries "
                          "times people person they them it its their the a an of in on at to for from "
                          "by with as into that this these those get got did does do take took make made have has "
                          "had come came go went place placed become became named listed shown gave given win wins "
-                         "won lose loses lost among race percent cent dollars".split())
+                         "won lose loses lost among race percent cent dollars figure figures add up member "
+                         "members".split())
 UNIT_HINTS = {   # words after a number that say which kind of column it is compared with
     **{w: "height metre meter length elevation altitude" for w in "m meter meters metre metres ft feet foot".split()},
     **{w: "length distance km mile" for w in "km kilometers kilometres mi miles".split()},
@@ -84,6 +86,9 @@ _COMPARE = re.compile(r"\b(no more than|not more than|no less than|not less than
 _POST_COMPARE = re.compile(r"\$?(\d[\d,]*(?:\.\d+)?)\s+(or more|or higher|or greater|or less|or fewer|or lower|"
                            r"or above|or below|\+)")
 _CAPITALISED = re.compile(r"(?<=[\w,;:] )[^\W\d_][\w-]*")     # a capital inside the sentence: a name
+_ELAPSED = re.compile(r"\bhow (long|old|many years)\b")
+_UNTIL = ("by", "in", "until", "of")         # "how long ... by 2023", "as of 2023": the year to count to
+_RANGE = re.compile(r"\bbetween\b(?!\s+(them|the two|the three|both|us)\b)")   # not "between them": a sum
 _BETWEEN = re.compile(r"\bbetween\s+\$?(\d[\d,]*(?:\.\d+)?)\s+and\s+\$?(\d[\d,]*(?:\.\d+)?)")
 _OPS = {"no more than": "<=", "not more than": "<=", "no less than": ">=", "not less than": ">=",
         "no fewer than": ">=", "in excess of": ">", "bigger than": ">", "longer than": ">", "taller than": ">",
@@ -117,13 +122,13 @@ class Plan:
     """What to compute over one table."""
 
     op: str                              # lookup count sum avg argmax argmin max min first last nth next previous
-                                         # compare_rows compare_columns difference closest
+                                         # compare_rows compare_columns difference closest ratio share elapsed
     target: int                          # column whose cell is the answer (for lookups and arg-ops)
     measure: int | None = None           # numeric column an operation reads
-    measure2: int | None = None          # second column for column comparisons
+    measure2: int | None = None          # second column for column comparisons; a ratio's denominator
     conditions: list[Condition] = field(default_factory=list)
     pair: list[Condition] = field(default_factory=list)    # two named rows (or values) to compare
-    n: int = 1
+    n: int = 1                           # for nth; for elapsed, the year named
     direction: str = "max"
     yes_no: bool = False
     coverage: float = 0.0
@@ -279,6 +284,8 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     used: set[int] = set()
     notes: list[str] = []
     thresholds = _thresholds(q, used)          # comparisons with a number ("more than 20", "before 1990")
+    if _ELAPSED.search(q.folded):              # "how long had A been open by 2023": the year is an operand
+        used.update(i for i, t in enumerate(q.tokens) if _year(t) and i and q.tokens[i - 1] in _UNTIL)
     mentions: list[Condition] = []             # cell values, longest first; header words before single words
     _cell_mentions(q, index, used, mentions, min_len=2)
     headers = _header_mentions(q, grid, used)
@@ -668,7 +675,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             by_col.setdefault(m.column, []).append(m)
     pair_col = next((j for j, ms in by_col.items() if len(ms) >= 2), None)
     if pair_col is not None and re.search(r"\bor\b|\bthan\b|\bbetween\b|\bdifference\b|\bversus\b|\bvs\b|\band\b", f):
-        plan.pair = by_col[pair_col][:2]
+        plan.pair = by_col[pair_col] if _together(f) else by_col[pair_col][:2]
         mentions = [m for m in mentions if m not in plan.pair]
     elif pair_col is not None:
         plan.pair = by_col[pair_col]
@@ -684,6 +691,8 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     if plan.count_bound:
         plan.op = "count"
         return
+    if _per(q, grid, headers, plan) or _share(q, grid, headers, plan) or _elapsed(q, grid, headers, plan):
+        return
     sup = next((t for i, t in enumerate(q.tokens) if (t in MAX_WORDS or t in MIN_WORDS or t in FAST_WORDS)
                 and not (i and q.tokens[i - 1] == "at") and not (plan.limit and t in ("top", "bottom"))), None)
     if sup == "most" and "recent" in toks:
@@ -693,9 +702,9 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                 and not (i and q.tokens[i - 1].replace(".", "").isdigit())), None)
     years_between = re.search(r"\bhow many years\b", f) and (plan.pair or re.search(r"\bbetween\b", f))
     if years_between or re.search(r"\b(difference|how many more|how much more|how many less|how much less|"
-                                  r"how many fewer|how long between|how much higher|how much lower)\b", f):
+                                  r"how many fewer|how many extra|how long between|how much higher|how much lower)\b", f):
         plan.op = "difference"
-        plan.measure = _measure(q, grid, headers, plan, None)
+        plan.measure = _measure(q, grid, headers, plan, comparative)     # "how many years older": a date column
         high = toks & (MAX_WORDS | {"last", "latest", "greatest", "most"})
         low = toks & (MIN_WORDS | {"first", "earliest", "least"})
         plan.span = not plan.pair and bool(high) and bool(low)    # "between the greatest and the least": a range
@@ -715,7 +724,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.choice = (words_[0], words_[1]) if words_[0] in MORE else (words_[1], words_[0])
             plan.direction = "max"
         return
-    if re.search(r"\bhow many\b", f) and re.search(r"\bbetween\b", f) and len(plan.pair) == 2 and all(
+    if re.search(r"\bhow many\b", f) and _RANGE.search(f) and len(plan.pair) == 2 and all(
             c.rows for c in plan.pair):        # "how many picks were between X and Y": rows strictly between them
         plan.op, plan.between = "count", True
         return
@@ -735,7 +744,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             and not any(c.op in "<>" for c in plan.conditions if c.number is not None):
         plan.op = "previous"
         return
-    if re.search(r"\b(average|mean)\b", f):
+    if re.search(r"\b(average|avg|mean)\b", f):
         plan.op = "avg"
         plan.measure = _measure(q, grid, headers, plan, None)
         return
@@ -771,7 +780,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             low = bool(set(grid.columns[by[0]].stems) & RANK_STEMS)
             plan.op = "argmin" if (ranked.group(1) == "first") == low else "argmax"
         return
-    if re.search(r"\bhow (many|much)\b|\bnumber of\b|\bcount\b|\btotal\b|\bsum\b|\bcombined\b", f):
+    if re.search(r"\bhow (many|much)\b|\bnumber of\b|\bcount\b|\btotal\b|\bsum\b|\bcombined\b|\badd up\b", f):
         after = re.search(r"\b(?:how many|how much|number of|total|count of)\s+(\w+)(?:\s+(\w+))?(?:\s+(\w+))?", f)
         noun, head = [], ""  # the words counted, up to the first content word ("how many total medals")
         for w in (after.groups() if after else ()):
@@ -784,12 +793,15 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         conditioned = {c.column for c in plan.conditions} | {c.column for c in plan.pair}
         named = [j for j in headers if grid.columns[j].numeric and not grid.columns[j].dated and set(grid.columns[j].stems) & (set(noun) - {"number"})
                  and j not in conditioned]
-        amount = re.search(r"\bhow much\b|\b(sum|combined)\b|\btotal (number|amount) of\b", f)
+        amount = re.search(r"\bhow much\b|\b(sum|combined|together)\b|\btotal (number|amount) of\b|\badd up\b", f)
         counted = grid.columns[plan.target]
         if not named and amount and plan.target in headers and counted.numeric and not counted.dated \
                 and plan.target not in conditioned and (not re.search(r"\bnumber of\b", f)
                                                         or set(counted.stems) & set(noun) - {"number"}):
             named = [plan.target]
+        if not named and not after and amount and len(
+                quantities := [j for j in _quantities(grid, headers) if j not in conditioned]) == 1:
+            named = quantities          # "what do the visit figures add up to": the one quantity named
         if named:
             plan.measure = named[0]
             plan.target = plan.measure
@@ -806,8 +818,75 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                  and j not in conditioned and grid.columns[j].distinct < 1 and not head.endswith("ing")]
         if kinds and not plan.conditions and not plan.pair:   # "how many nations": the Nation column's values
             plan.measure, plan.distinct = kinds[0], True
+        if head in plan.uncovered and not plan.counts_rows and not plan.count_cells and plan.conditions and all(
+                c.op in ("=", "has") and len(c.rows) == 1 for c in plan.conditions):
+            plan.unresolved.append(head)    # "how many day visitors did A get": what is counted no column holds, and
+                                            # counting A's one row would say "1"
         return
     plan.op = "lookup"
+
+
+def _quantities(grid: Grid, headers: dict[int, list[int]]) -> dict[int, list[int]]:
+    """The named columns that hold quantities (numbers that add up: not dates, not percentages, not ranks)."""
+    return {j: ps for j, ps in headers.items() if grid.columns[j].numeric and not grid.columns[j].dated
+            and not grid.columns[j].percent and not set(grid.columns[j].stems) & RANK_STEMS}
+
+
+def _per(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan) -> bool:
+    """"loans per visit": one named column over another (op "ratio"); "visits per branch", "per" a word for the rows:
+    the column's average (op "avg")."""
+    quantities = _quantities(grid, headers)
+    for at in (i for i, t in enumerate(q.tokens) if t == "per"):
+        before = max(((p, j) for j, ps in quantities.items() for p in ps if p < at), default=None)
+        after = min(((p, j) for j, ps in headers.items() for p in ps if p > at), default=None)
+        if before is None:
+            continue
+        if after is not None and after[1] != before[1] and after[1] in quantities and after[0] <= at + 3:
+            plan.op, plan.measure, plan.measure2 = "ratio", before[1], after[1]
+            return True
+        rows_are = set(grid.title_stems) | ROW_WORDS | set(grid.columns[_name_column(grid)].stems)
+        if at + 1 < len(q.tokens) and q.stems[at + 1] in rows_are and (after is None or after[0] > at + 1):
+            plan.op, plan.measure = "avg", before[1]
+            return True
+    return False
+
+
+def _share(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan) -> bool:
+    """"what percentage of all visits were at A", "A's share of the beds": the named rows' part of the column's total,
+    when no percent column answers it."""
+    asked = {i for i, t in enumerate(q.tokens) if t in PERCENT_WORDS or t in ("proportion", "fraction")}
+    if not asked or any(grid.columns[j].percent and set(ps) - asked for j, ps in headers.items()):
+        return False            # a percent column named by its own words ("share of visits") holds the answer
+    quantities = _quantities(grid, headers)
+    named = plan.pair or [c for c in plan.conditions if c.op in ("=", "has") and c.rows]
+    percent = [c.index for c in grid.columns if c.percent]
+    if len(quantities) != 1 or not named or plan.yes_no or percent and plan.uncovered:
+        return False            # words left over may name a percent column in other words ("turned out": Turnout)
+    measure = next(iter(quantities))
+    if any(c.percent and getattr(grid.table.column(c.index), "base", None) == measure for c in grid.columns):
+        return False            # the table gives that column's shares itself
+    plan.op, plan.measure = "share", measure
+    plan.conditions = [c for c in plan.conditions if c not in named]
+    plan.pair = list(named)
+    return True
+
+
+def _elapsed(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan) -> bool:
+    """"how long had A been open by 2023", "how old was A in 2020": the years from A's date to the year named."""
+    if not _ELAPSED.search(q.folded) or not (plan.pair or plan.conditions):
+        return False
+    years = [int(t) for t in q.tokens if _year(t)]
+    dated = [j for j in headers if grid.columns[j].dated] or [c.index for c in grid.columns if c.dated]
+    if len(years) != 1 or len(dated) != 1 or any(c.column == dated[0] for c in plan.conditions + plan.pair):
+        return False
+    plan.op, plan.measure, plan.n = "elapsed", dated[0], years[0]
+    return True
+
+
+def _together(folded: str) -> bool:
+    """Whether the rows named are taken together ("combined", "between them", "in total"), so all of them count."""
+    return bool(re.search(r"\b(combined|together|altogether|in total|total|sum|add up|between (them|the \w+|both))\b",
+                          folded))
 
 
 def _column_beats(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Condition | None:

@@ -65,6 +65,7 @@ class Match:
     unknowns: list[Unknown] = field(default_factory=list)
     year_mismatch: bool = False
     turnout: tuple[Column, Column] | None = None     # (votes cast, registered) when turnout is asked and derivable
+    contest: bool = False            # "who won (lost) istanbul in 2024": of the contest the title names, in total
 
     @property
     def evidence(self) -> float:
@@ -72,7 +73,7 @@ class Match:
         score = 2 * sum(h.score for h in self.rows) + 3 * sum(h.score for h in self.groups)
         score += (2 if self.role_strong else 1) if self.role else 0
         score += 2 if self.turnout else 0
-        return score + (1 if self.label_asked or self.count_rows else 0)
+        return score + (1 if self.label_asked or self.count_rows or self.contest else 0)
 
 
 def numeric_columns(table: Table) -> list[Column]:
@@ -107,6 +108,10 @@ def match_table(question: Question, table: Table) -> Match:
     match.year_mismatch = any(y not in years for y in question.years) and bool(years)
     if "turnout" in question.concepts and not (role is not None and "turnout" in concepts_of(role.name)):
         match.turnout = turnout_columns(table)
+    titled = {t.pos for t in tokens if not is_generic(t.folded) and t.folded in _scope_words(table)}
+    asks_who = question.winner or question.lost and re.match(r"who\b", question.folded)    # "who lost the race"
+    match.contest = bool(asks_who and (titled or set(question.years) & years) and not rows and not groups
+                         and not match.unknowns and table.total_row is not None)
     return match
 
 

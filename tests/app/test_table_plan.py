@@ -289,3 +289,68 @@ def test_a_whether_comparison_of_a_measure_the_table_lacks_is_not_answered_yes_o
     assert _checked((engine, _), "Did Quay Side sell more pears than North Gate?")["short_answer"] == "Yes"
     result = engine.answer("Did Quay Side sell more organic pears than North Gate?")     # no column says organic
     assert result is None or result["short_answer"] not in ("Yes", "No")
+
+
+@pytest.fixture(scope="module")
+def market():
+    return _engine("market.md")
+
+
+@pytest.mark.parametrize("question, short, computation", [
+    ("How many kg of apples per visitor did North Gate sell?", "0.24", "Apples (kg) 1,240 / Visitors 5,200 = 0.24"),
+    ("plums per visitor at old mill", "0.21", "Plums (kg) 615 / Visitors 2,980 = 0.21"),
+    ("What percentage of all visitors came to Station Road?", "34.1%",       # Chapel Lane's "n/a" is no visitor
+     "7,400 (Station Road) / 21,730 (the Visitors of 4 rows) = 34.1%"),
+    ("What share of the pears came from North Gate and Quay Side?", "63.9%",    # of 4 rows: Chapel Lane sold none
+     "(860 (North Gate) + 1,105 (Quay Side)) / 3,075 (the Pears (kg) of 4 rows) = 63.9%"),
+])
+def test_a_ratio_of_two_columns_and_a_share_of_a_column_total_are_computed_and_shown(market, question, short,
+                                                                                     computation):
+    result = _checked(market, question)
+    assert (result["short_answer"], result["computation"]) == (short, computation)
+
+
+@pytest.mark.parametrize("question, short", [
+    ("How many kg of plums did North Gate, Old Mill and Chapel Lane sell between them?", "1020"),   # three rows
+    ("How many visitors did North Gate and Old Mill have between them?", "8180"),    # a sum, not rows in between
+    ("What do the visitor figures add up to?", "21,730"),
+    ("avg visitors per stall", "5432.5"),                                # "per" the rows: an average
+])
+def test_named_rows_taken_together_are_summed_and_per_row_is_an_average(market, question, short):
+    assert _checked(market, question)["short_answer"] == short
+
+
+def test_a_share_asked_of_a_percent_column_is_read_not_computed(lighthouses):
+    result = _checked(lighthouses, "What share of visits did Salt Ness have?")
+    assert result["short_answer"] == "17.9%" and result["plan"]["op"] != "share"
+
+
+@pytest.mark.parametrize("question, short", [
+    ("How many years older is Gull Point than Pell Skerry?", "46"),     # "older": the date column (Lit)
+    ("How long had Salt Ness been lit by 1900?", "52 years"),           # from the row's year to the year named
+])
+def test_years_between_a_row_and_another_row_or_a_year_named(lighthouses, question, short):
+    assert _checked(lighthouses, question)["short_answer"] == short
+
+
+def test_a_count_of_something_no_column_holds_is_not_the_named_row_counted(market):
+    engine, _ = market
+    result = engine.answer("How many cherries did Quay Side sell?")
+    assert result is None or result["kind"] != "table"
+
+
+@pytest.mark.parametrize("question, short", [
+    ("Who won the harbour ward by-election?", "Tomas Vik"),      # the contest the title names: its total row
+    ("who lost the by-election", "Ida Brenner"),                  # the runner-up in total
+    ("Who lost at Mill?", "Tomas Vik"),                           # ... or in the row named
+])
+def test_who_won_or_lost_the_contest_a_table_is_titled_by(council, question, short):
+    assert _checked(council, question)["short_answer"] == short
+
+
+def test_who_won_a_contest_of_another_year_is_not_read_from_this_table(tmp_path):
+    text = (DATA / "council.txt").read_text(encoding="utf-8").replace("= Harbour ward council by-election =",
+                                                                      "= 2021 Harbour ward council by-election =")
+    engine = TableEngine(extract_tables(parse("council.txt", text)))
+    assert engine.answer("Who won the 2021 harbour ward by-election?")["short_answer"] == "Tomas Vik"
+    assert engine.answer("Who won the 2017 harbour ward by-election?") is None

@@ -10,7 +10,8 @@ from tests.conftest import ROOT, SEEDS
 OTHER = ROOT / "eval" / "other" / "docs"
 SETS = [(ROOT / "eval" / "qa.jsonl", SEEDS), (ROOT / "eval" / "other" / "qa.jsonl", OTHER),
         (ROOT / "eval" / "qa_fresh.jsonl", SEEDS), (ROOT / "eval" / "qa_unseen.jsonl", SEEDS),
-        (ROOT / "eval" / "other" / "qa_whether.jsonl", OTHER), (ROOT / "eval" / "other" / "qa_arithmetic.jsonl", OTHER)]
+        (ROOT / "eval" / "other" / "qa_whether.jsonl", OTHER), (ROOT / "eval" / "other" / "qa_arithmetic.jsonl", OTHER),
+        (ROOT / "eval" / "arithmetic" / "qa.jsonl", ROOT / "eval" / "arithmetic" / "docs")]
 
 
 def test_seed_set_covers_every_kind_with_enough_questions():
@@ -24,7 +25,8 @@ def test_seed_set_covers_every_kind_with_enough_questions():
     assert all(item.history for item in items if item.kind == "followup")
 
 
-@pytest.mark.parametrize("set_path, docs", SETS, ids=["seeds", "other", "fresh", "unseen", "whether", "arithmetic"])
+@pytest.mark.parametrize("set_path, docs", SETS, ids=["seeds", "other", "fresh", "unseen", "whether", "arithmetic",
+                                                              "huts"])
 def test_every_evidence_string_occurs_in_its_document(set_path, docs):
     for item in load_set(set_path):
         if not item.answerable:

@@ -42,6 +42,13 @@ def test_each_failed_check_is_named():
     assert o.evidence_missing == ["383,829 | 511,524"]
 
 
+def test_a_number_from_a_cited_rows_column_header_is_traceable():
+    result = contract("75.0%", "Turnout 2019 in Bağcılar was 75.0% [1].", [ROW], computation="383,829 / 511,524 = 75.0%")
+    assert score(TURNOUT, result, [ROW], 1.0).untraced == ["2019"]
+    result["citations"][0]["row"] = {"columns": ["District", "Turnout 2019"]}      # the header the row is read under
+    assert score(TURNOUT, result, [ROW], 1.0).untraced == []
+
+
 def test_a_right_answer_inside_a_long_short_answer_is_not_exact():
     result = contract("Turnout was 75.0% in Bağcılar", "Turnout was 75.0% in Bağcılar [1].", [ROW],
                       computation="75.0%")
