@@ -833,9 +833,15 @@ def _quantities(grid: Grid, headers: dict[int, list[int]]) -> dict[int, list[int
 
 
 def _per(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan) -> bool:
-    """"loans per visit": one named column over another (op "ratio"); "visits per branch", "per" a word for the rows:
-    the column's average (op "avg")."""
+    """"loans per visit", "meals ... each staff member": one named column over another (op "ratio"); "visits per
+    branch", "per" a word for the rows: the column's average (op "avg")."""
     quantities = _quantities(grid, headers)
+    for at in (i for i, t in enumerate(q.tokens) if t in ("each", "every")):     # "how many meals did each staff
+        each = next(((j, p) for j, ps in quantities.items() for p in ps if at < p <= at + 2), None)   # member serve"
+        other = [j for j in quantities if each and j != each[0] and all(p < at or p > each[1] for p in quantities[j])]
+        if each and len(other) == 1:
+            plan.op, plan.measure, plan.measure2 = "ratio", other[0], each[0]
+            return True
     for at in (i for i, t in enumerate(q.tokens) if t == "per"):
         before = max(((p, j) for j, ps in quantities.items() for p in ps if p < at), default=None)
         after = min(((p, j) for j, ps in headers.items() for p in ps if p > at), default=None)

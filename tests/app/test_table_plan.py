@@ -299,6 +299,7 @@ def market():
 @pytest.mark.parametrize("question, short, computation", [
     ("How many kg of apples per visitor did North Gate sell?", "0.24", "Apples (kg) 1,240 / Visitors 5,200 = 0.24"),
     ("plums per visitor at old mill", "0.21", "Plums (kg) 615 / Visitors 2,980 = 0.21"),
+    ("At North Gate, how many kg of apples did each visitor buy?", "0.24", "Apples (kg) 1,240 / Visitors 5,200 = 0.24"),
     ("What percentage of all visitors came to Station Road?", "34.1%",       # Chapel Lane's "n/a" is no visitor
      "7,400 (Station Road) / 21,730 (the Visitors of 4 rows) = 34.1%"),
     ("What share of the pears came from North Gate and Quay Side?", "63.9%",    # of 4 rows: Chapel Lane sold none
