@@ -23,9 +23,10 @@ class Result:
 
 
 def _fmt(value: float) -> str:
+    """A computed number: thousands separated from 10,000 up (not years), at most four decimals."""
     if abs(value - round(value)) < 1e-9:
         return f"{round(value):,}" if abs(value) >= 10000 else str(round(value))
-    return f"{value:.4f}".rstrip("0").rstrip(".")
+    return f"{value:{',' if abs(value) >= 10000 else ''}.4f}".rstrip("0").rstrip(".")
 
 
 def _holds(grid: Grid, r: int, c: Condition) -> bool:
