@@ -95,6 +95,8 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
     if op == "elapsed" and len(rows) == 1 and date_of(grid.text(rows[0], plan.measure)):
         r, j = rows[0], plan.measure
         years = plan.n - date_of(grid.text(r, j))[0]
+        if years < 0:
+            return None         # "how long had A been open by 1950", opened in 1962: not yet
         return Result(f"{years} years", f"{_label(grid, r)}: {years} years from {grid.text(r, j)} to {plan.n}",
                       f"{plan.n} - {grid.text(r, j)} ({grid.columns[j].name}, {_label(grid, r)}) = {years}", [(r, j)])
     if op == "count" and plan.distinct and plan.measure is not None:

@@ -334,6 +334,11 @@ def test_years_between_a_row_and_another_row_or_a_year_named(lighthouses, questi
     assert _checked(lighthouses, question)["short_answer"] == short
 
 
+def test_years_since_a_date_after_the_year_named_are_not_negative(lighthouses):
+    result = lighthouses[0].answer("How long had Pell Skerry been lit by 1890?")     # lit in 1902
+    assert result is None or not (result["short_answer"] or "").startswith("-")
+
+
 def test_a_count_of_something_no_column_holds_is_not_the_named_row_counted(market):
     engine, _ = market
     result = engine.answer("How many cherries did Quay Side sell?")
