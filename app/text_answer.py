@@ -21,7 +21,7 @@ from typing import Callable
 import numpy as np
 
 from app.chooser import FEATURES, Asked, Chooser, features, names_nothing_asked, offers, within_sentence
-from app.question import MONTHS, Candidate, answer_type, asks_for, candidates
+from app.question import MONTHS, NUMBER_WORDS, Candidate, answer_type, asks_for, candidates
 from app.reader import Policy, Reader, Reading, passage_of
 from app.retrieve import Hit
 from app.settings import Settings
@@ -118,6 +118,11 @@ class PassageReading:
     def placed(self) -> tuple[float, int, str, int, str]:
         """The span as the chooser takes it: (reader score, file offset, text, sentence offset, sentence text)."""
         return self.reading.score, self.at, self.reading.text, self.sentence.start, self.sentence.text
+
+
+QUANTITY = re.compile(r"\b(?:\d|(?:" + NUMBER_WORDS + r"|sixty|seventy|eighty|ninety|hundreds|thousands?|millions?|"
+                      r"billions?|dozens?|half|several|many|few|both|all|none|no|some|most|majority|minority)\b)",
+                      re.IGNORECASE)   # what a "how many" answer must hold: a number or a quantifier ("several")
 
 
 class TextAnswerer:
@@ -237,6 +242,11 @@ class TextAnswerer:
                          for o in offers(group[0].hit.chunk, group[0].rank, group[0].hit.score,
                                          [r.placed() for r in group])])
         expected = chooser.probabilities(rows)
+        if answer_type(question) == "number" and not describe:   # "how many ...": only a span with a number or a
+            # quantifier answers it ("several", "half"; not "spouse")
+            expected = np.where([bool(QUANTITY.search(o.reading.text)) for o in offered], expected, -1.0)
+            if expected.max() < 0:
+                return TextAnswer(None, None, 0.0, "no passage states the number asked for")
         k = int(np.argmax(expected))
         best = offered[k]
         confidence = round(1 / (1 + math.exp(-best.reading.score)), 3)   # the reader's odds, as in _read

@@ -1,6 +1,6 @@
 """Text answers: what a span must not be."""
 from app.retrieve import Hit
-from app.text_answer import in_reference, years_first
+from app.text_answer import QUANTITY, in_reference, years_first
 from index.chunk import Chunk
 
 
@@ -29,3 +29,35 @@ def test_without_a_year_in_the_question_passages_keep_their_retrieval_order():
     earlier = _hit("a.md", "Harvest fair 2019", "The prize went to a pumpkin grower.")
     later = _hit("b.md", "Harvest fair 2023", "The prize went to a beekeeper.")
     assert years_first("Who won the harvest fair prize?", [earlier, later]) == [earlier, later]
+
+
+MILL = """# Aldwick Tide Mill
+
+The Aldwick tide mill stands on the creek below the village. It was restored by a volunteer trust led by Hester
+Quayle, a retired engineer.
+
+## Restoration
+
+Volunteers rebuilt the wheel and the sluice gates, and the trust raised the money from local families. The mill
+reopened to visitors in spring, and three millstones were brought back from the quarry.
+"""
+
+
+def test_a_how_many_question_is_answered_only_by_a_span_with_a_number(tmp_path, model):
+    import dataclasses
+
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "mill.md").write_text(MILL, encoding="utf-8")
+    build(tmp_path / "docs", tmp_path / "index", model=model)
+    engine = Engine(store.load(tmp_path / "index"), model, tmp_path / "index")
+    engine.text.chooser = dataclasses.replace(engine.text.chooser, threshold=0.0)   # only the type check abstains
+    for question in ("How many volunteers rebuilt the wheel?", "How many families gave money to the trust?"):
+        found = engine.text.answer(question, engine.retrieve(question), engine.settings)
+        assert found.short_answer is None or QUANTITY.search(found.short_answer), (question, found.short_answer)
+    counted = engine.text.answer("How many millstones were brought back?",
+                                 engine.retrieve("How many millstones were brought back?"), engine.settings)
+    assert counted.short_answer == "three"
