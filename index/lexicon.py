@@ -8,9 +8,7 @@ build time and is stored; an incremental build subtracts the counts of the docum
 """
 from __future__ import annotations
 
-import math
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -43,26 +41,25 @@ def doc_words(text: str) -> DocWords:
     """Count one document's words."""
     surface: set[str] = set()
     upper, lower = Counter(), Counter()
-    titled = _title_cased(text)
-    for m in WORD.finditer(text):
-        word = m.group()
-        tokens, stems = _word(word)
-        surface.update(tokens)
-        if m.start() == 0 or SENTENCE_START.search(text[max(0, m.start() - 3):m.start()]):
-            continue  # a capital that starts a sentence says nothing about the word
-        if titled and titled[bisect_right(titled, (m.start(), math.inf)) - 1][1] > m.start():
-            continue  # nor does one in a title-cased heading, label or cell ("Election Date:")
-        counter = upper if word[:1].isupper() else lower
-        for tok in stems:
-            counter[tok] += 1
+    for segment in SEGMENT.finditer(text):       # words never cross a segment's bounds (newline, "|", ":")
+        titled = _title_cased(segment.group())
+        for m in WORD.finditer(text, segment.start(), segment.end()):
+            word = m.group()
+            tokens, stems = _word(word)
+            surface.update(tokens)
+            if titled or m.start() == 0 or SENTENCE_START.search(text[max(0, m.start() - 3):m.start()]):
+                continue  # a capital that starts a sentence, or in a title-cased heading, label or cell ("Election
+                          # Date:"), says nothing about the word
+            counter = upper if word[:1].isupper() else lower
+            for tok in stems:
+                counter[tok] += 1
     return DocWords(list(dict.fromkeys(terms(text))), surface, upper, lower)
 
 
-def _title_cased(text: str) -> list[tuple[int, int]]:
-    """The (start, end) of each segment of two or more words, none of them a lowercase word of four or more letters:
-    headings, labels and cells written in title case, where every word is capitalised."""
-    return [(m.start(), m.end()) for m in SEGMENT.finditer(text)
-            if len(words := WORD.findall(m.group())) >= 2 and not any(_lowercase(w) for w in words)]
+def _title_cased(segment: str) -> bool:
+    """Whether a segment has two or more words, none of them a lowercase word of four or more letters: a heading, label
+    or cell written in title case, where every word is capitalised."""
+    return len(words := WORD.findall(segment)) >= 2 and not any(_lowercase(w) for w in words)
 
 
 def _lowercase(word: str) -> bool:

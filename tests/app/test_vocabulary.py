@@ -38,3 +38,5 @@ def test_names_are_words_capitalised_inside_sentences_not_in_title_cased_labels_
                        "The keeper, Ada Lorne, lit the lamp at Gull Point on that date. Results came late.").names
     assert {"lorn", "gull"} <= names                     # capitalised mid-sentence
     assert not {"date", "background", "result", "name"} & names    # capitals of a label, heading or header cell
+    before_any_title = vocabulary("The keeper, Ada Lorne, trimmed the wick.\n\n== Background and Results ==\n").names
+    assert {"ada", "lorn"} <= before_any_title          # a title-cased heading further on changes nothing before it
