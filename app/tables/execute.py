@@ -285,7 +285,7 @@ def _ratio(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None
     top, bottom = sum(grid.number(r, a) for r in rows), sum(grid.number(r, b) for r in rows)
     if not rows or not bottom:
         return None
-    value = _fmt_rounded(top / bottom)
+    value = _fmt(round(top / bottom, 2))
     name_a, name_b = grid.columns[a].name, grid.columns[b].name
     shown = {j: " + ".join(grid.text(r, j) for r in rows) for j in (a, b)}
     return Result(value, f"{name_a} per {name_b} where {where} is {value}",
@@ -309,11 +309,6 @@ def _share(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None
     return Result(value, f"{' and '.join(_label(grid, r) for r in part)} had {value} of the {name}{among}",
                   f"{named} / {total:,.10g} (the {name} of {len(keyed)} rows) = {value}",
                   [(r, j) for r in part] + [(r, j) for r in keyed if r not in part])
-
-
-def _fmt_rounded(value: float) -> str:
-    """A computed ratio: two decimals, thousands separated."""
-    return f"{round(value):,}" if abs(value - round(value)) < 1e-9 else f"{value:,.2f}"
 
 
 def _span(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None:

@@ -99,7 +99,8 @@ def match_table(question: Question, table: Table) -> Match:
     count_rows = bool(label & set(question.count_words)) or question.in_how_many
     describes = bool(label) and bool(re.search(
         rf"\b(?:{'|'.join(map(re.escape, label))})s?\s+(?:where|that|which|whose|in which)\b", question.folded))
-    scope = _scope_words(table) | label
+    title_words = _scope_words(table)
+    scope = title_words | label
     explained = used | {t.pos for t in tokens if is_generic(t.folded) or stem(t.folded) in scope
                         or t.folded in scope}
     years = set(re.findall(r"\b(?:1[89]|2[01])\d{2}\b", fold(" ".join([table.title, *table.section]))))
@@ -108,7 +109,7 @@ def match_table(question: Question, table: Table) -> Match:
     match.year_mismatch = any(y not in years for y in question.years) and bool(years)
     if "turnout" in question.concepts and not (role is not None and "turnout" in concepts_of(role.name)):
         match.turnout = turnout_columns(table)
-    titled = {t.pos for t in tokens if not is_generic(t.folded) and t.folded in _scope_words(table)}
+    titled = any(t.folded in title_words and not is_generic(t.folded) for t in tokens)
     asks_who = question.winner or question.lost and re.match(r"who\b", question.folded)    # "who lost the race"
     match.contest = bool(asks_who and (titled or set(question.years) & years) and not rows and not groups
                          and not match.unknowns and table.total_row is not None)
