@@ -122,7 +122,8 @@ class PassageReading:
 
 QUANTITY = re.compile(r"\b(?:\d|(?:" + NUMBER_WORDS + r"|sixty|seventy|eighty|ninety|hundreds|thousands?|millions?|"
                       r"billions?|dozens?|half|several|many|few|both|all|none|no|some|most|majority|minority)\b)",
-                      re.IGNORECASE)   # what a "how many" answer must hold: a number or a quantifier ("several")
+                      re.IGNORECASE)   # what a "how many" answer must hold: a number or a quantifier ("several");
+# a superset of question.NUMBER_WORDS, which stays as the fitted chooser and sentence ranker read it
 
 
 class TextAnswerer:
