@@ -16,6 +16,7 @@ import json
 import math
 import re
 import sys
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +25,7 @@ import numpy as np
 
 from app.question import answer_type, candidates
 from app.vocabulary import Vocabulary
-from index.fold import STOPWORDS, stem, terms, tokenize
+from index.fold import STOPWORDS, fold, stem, terms, tokenize
 
 DEFAULT_PATH = Path(__file__).parent / "models" / "chooser.json"
 
@@ -70,13 +71,43 @@ def within_sentence(at: int, text: str, sentence_start: int, sentence: str) -> b
     return at + len(text) <= sentence_start + len(sentence)
 
 
-def offers(chunk, rank: int, retrieval: float, spans: list[tuple[float, int, str, int, str]]) -> list[Offer]:
-    """One retrieved passage's spans as the chooser sees them; `spans` are (reader score, file offset, text,
-    sentence file offset, sentence text), best first."""
+def offers(chunk, rank: int, retrieval: float, spans: list[tuple[float, int, str, int, str]],
+           names: AbstractSet[str] = frozenset()) -> list[Offer]:
+    """One retrieved passage's spans as the chooser sees them, each widened to the whole name it starts or ends
+    inside (`whole_name`); `spans` are (reader score, file offset, text, sentence file offset, sentence text), best
+    first; `names` are the terms the documents capitalise (app/vocabulary.py)."""
     context = " ".join([chunk.title, *chunk.section, chunk.text])
     best = max((score for score, *_ in spans), default=0.0)
-    return [Offer(score, best, k, rank, retrieval, text, at, sentence, s_start, context)
-            for k, (score, at, text, s_start, sentence) in enumerate(spans)]
+    out = []
+    for k, (score, at, text, s_start, sentence) in enumerate(spans):
+        start, text = whole_name(at - s_start, text, sentence, names)
+        out.append(Offer(score, best, k, rank, retrieval, text, s_start + start, sentence, s_start, context))
+    return out
+
+
+_BEFORE = re.compile(r"(\S+) $")
+_AFTER = re.compile(r" ([^\s,;:.()]+)")
+
+
+def whole_name(at: int, text: str, sentence: str, names: AbstractSet[str]) -> tuple[int, str]:
+    """A span (its offset in its sentence, its text) that starts or ends inside a run of capitalised words, widened to
+    the whole run: "Tayyip Erdoğan" -> "Recep Tayyip Erdoğan", "Twilight" -> "Twilight Princess". A word joins
+    on the left only if the documents almost always capitalise it (a name, not "Author" opening a sentence)."""
+    words = text.split()
+    start, end = at, at + len(text)
+    if words and _capitalised(words[0]):
+        while (m := _BEFORE.search(sentence, 0, start)) and _capitalised(m.group(1)) and set(terms(m.group(1))) <= names:
+            start = m.start(1)
+    if words and _capitalised(words[-1]):
+        while (m := _AFTER.match(sentence, end)) and _capitalised(m.group(1)):
+            end = m.end(1)
+    return start, sentence[start:end]
+
+
+def _capitalised(word: str) -> bool:
+    """A capitalised word of letters (apostrophes and hyphens inside allowed) that is no stopword ("The", "In")."""
+    letters = word.replace("'", "").replace("’", "").replace("-", "")
+    return letters.isalpha() and word[0].isupper() and fold(word) not in STOPWORDS
 
 
 def features(asked: Asked, span: Offer) -> np.ndarray:

@@ -22,7 +22,7 @@ import numpy as np
 
 from app.chooser import FEATURES, Asked, Chooser, features, names_nothing_asked, offers, within_sentence
 from app.question import MONTHS, NUMBER_WORDS, Candidate, answer_type, asks_for, candidates
-from app.reader import Policy, Reader, Reading, passage_of
+from app.reader import Policy, Reader, Reading, passage_of, short_form
 from app.retrieve import Hit
 from app.settings import Settings
 from app.support import Sentence, SentenceRanker, sentences_of
@@ -239,9 +239,10 @@ class TextAnswerer:
         if not offered:
             return TextAnswer(None, None, 0.0, "no passage holds an answer")
         asked = Asked.of(question, self.vocabulary)
-        rows = np.array([features(asked, o) for group in groups if group
-                         for o in offers(group[0].hit.chunk, group[0].rank, group[0].hit.score,
-                                         [r.placed() for r in group])])
+        spans = [o for group in groups if group
+                 for o in offers(group[0].hit.chunk, group[0].rank, group[0].hit.score, [r.placed() for r in group],
+                                 self.vocabulary.names)]
+        rows = np.array([features(asked, o) for o in spans])
         expected = chooser.probabilities(rows)
         if answer_type(question) == "number" and not describe:   # "how many ...": only a span with a number or a
             # quantifier answers it ("several", "half"; not "spouse")
@@ -265,7 +266,7 @@ class TextAnswerer:
             return TextAnswer(None, None, confidence,
                               f"no passage answers it clearly enough ({measure} {score:.2f} < {cut:.2f})",
                               expected_f1=sure)
-        return TextAnswer(support, best.reading.answer, confidence, expected_f1=sure)
+        return TextAnswer(support, short_form(spans[k].text), confidence, expected_f1=sure)
 
     def _describe(self, question: str, passages: list[Hit]) -> TextAnswer:
         """An account: the sentence the ranker puts first and the ones after it, no short answer; an abstention when no

@@ -46,7 +46,8 @@ def question_rows(engine, chunks: dict, question: str, saved: dict, passages: in
         chunk = chunks[passage["chunk"]]
         spans = [(score, at, text, s_start, engine.index.texts[chunk.doc][s_start:s_end])
                  for score, s_start, s_end, at, text in passage["spans"]]
-        for offer in offers(chunk, rank, passage["retrieval"], [s for s in spans if within_sentence(*s[1:])]):
+        for offer in offers(chunk, rank, passage["retrieval"], [s for s in spans if within_sentence(*s[1:])],
+                            engine.vocabulary.names):
             texts.append(short_form(offer.text))
             rows.append(features(asked, offer))
     return texts, np.array(rows).reshape(-1, len(FEATURES))

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from app.chooser import DEFAULT_PATH, FEATURES, Asked, Chooser, Offer, default_chooser, features
+from app.chooser import DEFAULT_PATH, FEATURES, Asked, Chooser, Offer, default_chooser, features, whole_name
 from app.vocabulary import Vocabulary
 from tests.conftest import TEXT_DOCS
 SENTENCE = "In 2018 the regatta was won by the Heron crew, coached by Maren Solberg."
@@ -48,6 +48,27 @@ def test_a_span_repeating_the_question_and_one_far_from_its_words_are_marked(voc
     assert near["distance"] == pytest.approx(math.log1p(1))   # "coached by Maren Solberg": one word away
     far = row(vocabulary, "Who is the mayor?", "Maren Solberg")
     assert far["distance"] == pytest.approx(math.log1p(30))
+
+
+def test_a_span_ending_or_starting_inside_a_name_is_widened_to_the_whole_name(vocabulary):
+    sentence = "The Otter crew was coached by Piet Vandermeer, a former ferry captain of the Tollerby Rowing Club."
+
+    def widened(span: str) -> str:
+        at, text = whole_name(sentence.index(span), span, sentence, vocabulary.names)
+        assert sentence[at:at + len(text)] == text
+        return text
+
+    assert widened("Piet") == "Piet Vandermeer"                   # ends inside the name
+    assert widened("Vandermeer") == "Piet Vandermeer"             # starts inside it
+    assert widened("Rowing") == "Tollerby Rowing Club"            # both
+    assert widened("a former ferry captain") == "a former ferry captain"   # no name: as it was
+    assert widened("Otter crew") == "Otter crew"                 # "The" opening the sentence is no part of it
+
+
+def test_a_capitalised_word_the_documents_also_write_in_lowercase_does_not_join_a_name_on_its_left(vocabulary):
+    sentence = "Regatta Winner Maren Solberg spoke to the town."    # "winner", "regatta": lowercase in the document
+    at, text = whole_name(sentence.index("Maren"), "Maren", sentence, vocabulary.names)
+    assert text == "Maren Solberg"
 
 
 def test_the_model_file_round_trips_and_refuses_other_features():
