@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.acronym import spelled_out
 from app.question import answer_type, candidates
 from app.vocabulary import Vocabulary
 from index.fold import STOPWORDS, fold, stem, terms, tokenize
@@ -116,7 +117,8 @@ def features(asked: Asked, span: Offer) -> np.ndarray:
     in_sentence = set(terms(span.sentence))
     in_passage = set(terms(span.passage))
     names = sum(asked.names.values())
-    missing = sum(w for t, w in asked.names.items() if t not in in_passage) / names if names else 0.0
+    missing = sum(w for t, w in asked.names.items()
+                  if t not in in_passage and not spelled_out(t, span.passage)) / names if names else 0.0
     span_terms = _echo_terms(span.text)
     typed = asked.kind not in ("span", "quote")
     matches = typed and bool(candidates(span.text, asked.kind))

@@ -20,6 +20,7 @@ from typing import Callable
 
 import numpy as np
 
+from app.acronym import spelled_out
 from app.chooser import FEATURES, Asked, Chooser, features, names_nothing_asked, offers, within_sentence
 from app.question import MONTHS, NUMBER_WORDS, Candidate, answer_type, asks_for, candidates
 from app.reader import Policy, Reader, Reading, passage_of, short_form
@@ -90,8 +91,10 @@ def _context(hit: Hit) -> str:
 def _about(asked: Asked, hit: Hit) -> bool:
     """Whether a passage is about what the question asks: it shares a word with it, and names something the question
     names if it names anything."""
-    found = set(terms(_context(hit)))
-    return bool(found & asked.terms.keys()) and (not asked.names or bool(found & asked.names.keys()))
+    context = _context(hit)
+    found = set(terms(context))
+    return bool(found & asked.terms.keys()) and (not asked.names or bool(found & asked.names.keys()) or any(
+        spelled_out(t, context) for t in asked.names))
 
 
 def _same_years(q_years: set[str], text: str) -> bool:

@@ -66,6 +66,22 @@ def test_the_abstention_cut_answers_the_questions_the_chooser_is_sure_of_and_abs
                                                        "no_ans_accuracy": 100.0, "no_ans_n": 10}
 
 
+def test_a_narrow_peak_of_the_objective_does_not_set_the_cut_a_broad_plateau_does():
+    # Abstaining between 0.30 and 0.32 gains one unanswerable question and keeps every right answer (a peak 0.02
+    # wide); from 0.50 up the same unanswerable and one more are abstained on, one right answer lost (a plateau a
+    # little lower, 0.4 wide). The peak's height is luck of where single judgements fall; the plateau's is not.
+    right = lambda i: SquadQuestion(f"r{i}", "When?", ("1887",), False, "d")  # noqa: E731
+    wrong = lambda i: SquadQuestion(f"w{i}", "When?", ("1887",), False, "d")  # noqa: E731
+    none = lambda i: SquadQuestion(f"n{i}", "Who?", (), True, "d")  # noqa: E731
+    judged_items = ([(right(0), ["1887"], None, None, 0.32)] + [(right(i), ["1887"], None, None, 0.9) for i in range(1, 28)]
+                    + [(wrong(i), ["Paris"], None, None, 0.05) for i in range(2)]
+                    + [(none(0), ["Paris"], None, None, 0.30), (none(1), ["Paris"], None, None, 0.50)]
+                    + [(none(i), ["Paris"], None, None, 0.05) for i in range(2, 11)])
+    data = [it[:4] for it in judged_items]
+    cut = abstention_cut(data, [(0, it[4]) for it in judged_items])
+    assert 0.50 < cut <= 0.9
+
+
 def test_a_span_whose_passage_names_nothing_asked_is_judged_no_answer():
     rows = spans((3.0, 1.0))
     rows[0, FEATURES.index("names_missing")] = 1.0
