@@ -16,6 +16,7 @@ from pathlib import Path
 from app.chooser import default_chooser
 from app.followup import resolve
 from app.glossary import expand
+from app.question import repair_interrogative
 from app.reader import default_reader
 from app.retrieve import Hit, Retriever
 from app.settings import MAX_QUESTION_CHARS, Settings
@@ -149,7 +150,7 @@ class Engine:
         asked = check_question(question)
         self._follow()
         settings = settings or self.settings
-        followed = resolve(asked, history)
+        followed = repair_interrogative(resolve(asked, history), self.vocabulary.surface)
         resolved = expand(followed)
         notes = [f"Read as: “{resolved}”"] if resolved != asked else []
         timing: dict[str, float] = {}

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 
-from index.fold import fold, stem
+from index.fold import STOPWORDS, fold, stem
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -53,6 +54,35 @@ _WH = re.compile(r"\b(who|whom|whose|when|where|why|how|what|which)\b")
 _WH_KINDS = {"who": "person", "whom": "person", "whose": "person", "when": "date", "where": "place", "why": "span"}
 _SUBORDINATE = {"when", "where", "who", "whom", "whose"}   # after the wh-phrase: a clause, not the thing asked
 _HOW_KINDS = [(kind, cue) for kind, cue in _CUES if kind in ("measure", "number")]   # "how long", "how many"
+
+
+INTERROGATIVES = ("who", "whom", "whose", "when", "where", "why", "how", "what", "which")
+_FIRST_WORD = re.compile(r"\s*([A-Za-z]+)\b(?![-'’])")
+
+
+def repair_interrogative(question: str, known: Container[str] = frozenset()) -> str:
+    """The question with its first word read as the interrogative it misspells or runs together with "is", as people
+    type ("wen did ..." -> "when did ...", "whats ..." -> "what is ..."). Only a word one edit from exactly one
+    interrogative is repaired, and none that is a stopword or `known` (the documents' words: "now", a name "Wen")
+    or could be several ("whe": "when", "who" or "why")."""
+    m = _FIRST_WORD.match(question)
+    if not m:
+        return question
+    word = m.group(1).lower()
+    if word in INTERROGATIVES or word in STOPWORDS or word in known:
+        return question
+    if word[:-1] in ("what", "who", "where", "how", "when") and word.endswith("s"):
+        fixed = f"{word[:-1]} is"
+    else:
+        from rapidfuzz.distance import Levenshtein
+
+        near = [w for w in INTERROGATIVES if Levenshtein.distance(word, w) == 1]
+        if len(near) != 1 or len(word) < 2:
+            return question
+        fixed = near[0]
+    if m.group(1)[0].isupper():
+        fixed = fixed.capitalize()
+    return question[:m.start(1)] + fixed + question[m.end(1):]
 
 
 def answer_type(question: str) -> str:

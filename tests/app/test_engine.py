@@ -105,3 +105,10 @@ def test_an_account_asked_of_a_table_row_comes_from_the_passage_not_a_table_refu
 def test_a_figure_asked_of_the_same_row_still_comes_from_the_table(depot_engine):
     result = depot_engine.ask("How many trams does Ashford have?")
     assert result["kind"] == "table" and result["short_answer"] == "14"
+
+
+def test_a_misspelt_interrogative_is_read_as_meant_and_said_so(regatta_engine):
+    result = regatta_engine.ask("wen was the Tollerby Rowing Club founded?")
+    assert result["resolved_question"] == "when was the Tollerby Rowing Club founded?"
+    assert any("when was the Tollerby" in n for n in result["notes"])
+    assert result["short_answer"] and "1931" in result["short_answer"]

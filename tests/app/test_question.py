@@ -1,7 +1,7 @@
 """Question cues pick the kind of span wanted; spans of that kind are found in sentences."""
 import pytest
 
-from app.question import answer_type, candidates
+from app.question import answer_type, candidates, repair_interrogative
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -48,3 +48,25 @@ def test_candidate_offsets_point_into_the_sentence():
 def test_measures_keep_their_unit():
     found = [c.text for c in candidates("It is seven kilometres wide; the crossing takes 25 minutes.", "measure")]
     assert found == ["seven kilometres", "25 minutes"]
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("wen did the club get its first boat", "when did the club get its first boat"),
+    ("Wat year was the wall rebuilt", "What year was the wall rebuilt"),
+    ("whats the entry fee", "what is the entry fee"),
+    ("hw many boats sank", "how many boats sank"),
+    ("Whic crew won in 2022?", "Which crew won in 2022?"),
+])
+def test_a_misspelt_or_run_together_interrogative_is_read_as_the_one_meant(typed, read):
+    assert repair_interrogative(typed) == read
+
+
+@pytest.mark.parametrize("question", [
+    "were the boats insured?",           # a word, one edit from "where"
+    "whe won?",                          # "when", "who" or "why"
+    "Hok-Lam Chan wrote what?",          # part of a hyphenated name
+    "Wen Jiabao visited which city?",    # a word the documents use
+    "who coached the Otter crew?",
+])
+def test_a_word_that_is_a_word_or_could_be_several_interrogatives_stays(question):
+    assert repair_interrogative(question, known={"wen", "jiabao"}) == question
