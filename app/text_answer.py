@@ -97,6 +97,12 @@ def _about(asked: Asked, hit: Hit) -> bool:
         spelled_out(t, context) for t in asked.names))
 
 
+def _dated_heading(hit: Hit) -> str:
+    """The innermost of a passage's headings, else its title, that names a year: what dates a sentence naming none
+    ("- Elected Mayor: ..." under a document titled "2024 ... election")."""
+    return next((h for h in [*reversed(hit.chunk.section), hit.chunk.title] if _YEAR.search(h)), "")
+
+
 def _same_years(q_years: set[str], text: str) -> bool:
     """False when `text` names years and none of them is one the question names."""
     years = set(_YEAR.findall(text))
@@ -220,8 +226,8 @@ class TextAnswerer:
                 if sentence is None or not reading.text.strip() or in_reference(sentence.text, at - sentence.start):
                     continue        # nothing, or the number of a reference marker ("[65]")
                 if q_years and (set(_YEAR.findall(reading.text)) - q_years or not _same_years(
-                        q_years, sentence.text if _YEAR.search(sentence.text) else " ".join(hit.chunk.section))):
-                    continue        # the span names a year not asked, or its sentence (heading) only other years
+                        q_years, sentence.text if _YEAR.search(sentence.text) else _dated_heading(hit))):
+                    continue        # the span names a year not asked, or its sentence (heading, title) only other years
                 kept.append(PassageReading(reading, rank, hit, sentence, self.policy.value(reading.score, rank)))
                 if len(kept) == per_passage:
                     break

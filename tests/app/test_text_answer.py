@@ -61,3 +61,29 @@ def test_a_how_many_question_is_answered_only_by_a_span_with_a_number(tmp_path, 
     counted = engine.text.answer("How many millstones were brought back?",
                                  engine.retrieve("How many millstones were brought back?"), engine.settings)
     assert counted.short_answer == "three"
+
+
+CHESS = """# 2021 Lakeside Chess Open
+
+The winner was Ilse Maartens, who beat Tomas Reyes in the final round. The next open is planned for 2025.
+"""
+
+
+def test_a_sentence_naming_no_year_is_of_the_year_its_heading_or_title_names(tmp_path, model):
+    import dataclasses
+
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "chess.md").write_text(CHESS, encoding="utf-8")
+    build(tmp_path / "docs", tmp_path / "index", model=model)
+    engine = Engine(store.load(tmp_path / "index"), model, tmp_path / "index")
+    engine.text.chooser = dataclasses.replace(engine.text.chooser, threshold=0.0)   # only the years decide
+
+    def answer(question: str):
+        return engine.text.answer(question, engine.retrieve(question), engine.settings).short_answer
+
+    assert answer("Who won the 2021 Lakeside Chess Open?") == "Ilse Maartens"
+    assert "Maartens" not in (answer("Who won the 2025 Lakeside Chess Open?") or "")
