@@ -1,14 +1,15 @@
 """The answer chooser: which of the reader's spans answers.
 
-The span reader (app/reader.py) offers its n best spans in each retrieved passage. Each becomes a
-row of features (the reader's own score, where the passage ranked, how much of the question its
-sentence and passage cover, whether the question's names appear there, whether the span is of the
-kind the question asks for, how close it sits to the question's words) and a logistic model gives
-the expected F1 of that span against the right answer; the highest answers, if its expected F1 reaches
-the fitted threshold (else the engine abstains: on held-out SQuAD articles this beat the reader's own
-policy on both has-answer F1 and no-answer accuracy). The weights are fitted on held-out readings of
-SQuAD articles by `python -m eval fit-chooser`, the threshold on out-of-fold predictions, never on our
-own questions; both are stored as a small JSON file (app/models/chooser.json); applying them is a dot product.
+The span reader (app/reader.py) offers its n best spans in each retrieved passage, each widened to the whole
+name it starts or ends inside ("Tayyip Erdoğan" -> "Recep Tayyip Erdoğan"). Each becomes a row of features (the
+reader's own score, where the passage ranked, how much of the question its sentence and passage cover, whether
+the question's names appear there (or are spelled out: "AK Party" for "akp"), whether the span is of the kind
+the question asks for, how close it sits to the question's words) and a logistic model gives the expected F1 of
+that span against the right answer; the highest answers, if its expected F1 reaches the fitted threshold (else
+the engine abstains: on held-out SQuAD articles this beat the reader's own policy on both has-answer F1 and
+no-answer accuracy). The weights are fitted on held-out readings of SQuAD articles by `python -m eval
+fit-chooser`, the threshold on out-of-fold predictions, never on our own questions; both are stored as a small
+JSON file (app/models/chooser.json); applying them is a dot product.
 """
 from __future__ import annotations
 
@@ -97,12 +98,17 @@ def whole_name(at: int, text: str, sentence: str, names: AbstractSet[str]) -> tu
     words = text.split()
     start, end = at, at + len(text)
     if words and _capitalised(words[0]):
-        while (m := _BEFORE.search(sentence, 0, start)) and _capitalised(m.group(1)) and set(terms(m.group(1))) <= names:
+        while (m := _BEFORE.search(sentence, 0, start)) and _capitalised(m.group(1)) and _named(m.group(1), names):
             start = m.start(1)
     if words and _capitalised(words[-1]):
         while (m := _AFTER.match(sentence, end)) and _capitalised(m.group(1)):
             end = m.end(1)
     return start, sentence[start:end]
+
+
+def _named(word: str, names: AbstractSet[str]) -> bool:
+    """Whether the documents almost always capitalise every term of the word."""
+    return set(terms(word)) <= names
 
 
 def _capitalised(word: str) -> bool:

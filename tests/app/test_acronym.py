@@ -1,4 +1,4 @@
-"""Acronyms a passage spells out, and what the chooser makes of a question that uses one (documents of the tests' own)."""
+"""Acronyms a passage spells out, and what the chooser makes of a question using one (the tests' own texts)."""
 from app.acronym import spelled_out, spells
 from app.chooser import FEATURES, Asked, Offer, features
 from app.vocabulary import Vocabulary

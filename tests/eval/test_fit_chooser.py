@@ -73,7 +73,8 @@ def test_a_narrow_peak_of_the_objective_does_not_set_the_cut_a_broad_plateau_doe
     right = lambda i: SquadQuestion(f"r{i}", "When?", ("1887",), False, "d")  # noqa: E731
     wrong = lambda i: SquadQuestion(f"w{i}", "When?", ("1887",), False, "d")  # noqa: E731
     none = lambda i: SquadQuestion(f"n{i}", "Who?", (), True, "d")  # noqa: E731
-    judged_items = ([(right(0), ["1887"], None, None, 0.32)] + [(right(i), ["1887"], None, None, 0.9) for i in range(1, 28)]
+    judged_items = ([(right(0), ["1887"], None, None, 0.32)]
+                    + [(right(i), ["1887"], None, None, 0.9) for i in range(1, 28)]
                     + [(wrong(i), ["Paris"], None, None, 0.05) for i in range(2)]
                     + [(none(0), ["Paris"], None, None, 0.30), (none(1), ["Paris"], None, None, 0.50)]
                     + [(none(i), ["Paris"], None, None, 0.05) for i in range(2, 11)])
