@@ -26,6 +26,7 @@ from app.question import MONTHS, NUMBER_WORDS, Candidate, answer_type, asks_for,
 from app.reader import Policy, Reader, Reading, passage_of, short_form
 from app.retrieve import Hit
 from app.settings import Settings
+from app.years import YEAR, YearsAsked
 from app.support import Sentence, SentenceRanker, sentences_of
 from app.support import features as sentence_features
 from app.vocabulary import Vocabulary
@@ -67,20 +68,19 @@ class TextAnswer:
 def years_first(question: str, passages: list[Hit]) -> list[Hit]:
     """The passages in retrieval order, but those naming only years the question does not name (in their text,
     heading or title) after the rest: a 2019 passage does not answer a question about 2024."""
-    q_years = set(_YEAR.findall(question))
-    if not q_years:
+    asked = YearsAsked.of(question)
+    if not asked:
         return passages
-    agree = [_same_years(q_years, _context(h)) for h in passages]
+    agree = [asked.about(_context(h)) for h in passages]
     return [h for h, ok in zip(passages, agree) if ok] + [h for h, ok in zip(passages, agree) if not ok]
 
 
 def account_sentences(question: str, asked: Asked, passages: list[Hit]) -> list[Sentence]:
     """The sentences an account may start from: in passages about the question (`_about`) that agree with its years,
     and not themselves naming only other years."""
-    q_years = set(_YEAR.findall(question))
-    about = [h for h in passages if _about(asked, h) and (not q_years or _same_years(q_years, _context(h)))]
-    return [s for s in sentences_of(about)
-            if not q_years or not _YEAR.search(s.span.text) or _same_years(q_years, s.span.text)]
+    years = YearsAsked.of(question)
+    about = [h for h in passages if _about(asked, h) and years.about(_context(h))]
+    return [s for s in sentences_of(about) if years.about(s.span.text)]
 
 
 def _context(hit: Hit) -> str:
@@ -100,13 +100,7 @@ def _about(asked: Asked, hit: Hit) -> bool:
 def _dated_heading(hit: Hit) -> str:
     """The innermost of a passage's headings, else its title, that names a year: what dates a sentence naming none
     ("- Elected Mayor: ..." under a document titled "2024 ... election")."""
-    return next((h for h in [*reversed(hit.chunk.section), hit.chunk.title] if _YEAR.search(h)), "")
-
-
-def _same_years(q_years: set[str], text: str) -> bool:
-    """False when `text` names years and none of them is one the question names."""
-    years = set(_YEAR.findall(text))
-    return not years or bool(years & q_years)
+    return next((h for h in [*reversed(hit.chunk.section), hit.chunk.title] if YEAR.search(h)), "")
 
 
 @dataclass
@@ -215,7 +209,7 @@ class TextAnswerer:
         contexts = [passage_of(h.chunk) for h in passages]
         spans = self.reader.read_spans(question, [text for text, _ in contexts], [skip for _, skip in contexts],
                                        n=SPANS_PER_PASSAGE)
-        q_years = set(_YEAR.findall(question))
+        years = YearsAsked.of(question)
         found = []
         for rank, (offered, hit, (_, skip)) in enumerate(zip(spans, passages, contexts)):
             sentences = split_sentences(hit.chunk.text, hit.chunk.start)
@@ -225,8 +219,9 @@ class TextAnswerer:
                 sentence = next((s for s in sentences if s.start <= at < s.end), None)
                 if sentence is None or not reading.text.strip() or in_reference(sentence.text, at - sentence.start):
                     continue        # nothing, or the number of a reference marker ("[65]")
-                if q_years and (set(_YEAR.findall(reading.text)) - q_years or not _same_years(
-                        q_years, sentence.text if _YEAR.search(sentence.text) else _dated_heading(hit))):
+                following = sentence.text[at - sentence.start + len(reading.text):]
+                if years and not (years.answered_by(reading.text, following) and years.about(
+                        sentence.text if YEAR.search(sentence.text) else _dated_heading(hit))):
                     continue        # the span names a year not asked, or its sentence (heading, title) only other years
                 kept.append(PassageReading(reading, rank, hit, sentence, self.policy.value(reading.score, rank)))
                 if len(kept) == per_passage:
@@ -441,7 +436,6 @@ def _clause(sentence: str, q_tokens: list[str]) -> str | None:
     return best
 
 
-_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 _DESCRIPTIVE = re.compile(r"^\s*(?:what happened|why\b|how (?:did|does|do)\b|"
                           r"tell me (?:about|more)|describe\b|explain\b)", re.IGNORECASE)
 
