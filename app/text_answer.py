@@ -248,11 +248,13 @@ class TextAnswerer:
                                  self.vocabulary.names)]
         rows = np.array([features(asked, o) for o in spans])
         expected = chooser.probabilities(rows)
-        if answer_type(question) == "number" and not describe:   # "how many ...": only a span with a number or a
-            # quantifier answers it ("several", "half"; not "spouse")
+        kind = answer_type(question)
+        if kind in ("number", "percent") and not describe:   # "how many ...", "what share ...": only a span with a
+            # number or a quantifier answers it ("several", "half"; not "spouse")
             expected = np.where([bool(QUANTITY.search(o.reading.text)) for o in offered], expected, -1.0)
             if expected.max() < 0:
-                return TextAnswer(None, None, 0.0, "no passage states the number asked for")
+                return TextAnswer(None, None, 0.0, f"no passage states the {'share' if kind == 'percent' else 'number'} "
+                                                   "asked for")
         k = int(np.argmax(expected))
         best = offered[k]
         confidence = round(1 / (1 + math.exp(-best.reading.score)), 3)   # the reader's odds, as in _read
