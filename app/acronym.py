@@ -1,4 +1,4 @@
-"""Acronyms a passage spells out: "akp" is written "AK Party" there, "nyc" "New York City"."""
+"""Acronyms a passage spells out: "trc" is written "Tollerby Rowing Club" there, "nyc" "New York City"."""
 from __future__ import annotations
 
 import re
@@ -13,7 +13,7 @@ LONGEST = 5      # letters: a longer term is taken for a word, not an acronym
 
 def spells(acronym: str, words: list[str], doubles: int = 1) -> bool:
     """Whether the acronym (folded) is the words' leading letters in order, one from each word of a run of them and two
-    from at most `doubles` of them ("ak" + "p" for "AK Party", "n" + "y" + "c" for "New York City"); connecting
+    from at most `doubles` of them ("ab" + "c" for "AB Clinic", "n" + "y" + "c" for "New York City"); connecting
     stopwords may be skipped ("Justice and Development Party")."""
     if not acronym or not words:
         return not acronym and not words

@@ -1,9 +1,9 @@
 """The answer chooser: which of the reader's spans answers.
 
 The span reader (app/reader.py) offers its n best spans in each retrieved passage, each widened to the whole
-name it starts or ends inside ("Tayyip Erdoğan" -> "Recep Tayyip Erdoğan"). Each becomes a row of features (the
+name it starts or ends inside ("Vandermeer" -> "Piet Vandermeer"). Each becomes a row of features (the
 reader's own score, where the passage ranked, how much of the question its sentence and passage cover, whether
-the question's names appear there (or are spelled out: "AK Party" for "akp"), whether the span is of the kind
+the question's names appear there (or are spelled out: "Tollerby Rowing Club" for "trc"), whether the span is of the kind
 the question asks for, how close it sits to the question's words) and a logistic model gives the expected F1 of
 that span against the right answer; the highest answers, if its expected F1 reaches the fitted threshold (else
 the engine abstains: on held-out SQuAD articles this beat the reader's own policy on both has-answer F1 and
@@ -93,7 +93,7 @@ _AFTER = re.compile(r" ([^\s,;:.()]+)")
 
 def whole_name(at: int, text: str, sentence: str, names: AbstractSet[str]) -> tuple[int, str]:
     """A span (its offset in its sentence, its text) that starts or ends inside a run of capitalised words, widened to
-    the whole run: "Tayyip Erdoğan" -> "Recep Tayyip Erdoğan", "Twilight" -> "Twilight Princess". A word joins
+    the whole run: "Vandermeer" -> "Piet Vandermeer", "Rowing" -> "Tollerby Rowing Club". A word joins
     on the left only if the documents almost always capitalise it (a name, not "Author" opening a sentence)."""
     words = text.split()
     start, end = at, at + len(text)

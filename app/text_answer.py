@@ -99,7 +99,7 @@ def _about(asked: Asked, hit: Hit) -> bool:
 
 def _dated_heading(hit: Hit) -> str:
     """The innermost of a passage's headings, else its title, that names a year: what dates a sentence naming none
-    ("- Elected Mayor: ..." under a document titled "2024 ... election")."""
+    ("- Winner: ..." under a document titled "2021 Lakeside Chess Open")."""
     return next((h for h in [*reversed(hit.chunk.section), hit.chunk.title] if YEAR.search(h)), "")
 
 
@@ -200,7 +200,7 @@ class TextAnswerer:
         """The reader's best span in each passage that agrees with the question's years, with its sentence: a span
         naming a year the question does not, or sitting in a sentence (or under a heading) naming only other
         years, gives way to the passage's next best span ("June 2019" for "the 2024 election"). A question word the
-        documents never use is not held against a passage ("wife" for "spouse"): the reader weighs it."""
+        documents never use is not held against a passage ("wife" for "partner"): the reader weighs it."""
         found = self.candidates(question, passages, per_passage=1)
         return [r for group in found for r in group]
 
@@ -250,7 +250,7 @@ class TextAnswerer:
         expected = chooser.probabilities(rows)
         kind = answer_type(question)
         if kind in ("number", "percent") and not describe:   # "how many ...", "what share ...": only a span with a
-            # number or a quantifier answers it ("several", "half"; not "spouse")
+            # number or a quantifier answers it ("several", "half"; not a name)
             expected = np.where([bool(QUANTITY.search(o.reading.text)) for o in offered], expected, -1.0)
             if expected.max() < 0:
                 return TextAnswer(None, None, 0.0, f"no passage states the {'share' if kind == 'percent' else 'number'} "

@@ -48,7 +48,7 @@ def doc_words(text: str) -> DocWords:
             tokens, stems = _word(word)
             surface.update(tokens)
             if titled or m.start() == 0 or SENTENCE_START.search(text[max(0, m.start() - 3):m.start()]):
-                continue  # a capital that starts a sentence, or in a title-cased heading, label or cell ("Election
+                continue  # a capital that starts a sentence, or in a title-cased heading, label or cell ("Opening
                           # Date:"), says nothing about the word
             counter = upper if word[:1].isupper() else lower
             for tok in stems:

@@ -65,7 +65,7 @@ class Match:
     unknowns: list[Unknown] = field(default_factory=list)
     year_mismatch: bool = False
     turnout: tuple[Column, Column] | None = None     # (votes cast, registered) when turnout is asked and derivable
-    contest: bool = False            # "who won (lost) istanbul in 2024": of the contest the title names, in total
+    contest: bool = False            # "who won (lost) the county in 2024": of the contest the title names, in total
 
     @property
     def evidence(self) -> float:
