@@ -3,8 +3,8 @@
 The span reader (app/reader.py) offers its n best spans in each retrieved passage, each widened to the whole
 name it starts or ends inside ("Vandermeer" -> "Piet Vandermeer"). Each becomes a row of features (the
 reader's own score, where the passage ranked, how much of the question its sentence and passage cover, whether
-the question's names appear there (or are spelled out: "Tollerby Rowing Club" for "trc"), whether the span is of the kind
-the question asks for, how close it sits to the question's words) and a logistic model gives the expected F1 of
+the question's names appear there (or are spelled out: "Tollerby Rowing Club" for "trc"), whether the span is of
+the kind the question asks for, how close it sits to the question's words) and a logistic model gives the expected F1 of
 that span against the right answer; the highest answers, if its expected F1 reaches the fitted threshold (else
 the engine abstains: on held-out SQuAD articles this beat the reader's own policy on both has-answer F1 and
 no-answer accuracy). The weights are fitted on held-out readings of SQuAD articles by `python -m eval
