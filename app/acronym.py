@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from app.question import PATTERNS
 from index.fold import STOPWORDS, fold
 
-_RUN = re.compile(r"[A-Z\u00C0-\u024F][\w'’-]*(?:\s+(?:(?:and|of|the|for|&)\s+)*[A-Z\u00C0-\u024F][\w'’-]*)+")
 _WORD = re.compile(r"[\w'’-]+")
 LONGEST = 5      # letters: a longer term is taken for a word, not an acronym
 
@@ -31,7 +31,7 @@ def spelled_out(term: str, text: str) -> bool:
     capitalised words."""
     if not (2 <= len(term) <= LONGEST and term.isalpha()):
         return False
-    for run in _RUN.finditer(text):
+    for run in PATTERNS["name"].finditer(text):       # runs of capitalised words ("Bank of England")
         words = [fold(w) for w in _WORD.findall(run.group())]
         for i in range(len(words) - 1):
             if words[i][0] == term[0] and any(spells(term, words[i:j]) for j in range(i + 2, len(words) + 1)):
