@@ -219,8 +219,8 @@ class TextAnswerer:
                 sentence = next((s for s in sentences if s.start <= at < s.end), None)
                 if sentence is None or not reading.text.strip() or in_reference(sentence.text, at - sentence.start):
                     continue        # nothing, or the number of a reference marker ("[65]")
-                following = sentence.text[at - sentence.start + len(reading.text):]
-                if years and not (years.answered_by(reading.text, following) and years.about(
+                end = at - sentence.start + len(reading.text)
+                if years and not (years.answered_by(reading.text, sentence.text[end:]) and years.about(
                         sentence.text if YEAR.search(sentence.text) else _dated_heading(hit))):
                     continue        # the span names a year not asked, or its sentence (heading, title) only other years
                 kept.append(PassageReading(reading, rank, hit, sentence, self.policy.value(reading.score, rank)))
@@ -248,13 +248,12 @@ class TextAnswerer:
                                  self.vocabulary.names)]
         rows = np.array([features(asked, o) for o in spans])
         expected = chooser.probabilities(rows)
-        kind = answer_type(question)
-        if kind in ("number", "percent") and not describe:   # "how many ...", "what share ...": only a span with a
-            # number or a quantifier answers it ("several", "half"; not a name)
+        if asked.kind in ("number", "percent") and not describe:   # "how many ...", "what share ...": only a span
+            # with a number or a quantifier answers it ("several", "half"; not a name)
             expected = np.where([bool(QUANTITY.search(o.reading.text)) for o in offered], expected, -1.0)
             if expected.max() < 0:
-                return TextAnswer(None, None, 0.0, f"no passage states the {'share' if kind == 'percent' else 'number'} "
-                                                   "asked for")
+                asked_for = "share" if asked.kind == "percent" else "number"
+                return TextAnswer(None, None, 0.0, f"no passage states the {asked_for} asked for")
         k = int(np.argmax(expected))
         best = offered[k]
         confidence = round(1 / (1 + math.exp(-best.reading.score)), 3)   # the reader's odds, as in _read
