@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 _BOUND = re.compile(r"\b(after|since|before|until|till|prior to)\s+(?:the\s+(?:year\s+)?)?$", re.IGNORECASE)
-_NEXT_YEAR = re.compile(r",?\s((?:1[5-9]|20)\d\d)\b")
+_NEXT_YEAR = re.compile(rf",?\s({YEAR.pattern})")      # a year right after a span ("31 March, 2024")
 _LATER = {"after": 1, "since": 0}              # the bound's year itself agrees with "since", not with "after"
 _EARLIER = {"before": 1, "prior to": 1, "until": 0, "till": 0}
 
