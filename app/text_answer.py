@@ -287,7 +287,7 @@ class TextAnswerer:
         return TextAnswer(support, None, confidence, also=_following(support))
 
     def similarities(self, question: str, sentences: list[Sentence]) -> np.ndarray:
-        """Each sentence's cosine with the question: vectors stored with the index (`build --sentences`), the rest
+        """Each sentence's cosine with the question: vectors stored with the index, any it lacks
         embedded here in one batch."""
         vectors = [self.sentences.get(s.hit.chunk.doc, s.span.start, s.span.end) for s in sentences]
         missing = [k for k, v in enumerate(vectors) if v is None]

@@ -26,9 +26,6 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--dense", choices=KINDS, default=None,
                    help="dense index: flat (exact, default), hnsw or ivf (approximate); env DOCQA_DENSE")
     b.add_argument("--full", action="store_true", help="re-embed every document (default: only new or edited ones)")
-    b.add_argument("--sentences", action="store_true",
-                   help="also store a vector per sentence, read by the descriptive-sentence ranker and the rules "
-                        "answer path (else embedded per question); on prose, more than doubles the embedding time")
     b.add_argument("--dask", nargs="?", const="local", default=None, metavar="SCHEDULER",
                    help="parse and embed on a dask.distributed cluster: a scheduler address (tcp://host:8786), "
                         "or none for a LocalCluster on this machine")
@@ -42,8 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
         cluster = None
         try:
-            options = {"progress": True, "dense": args.dense, "incremental": not args.full,
-                       "sentences": args.sentences}
+            options = {"progress": True, "dense": args.dense, "incremental": not args.full}
             if args.dask:
                 from index.distributed import DaskCluster
 

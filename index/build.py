@@ -10,33 +10,26 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from index import store
-from index.chunk import Chunk, Chunks, chunk_document
+from index.chunk import Chunks, chunk_document
 from index.dense import build_dense, default_kind, extend_dense
 from index.documents import Document, load_documents, scan
-from index.embed import DEFAULT_MODEL, dimension, embed, load_model
+from index.embed import DEFAULT_MODEL, dimension, embed_with_spans, load_model
 from index.fold import terms
 from index.lexicon import DocWords, Lexicon, doc_words
 from index.parse import parse
-from index.sentences import NAME as SENTENCES, sentence_vectors
+from index.sentences import NAME as SENTENCES, chunk_sentences, sentence_rows
 from index.sparse import SparseIndex, TermCounts
 from index.tables import Table, extract_tables
 
-# Per-chunk vectors other stages store with the index: name -> function(model, one document's chunks)
-# returning (keys, float32 vectors), one row per key. Rows of unchanged documents are reused.
-ExtraFn = Callable[[object, Sequence[Chunk]], tuple[list[str], np.ndarray]]
-
-
-def extras_for(sentences: bool) -> dict[str, ExtraFn]:
-    """The extras a build stores: sentence vectors only when asked for (only the rules answer path reads them,
-    and embedding every sentence costs about as much as embedding the chunks)."""
-    return {SENTENCES: sentence_vectors} if sentences else {}
+# Vectors other stages store with the index, one row per key of each document (rows of unchanged documents are
+# reused): a vector per sentence of the text chunks (index/sentences.py).
+EXTRAS = (SENTENCES,)
 
 
 @dataclass
@@ -81,18 +74,17 @@ class _Part:
 
 def build(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None,
           progress: bool = False, dense: str | None = None, incremental: bool = True,
-          cluster=None, sentences: bool = False) -> BuildSummary:
+          cluster=None) -> BuildSummary:
     """Parse, chunk, embed and store the documents in `docs_dir` into the index folder `out`.
 
-    `cluster` (index/distributed.py) runs the parsing of new documents and their embedding on its workers;
-    `sentences` also stores a vector per sentence (index/sentences.py) for the rules answer path.
+    `cluster` (index/distributed.py) runs the parsing of new documents and their embedding on its workers.
     """
-    return build_index(docs_dir, out, model_name, model, progress, dense, incremental, cluster, sentences)[1]
+    return build_index(docs_dir, out, model_name, model, progress, dense, incremental, cluster)[1]
 
 
 def build_index(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, model=None,
                 progress: bool = False, dense: str | None = None, incremental: bool = True,
-                cluster=None, sentences: bool = False, write: bool = True) -> tuple[store.StoredIndex, BuildSummary]:
+                cluster=None, write: bool = True) -> tuple[store.StoredIndex, BuildSummary]:
     """`build`, also returning the index (so publishing it needs no second read of the folder); `write=False`
     leaves writing the folder to the caller."""
     from tqdm import tqdm
@@ -101,14 +93,13 @@ def build_index(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, mode
     docs, skipped = load_documents(Path(docs_dir))
     if not docs:
         raise ValueError(f"no readable .txt or .md documents in {docs_dir}")
-    extras = extras_for(sentences)
-    old = _previous(Path(out), model_name, extras) if incremental else None
+    old = _previous(Path(out), model_name) if incremental else None
     old_rows = old.doc_rows() if old else {}
     dense = dense or (old.manifest.dense if old and "DOCQA_DENSE" not in os.environ else default_kind())
     old_tables: dict[str, list[Table]] = {}
     for table in old.tables if old else []:
         old_tables.setdefault(table.doc, []).append(table)
-    reused = {doc.name: _reuse(old, doc, old_rows[doc.name], old_tables.get(doc.name, []), extras) for doc in docs
+    reused = {doc.name: _reuse(old, doc, old_rows[doc.name], old_tables.get(doc.name, [])) for doc in docs
               if old is not None and old.manifest.docs.get(doc.name) == doc.sha256 and doc.name in old_rows}
     todo = [doc for doc in docs if doc.name not in reused]
     if cluster is not None:
@@ -124,16 +115,19 @@ def build_index(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, mode
         model = load_model(model_name)
         model_seconds = time.perf_counter() - t2
     texts = [c.search_text for p in fresh for c in p.chunks]
+    spans = [[span for _, span in chunk_sentences(c)] for p in fresh for c in p.chunks]
+    dim = dimension(model) if model is not None else old.manifest.dim
     if not texts:
-        vectors = np.zeros((0, dimension(model) if model is not None else old.manifest.dim), np.float32)
+        vectors, pooled = np.zeros((0, dim), np.float32), []
     elif cluster is not None:
-        vectors = cluster.embed(model_name, texts, progress=progress)
+        vectors, pooled = cluster.embed(model_name, texts, spans, progress=progress)
     else:
-        vectors = embed(model, texts, progress=progress)
+        vectors, pooled = embed_with_spans(model, texts, spans, progress=progress)
     at = 0
     for p in fresh:
-        p.vectors, at = vectors[at:at + len(p.chunks)], at + len(p.chunks)
-        p.extras = {name: fn(model, p.chunks) for name, fn in extras.items()}
+        p.vectors = vectors[at:at + len(p.chunks)]
+        p.extras = {SENTENCES: sentence_rows(p.chunks, pooled[at:at + len(p.chunks)], dim)}
+        at += len(p.chunks)
     t3 = time.perf_counter()
 
     chunks = Chunks.concat(p.chunks for p in parts)
@@ -149,7 +143,7 @@ def build_index(docs_dir: Path, out: Path, model_name: str = DEFAULT_MODEL, mode
         vectors = build_dense(embeddings, dense)
     index = store.StoredIndex(manifest, chunks, [t for p in parts for t in p.tables], {p.doc.name: p.doc.text for p in parts},
                               SparseIndex.build(TermCounts.concat([p.counts for p in parts])),
-                              vectors, embeddings, lexicon, _extras(parts, extras))
+                              vectors, embeddings, lexicon, _extras(parts))
     manifest.build_seconds = round(time.perf_counter() - t1 - model_seconds, 3)
     if write:
         store.save(index, Path(out))
@@ -169,20 +163,19 @@ def parse_document(doc: Document) -> _Part:
                  None, {}, words=doc_words(doc.text))
 
 
-def _previous(out: Path, model_name: str, extras: dict[str, ExtraFn]) -> store.StoredIndex | None:
+def _previous(out: Path, model_name: str) -> store.StoredIndex | None:
     """The index already at `out`, when it was built with this model and can be read; else None."""
     try:
         old = store.load(out)
     except store.IndexUnavailable:
         return None
-    return old if old.manifest.model == model_name and set(extras) <= set(old.extras) else None
+    return old if old.manifest.model == model_name and set(EXTRAS) <= set(old.extras) else None
 
 
-def _reuse(old: store.StoredIndex, doc: Document, rows: tuple[int, int], tables: list[Table],
-           wanted: dict[str, ExtraFn]) -> _Part:
+def _reuse(old: store.StoredIndex, doc: Document, rows: tuple[int, int], tables: list[Table]) -> _Part:
     start, end = rows
     extras = {}
-    for name in wanted:
+    for name in EXTRAS:
         extra = old.extras[name]
         lo, hi = extra.doc_rows.get(doc.name, (0, 0))
         extras[name] = (extra.keys[lo:hi], np.asarray(extra.vectors[lo:hi]))
@@ -206,9 +199,9 @@ def _carried_dense(old: store.StoredIndex, old_rows: dict[str, tuple[int, int]],
                         np.concatenate(fresh_positions) if fresh_positions else np.zeros(0, np.int64))
 
 
-def _extras(parts: list[_Part], wanted: dict[str, ExtraFn]) -> dict[str, store.Extra]:
+def _extras(parts: list[_Part]) -> dict[str, store.Extra]:
     out = {}
-    for name in wanted:
+    for name in EXTRAS:
         keys, rows, doc_rows = [], [], {}
         for p in parts:
             k, v = p.extras[name]

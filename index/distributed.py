@@ -59,11 +59,14 @@ class DaskCluster:
             return []
         return self._gather(self.client.map(fn, items, pure=False), [1] * len(items), progress, desc, unit)
 
-    def embed(self, model_name: str, texts: list[str], progress: bool = False) -> np.ndarray:
-        """Embeddings of texts, in batches spread over the workers, in the texts' order."""
-        batches = [texts[i:i + EMBED_BATCH] for i in range(0, len(texts), EMBED_BATCH)]
+    def embed(self, model_name: str, texts: list[str], spans: list[list[tuple[int, int]]],
+              progress: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
+        """`index.embed.embed_with_spans` of the texts, in batches spread over the workers, in the texts' order."""
+        starts = range(0, len(texts), EMBED_BATCH)
+        batches = [(texts[i:i + EMBED_BATCH], spans[i:i + EMBED_BATCH]) for i in starts]
         futures = self.client.map(_embed_batch, batches, model_name=model_name, pure=False)
-        return np.concatenate(self._gather(futures, [len(b) for b in batches], progress, "embedding", "chunk"))
+        done = self._gather(futures, [len(b) for b, _ in batches], progress, "embedding", "chunk")
+        return np.concatenate([vectors for vectors, _ in done]), [p for _, pooled in done for p in pooled]
 
     def _gather(self, futures: list, sizes: list[int], progress: bool, desc: str, unit: str) -> list:
         """The futures' results in their order, a progress bar (with an ETA) counting `sizes` as each finishes."""
@@ -100,7 +103,7 @@ def _worker_model(name: str):
     return load_model(name)
 
 
-def _embed_batch(texts: list[str], model_name: str) -> np.ndarray:
-    from index.embed import embed
+def _embed_batch(batch: tuple[list[str], list[list[tuple[int, int]]]], model_name: str):
+    from index.embed import embed_with_spans
 
-    return embed(_worker_model(model_name), texts)
+    return embed_with_spans(_worker_model(model_name), *batch)

@@ -52,6 +52,71 @@ def embed(model, texts: list[str], progress: bool = False) -> np.ndarray:
     return out
 
 
+def embed_with_spans(model, texts: list[str], spans: list[list[tuple[int, int]]],
+                     progress: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
+    """`embed`'s vectors of the texts and a unit vector per character span (lo, hi) of each text.
+
+    For a mean-pooled model (the packaged one) a span's vector is that same pooling over the span's tokens,
+    read in the context of the whole text: one forward pass gives the text's vector and its sentences'
+    (on SQuAD, the sentence ranker picks as well with these as with sentences embedded alone). A span the
+    model does not see whole (cut by truncation), and every span of any other model, is embedded on its own.
+    """
+    dim = dimension(model)
+    pooled = [np.zeros((len(s), dim), dtype=np.float32) for s in spans]
+    if _mean_pooled(model):
+        vectors = _embed_pooling_spans(model, texts, spans, pooled, progress)
+    else:
+        vectors = embed(model, texts, progress=progress)
+    alone = [(i, k) for i, rows in enumerate(pooled) for k in range(len(rows)) if not rows[k].any()]
+    if alone:
+        found = embed(model, [texts[i][slice(*spans[i][k])] for i, k in alone])
+        for (i, k), vector in zip(alone, found):
+            pooled[i][k] = vector
+    return vectors, pooled
+
+
+@lru_cache(maxsize=4)
+def _mean_pooled(model) -> bool:
+    """Whether the model's vectors are the normalised mean of its encoder's last states (so pooling part of the
+    tokens makes sense): checked by computing them so for two probes against `embed`'s."""
+    try:
+        ours = _embed_pooling_spans(model, list(PROBES), [[] for _ in PROBES], [], False)
+    except Exception:   # noqa: BLE001 - no Hugging Face encoder and tokenizer inside: embed spans on their own
+        return False
+    return bool(np.allclose(ours, embed(model, list(PROBES)), atol=1e-5))
+
+
+def _embed_pooling_spans(model, texts: list[str], spans: list[list[tuple[int, int]]], pooled: list[np.ndarray],
+                         progress: bool) -> np.ndarray:
+    """The texts' vectors, batched by length as model.encode does, filling `pooled` with the spans seen whole."""
+    import torch
+    from tqdm import tqdm
+
+    vectors = np.empty((len(texts), dimension(model)), dtype=np.float32)
+    order = np.argsort([-len(t) for t in texts], kind="stable")
+    normalize = torch.nn.functional.normalize
+    with tqdm(total=len(texts), desc="embedding", unit="chunk", disable=not progress, mininterval=1.0) as bar:
+        for first in range(0, len(texts), BATCH_SIZE):
+            rows = order[first:first + BATCH_SIZE]
+            batch = model.tokenizer([texts[i] for i in rows], truncation=True, max_length=model.max_seq_length,
+                                    padding=True, return_offsets_mapping=True, return_tensors="pt")
+            offsets = batch.pop("offset_mapping").numpy()
+            with torch.inference_mode():
+                hidden = model[0].auto_model(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                vectors[rows] = normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1).numpy()
+                for b, i in enumerate(rows):
+                    begin, end = offsets[b, :, 0], offsets[b, :, 1]
+                    piece = end > begin                  # word pieces, not [CLS], [SEP] or padding
+                    seen = int(end[piece].max()) if piece.any() else 0
+                    for k, (lo, hi) in enumerate(spans[i]):
+                        inside = piece & (begin >= lo) & (end <= hi)
+                        if inside.any() and not texts[i][seen:hi].strip():
+                            pooled[i][k] = normalize(hidden[b, inside].mean(0), dim=-1).numpy()
+            bar.update(len(rows))
+    return vectors
+
+
 PROBES = ("a", "How many people live in the largest city, and when was it founded?")
 
 

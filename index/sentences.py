@@ -1,9 +1,9 @@
-"""Sentence vectors of the text chunks, computed at build time and stored with the index (`build --sentences`).
+"""Sentence vectors of the text chunks, computed at build time and stored with the index.
 
 The descriptive-sentence ranker (app/support.py) and the rules answer path (`Settings(reader=False)`) compare
-sentences of the retrieved passages with the question; embedding them at build time keeps that off the answer
-path (~47 ms a descriptive question on the seeds). A default build skips them: on prose they cost more embedding
-time than the chunks.
+sentences of the retrieved passages with the question; storing the vectors keeps embedding off the answer path
+(~47 ms a descriptive question on the seeds). They come from the chunks' own forward pass (index/embed.py
+`embed_with_spans`): each sentence's tokens pooled in the context of its chunk, at no extra embedding cost.
 """
 from __future__ import annotations
 
@@ -17,31 +17,29 @@ from index.parse import split_sentences
 NAME = "sentences"
 
 
-def sentence_spans(chunks: Sequence[Chunk]) -> tuple[list[str], list[str]]:
-    """The distinct sentences of one document's text chunks: keys ("start:end", file offsets) and texts."""
+def chunk_sentences(chunk: Chunk) -> list[tuple[str, tuple[int, int]]]:
+    """A text chunk's sentences: their keys ("start:end", file offsets) and where each lies in the chunk's
+    `search_text` (which ends with the chunk's text); none for a table row."""
+    if chunk.kind != "text":
+        return []
+    body = len(chunk.search_text) - len(chunk.text)
+    return [(f"{s.start}:{s.end}", (body + s.start - chunk.start, body + s.end - chunk.start))
+            for s in split_sentences(chunk.text, chunk.start)]
+
+
+def sentence_rows(chunks: Sequence[Chunk], pooled: Sequence[np.ndarray], dim: int) -> tuple[list[str], np.ndarray]:
+    """One document's distinct sentences (keys) and their vectors, given each chunk's vectors of its
+    `chunk_sentences` in order; a sentence two chunks share takes the first chunk's."""
     keys: list[str] = []
-    texts: list[str] = []
+    rows: list[np.ndarray] = []
     seen: set[str] = set()
-    for chunk in chunks:
-        if chunk.kind != "text":
-            continue
-        for span in split_sentences(chunk.text, chunk.start):
-            key = f"{span.start}:{span.end}"
+    for chunk, vectors in zip(chunks, pooled):
+        for (key, _), vector in zip(chunk_sentences(chunk), vectors):
             if key not in seen:
                 seen.add(key)
                 keys.append(key)
-                texts.append(span.text)
-    return keys, texts
-
-
-def sentence_vectors(model, chunks: Sequence[Chunk]) -> tuple[list[str], np.ndarray]:
-    """Keys and unit vectors of one document's sentences (the build's extra for `sentences=True`)."""
-    from index.embed import dimension, embed
-
-    keys, texts = sentence_spans(chunks)
-    if not texts:
-        return [], np.zeros((0, dimension(model)), np.float32)
-    return keys, embed(model, texts)
+                rows.append(vector)
+    return keys, np.asarray(rows, dtype=np.float32).reshape(len(keys), dim)
 
 
 class SentenceLookup:

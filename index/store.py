@@ -7,7 +7,7 @@
     vectors.faiss  vectors.rows.npy           only for an approximate dense index (hnsw / ivf), see dense.py
     bm25/                                     bm25s's CSC score matrix, vocabulary, idf and term counts (sparse.py)
     lexicon.json  doc_terms.npz               word statistics for the answer side (lexicon.py)
-    extras/NAME.npy  extras/NAME.json         per-chunk vectors other stages add through build.extras_for
+    extras/NAME.npy  extras/NAME.json         more vectors per document (build.EXTRAS: sentences.py), memory-mapped
     manifest.json                             model, document hashes, file hashes; written last
 
 Written atomically (build in a sibling temp folder, then swap), verified on load by the file hashes
@@ -41,7 +41,7 @@ from index.lexicon import Lexicon
 from index.sparse import SparseIndex
 from index.tables import Table, tables_from_json
 
-FORMAT_VERSION = 8   # bump whenever parsing, chunking, tokenizing or the layout changes: old indexes rebuild (8: title-case capitals)
+FORMAT_VERSION = 9   # bump whenever parsing, chunking, tokenizing or the layout changes: old indexes rebuild (9: sentence vectors always)
 REQUIRED = ("chunks.jsonl", "chunk_docs.json", "tables.json", "docs.json", "embeddings.npy", *lexicon.FILES,
             *(f"bm25/{name}" for name in sparse.FILES))
 

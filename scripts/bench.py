@@ -1,6 +1,6 @@
 """Benchmark: index build time for a documents folder and warm per-question latency.
 
-    .venv/bin/python scripts/bench.py [--docs seeds] [--repeat 5] [--sentences]
+    .venv/bin/python scripts/bench.py [--docs seeds] [--repeat 5]
     .venv/bin/python scripts/bench.py --wtq [--wtq-index eval/out/indexes/wtq-open]   # table stage, 300 tables
 
 Prints medians and percentiles; never run as a test (shared machines are noisy).
@@ -21,7 +21,7 @@ TEXT_QUESTIONS = [
     "How many people were arrested after the attack?",
     "Who won the 2031 Lisbon marathon?",
 ]
-DESCRIPTIVE_QUESTIONS = [          # accounts: the sentence ranker, which embeds the sentences it weighs
+DESCRIPTIVE_QUESTIONS = [          # accounts: the sentence ranker, over sentence vectors stored with the index
     "What happened in Küçükçekmece?",
     "Why was the March 2019 election annulled?",
     "Tell me about the Silivri visit",
@@ -50,8 +50,6 @@ def main() -> None:
                         help="index folder for --wtq (built there when missing or stale)")
     parser.add_argument("--no-chooser", dest="chooser", action="store_false",
                         help="text answers without the answer chooser (the reader's best span), to time what it adds")
-    parser.add_argument("--sentences", action="store_true",
-                        help="build with sentence vectors (`index build --sentences`): accounts then embed nothing")
     args = parser.parse_args()
     if args.wtq:
         wtq_table_stage(args.wtq_index)
@@ -69,7 +67,7 @@ def main() -> None:
     builds = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(3):
-            summary = build(args.docs, Path(tmp) / f"i{i}", model=model, sentences=args.sentences)
+            summary = build(args.docs, Path(tmp) / f"i{i}", model=model)
             builds.append(summary.build_seconds)
         print(f"index build ({summary.documents} docs, {summary.chunks} chunks, {summary.tables} tables): "
               f"median {statistics.median(builds):.2f} s over {len(builds)} builds")

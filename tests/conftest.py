@@ -45,7 +45,7 @@ def own_engine(tmp_path_factory, model):
     from index.build import build
 
     out = tmp_path_factory.mktemp("own-index") / "index"
-    build(OWN_DOCS, out, model=model, sentences=True)   # with sentence vectors, for the rules path's tests
+    build(OWN_DOCS, out, model=model)
     return Engine(store.load(out), model, out)
 
 

@@ -68,17 +68,12 @@ def test_of_two_sentences_alike_in_every_other_feature_the_one_closer_in_meaning
     assert odds[0] > 2 * odds[1]
 
 
-def test_sentence_similarities_come_from_the_index_when_it_stores_them(regatta_engine, tmp_path, model):
-    from app.engine import Engine
-    from index import store
-    from index.build import build
-
-    out = tmp_path / "index"
-    build(TEXT_DOCS, out, model=model, sentences=True)
-    stored = Engine(store.load(out), model, out)
+def test_sentence_similarities_come_from_the_vectors_stored_with_the_index(regatta_engine, monkeypatch):
     question = "Why was the 2020 regatta cancelled?"
-    hits = [h for h in stored.retrieve(question) if h.chunk.kind == "text"]
-    sentences = account_sentences(question, Asked.of(question, stored.vocabulary), hits)
-    assert all(stored.text.sentences.get(s.hit.chunk.doc, s.span.start, s.span.end) is not None for s in sentences)
-    assert np.allclose(stored.text.similarities(question, sentences),
-                       regatta_engine.text.similarities(question, sentences), atol=1e-4)
+    hits = [h for h in regatta_engine.retrieve(question) if h.chunk.kind == "text"]
+    sentences = account_sentences(question, Asked.of(question, regatta_engine.vocabulary), hits)
+    stored = [regatta_engine.text.sentences.get(s.hit.chunk.doc, s.span.start, s.span.end) for s in sentences]
+    assert sentences and all(v is not None for v in stored)
+    expected = np.vstack(stored) @ regatta_engine.text.embed_query(question)[0]
+    monkeypatch.setattr("app.text_answer.embed", lambda *a, **k: pytest.fail("a stored sentence was embedded again"))
+    assert np.allclose(regatta_engine.text.similarities(question, sentences), expected)

@@ -7,7 +7,7 @@ import pytest
 from index import store
 from index.build import build
 from index.chunk import Chunk
-from index.sentences import NAME as SENTENCES
+from index.sentences import NAME as SENTENCES, chunk_sentences
 from tests.conftest import OWN_DOCS, ROOT
 
 TABLES = ROOT / "tests" / "data" / "tables"
@@ -49,22 +49,24 @@ def _sentences_of(index: store.StoredIndex, doc: str | None = None) -> int:
     return sum(hi - lo for d, (lo, hi) in extra.doc_rows.items() if doc in (None, d))
 
 
-def test_a_default_build_embeds_the_chunks_only(corpus, tmp_path, model):
-    counting = CountingModel(model)
-    summary = build(corpus, tmp_path / "index", model=counting)
-    assert counting.encoded == summary.chunks and store.load(tmp_path / "index").extras == {}
+def test_sentence_vectors_come_from_the_chunks_own_pass(corpus, tmp_path, model, monkeypatch):
+    monkeypatch.setattr(type(model), "encode", lambda *a, **k: pytest.fail("embedded apart from the chunks"))
+    build(corpus, tmp_path / "index", model=model)
+    index = store.load(tmp_path / "index")
+    sentences = {(c.doc, key) for c in index.chunks for key, _ in chunk_sentences(c)}
+    assert len(sentences) > 10 and _sentences_of(index) == len(sentences)
 
 
 def test_only_the_edited_document_is_embedded_again(corpus, tmp_path, model):
     out = tmp_path / "index"
     counting = CountingModel(model)
-    first = build(corpus, out, model=counting, sentences=True)
+    first = build(corpus, out, model=counting)
     assert counting.encoded == first.chunks + _sentences_of(store.load(out)) and first.reused_documents == 0
 
     edited = corpus / "market.md"
     edited.write_text(edited.read_text() + "\nThe market also sells honey from the hill farms.\n")
     counting.encoded = 0
-    second = build(corpus, out, model=counting, sentences=True)
+    second = build(corpus, out, model=counting)
     index = store.load(out)
     assert second.reused_documents == second.documents - 1   # every document but the edited one
     assert second.embedded_chunks == _chunks_of(index, "market.md") < index.vectors.ntotal
@@ -91,12 +93,12 @@ def test_a_rebuild_passes_unchanged_documents_chunks_on_as_stored(corpus, tmp_pa
 
 def test_an_incremental_build_equals_a_full_build(corpus, tmp_path, model):
     out, full = tmp_path / "index", tmp_path / "full"
-    build(corpus, out, model=model, sentences=True)
+    build(corpus, out, model=model)
     (corpus / "club.txt").unlink()
     (corpus / "greenhouse.md").write_text((corpus / "greenhouse.md").read_text().replace("vegetables", "aubergines"))
     (corpus / "new.md").write_text("# Bees\n\nThe cooperative keeps twelve hives behind the greenhouse.\n")
-    build(corpus, out, model=model, sentences=True)
-    build(corpus, full, model=model, incremental=False, sentences=True)
+    build(corpus, out, model=model)
+    build(corpus, full, model=model, incremental=False)
     a, b = store.load(out), store.load(full)
     assert [c.to_dict() for c in a.chunks] == [c.to_dict() for c in b.chunks]
     assert np.allclose(a.embeddings, b.embeddings, atol=1e-5)
