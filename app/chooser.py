@@ -4,7 +4,8 @@ The span reader (app/reader.py) offers its n best spans in each retrieved passag
 name it starts or ends inside ("Vandermeer" -> "Piet Vandermeer"). Each becomes a row of features (the
 reader's own score, where the passage ranked, how much of the question its sentence and passage cover, whether
 the question's names appear there (or are spelled out: "Tollerby Rowing Club" for "trc"), whether the span is of
-the kind the question asks for, how close it sits to the question's words) and a logistic model gives the expected F1 of
+the kind the question asks for, how close it sits to the question's words, how near its sentence's vector, stored
+with the index, lies to the question's) and a logistic model gives the expected F1 of
 that span against the right answer; the highest answers, if its expected F1 reaches the fitted threshold (else
 the engine abstains: on held-out SQuAD articles this beat the reader's own policy on both has-answer F1 and
 no-answer accuracy). The weights are fitted on held-out readings of SQuAD articles by `python -m eval
@@ -32,7 +33,7 @@ from index.fold import STOPWORDS, fold, stem, terms, tokenize
 DEFAULT_PATH = Path(__file__).parent / "models" / "chooser.json"
 
 FEATURES = ("reader", "reader_gap", "span_rank", "rank", "retrieval", "sentence_cover", "passage_cover",
-            "names_missing", "typed", "type_match", "span_in_question", "distance")
+            "names_missing", "typed", "type_match", "span_in_question", "distance", "similarity")
 _WORD = re.compile(r"[\w'’]+")
 FAR = 30   # words: a span with no question word in its sentence counts as this far from them
 
@@ -66,6 +67,7 @@ class Offer:
     sentence: str
     sentence_start: int
     passage: str                 # the chunk's title, section and text
+    similarity: float = 0.0      # the sentence's embedding cosine with the question
 
 
 def within_sentence(at: int, text: str, sentence_start: int, sentence: str) -> bool:
@@ -74,16 +76,18 @@ def within_sentence(at: int, text: str, sentence_start: int, sentence: str) -> b
 
 
 def offers(chunk, rank: int, retrieval: float, spans: list[tuple[float, int, str, int, str]],
-           names: AbstractSet[str] = frozenset()) -> list[Offer]:
+           names: AbstractSet[str] = frozenset(), similarities: list[float] | None = None) -> list[Offer]:
     """One retrieved passage's spans as the chooser sees them, each widened to the whole name it starts or ends
     inside (`whole_name`); `spans` are (reader score, file offset, text, sentence file offset, sentence text), best
-    first; `names` are the terms the documents capitalise (app/vocabulary.py)."""
+    first; `names` are the terms the documents capitalise (app/vocabulary.py); `similarities` each span's sentence's
+    embedding cosine with the question."""
     context = " ".join([chunk.title, *chunk.section, chunk.text])
     best = max((score for score, *_ in spans), default=0.0)
     out = []
     for k, (score, at, text, s_start, sentence) in enumerate(spans):
         start, text = whole_name(at - s_start, text, sentence, names)
-        out.append(Offer(score, best, k, rank, retrieval, text, s_start + start, sentence, s_start, context))
+        out.append(Offer(score, best, k, rank, retrieval, text, s_start + start, sentence, s_start, context,
+                         similarities[k] if similarities else 0.0))
     return out
 
 
@@ -141,6 +145,7 @@ def features(asked: Asked, span: Offer) -> np.ndarray:
         float(matches),
         sum(t in asked.terms for t in span_terms) / len(span_terms) if span_terms else 1.0,
         math.log1p(_distance(asked, span)),
+        span.similarity,
     ], dtype=np.float64)
 
 

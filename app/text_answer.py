@@ -245,7 +245,8 @@ class TextAnswerer:
         asked = Asked.of(question, self.vocabulary)
         spans = [o for group in groups if group
                  for o in offers(group[0].hit.chunk, group[0].rank, group[0].hit.score, [r.placed() for r in group],
-                                 self.vocabulary.names)]
+                                 self.vocabulary.names, self.cosines(question, group[0].hit.chunk.doc,
+                                                                     [r.sentence for r in group]))]
         rows = np.array([features(asked, o) for o in spans])
         expected = chooser.probabilities(rows)
         if asked.kind in ("number", "percent") and not describe:   # "how many ...", "what share ...": only a span
@@ -381,6 +382,11 @@ class TextAnswerer:
             return sum(w / (1 + len(masked[min(a, c.start):max(a, c.start)].split())) for a, w in anchors)
 
         return max(found, key=closeness)
+
+    def cosines(self, question: str, doc: str, sentences: list) -> list[float]:
+        """Each sentence's (a span of `doc`) embedding cosine with the question."""
+        asked = self.embed_query(question)[0]
+        return [float(self._vector(doc, s) @ asked) for s in sentences]
 
     def _vector(self, doc: str, span) -> np.ndarray:
         """A sentence's vector stored with the index; embedded here (bounded cache) only if the index lacks it."""

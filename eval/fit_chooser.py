@@ -32,6 +32,7 @@ from app.chooser import (DEFAULT_PATH, FEATURES, Asked, Chooser, features, names
 from app.reader import Policy, short_form
 from app.retrieve import Hit
 from app.text_answer import years_first
+from index.parse import Span
 from eval.fit_reader import DEFAULT_SQUAD, UNANSWERABLE_SHARE, answer_of, as_read, choose_policy, open_engine
 from eval.squad import SquadQuestion, compute_exact, compute_f1
 
@@ -48,8 +49,10 @@ def question_rows(engine, chunks: dict, question: str, saved: dict, passages: in
         chunk = chunks[passage["chunk"]]
         spans = [(score, at, text, s_start, engine.index.texts[chunk.doc][s_start:s_end])
                  for score, s_start, s_end, at, text in passage["spans"]]
-        for offer in offers(chunk, rank, passage["retrieval"], [s for s in spans if within_sentence(*s[1:])],
-                            engine.vocabulary.names):
+        spans = [s for s in spans if within_sentence(*s[1:])]
+        sentences = [Span(s_start, s_start + len(sentence), sentence) for *_, s_start, sentence in spans]
+        for offer in offers(chunk, rank, passage["retrieval"], spans, engine.vocabulary.names,
+                            engine.text.cosines(question, chunk.doc, sentences)):
             texts.append(short_form(offer.text))
             rows.append(features(asked, offer))
     return texts, np.array(rows).reshape(-1, len(FEATURES))
@@ -190,7 +193,7 @@ def rotation(by_fold: dict[int, list], folds: dict[int, dict], questions: dict, 
     read = {g: as_read(fold, passages) for g, fold in folds.items()}
     runs = {"chooser": [], "chooser_with_policy": [], "policy": [], "chooser_never_abstaining": [],
             "policy_never_abstaining": []}
-    report, every, judged_every = {}, [], []
+    report, every, judged_every, raw = {}, [], [], []
     for f, items in sorted(by_fold.items()):
         others = {g: its for g, its in by_fold.items() if g != f}
         chooser = fit([it for its in others.values() for it in its], passages)
@@ -214,9 +217,29 @@ def rotation(by_fold: dict[int, list], folds: dict[int, dict], questions: dict, 
             runs[k] += a
         every += items
         judged_every += [(k, v if v >= cut else -math.inf) for k, v in judgements]   # answered: above the fold's cut
+        raw += judgements
     report["overall"] = {k: scores(every, a) for k, a in runs.items()}
     report["overall"]["calibration"] = calibration(every, judged_every, -math.inf)
+    report["overall"]["trade_off"] = trade_off(every, raw)
     return report
+
+
+def trade_off(items: list, judgements: list[tuple[int | None, float]], shares=(0.3, 0.45, 0.6)) -> dict:
+    """Has-answer F1 where a cut would abstain on each share of the unanswerable questions, over out-of-fold
+    judgements: how well the expected F1 tells them apart, whatever cut is chosen (the rotation's cuts move)."""
+    has = np.array([bool(q.answers) for q, *_ in items])
+    if has.all():
+        return {}
+    f1 = np.array([best_f1(q, texts[k]) if k is not None and q.answers else 0.0
+                   for (q, texts, _, _), (k, _) in zip(items, judgements)])
+    values = np.array([v for _, v in judgements])
+    out = {}
+    for share in shares:
+        cut = np.quantile(values[~has], share)
+        answered = (values >= cut) & (values > -math.inf)      # -inf: the app abstains whatever the cut
+        out[f"has_ans_f1_at_{round(100 * share)}pct_no_ans"] = round(100 * float(np.mean(np.where(answered[has],
+                                                                                                   f1[has], 0.0))), 1)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

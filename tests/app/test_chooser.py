@@ -8,6 +8,7 @@ import pytest
 
 from app.chooser import DEFAULT_PATH, FEATURES, Asked, Chooser, Offer, default_chooser, features, whole_name
 from app.vocabulary import Vocabulary
+from index.parse import split_sentences
 from tests.conftest import TEXT_DOCS
 SENTENCE = "In 2018 the regatta was won by the Heron crew, coached by Maren Solberg."
 PASSAGE = "Tollerby Harbour Regatta The 2018 race " + SENTENCE
@@ -149,3 +150,17 @@ def test_a_chosen_answer_shows_the_choosers_expected_f1_as_its_confidence(regatt
     result = regatta_engine.ask(question)
     assert result["kind"] == "text" and result["confidence"] == text.expected_f1
     assert 0 < text.expected_f1 < 1 and text.expected_f1 != text.confidence      # not the reader's odds
+
+
+def test_an_offer_carries_its_sentences_cosine_with_the_question_from_the_index(regatta_engine):
+    text = regatta_engine.text
+    question = "Who coached the Otter crew?"
+    chunk = next(c for c in regatta_engine.index.chunks if c.kind == "text" and "Otter crew was coached" in c.text)
+    sentences = [s for s in split_sentences(chunk.text, chunk.start)]
+    about = next(s for s in sentences if "Otter crew was coached" in s.text)
+    other = next(s for s in sentences if "Otter" not in s.text)
+    near, far = text.cosines(question, chunk.doc, [about, other])
+    stored = text.sentences.get(chunk.doc, about.start, about.end)
+    assert stored is not None and near == pytest.approx(float(stored @ text.embed_query(question)[0]))
+    assert near > far
+    assert row(regatta_engine.vocabulary, question, "Maren Solberg")["similarity"] == 0.0   # none given
