@@ -155,7 +155,7 @@ class TextAnswerer:
         if not passages:
             return TextAnswer(None, None, 0.0, "no passage matches the question")
         if self.ranker is not None and settings.ranker and is_descriptive(question):
-            return self._describe(question, years_first(question, passages)[:settings.reader_passages])
+            return self._describe(question, years_first(question, passages)[:settings.account_passages])
         if self.reader is not None and settings.reader:
             passages = years_first(question, passages)[:settings.reader_passages]
             chooser = self.chooser if settings.chooser else None
