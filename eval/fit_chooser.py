@@ -12,6 +12,8 @@ folds' rows, and the fold is scored with the chooser picking the span and abstai
 F1 chosen on the other folds' out-of-fold judgements (and no answer when the chosen span's passage names
 nothing the question names, as in the app); beside it, the reader's policy deciding instead, the
 policy alone, and both never abstaining. The fold's own questions never touch its model or its cut.
+The `trade_off` row gives the has-answer F1 left where a cut would abstain on 30, 45 and 60% of the unanswerable
+questions (out-of-fold judgements): how well the expected F1 separates them, whatever cut the folds choose.
 The `calibration` row compares, over the questions the rotation answers, the expected F1 (the confidence a
 chosen answer shows) with the F1 they got, beside the same for the reader's odds.
 The shipped chooser is fitted on every fold's rows, its threshold on every fold's out-of-fold judgements.
