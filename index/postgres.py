@@ -40,7 +40,7 @@ from index.chunk import Chunks
 from index.dense import HNSW_EF_CONSTRUCTION, HNSW_M
 from index.lexicon import FILES as LEXICON_FILES, Lexicon
 from index.sparse import SparseIndex
-from index.store import Extra, IndexUnavailable, Manifest, StoredIndex, collector_paused
+from index.store import EXTRA_DTYPE, Extra, IndexUnavailable, Manifest, StoredIndex, collector_paused
 from index.tables import tables_from_json, tables_to_json
 
 SPARSE_KINDS = ("bm25", "tsvector")
@@ -386,7 +386,7 @@ def _build_files(index: StoredIndex) -> dict[str, bytes]:
             files[path.relative_to(tmp).as_posix()] = path.read_bytes()
     for name, extra in index.extras.items():
         buf = io.BytesIO()
-        np.save(buf, np.asarray(extra.vectors, dtype=np.float32))
+        np.save(buf, np.asarray(extra.vectors, dtype=EXTRA_DTYPE))
         files[f"extras/{name}.npy"] = buf.getvalue()
         files[f"extras/{name}.json"] = json.dumps({"keys": extra.keys, "doc_rows": extra.doc_rows}).encode()
     return files

@@ -103,7 +103,7 @@ def test_an_incremental_build_equals_a_full_build(corpus, tmp_path, model):
     assert [c.to_dict() for c in a.chunks] == [c.to_dict() for c in b.chunks]
     assert np.allclose(a.embeddings, b.embeddings, atol=1e-5)
     assert a.extras[SENTENCES].keys == b.extras[SENTENCES].keys and a.extras[SENTENCES].doc_rows == b.extras[SENTENCES].doc_rows
-    assert np.allclose(a.extras[SENTENCES].vectors, b.extras[SENTENCES].vectors, atol=1e-5)
+    assert np.allclose(a.extras[SENTENCES].vectors, b.extras[SENTENCES].vectors, atol=1e-3)   # stored in half precision
     assert dict(a.sparse.idf) == dict(b.sparse.idf)
     assert a.sparse.scores(["aubergin"]).max() > 0 and "veget" not in a.lexicon.doc_terms["greenhouse.md"]
     for terms in (["aubergin"], ["hive", "greenhous"], ["veget"], ["tomato", "tomato"]):

@@ -1,6 +1,8 @@
 """The index folder is verified on load, rebuilt when stale, and never half-written."""
 import json
 
+import numpy as np
+
 import pytest
 
 from app.engine import Engine
@@ -78,3 +80,10 @@ def test_a_swap_cut_between_its_two_renames_is_recovered(built):
     out.rename(out.with_name(".index.old-deadbeef"))
     assert not out.exists()
     assert store.load(out).vectors.ntotal > 0
+
+
+def test_extra_vectors_are_stored_in_half_precision(own_engine):
+    from index.sentences import NAME
+
+    stored = own_engine.index.extras[NAME].vectors
+    assert stored.dtype == np.float16 and np.allclose(np.linalg.norm(stored.astype(np.float32), axis=1), 1.0, atol=2e-3)
