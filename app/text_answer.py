@@ -245,8 +245,8 @@ class TextAnswerer:
         asked = Asked.of(question, self.vocabulary)
         spans = [o for group in groups if group
                  for o in offers(group[0].hit.chunk, group[0].rank, group[0].hit.score, [r.placed() for r in group],
-                                 self.vocabulary.names, self.cosines(question, group[0].hit.chunk.doc,
-                                                                     [r.sentence for r in group]))]
+                                 self.vocabulary.names,
+                                 self.cosines(question, [(r.hit.chunk.doc, r.sentence) for r in group]))]
         rows = np.array([features(asked, o) for o in spans])
         expected = chooser.probabilities(rows)
         if asked.kind in ("number", "percent") and not describe:   # "how many ...", "what share ...": only a span
@@ -288,16 +288,8 @@ class TextAnswerer:
         return TextAnswer(support, None, confidence, also=_following(support))
 
     def similarities(self, question: str, sentences: list[Sentence]) -> np.ndarray:
-        """Each sentence's cosine with the question: vectors stored with the index, any it lacks
-        embedded here in one batch."""
-        vectors = [self.sentences.get(s.hit.chunk.doc, s.span.start, s.span.end) for s in sentences]
-        missing = [k for k, v in enumerate(vectors) if v is None]
-        if missing:
-            for k, v in zip(missing, embed(self.model, [sentences[k].span.text for k in missing])):
-                vectors[k] = v
-        if not vectors:
-            return np.zeros(0)
-        return np.vstack(vectors) @ self.embed_query(question)[0]
+        """Each candidate sentence's embedding cosine with the question."""
+        return np.array(self.cosines(question, [(s.hit.chunk.doc, s.span) for s in sentences]))
 
     def _read(self, question: str, passages: list[Hit]) -> TextAnswer:
         """The best reading by the fitted policy; below its threshold, an abstention."""
@@ -319,8 +311,7 @@ class TextAnswerer:
         for rank, hit in enumerate(passages):
             for span in split_sentences(hit.chunk.text, hit.chunk.start):
                 sentences.append((rank, hit, span))
-        vectors = [self._vector(hit.chunk.doc, s) for _, hit, s in sentences]
-        q_vec = self.embed_query(question)[0]
+        similarities = self.cosines(question, [(hit.chunk.doc, s) for _, hit, s in sentences])
         months = {stem(m.lower()) for m in MONTHS.split("|")}
         q_names = {t for t in q_tokens if t in self.vocabulary.names and t not in months}
         q_years = {t for t in q_tokens if re.fullmatch(r"(1[89]|20)\d\d", t)}
@@ -328,13 +319,12 @@ class TextAnswerer:
         damping = (0.9 if kind != "span" else 0.75) ** len(unseen)  # a word no document uses is a bad sign
         total_idf = sum(self.vocabulary.weight(t) for t in q_tokens) or 1.0
         out = []
-        for (rank, hit, span), vec in zip(sentences, vectors):
+        for (rank, hit, span), similarity in zip(sentences, similarities):
             sent_tokens = set(terms(span.text))
             context = set(terms(hit.chunk.title + " " + " ".join(hit.chunk.section)))
             covered = sum(self.vocabulary.weight(t) * (1.0 if t in sent_tokens else 0.5 if t in context else 0.0)
                           for t in q_tokens)
             coverage = covered / total_idf
-            similarity = float(vec @ q_vec)
             span_pick = self._pick_span(span.text, kind, q_tokens, question)
             if kind == "span" and not _clause(span.text, q_tokens):
                 coverage *= 0.75   # nothing in the sentence beyond the question's own words answers it
@@ -383,10 +373,10 @@ class TextAnswerer:
 
         return max(found, key=closeness)
 
-    def cosines(self, question: str, doc: str, sentences: list) -> list[float]:
-        """Each sentence's (a span of `doc`) embedding cosine with the question."""
+    def cosines(self, question: str, placed: list[tuple[str, Span]]) -> list[float]:
+        """Each sentence's (a document and a span of it) embedding cosine with the question."""
         asked = self.embed_query(question)[0]
-        return [float(self._vector(doc, s) @ asked) for s in sentences]
+        return [float(self._vector(doc, span) @ asked) for doc, span in placed]
 
     def _vector(self, doc: str, span) -> np.ndarray:
         """A sentence's vector stored with the index; embedded here (bounded cache) only if the index lacks it."""

@@ -34,9 +34,9 @@ from app.chooser import (DEFAULT_PATH, FEATURES, Asked, Chooser, features, names
 from app.reader import Policy, short_form
 from app.retrieve import Hit
 from app.text_answer import years_first
-from index.parse import Span
 from eval.fit_reader import DEFAULT_SQUAD, UNANSWERABLE_SHARE, answer_of, as_read, choose_policy, open_engine
 from eval.squad import SquadQuestion, compute_exact, compute_f1
+from index.parse import Span
 
 CUT_STEP = 0.005     # expected F1: the abstention cuts tried
 SMOOTHING = 0.025    # expected F1 either side of a cut over which its objective is averaged
@@ -52,9 +52,9 @@ def question_rows(engine, chunks: dict, question: str, saved: dict, passages: in
         spans = [(score, at, text, s_start, engine.index.texts[chunk.doc][s_start:s_end])
                  for score, s_start, s_end, at, text in passage["spans"]]
         spans = [s for s in spans if within_sentence(*s[1:])]
-        sentences = [Span(s_start, s_start + len(sentence), sentence) for *_, s_start, sentence in spans]
+        sentences = [(chunk.doc, Span(s_start, s_start + len(sentence), sentence)) for *_, s_start, sentence in spans]
         for offer in offers(chunk, rank, passage["retrieval"], spans, engine.vocabulary.names,
-                            engine.text.cosines(question, chunk.doc, sentences)):
+                            engine.text.cosines(question, sentences)):
             texts.append(short_form(offer.text))
             rows.append(features(asked, offer))
     return texts, np.array(rows).reshape(-1, len(FEATURES))

@@ -121,7 +121,8 @@ def save(index: StoredIndex, out: Path) -> None:
               lambda: index.sparse.save(tmp / "bm25"),
               lambda: index.lexicon.save(tmp)]
     for name, extra in index.extras.items():
-        writes += [lambda extra=extra, name=name: np.save(tmp / "extras" / f"{name}.npy", np.asarray(extra.vectors, dtype=EXTRA_DTYPE)),
+        writes += [lambda extra=extra, name=name: np.save(tmp / "extras" / f"{name}.npy",
+                                                          np.asarray(extra.vectors, dtype=EXTRA_DTYPE)),
                    lambda extra=extra, name=name: _write_json(tmp / "extras" / f"{name}.json",
                                                               {"keys": extra.keys, "doc_rows": extra.doc_rows})]
     try:

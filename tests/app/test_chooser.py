@@ -159,7 +159,7 @@ def test_an_offer_carries_its_sentences_cosine_with_the_question_from_the_index(
     sentences = [s for s in split_sentences(chunk.text, chunk.start)]
     about = next(s for s in sentences if "Otter crew was coached" in s.text)
     other = next(s for s in sentences if "Otter" not in s.text)
-    near, far = text.cosines(question, chunk.doc, [about, other])
+    near, far = text.cosines(question, [(chunk.doc, about), (chunk.doc, other)])
     stored = text.sentences.get(chunk.doc, about.start, about.end)
     assert stored is not None and near == pytest.approx(float(stored @ text.embed_query(question)[0]))
     assert near > far
