@@ -2,10 +2,11 @@
 
 The span reader (app/reader.py) offers its n best spans in each retrieved passage, each widened to the whole
 name it starts or ends inside ("Vandermeer" -> "Piet Vandermeer"). Each becomes a row of features (the
-reader's own score, where the passage ranked, how much of the question its sentence and passage cover, whether
-the question's names appear there (or are spelled out: "Tollerby Rowing Club" for "trc"), whether the span is of
-the kind the question asks for, how close it sits to the question's words, how near its sentence's vector, stored
-with the index, lies to the question's) and a logistic model gives the expected F1 of
+reader's own score and its share of the reader's odds over every span offered for the question, where the
+passage ranked, how much of the question its sentence and passage cover, whether the question's names appear
+there (or are spelled out: "Tollerby Rowing Club" for "trc"), whether the span is of the kind the question asks
+for, how close it sits to the question's words, how near its sentence's vector, stored with the index, lies to
+the question's) and a logistic model gives the expected F1 of
 that span against the right answer; the highest answers, if its expected F1 reaches the fitted threshold (else
 the engine abstains: on held-out SQuAD articles this beat the reader's own policy on both has-answer F1 and
 no-answer accuracy). The weights are fitted on held-out readings of SQuAD articles by `python -m eval
@@ -33,7 +34,7 @@ from index.fold import STOPWORDS, fold, stem, terms, tokenize
 DEFAULT_PATH = Path(__file__).parent / "models" / "chooser.json"
 
 FEATURES = ("reader", "reader_gap", "span_rank", "rank", "retrieval", "sentence_cover", "passage_cover",
-            "names_missing", "typed", "type_match", "span_in_question", "distance", "similarity")
+            "names_missing", "typed", "type_match", "span_in_question", "distance", "similarity", "reader_share")
 _WORD = re.compile(r"[\w'’]+")
 FAR = 30   # words: a span with no question word in its sentence counts as this far from them
 
@@ -121,8 +122,25 @@ def _capitalised(word: str) -> bool:
     return letters.isalpha() and word[0].isupper() and fold(word) not in STOPWORDS
 
 
-def features(asked: Asked, span: Offer) -> np.ndarray:
-    """The chooser's feature row for one span (in FEATURES order)."""
+def features(asked: Asked, spans: list[Offer]) -> np.ndarray:
+    """The chooser's feature rows for all the spans offered for one question (in FEATURES order)."""
+    return np.array([[*_own_features(asked, span), share] for span, share in zip(spans, reader_shares(spans))],
+                    dtype=np.float64).reshape(-1, len(FEATURES))
+
+
+def reader_shares(spans: list[Offer]) -> np.ndarray:
+    """Each span's share of the reader's odds over every span offered for the question, as a log (a log-softmax of the
+    scores): the reader's scores of two passages are each against that passage's own "no answer", so a span's score
+    alone does not say how it fares against the other passage's spans."""
+    scores = np.array([span.score for span in spans], dtype=np.float64)
+    if not len(scores):
+        return scores
+    top = scores.max()
+    return scores - (top + np.log(np.exp(scores - top).sum()))
+
+
+def _own_features(asked: Asked, span: Offer) -> list[float]:
+    """The features of one span on its own (all of FEATURES but the last)."""
     total = sum(asked.terms.values()) or 1.0
     in_sentence = set(terms(span.sentence))
     in_passage = set(terms(span.passage))
@@ -132,7 +150,7 @@ def features(asked: Asked, span: Offer) -> np.ndarray:
     span_terms = _echo_terms(span.text)
     typed = asked.kind not in ("span", "quote")
     matches = typed and bool(candidates(span.text, asked.kind))
-    return np.array([
+    return [
         span.score,
         span.score - span.best,
         span.span_rank,
@@ -146,7 +164,7 @@ def features(asked: Asked, span: Offer) -> np.ndarray:
         sum(t in asked.terms for t in span_terms) / len(span_terms) if span_terms else 1.0,
         math.log1p(_distance(asked, span)),
         span.similarity,
-    ], dtype=np.float64)
+    ]
 
 
 def names_nothing_asked(row: np.ndarray) -> bool:

@@ -247,7 +247,7 @@ class TextAnswerer:
                  for o in offers(group[0].hit.chunk, group[0].rank, group[0].hit.score, [r.placed() for r in group],
                                  self.vocabulary.names,
                                  self.cosines(question, [(r.hit.chunk.doc, r.sentence) for r in group]))]
-        rows = np.array([features(asked, o) for o in spans])
+        rows = features(asked, spans)
         expected = chooser.probabilities(rows)
         if asked.kind in ("number", "percent") and not describe:   # "how many ...", "what share ...": only a span
             # with a number or a quantifier answers it ("several", "half"; not a name)

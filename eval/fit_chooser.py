@@ -46,18 +46,16 @@ def question_rows(engine, chunks: dict, question: str, saved: dict, passages: in
     """The spans of the first `passages` retrieved passages of one saved reading, and their feature rows (as
     TextAnswerer._choose makes them)."""
     asked = Asked.of(question, engine.vocabulary)
-    texts, rows = [], []
+    offered = []
     for rank, passage in enumerate(saved.get("candidates", [])[:passages]):
         chunk = chunks[passage["chunk"]]
         spans = [(score, at, text, s_start, engine.index.texts[chunk.doc][s_start:s_end])
                  for score, s_start, s_end, at, text in passage["spans"]]
         spans = [s for s in spans if within_sentence(*s[1:])]
         sentences = [(chunk.doc, Span(s_start, s_start + len(sentence), sentence)) for *_, s_start, sentence in spans]
-        for offer in offers(chunk, rank, passage["retrieval"], spans, engine.vocabulary.names,
-                            engine.text.cosines(question, sentences)):
-            texts.append(short_form(offer.text))
-            rows.append(features(asked, offer))
-    return texts, np.array(rows).reshape(-1, len(FEATURES))
+        offered += offers(chunk, rank, passage["retrieval"], spans, engine.vocabulary.names,
+                                engine.text.cosines(question, sentences))
+    return [short_form(offer.text) for offer in offered], features(asked, offered)
 
 
 def in_app_order(row: dict, question: str, chunks: dict) -> dict:

@@ -31,7 +31,7 @@ def test_a_passage_that_spells_out_the_questions_acronym_names_what_it_asks_abou
     elsewhere = "The harbour wall was rebuilt in 1954 by the Harbour Board."
 
     def missing(s: str) -> float:
-        row = features(asked, Offer(2.0, 2.0, 0, 0, 0.5, "1931", s.index("19"), s, 0, s))
+        row = features(asked, [Offer(2.0, 2.0, 0, 0, 0.5, "1931", s.index("19"), s, 0, s)])[0]
         return float(row[FEATURES.index("names_missing")])
 
     assert missing(sentence) == 0.0 and missing(elsewhere) == 1.0

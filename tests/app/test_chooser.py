@@ -27,7 +27,7 @@ def vocabulary():
 def row(vocabulary, question: str, span: str, sentence: str = SENTENCE, passage: str = PASSAGE, score=2.0):
     asked = Asked.of(question, vocabulary)
     at = sentence.index(span)
-    return dict(zip(FEATURES, features(asked, Offer(score, score, 0, 0, 0.5, span, at, sentence, 0, passage))))
+    return dict(zip(FEATURES, features(asked, [Offer(score, score, 0, 0, 0.5, span, at, sentence, 0, passage)])[0]))
 
 
 def test_a_span_of_the_kind_asked_for_is_marked_as_such(vocabulary):
@@ -164,3 +164,16 @@ def test_an_offer_carries_its_sentences_cosine_with_the_question_from_the_index(
     assert stored is not None and near == pytest.approx(float(stored @ text.embed_query(question)[0]))
     assert near > far
     assert row(regatta_engine.vocabulary, question, "Maren Solberg")["similarity"] == 0.0   # none given
+
+
+def test_a_spans_reader_share_is_its_part_of_the_readers_odds_over_every_span_offered(vocabulary):
+    asked = Asked.of("Who coached the Heron crew in 2018?", vocabulary)
+    at = SENTENCE.index("Maren Solberg")
+    spans = [Offer(score, score, 0, rank, 0.5, "Maren Solberg", at, SENTENCE, 0, PASSAGE) for rank, score in
+             enumerate([3.0, 1.0, 1.0])]
+    share = features(asked, spans)[:, FEATURES.index("reader_share")]
+    assert np.allclose(np.exp(share).sum(), 1.0)
+    assert share[0] > share[1] == share[2]
+    # the same span scores the same against its own passage, but its share falls when another passage offers better
+    alone = features(asked, spans[1:2])[0, FEATURES.index("reader_share")]
+    assert alone == 0.0 and share[1] < alone
