@@ -46,6 +46,7 @@ from index.tables import tables_from_json, tables_to_json
 SPARSE_KINDS = ("bm25", "tsvector")
 LAYOUT = 4          # the tables a build is written in (1: BM25 postings as SQL arrays; 2: every row per build;
                     # 3: BM25 postings as one row per term)
+SLICE_BYTES = 32 << 20   # a large stored file is read in slices of this size
 PG_EF_SEARCH = 64   # pgvector's HNSW candidate list: recall@10 against exact search 0.973 at 144,951 chunks, the
                     # FAISS HNSW's 0.977 at 128; 128 gives 0.984 for 1.6x the time (README, "At scale")
 _SERVERS: dict[str, object] = {}   # embedded servers this process started or joined, by data folder
@@ -296,14 +297,32 @@ class Database:
             texts = dict(conn.execute(f"SELECT d.name, t.text FROM {s}.build_docs d JOIN {s}.doc_texts t ON t.key = d.key "
                                       "WHERE d.build_id = %s ORDER BY d.ord", (build_id,)).fetchall())
             files = {name: bytes(data) for name, data in conn.execute(
-                f"SELECT name, data FROM {s}.files WHERE build_id = %s", (build_id,), binary=True)}
-        sparse, lexicon, extras = _read_build_files(files)
+                f"SELECT name, data FROM {s}.files WHERE build_id = %s AND name NOT LIKE 'extras/%%.npy'",
+                (build_id,), binary=True)}
+            arrays = {name: self._mapped(build_id, name, size) for name, size in conn.execute(
+                f"SELECT name, octet_length(data) FROM {s}.files WHERE build_id = %s AND name LIKE 'extras/%%.npy'",
+                (build_id,))}
+        sparse, lexicon, extras = _read_build_files(files, arrays)
         if sparse_kind() == "tsvector":
             sparse = FullTextSparse(self, build_id, sparse.idf)
         index = StoredIndex(manifest, chunks, tables, texts, sparse,
                             SqlVectors(self, build_id, len(chunks), manifest.dim, manifest.dense != "flat"),
                             None, lexicon, extras)
         return Loaded(build_id, index)
+
+    def _mapped(self, build_id: int, name: str, size: int) -> np.ndarray:
+        """A stored .npy file of a build, copied slice by slice into a temporary file and memory-mapped from it: a
+        server then holds only the pages it reads, never the whole value (sentence vectors: ~0.4 GB at 145k chunks,
+        which as one value read whole would be held two or three times over while it loads)."""
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(prefix="docqa-", suffix=".npy") as tmp:
+            for at in range(0, size, SLICE_BYTES):
+                tmp.write(self.connection().execute(
+                    f"SELECT substring(data FROM %s FOR %s) FROM {self.schema}.files WHERE build_id = %s AND name = %s",
+                    (at + 1, SLICE_BYTES, build_id, name), binary=True).fetchone()[0])
+            tmp.flush()
+            return np.load(tmp.name, mmap_mode="r")   # the mapping outlives the file's name
 
     def dense(self, build_id: int, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """(chunk position, inner product) of the k nearest chunks by exact pgvector search."""
@@ -392,8 +411,10 @@ def _build_files(index: StoredIndex) -> dict[str, bytes]:
     return files
 
 
-def _read_build_files(files: dict[str, bytes]) -> tuple[SparseIndex, Lexicon, dict[str, Extra]]:
-    """The BM25 index (in memory), word statistics and extras of a build, from its stored files."""
+def _read_build_files(files: dict[str, bytes], arrays: dict[str, np.ndarray]) -> tuple[SparseIndex, Lexicon,
+                                                                                       dict[str, Extra]]:
+    """The BM25 index (in memory), word statistics and extras of a build, from its stored files (the extras' .npy
+    files already read, as `arrays`)."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="docqa-build-") as tmp:
@@ -408,7 +429,7 @@ def _read_build_files(files: dict[str, bytes]) -> tuple[SparseIndex, Lexicon, di
         if name.startswith("extras/") and name.endswith(".json"):
             stem = name[len("extras/"):-len(".json")]
             meta = json.loads(files[name])
-            extras[stem] = Extra(meta["keys"], np.load(io.BytesIO(files[f"extras/{stem}.npy"])),
+            extras[stem] = Extra(meta["keys"], arrays[f"extras/{stem}.npy"],
                                  {d: tuple(r) for d, r in meta["doc_rows"].items()})
     return sparse, lexicon, extras
 

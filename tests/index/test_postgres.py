@@ -203,3 +203,16 @@ def test_a_builds_bm25_files_are_stored_uncompressed(pg_url, own_engine):
     storage = db.connection().execute("SELECT attstorage FROM pg_attribute WHERE attrelid = 'docqa.files'::regclass "
                                       "AND attname = 'data'").fetchone()[0]
     assert storage == "e"                   # EXTERNAL: out of line, never compressed
+
+
+def test_a_builds_sentence_vectors_read_back_equal_and_memory_mapped(pg_url, own_engine, monkeypatch):
+    import numpy as np
+
+    monkeypatch.setattr("index.postgres.SLICE_BYTES", 4096)    # several slices even for a small test index
+    db = Database(pg_url, "roundtrip")
+    db.publish(own_engine.index)
+    local, stored = own_engine.index.extras["sentences"], db.load().index.extras["sentences"]
+    assert stored.vectors.nbytes > 4096
+    assert isinstance(stored.vectors, np.memmap)              # a server keeps only the pages it reads
+    assert np.array_equal(stored.vectors, local.vectors)
+    assert stored.keys == local.keys and stored.doc_rows == local.doc_rows
