@@ -8,6 +8,7 @@ Stages (each in its own process, so peak RSS is its own):
   publish the index published into Postgres (embedded server beside --index, or DOCQA_DATABASE_URL): time, size;
   serve   for each backend: load time, peak RSS, warm p50/p95 of retrieval and whole answers over the
           scale benchmark's questions (scripts/bench_scale.py), and whether both backends answer alike;
+  load    a server process opening the current Postgres build: load time and peak RSS (not in the default stages);
   incremental  a one-file edit rebuilt and published (`index build --backend postgres`), then restored;
   alternate  both backends in one process over the same build, question by question (not in the default stages).
 A benchmark, not a test: it prints numbers and asserts nothing.
@@ -52,6 +53,11 @@ def stage_publish(args) -> None:
     from index.postgres import Database
 
     index = store.load(args.index)
+    if args.synthetic_sentences:    # random stand-ins of the size a corpus this machine lacks would store
+        import numpy as np
+
+        rows = np.random.default_rng(0).standard_normal((args.synthetic_sentences, index.manifest.dim))
+        index.extras["sentences"].vectors = rows.astype(store.EXTRA_DTYPE)
     db = Database.for_index(args.index)
     t0 = time.perf_counter()
     build_id = db.publish(index)
@@ -60,6 +66,18 @@ def stage_publish(args) -> None:
         "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = %s AND c.relkind = 'r'", (db.schema,)).fetchone()[0]
     emit(build_id=build_id, publish_s=seconds, db_mb=float(size) / 1e6, chunks=len(index.chunks))
+
+
+def stage_load(args) -> None:
+    """A server opening the current Postgres build: load time and peak RSS (the extras read memory-mapped)."""
+    from index.postgres import Database
+
+    db = Database.for_index(args.index)
+    t0 = time.perf_counter()
+    index = db.load().index
+    seconds = time.perf_counter() - t0
+    emit(load_s=seconds, peak_rss_mb=peak_rss_mb(), chunks=len(index.chunks),
+         extras_mb=sum(e.vectors.nbytes for e in index.extras.values()) / 1e6)
 
 
 def stage_incremental(args) -> None:
@@ -145,7 +163,7 @@ def stage_alternate(args) -> None:
 
 
 STAGES = {"build": stage_build, "publish": stage_publish, "serve": stage_serve, "incremental": stage_incremental,
-          "alternate": stage_alternate}
+          "alternate": stage_alternate, "load": stage_load}
 
 
 def _build_line(name: str, r: dict) -> str:
@@ -160,7 +178,7 @@ def _build_line(name: str, r: dict) -> str:
 def run_stage(name: str, args, backend: str = "local") -> dict:
     return run_process([sys.executable, __file__, "--stage", name, "--docs", str(args.docs), "--index",
                         str(args.index), "--repeat", str(args.repeat), "--backend", backend, "--edit-doc", args.edit_doc,
-                        "--builds", args.builds], name)
+                        "--builds", args.builds, "--synthetic-sentences", str(args.synthetic_sentences)], name)
 
 
 def main() -> None:
@@ -171,6 +189,9 @@ def main() -> None:
     parser.add_argument("--stages", default="build,publish,serve,incremental")
     parser.add_argument("--edit-doc", default=EDIT_DOC, help="the corpus file the incremental stage edits")
     parser.add_argument("--builds", default="plain,dask", help="the builds the build stage times (plain, dask or both)")
+    parser.add_argument("--synthetic-sentences", type=int, default=0,
+                        help="publish N random sentence vectors instead of the index's own (to time loading at a size "
+                             "the corpus at hand lacks)")
     parser.add_argument("--backend", default="local", help=argparse.SUPPRESS)
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -186,6 +207,10 @@ def main() -> None:
     if "publish" in stages:
         r = run_stage("publish", args)
         print(f"published {r['chunks']:,} chunks into Postgres in {r['publish_s']:.1f} s; schema size {r['db_mb']:.0f} MB")
+    if "load" in stages:
+        r = run_stage("load", args)
+        print(f"postgres load of {r['chunks']:,} chunks with {r['extras_mb']:.0f} MB of extra vectors: {r['load_s']:.1f} s, "
+              f"peak RSS {r['peak_rss_mb']:.0f} MB")
     if "serve" in stages:
         results = {}
         for backend in ("local", "postgres"):
