@@ -54,7 +54,7 @@ def question_rows(engine, chunks: dict, question: str, saved: dict, passages: in
         spans = [s for s in spans if within_sentence(*s[1:])]
         sentences = [(chunk.doc, Span(s_start, s_start + len(sentence), sentence)) for *_, s_start, sentence in spans]
         offered += offers(chunk, rank, passage["retrieval"], spans, engine.vocabulary.names,
-                                engine.text.cosines(question, sentences))
+                          engine.text.cosines(question, sentences))
     return [short_form(offer.text) for offer in offered], features(asked, offered)
 
 

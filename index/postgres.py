@@ -312,8 +312,8 @@ class Database:
 
     def _mapped(self, build_id: int, name: str, size: int) -> np.ndarray:
         """A stored .npy file of a build, copied slice by slice into a temporary file and memory-mapped from it: a
-        server then holds only the pages it reads, never the whole value (sentence vectors: ~0.4 GB at 145k chunks,
-        which as one value read whole would be held two or three times over while it loads)."""
+        server then holds only the pages it reads, never the whole value (sentence vectors: ~0.56 GB at 145k chunks,
+        which read whole as one value were held three times over while they loaded)."""
         import tempfile
 
         with tempfile.NamedTemporaryFile(prefix="docqa-", suffix=".npy") as tmp:

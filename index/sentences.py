@@ -13,6 +13,7 @@ import numpy as np
 
 from index.chunk import Chunk
 from index.parse import split_sentences
+from index.store import EXTRA_DTYPE
 
 NAME = "sentences"
 
@@ -28,8 +29,8 @@ def chunk_sentences(chunk: Chunk) -> list[tuple[str, tuple[int, int]]]:
 
 
 def sentence_rows(chunks: Sequence[Chunk], pooled: Sequence[np.ndarray], dim: int) -> tuple[list[str], np.ndarray]:
-    """One document's distinct sentences (keys) and their vectors, given each chunk's vectors of its
-    `chunk_sentences` in order; a sentence two chunks share takes the first chunk's."""
+    """One document's distinct sentences (keys) and their vectors (in the stored precision, EXTRA_DTYPE), given each
+    chunk's vectors of its `chunk_sentences` in order; a sentence two chunks share takes the first chunk's."""
     keys: list[str] = []
     rows: list[np.ndarray] = []
     seen: set[str] = set()
@@ -39,7 +40,7 @@ def sentence_rows(chunks: Sequence[Chunk], pooled: Sequence[np.ndarray], dim: in
                 seen.add(key)
                 keys.append(key)
                 rows.append(vector)
-    return keys, np.asarray(rows, dtype=np.float32).reshape(len(keys), dim)
+    return keys, np.asarray(rows, dtype=EXTRA_DTYPE).reshape(len(keys), dim)
 
 
 class SentenceLookup:

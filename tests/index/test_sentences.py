@@ -63,3 +63,12 @@ def test_the_answer_stage_reads_stored_vectors_and_knows_when_one_is_missing(own
     assert lookup.get(chunk.doc, span.start, span.end) is not None
     assert lookup.get(chunk.doc, span.start, span.end + 1) is None
     assert lookup.get("no-such-document.md", span.start, span.end) is None
+
+
+def test_a_build_holds_sentence_vectors_in_the_stored_precision_before_they_are_written(docs_copy, model, tmp_path):
+    from index.build import build_index
+    from index.store import EXTRA_DTYPE
+
+    index, _ = build_index(docs_copy, tmp_path / "index", model=model, incremental=False, write=False)
+    vectors = index.extras[NAME].vectors
+    assert len(vectors) and vectors.dtype == EXTRA_DTYPE   # half the memory float32 takes while building
