@@ -312,7 +312,7 @@ class Database:
 
     def _mapped(self, build_id: int, name: str, size: int) -> np.ndarray:
         """A stored .npy file of a build, copied slice by slice into a temporary file and memory-mapped from it: a
-        server then holds only the pages it reads, never the whole value (sentence vectors: ~0.56 GB at 145k chunks,
+        server then holds only the pages it reads, never the whole value (sentence vectors: ~0.45 GB at 145k chunks,
         which read whole as one value were held three times over while they loaded)."""
         import tempfile
 

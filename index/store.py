@@ -66,7 +66,7 @@ class Manifest:
 
 
 # Extra vectors are only ever compared by cosine: half precision (an error of ~1e-3 in a cosine) halves them on disk
-# and in a Postgres-backed server's memory (sentence vectors: ~5 a chunk, ~0.8 GB at 143k chunks in float32).
+# and in a Postgres-backed server's memory (sentence vectors: ~4 a chunk, ~0.9 GB at 145k chunks in float32).
 EXTRA_DTYPE = np.float16
 
 
