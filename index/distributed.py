@@ -61,7 +61,8 @@ class DaskCluster:
 
     def embed(self, model_name: str, texts: list[str], spans: list[list[tuple[int, int]]],
               progress: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
-        """`index.embed.embed_with_spans` of the texts, in batches spread over the workers, in the texts' order."""
+        """`index.embed.embed_with_spans` of the texts (sentence vectors in the stored precision), in batches spread over
+        the workers, in the texts' order."""
         starts = range(0, len(texts), EMBED_BATCH)
         batches = [(texts[i:i + EMBED_BATCH], spans[i:i + EMBED_BATCH]) for i in starts]
         futures = self.client.map(_embed_batch, batches, model_name=model_name, pure=False)
@@ -104,6 +105,10 @@ def _worker_model(name: str):
 
 
 def _embed_batch(batch: tuple[list[str], list[list[tuple[int, int]]]], model_name: str):
+    """A batch's chunk vectors and sentence vectors, the latter already in the stored precision (half the bytes sent
+    back to the client; the build would narrow them anyway)."""
     from index.embed import embed_with_spans
+    from index.store import EXTRA_DTYPE
 
-    return embed_with_spans(_worker_model(model_name), *batch)
+    vectors, pooled = embed_with_spans(_worker_model(model_name), *batch)
+    return vectors, [p.astype(EXTRA_DTYPE) for p in pooled]
