@@ -11,27 +11,25 @@ the word embeddings stay those of the packaged model, so the file is ~22 MB rath
 from __future__ import annotations
 
 import json
-import re
 import sys
 import threading
-import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from index.trace import traced
+from index.runtime import compiled
 
 DEFAULT_PATH = Path(__file__).parent / "models" / "reader.pt"
 MAX_LENGTH = 192        # question + passage word pieces; a chunk is at most ~128
 MAX_ANSWER_TOKENS = 30
-# Linear layers run with int8 weights (dynamic quantization, ~2x faster on a CPU) except each layer's feed-forward
-# output and the head: that layer's input, after GELU, has outlier activations that one int8 scale per call
-# flattens. Quantizing it too cost 8.3 points of held-out has-answer F1 on fold [4, 9] (README, "Text answers: a
-# span reader fitted on SQuAD").
-KEPT_FLOAT = re.compile(r"layer\.\d+\.output\.dense$|^head$")
-PROBES = [("Who?", "A short passage."),    # the reader is traced on the first, checked on the others (index/trace.py)
+# The matrix products run with int8 weights (dynamic quantization in ONNX Runtime, ~1.4x faster than float32 there)
+# but each layer's feed-forward output and the head: that product's input, after GELU, has outlier activations that
+# one int8 scale per call flattens (quantizing it too cost 8.3 points of held-out has-answer F1 on fold [4, 9];
+# README, "Text answers: a span reader fitted on SQuAD"). Node names of the exported graph.
+KEPT_FLOAT = r"layer\.\d+/output/dense/|^/head/"
+PROBES = [("Who?", "A short passage."),    # exported on the first, checked on all (index/runtime.py)
           ("When was the bridge over the river finished, and by whom?",
            "The bridge was begun in 1881. " * 12), ("What?", "x " * 400)]
 
@@ -120,23 +118,15 @@ class Reader:
     """Best answer span per passage for a question; loads the fine-tuned weights once."""
 
     def __init__(self, path: Path = DEFAULT_PATH, network=None, tokenizer=None):
-        import torch
-
         self.path = Path(path)
         self.tokenizer = tokenizer or load_tokenizer()
         if network is None:
             if not self.path.is_file():
                 raise FileNotFoundError(f"no reader model at {self.path}; run `python -m eval fit-reader`")
             network = load_network(self.path)
-        network = network.eval()
-        int8 = {name for name, m in network.named_modules()
-                if isinstance(m, torch.nn.Linear) and not KEPT_FLOAT.search(name)}
-        with warnings.catch_warnings():   # torch.ao's deprecation notice; pinned torch 2.13 has it
-            warnings.simplefilter("ignore")
-            network = torch.ao.quantization.quantize_dynamic(network, int8, dtype=torch.qint8)
-        self.network = network
+        self.network = network.eval()
         probes = [_tensors(encode_pairs(self.tokenizer, [q], [p])) for q, p in PROBES]
-        self.forward = traced(network, probes[0], probes[1:])   # the same scores, ~1.5x faster
+        self.forward = compiled(self.network, probes[0], probes[1:], int8_except=KEPT_FLOAT)
         self._lock = threading.Lock()
 
     def read(self, question: str, passages: list[str], skips: list[int] | None = None) -> list[Reading]:
@@ -144,7 +134,8 @@ class Reader:
         a span never starts before `skips[i]` characters of passage i.
 
         Each passage is read on its own: int8 dynamic quantization scales activations per call, so in a
-        batch a passage's scores would depend on the other passages read with it (and on their padding).
+        batch a passage's scores would depend on the other passages read with it (and on their padding); and
+        the exported graph holds for one unpadded sequence only (index/runtime.py).
         """
         return [spans[0] for spans in self.read_spans(question, passages, skips)]
 

@@ -124,15 +124,15 @@ PROBES = ("a", "How many people live in the largest city, and when was it founde
 def query_embedder(model) -> Callable[[str], np.ndarray]:
     """One text -> its (1, d) vector, as `embed(model, [text])` gives it (to 1e-5), faster.
 
-    For a mean-pooled, normalised transformer (the packaged model) the encoder runs as a TorchScript trace
-    (index/trace.py); any other model, or one whose traced vectors differ from `embed`'s, uses `embed`.
-    Cached per model, so a server that switches builds traces once.
+    For a mean-pooled, normalised transformer (the packaged model) the encoder runs in ONNX Runtime
+    (index/runtime.py); any other model, or one whose vectors differ there from `embed`'s, uses `embed`.
+    Cached per model, so a server that switches builds exports once.
     """
     def plain(text: str) -> np.ndarray:
         return embed(model, [text])
 
     try:
-        fast = _traced_mean_pooled(model)
+        fast = _compiled_mean_pooled(model)
         if all(np.allclose(fast(p), plain(p), atol=1e-5) for p in PROBES):
             return fast
     except Exception:   # noqa: BLE001 - not a transformer with a Hugging Face encoder inside: use embed
@@ -140,10 +140,11 @@ def query_embedder(model) -> Callable[[str], np.ndarray]:
     return plain
 
 
-def _traced_mean_pooled(model) -> Callable[[str], np.ndarray]:
+def _compiled_mean_pooled(model, compile_with: Callable | None = None) -> Callable[[str], np.ndarray]:
+    """The model's encoder, mean-pooled, run by `compile_with` (default: index/runtime.py `compiled`)."""
     import torch
 
-    from index.trace import traced
+    from index.runtime import compiled
 
     class MeanPooled(torch.nn.Module):
         """Mean of the last hidden states, L2-normalised: one unpadded sequence at a time."""
@@ -160,12 +161,14 @@ def _traced_mean_pooled(model) -> Callable[[str], np.ndarray]:
         batch = model.tokenizer([text], truncation=True, max_length=model.max_seq_length, return_tensors="pt")
         return batch["input_ids"], batch["attention_mask"]
 
-    encoder = traced(MeanPooled(model[0].auto_model), tensors("probe"), [tensors(p) for p in PROBES])
+    encoder = (compile_with or compiled)(MeanPooled(model[0].auto_model), tensors("probe"),
+                                         [tensors(p) for p in PROBES])
 
     def fast(text: str) -> np.ndarray:
         with torch.inference_mode():
             return encoder(*tensors(text)).numpy().astype(np.float32, copy=False)
 
+    fast.encoder = encoder
     return fast
 
 

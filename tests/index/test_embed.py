@@ -2,6 +2,7 @@
 import numpy as np
 
 from index.embed import embed, query_embedder
+from index.runtime import OnnxModule
 
 TEXTS = ["tomatoes", "When did the lighthouse keeper light the lamp for the last time?",
          "Greenhouses hold tomatoes, peppers and cucumbers under glass. " * 40]   # longer than the model reads
@@ -9,7 +10,7 @@ TEXTS = ["tomatoes", "When did the lighthouse keeper light the lamp for the last
 
 def test_a_query_vector_equals_the_vector_the_build_gives_the_same_text(model):
     embed_query = query_embedder(model)
-    assert embed_query.__name__ == "fast"        # the packaged model runs as a trace (index/trace.py)
+    assert isinstance(embed_query.encoder, OnnxModule)     # the packaged model runs in ONNX Runtime
     for text in TEXTS:
         got, want = embed_query(text), embed(model, [text])
         assert got.shape == want.shape == (1, 384) and got.dtype == np.float32

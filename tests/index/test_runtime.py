@@ -1,0 +1,76 @@
+"""ONNX Runtime sessions: eager's numbers, or the trace (then eager) when the export would not hold."""
+import torch
+
+from index.runtime import OnnxModule, compiled
+
+
+class Scale(torch.nn.Module):
+    """The same ops for every input length: the export holds."""
+
+    def forward(self, x, y):
+        return x * 2 + y.sum(dim=1, keepdim=True), x.mean(dim=1)
+
+
+class LengthBranch(torch.nn.Module):
+    """Python control flow on the input's length: the exporter records one branch only."""
+
+    def forward(self, x):
+        return x * 2 if x.shape[1] > 3 else x + 1
+
+
+def test_a_module_that_exports_runs_in_onnx_runtime_with_eagers_outputs():
+    module, short, long = Scale(), (torch.ones(1, 2), torch.ones(1, 2)), (torch.rand(1, 9), torch.rand(1, 9))
+    fast = compiled(module, short, [long])
+    assert isinstance(fast, OnnxModule)
+    for want, got in zip(module(*long), fast(*long)):
+        assert isinstance(got, torch.Tensor) and torch.allclose(want, got)
+
+
+def test_a_single_output_comes_back_as_one_tensor():
+    class Double(torch.nn.Module):
+        def forward(self, x):
+            return x * 2
+
+    fast = compiled(Double(), (torch.ones(1, 3),), [(torch.ones(1, 7),)])
+    assert isinstance(fast, OnnxModule) and torch.equal(fast(torch.ones(1, 5)), torch.full((1, 5), 2.0))
+
+
+def test_an_export_that_differs_from_eager_on_another_length_is_not_used(capsys):
+    module = LengthBranch()
+    fast = compiled(module, (torch.ones(1, 2),), [(torch.full((1, 8), 3.0),)])
+    assert fast is module       # the trace fails the same check, so eager runs
+    err = capsys.readouterr().err
+    assert "not running LengthBranch in ONNX Runtime" in err and "running LengthBranch eagerly" in err
+
+
+class TwoLayers(torch.nn.Module):
+    """Two weighted products, so one can be kept float32 and the other quantized."""
+
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.inner, self.outer = torch.nn.Linear(16, 32), torch.nn.Linear(32, 4)
+
+    def forward(self, x):
+        return self.outer(torch.relu(self.inner(x)))
+
+
+def test_int8_quantizes_every_weighted_product_but_those_named_and_stays_near_float32():
+    import onnx
+
+    module, x = TwoLayers(), torch.rand(1, 5, 16)
+    fast = compiled(module, (x,), [(torch.rand(1, 9, 16),)], int8_except=r"^/outer/")
+    kinds = {n.name: n.op_type for n in onnx.load_from_string(fast.graph).graph.node}
+    assert kinds["/outer/MatMul"] == "MatMul" and "MatMulInteger" in kinds.values()
+    assert not any(name.startswith("/inner/") and kind == "MatMul" for name, kind in kinds.items())
+    with torch.inference_mode():
+        assert torch.allclose(module(x), fast(x), atol=0.05)
+
+
+def test_a_keep_pattern_that_names_no_product_keeps_the_float32_session(capsys):
+    module, x = TwoLayers(), torch.rand(1, 5, 16)
+    fast = compiled(module, (x,), [], int8_except=r"no such layer")
+    assert isinstance(fast, OnnxModule)
+    assert "running TwoLayers in float32" in capsys.readouterr().err
+    with torch.inference_mode():
+        assert torch.allclose(module(x), fast(x), atol=1e-5)
