@@ -1,17 +1,22 @@
 """The fastest faithful way to run a small torch module on one sequence at a time: ONNX Runtime, else a trace.
 
 Answering a question runs two small transformers on one short input each (the query embedder, then the span
-reader on each question and passage pair). ONNX Runtime runs such a graph ~1.5x faster than a TorchScript trace
-on a CPU in float32, and its int8 kernels faster again (`scripts/bench_runtime.py`). The module is exported in
-memory when it loads (a few seconds) with the TorchScript-based exporter, which records one path through the code
-as a trace does, so the same limit holds: valid for a single unpadded sequence, which is all it is given. The
-float32 session is checked against eager on inputs of other lengths; if it differs, or the export fails, a
-TorchScript trace of the float32 module runs instead (index/trace.py), which falls back to eager in turn.
+reader on each question and passage pair). ONNX Runtime runs the query embedder ~2x faster than a TorchScript
+trace on a CPU and the reader's int8 products as fast as torch's (`scripts/bench_runtime.py`). The module is
+exported with the TorchScript-based exporter, which records one path through the code as a trace does, so the
+same limit holds: valid for a single unpadded sequence, which is all it is given. The float32 graph is checked
+against eager on inputs of other lengths; if it differs, or the export fails, a TorchScript trace of the module
+runs instead (index/trace.py), which falls back to eager in turn.
+
+Exporting costs seconds and leaves a few hundred MB of the process's heap behind, so the graph is exported once
+per module content and kept in a cache folder (`DOCQA_CACHE`, default ~/.cache/docqa): later loads only check it.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
+import os
 import re
 import sys
 import tempfile
@@ -22,6 +27,12 @@ from typing import Callable, Sequence
 from index.trace import TOLERANCE, _same, traced
 
 OPSET = 17
+FORMAT = 1          # bump when the export or quantization below changes what a cached graph holds
+
+
+def cache_folder() -> Path:
+    """Where exported graphs are kept."""
+    return Path(os.environ.get("DOCQA_CACHE") or Path.home() / ".cache" / "docqa") / "onnx"
 
 
 def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except: str | None = None) -> Callable:
@@ -34,65 +45,49 @@ def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except:
     import torch
 
     module = module.eval()
+    path = cache_folder() / f"{_content_key(module, example, int8_except)}.onnx"
+    float_path = path if int8_except is None else path.with_suffix(".float32.onnx")
+    if path.is_file():
+        try:
+            session = OnnxModule(path, len(example))
+            if int8_except is not None or _agrees(module, session, (example, *probes)):
+                return session       # an int8 graph is only written after its float32 source agreed
+        except Exception:   # noqa: BLE001 - a damaged cache file: export again
+            pass
     try:
-        session = OnnxModule(module, example)
-        with torch.inference_mode():
-            for probe in (example, *probes):
-                if not _same(module(*probe), session(*probe)):
-                    raise ValueError(f"ONNX Runtime differs from eager by more than {TOLERANCE}")
+        graph = export(module, example)
+        session = OnnxModule(_write(float_path, graph), len(example))
+        if not _agrees(module, session, (example, *probes)):
+            float_path.unlink()
+            raise ValueError(f"ONNX Runtime differs from eager by more than {TOLERANCE}")
     except Exception as err:   # noqa: BLE001 - any failure means: the trace, or eager, which are always right
         print(f"note: not running {type(module).__name__} in ONNX Runtime ({type(err).__name__}: {err})",
               file=sys.stderr)
         return traced(module, example, probes)
-    if int8_except is not None:
-        try:
-            session.quantize(re.compile(int8_except))
-        except Exception as err:   # noqa: BLE001 - the checked float32 session stays
-            print(f"note: running {type(module).__name__} in float32 ({type(err).__name__}: {err})", file=sys.stderr)
+    if int8_except is None:
+        return session
+    try:
+        session = OnnxModule(_write(path, quantized(graph, re.compile(int8_except))), len(example))
+        float_path.unlink()
+    except Exception as err:   # noqa: BLE001 - the checked float32 session stays
+        print(f"note: running {type(module).__name__} in float32 ({type(err).__name__}: {err})", file=sys.stderr)
     return session
 
 
 class OnnxModule:
-    """A torch module exported to ONNX in memory and run by ONNX Runtime on the CPU; called like the module."""
+    """An exported graph run by ONNX Runtime on the CPU; called like the torch module it came from."""
 
-    def __init__(self, module, example: Sequence):
-        import torch
+    def __init__(self, path: Path, n_inputs: int):
+        import onnxruntime
 
-        with torch.inference_mode():
-            outputs = module(*example)
-        self.single = isinstance(outputs, torch.Tensor)
-        n_out = 1 if self.single else len(outputs)
-        self.inputs = [f"input{i}" for i in range(len(example))]
-        names = self.inputs + [f"output{i}" for i in range(n_out)]
-        graph = io.BytesIO()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")        # the exporter's tracer notes
-            torch.onnx.export(module, tuple(example), graph, input_names=self.inputs, output_names=names[len(example):],
-                              dynamic_axes={name: {0: "batch", 1: "length"} for name in names},
-                              opset_version=OPSET, dynamo=False)
-        self.graph = graph.getvalue()
-        self.session = _session(self.graph)
-
-    def quantize(self, keep_float: re.Pattern) -> None:
-        """Run the graph's matrix products with int8 weights, but those whose node names match `keep_float`."""
-        import onnx
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        model = onnx.load_from_string(self.graph)
-        products = [node.name for node in model.graph.node if node.op_type in ("MatMul", "Gemm")]
-        kept = [name for name in products if keep_float.search(name)]
-        if not kept:     # another exporter's node names: quantizing every product would cost accuracy unseen
-            raise ValueError(f"no matrix product of the graph matches {keep_float.pattern!r}")
-        root, level = logging.getLogger(), logging.getLogger().level
-        root.setLevel(logging.ERROR)             # the quantizer's advice to pre-process the graph first
-        try:
-            with tempfile.TemporaryDirectory() as folder:
-                out = Path(folder) / "int8.onnx"
-                quantize_dynamic(model, out, weight_type=QuantType.QInt8, nodes_to_exclude=kept)
-                self.graph = out.read_bytes()
-        finally:
-            root.setLevel(level)
-        self.session = _session(self.graph)
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3
+        # each session has its own threads: spinning after a run would hold a core the next session needs
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.path = Path(path)
+        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.inputs = [f"input{i}" for i in range(n_inputs)]
+        self.single = len(self.session.get_outputs()) == 1
 
     def __call__(self, *tensors):
         import torch
@@ -102,10 +97,70 @@ class OnnxModule:
         return outputs[0] if self.single else tuple(outputs)
 
 
-def _session(graph: bytes):
-    import onnxruntime
+def export(module, example: Sequence) -> bytes:
+    """The module's float32 ONNX graph, with batch and length dynamic; inputs input0.., outputs output0.."""
+    import torch
 
-    options = onnxruntime.SessionOptions()
-    options.log_severity_level = 3
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+    with torch.inference_mode():
+        outputs = module(*example)
+    n_out = 1 if isinstance(outputs, torch.Tensor) else len(outputs)
+    names = [f"input{i}" for i in range(len(example))] + [f"output{i}" for i in range(n_out)]
+    graph = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")        # the exporter's tracer notes
+        torch.onnx.export(module, tuple(example), graph, input_names=names[:len(example)],
+                          output_names=names[len(example):], dynamic_axes={name: {0: "batch", 1: "length"} for name in names},
+                          opset_version=OPSET, dynamo=False)
+    return graph.getvalue()
+
+
+def quantized(graph: bytes, keep_float: re.Pattern) -> bytes:
+    """The graph with its matrix products on int8 weights, but those whose node names match `keep_float`."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    model = onnx.load_from_string(graph)
+    products = [node.name for node in model.graph.node if node.op_type in ("MatMul", "Gemm")]
+    kept = [name for name in products if keep_float.search(name)]
+    if not kept:     # another exporter's node names: quantizing every product would cost accuracy unseen
+        raise ValueError(f"no matrix product of the graph matches {keep_float.pattern!r}")
+    root, level = logging.getLogger(), logging.getLogger().level
+    root.setLevel(logging.ERROR)             # the quantizer's advice to pre-process the graph first
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "int8.onnx"
+            quantize_dynamic(model, out, weight_type=QuantType.QInt8, nodes_to_exclude=kept)
+            return out.read_bytes()
+    finally:
+        root.setLevel(level)
+
+
+def _agrees(module, session: OnnxModule, inputs: Sequence[Sequence]) -> bool:
+    import torch
+
+    with torch.inference_mode():
+        return all(_same(module(*x), session(*x)) for x in inputs)
+
+
+def _content_key(module, example: Sequence, int8_except: str | None) -> str:
+    """A hash of everything the exported graph depends on: weights, module class, inputs, versions, options."""
+    import onnxruntime
+    import torch
+
+    digest = hashlib.sha256()
+    for part in (FORMAT, OPSET, torch.__version__, onnxruntime.__version__, type(module).__qualname__, int8_except,
+                 [(tuple(t.shape), str(t.dtype)) for t in example]):
+        digest.update(repr(part).encode())
+    for name, tensor in module.state_dict().items():
+        digest.update(name.encode())
+        digest.update(tensor.detach().contiguous().cpu().numpy().tobytes())
+    return digest.hexdigest()[:32]
+
+
+def _write(path: Path, graph: bytes) -> Path:
+    """Write atomically (another process may be loading the same graph)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as out:
+        out.write(graph)
+    os.replace(out.name, path)
+    return path

@@ -170,7 +170,7 @@ def test_the_reader_runs_in_onnx_runtime_int8_except_the_feed_forward_outputs_an
 
     reader, _ = default_reader()
     assert isinstance(reader.forward, OnnxModule)
-    nodes = onnx.load_from_string(reader.forward.graph).graph.node
+    nodes = onnx.load(str(reader.forward.path)).graph.node
     weighted_float = {n.name for n in nodes if n.op_type == "MatMul" and "attention/self" not in n.name}
     assert weighted_float == {"/head/MatMul"} | {f"/encoder/encoder/layer.{i}/output/dense/MatMul" for i in range(6)}
     assert sum(n.op_type == "MatMulInteger" for n in nodes) == 6 * 5    # query, key, value, attention out, intermediate

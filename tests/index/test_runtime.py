@@ -1,7 +1,16 @@
 """ONNX Runtime sessions: eager's numbers, or the trace (then eager) when the export would not hold."""
+import pytest
 import torch
 
+import index.runtime
 from index.runtime import OnnxModule, compiled
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path, monkeypatch):
+    """Each test exports into a cache folder of its own."""
+    monkeypatch.setenv("DOCQA_CACHE", str(tmp_path))
+    return tmp_path / "onnx"
 
 
 class Scale(torch.nn.Module):
@@ -60,7 +69,7 @@ def test_int8_quantizes_every_weighted_product_but_those_named_and_stays_near_fl
 
     module, x = TwoLayers(), torch.rand(1, 5, 16)
     fast = compiled(module, (x,), [(torch.rand(1, 9, 16),)], int8_except=r"^/outer/")
-    kinds = {n.name: n.op_type for n in onnx.load_from_string(fast.graph).graph.node}
+    kinds = {n.name: n.op_type for n in onnx.load(str(fast.path)).graph.node}
     assert kinds["/outer/MatMul"] == "MatMul" and "MatMulInteger" in kinds.values()
     assert not any(name.startswith("/inner/") and kind == "MatMul" for name, kind in kinds.items())
     with torch.inference_mode():
@@ -74,3 +83,38 @@ def test_a_keep_pattern_that_names_no_product_keeps_the_float32_session(capsys):
     assert "running TwoLayers in float32" in capsys.readouterr().err
     with torch.inference_mode():
         assert torch.allclose(module(x), fast(x), atol=1e-5)
+
+
+def test_a_graph_is_exported_once_per_module_content_and_then_read_from_the_cache(cache, monkeypatch):
+    module, short, long = Scale(), (torch.ones(1, 2), torch.ones(1, 2)), (torch.rand(1, 9), torch.rand(1, 9))
+    first = compiled(module, short, [long])
+    assert [p.name for p in cache.iterdir()] == [first.path.name]
+
+    def no_export(*_):
+        raise AssertionError("exported again")
+
+    monkeypatch.setattr(index.runtime, "export", no_export)
+    again = compiled(module, short, [long])
+    assert isinstance(again, OnnxModule) and again.path == first.path
+    for want, got in zip(module(*long), again(*long)):
+        assert torch.allclose(want, got)
+
+
+def test_other_weights_get_their_own_graph_and_a_damaged_cache_file_is_exported_again(cache):
+    x = torch.rand(1, 5, 16)
+    first = compiled(TwoLayers(), (x,), [])
+    changed = TwoLayers()
+    with torch.no_grad():
+        changed.outer.bias.add_(1.0)
+    other = compiled(changed, (x,), [])
+    assert other.path != first.path
+    first.path.write_bytes(b"not a graph")
+    again = compiled(TwoLayers(), (x,), [])
+    assert isinstance(again, OnnxModule)
+    with torch.inference_mode():
+        assert torch.allclose(TwoLayers()(x), again(x), atol=1e-5)
+
+
+def test_an_int8_graph_is_cached_without_its_float32_source(cache):
+    compiled(TwoLayers(), (torch.rand(1, 5, 16),), [], int8_except=r"^/outer/")
+    assert len(list(cache.glob("*.onnx"))) == 1 and not list(cache.glob("*.float32.onnx"))
