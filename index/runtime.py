@@ -8,8 +8,9 @@ same limit holds: valid for a single unpadded sequence, which is all it is given
 against eager on inputs of other lengths; if it differs, or the export fails, a TorchScript trace of the module
 runs instead (index/trace.py), which falls back to eager in turn.
 
-Exporting costs seconds and leaves a few hundred MB of the process's heap behind, so the graph is exported once
-per module content and kept in a cache folder (`DOCQA_CACHE`, default ~/.cache/docqa): later loads only check it.
+Exporting costs seconds and leaves a few hundred MB of heap behind in the process that does it, so it runs in a
+forked child, once per module content, into a cache folder (`DOCQA_CACHE`, default ~/.cache/docqa): later loads
+only check the graph.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from index.trace import TOLERANCE, _same, traced
 
 OPSET = 17
 FORMAT = 1          # bump when the export or quantization below changes what a cached graph holds
+EXPORT_TIMEOUT = 600
 
 
 def cache_folder() -> Path:
@@ -54,9 +56,10 @@ def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except:
                 return session       # an int8 graph is only written after its float32 source agreed
         except Exception:   # noqa: BLE001 - a damaged cache file: export again
             pass
+    staged = None if int8_except is None else path.with_suffix(".int8.part")
     try:
-        graph = export(module, example)
-        session = OnnxModule(_write(float_path, graph), len(example))
+        _apart(_write_graphs, module, example, float_path, staged, int8_except)
+        session = OnnxModule(float_path, len(example))
         if not _agrees(module, session, (example, *probes)):
             float_path.unlink()
             raise ValueError(f"ONNX Runtime differs from eager by more than {TOLERANCE}")
@@ -64,14 +67,49 @@ def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except:
         print(f"note: not running {type(module).__name__} in ONNX Runtime ({type(err).__name__}: {err})",
               file=sys.stderr)
         return traced(module, example, probes)
-    if int8_except is None:
+    if staged is None:
         return session
-    try:
-        session = OnnxModule(_write(path, quantized(graph, re.compile(int8_except))), len(example))
-        float_path.unlink()
-    except Exception as err:   # noqa: BLE001 - the checked float32 session stays
-        print(f"note: running {type(module).__name__} in float32 ({type(err).__name__}: {err})", file=sys.stderr)
-    return session
+    if not staged.is_file():         # quantizing failed (said by the exporting process): the float32 session stays
+        return session
+    os.replace(staged, path)
+    float_path.unlink()
+    return OnnxModule(path, len(example))
+
+
+def _write_graphs(module, example: Sequence, float_path: Path, int8_path: Path | None, int8_except: str | None) -> None:
+    """Export the float32 graph to `float_path` and, if asked, its int8 form to `int8_path`."""
+    graph = export(module, example)
+    _write(float_path, graph)
+    if int8_path is not None:
+        try:
+            _write(int8_path, quantized(graph, re.compile(int8_except)))
+        except Exception as err:   # noqa: BLE001 - the float32 graph serves
+            print(f"note: running {type(module).__name__} in float32 ({type(err).__name__}: {err})", file=sys.stderr)
+
+
+def _apart(function: Callable, *args) -> None:
+    """Run `function(*args)` in a forked child where the platform forks, so the exporter's heap (a few hundred MB
+    that the allocator keeps) never lands in this process; else here. Raises if the child fails."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        function(*args)
+        return
+    child = multiprocessing.get_context("fork").Process(target=_in_child, args=(function, *args), daemon=True)
+    child.start()
+    child.join(EXPORT_TIMEOUT)
+    if child.is_alive():
+        child.kill()
+        raise TimeoutError(f"exporting took over {EXPORT_TIMEOUT} s")
+    if child.exitcode != 0:
+        raise RuntimeError(f"the exporting process failed (exit code {child.exitcode})")
+
+
+def _in_child(function: Callable, *args) -> None:
+    import torch
+
+    torch.set_num_threads(1)      # the parent's OpenMP threads do not survive a fork
+    function(*args)
 
 
 class OnnxModule:

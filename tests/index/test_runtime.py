@@ -76,11 +76,11 @@ def test_int8_quantizes_every_weighted_product_but_those_named_and_stays_near_fl
         assert torch.allclose(module(x), fast(x), atol=0.05)
 
 
-def test_a_keep_pattern_that_names_no_product_keeps_the_float32_session(capsys):
+def test_a_keep_pattern_that_names_no_product_keeps_the_float32_session(capfd):
     module, x = TwoLayers(), torch.rand(1, 5, 16)
     fast = compiled(module, (x,), [], int8_except=r"no such layer")
-    assert isinstance(fast, OnnxModule)
-    assert "running TwoLayers in float32" in capsys.readouterr().err
+    assert isinstance(fast, OnnxModule) and fast.path.name.endswith(".float32.onnx")
+    assert "running TwoLayers in float32" in capfd.readouterr().err      # said by the exporting process
     with torch.inference_mode():
         assert torch.allclose(module(x), fast(x), atol=1e-5)
 
@@ -118,3 +118,26 @@ def test_other_weights_get_their_own_graph_and_a_damaged_cache_file_is_exported_
 def test_an_int8_graph_is_cached_without_its_float32_source(cache):
     compiled(TwoLayers(), (torch.rand(1, 5, 16),), [], int8_except=r"^/outer/")
     assert len(list(cache.glob("*.onnx"))) == 1 and not list(cache.glob("*.float32.onnx"))
+
+
+def test_the_export_runs_in_another_process(tmp_path, monkeypatch):
+    import os
+
+    export = index.runtime.export
+
+    def recording(module, example):
+        (tmp_path / "pid").write_text(str(os.getpid()))
+        return export(module, example)
+
+    monkeypatch.setattr(index.runtime, "export", recording)
+    assert isinstance(compiled(Scale(), (torch.ones(1, 2), torch.ones(1, 2)), []), OnnxModule)
+    assert int((tmp_path / "pid").read_text()) != os.getpid()
+
+
+def test_an_exporting_process_that_dies_means_the_trace(monkeypatch, capsys):
+    import os
+
+    monkeypatch.setattr(index.runtime, "export", lambda *_: os._exit(3))
+    fast = compiled(Scale(), (torch.ones(1, 2), torch.ones(1, 2)), [])
+    assert isinstance(fast, torch.jit.ScriptModule)
+    assert "the exporting process failed (exit code 3)" in capsys.readouterr().err
