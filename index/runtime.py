@@ -44,11 +44,10 @@ def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except:
     With `int8_except`, the checked graph's matrix products then run with int8 weights and activations (dynamic
     quantization), but those whose node names match that pattern, which stay float32.
     """
-    import torch
-
     module = module.eval()
     path = cache_folder() / f"{_content_key(module, example, int8_except)}.onnx"
-    float_path = path if int8_except is None else path.with_suffix(".float32.onnx")
+    # an int8 graph's float32 source and the int8 graph itself are staged under names of this process's own
+    float_path = path if int8_except is None else path.with_suffix(f".{os.getpid()}.float32.onnx")
     if path.is_file():
         try:
             session = OnnxModule(path, len(example))
@@ -56,12 +55,12 @@ def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except:
                 return session       # an int8 graph is only written after its float32 source agreed
         except Exception:   # noqa: BLE001 - a damaged cache file: export again
             pass
-    staged = None if int8_except is None else path.with_suffix(".int8.part")
+    staged = None if int8_except is None else path.with_suffix(f".{os.getpid()}.int8.part")
     try:
         _apart(_write_graphs, module, example, float_path, staged, int8_except)
         session = OnnxModule(float_path, len(example))
         if not _agrees(module, session, (example, *probes)):
-            float_path.unlink()
+            float_path.unlink(missing_ok=True)
             raise ValueError(f"ONNX Runtime differs from eager by more than {TOLERANCE}")
     except Exception as err:   # noqa: BLE001 - any failure means: the trace, or eager, which are always right
         print(f"note: not running {type(module).__name__} in ONNX Runtime ({type(err).__name__}: {err})",
@@ -69,10 +68,11 @@ def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except:
         return traced(module, example, probes)
     if staged is None:
         return session
-    if not staged.is_file():         # quantizing failed (said by the exporting process): the float32 session stays
-        return session
+    if staged.is_file():
+        float_path.unlink()
+    else:                  # quantizing failed (said by the exporting process): the checked float32 graph serves
+        staged = float_path
     os.replace(staged, path)
-    float_path.unlink()
     return OnnxModule(path, len(example))
 
 
