@@ -25,7 +25,7 @@ import warnings
 from pathlib import Path
 from typing import Callable, Sequence
 
-from index.trace import TOLERANCE, _same, traced
+from index.trace import TOLERANCE, agrees, traced
 
 OPSET = 17
 FORMAT = 1          # bump when the export or quantization below changes what a cached graph holds
@@ -51,7 +51,7 @@ def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except:
     if path.is_file():
         try:
             session = OnnxModule(path, len(example))
-            if int8_except is not None or _agrees(module, session, (example, *probes)):
+            if int8_except is not None or agrees(module, session, (example, *probes)):
                 return session       # an int8 graph is only written after its float32 source agreed
         except Exception:   # noqa: BLE001 - a damaged cache file: export again
             pass
@@ -59,7 +59,7 @@ def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except:
     try:
         _apart(_write_graphs, module, example, float_path, staged, int8_except)
         session = OnnxModule(float_path, len(example))
-        if not _agrees(module, session, (example, *probes)):
+        if not agrees(module, session, (example, *probes)):
             float_path.unlink(missing_ok=True)
             raise ValueError(f"ONNX Runtime differs from eager by more than {TOLERANCE}")
     except Exception as err:   # noqa: BLE001 - any failure means: the trace, or eager, which are always right
@@ -171,13 +171,6 @@ def quantized(graph: bytes, keep_float: re.Pattern) -> bytes:
             return out.read_bytes()
     finally:
         root.setLevel(level)
-
-
-def _agrees(module, session: OnnxModule, inputs: Sequence[Sequence]) -> bool:
-    import torch
-
-    with torch.inference_mode():
-        return all(_same(module(*x), session(*x)) for x in inputs)
 
 
 def _content_key(module, example: Sequence, int8_except: str | None) -> str:
