@@ -5,10 +5,11 @@ Tables (schema `docqa`, or DOCQA_PG_SCHEMA):
   build_docs(build_id, ord, key, name, pos, table_pos)   -- a build's documents in order, each naming its rows
                                             -- by `key` and placing its chunks at positions pos, pos + 1, ...
   doc_texts(key, text)  doc_chunks(key, idx, chunk jsonb, embedding vector, tsv tsvector)  doc_tables(key, idx, data)
+  doc_extras(key, name, n_rows, dim, row_keys, vectors bytea)
                                             -- one document's rows, shared by every build that has it
   files(build_id, name, data bytea)         -- per build: the BM25 index (the local index's bm25/ files, the
-                                            -- sparse matrix of score contributions, index/sparse.py), the answer
-                                            -- side's word statistics (lexicon) and extras
+                                            -- sparse matrix of score contributions, index/sparse.py) and the
+                                            -- answer side's word statistics (lexicon)
 A document's key hashes its collection, name, content, the model and the index format, so a build
 writes rows only for new or edited documents; the BM25 statistics are corpus-wide, so each build writes
 its own matrix as a few large values (not a row per term), and a server reads it whole when it opens the
@@ -24,7 +25,6 @@ embedded PostgreSQL (the `pgserver` package, with pgvector) runs in a data folde
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
@@ -44,9 +44,8 @@ from index.store import EXTRA_DTYPE, Extra, IndexUnavailable, Manifest, StoredIn
 from index.tables import tables_from_json, tables_to_json
 
 SPARSE_KINDS = ("bm25", "tsvector")
-LAYOUT = 4          # the tables a build is written in (1: BM25 postings as SQL arrays; 2: every row per build;
-                    # 3: BM25 postings as one row per term)
-SLICE_BYTES = 32 << 20   # a large stored file is read in slices of this size
+LAYOUT = 5          # the tables a build is written in (1: BM25 postings as SQL arrays; 2: every row per build;
+                    # 3: BM25 postings as one row per term; 4: extra vectors as one file per build)
 PG_EF_SEARCH = 64   # pgvector's HNSW candidate list: recall@10 against exact search 0.973 at 144,951 chunks, the
                     # FAISS HNSW's 0.977 at 128; 128 gives 0.984 for 1.6x the time (README, "At scale")
 _SERVERS: dict[str, object] = {}   # embedded servers this process started or joined, by data folder
@@ -183,6 +182,10 @@ class Database:
                 CREATE TABLE IF NOT EXISTS {s}.doc_tables (
                     key text NOT NULL, idx int NOT NULL, collection text NOT NULL, data jsonb NOT NULL,
                     PRIMARY KEY (key, idx));
+                CREATE TABLE IF NOT EXISTS {s}.doc_extras (
+                    key text NOT NULL, name text NOT NULL, collection text NOT NULL, n_rows int NOT NULL,
+                    dim int NOT NULL, row_keys text NOT NULL, vectors bytea NOT NULL, PRIMARY KEY (key, name));
+                ALTER TABLE {s}.doc_extras ALTER COLUMN vectors SET STORAGE EXTERNAL;
                 CREATE TABLE IF NOT EXISTS {s}.files (
                     build_id bigint NOT NULL REFERENCES {s}.builds(id) ON DELETE CASCADE, name text NOT NULL,
                     data bytea NOT NULL, PRIMARY KEY (build_id, name));
@@ -241,7 +244,7 @@ class Database:
                          (self.collection, build_id))
             conn.execute(f"DELETE FROM {s}.builds WHERE collection = %s AND id <> ALL(%s)",
                          (self.collection, [build_id] + ([previous] if previous else [])))
-            for table in ("doc_texts", "doc_chunks", "doc_tables"):   # rows no remaining build uses
+            for table in ("doc_texts", "doc_chunks", "doc_tables", "doc_extras"):   # rows no remaining build uses
                 conn.execute(f"DELETE FROM {s}.{table} t WHERE collection = %s AND NOT EXISTS "
                              f"(SELECT 1 FROM {s}.build_docs d WHERE d.key = t.key)", (self.collection,))
         conn.execute(f"ANALYZE {s}.build_docs")       # the planner sees the new build's rows at once
@@ -265,6 +268,16 @@ class Database:
             for d in docs:
                 for idx, pos in enumerate(range(*d.tables)):
                     copy.write_row((keys[d.name], idx, self.collection, json.dumps(tables[pos])))
+        with cur.copy(f"COPY {s}.doc_extras (key, name, collection, n_rows, dim, row_keys, vectors) "
+                      "FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(["text", "text", "text", "int4", "int4", "text", "bytea"])
+            for name, extra in index.extras.items():
+                dim = extra.vectors.shape[1] if extra.vectors.ndim == 2 else 0
+                for d in docs:
+                    lo, hi = extra.doc_rows.get(d.name, (0, 0))
+                    vectors = np.ascontiguousarray(extra.vectors[lo:hi], dtype=EXTRA_DTYPE)
+                    copy.write_row((keys[d.name], name, self.collection, hi - lo, dim, json.dumps(extra.keys[lo:hi]),
+                                    vectors.tobytes()))
 
     def hnsw_index(self, dim: int) -> str:
         """The collection's HNSW index for vectors of this dimension."""
@@ -297,12 +310,9 @@ class Database:
             texts = dict(conn.execute(f"SELECT d.name, t.text FROM {s}.build_docs d JOIN {s}.doc_texts t ON t.key = d.key "
                                       "WHERE d.build_id = %s ORDER BY d.ord", (build_id,)).fetchall())
             files = {name: bytes(data) for name, data in conn.execute(
-                f"SELECT name, data FROM {s}.files WHERE build_id = %s AND name NOT LIKE 'extras/%%.npy'",
-                (build_id,), binary=True)}
-            arrays = {name: self._mapped(build_id, name, size) for name, size in conn.execute(
-                f"SELECT name, octet_length(data) FROM {s}.files WHERE build_id = %s AND name LIKE 'extras/%%.npy'",
-                (build_id,))}
-        sparse, lexicon, extras = _read_build_files(files, arrays)
+                f"SELECT name, data FROM {s}.files WHERE build_id = %s", (build_id,), binary=True)}
+            extras = self._extras(build_id)
+        sparse, lexicon = _read_build_files(files)
         if sparse_kind() == "tsvector":
             sparse = FullTextSparse(self, build_id, sparse.idf)
         index = StoredIndex(manifest, chunks, tables, texts, sparse,
@@ -310,19 +320,30 @@ class Database:
                             None, lexicon, extras)
         return Loaded(build_id, index)
 
-    def _mapped(self, build_id: int, name: str, size: int) -> np.ndarray:
-        """A stored .npy file of a build, copied slice by slice into a temporary file and memory-mapped from it: a
-        server then holds only the pages it reads, never the whole value (sentence vectors: ~0.45 GB at 145k chunks,
-        which read whole as one value were held three times over while they loaded)."""
+    def _extras(self, build_id: int) -> dict[str, Extra]:
+        """A build's extra vectors, its documents' rows in order, streamed into a memory-mapped temporary file: a
+        server then holds only the pages it reads (sentence vectors: ~0.4 GB at 145k chunks)."""
         import tempfile
 
-        with tempfile.NamedTemporaryFile(prefix="docqa-", suffix=".npy") as tmp:
-            for at in range(0, size, SLICE_BYTES):
-                tmp.write(self.connection().execute(
-                    f"SELECT substring(data FROM %s FOR %s) FROM {self.schema}.files WHERE build_id = %s AND name = %s",
-                    (at + 1, SLICE_BYTES, build_id, name), binary=True).fetchone()[0])
-            tmp.flush()
-            return np.load(tmp.name, mmap_mode="r")   # the mapping outlives the file's name
+        s, conn, extras = self.schema, self.connection(), {}
+        for name, total, dim in conn.execute(
+                f"SELECT e.name, sum(e.n_rows), max(e.dim) FROM {s}.build_docs d JOIN {s}.doc_extras e ON e.key = d.key "
+                "WHERE d.build_id = %s GROUP BY e.name ORDER BY e.name", (build_id,)).fetchall():
+            keys: list[str] = []
+            doc_rows: dict[str, tuple[int, int]] = {}
+            with tempfile.NamedTemporaryFile(prefix="docqa-", suffix=".npy") as tmp:
+                out = np.lib.format.open_memmap(tmp.name, mode="w+", dtype=EXTRA_DTYPE, shape=(int(total), int(dim)))
+                with conn.cursor(name="docqa_extras", binary=True) as cur:   # server-side: a few rows at a time
+                    cur.execute(f"SELECT d.name, e.n_rows, e.row_keys, e.vectors FROM {s}.build_docs d JOIN {s}.doc_extras e "
+                                "ON e.key = d.key WHERE d.build_id = %s AND e.name = %s ORDER BY d.ord", (build_id, name))
+                    for doc, rows, row_keys, data in cur:
+                        doc_rows[doc] = (len(keys), len(keys) + rows)
+                        out[len(keys):len(keys) + rows] = np.frombuffer(data, EXTRA_DTYPE).reshape(rows, int(dim))
+                        keys += json.loads(row_keys)
+                out.flush()
+                del out
+                extras[name] = Extra(keys, np.load(tmp.name, mmap_mode="r"), doc_rows)   # outlives the file's name
+        return extras
 
     def dense(self, build_id: int, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """(chunk position, inner product) of the k nearest chunks by exact pgvector search."""
@@ -393,8 +414,8 @@ class FullTextSparse:
 
 
 def _build_files(index: StoredIndex) -> dict[str, bytes]:
-    """The BM25 index, word statistics and extra vectors, as the files the local index keeps them in (the term
-    counts, which only a local incremental build reads, left out)."""
+    """The BM25 index and word statistics, as the files the local index keeps them in (the term counts, which only
+    a local incremental build reads, left out)."""
     import tempfile
 
     files = {}
@@ -403,18 +424,11 @@ def _build_files(index: StoredIndex) -> dict[str, bytes]:
         index.sparse.save(Path(tmp) / "bm25", counts=False)
         for path in sorted(p for p in Path(tmp).rglob("*") if p.is_file()):
             files[path.relative_to(tmp).as_posix()] = path.read_bytes()
-    for name, extra in index.extras.items():
-        buf = io.BytesIO()
-        np.save(buf, np.asarray(extra.vectors, dtype=EXTRA_DTYPE))
-        files[f"extras/{name}.npy"] = buf.getvalue()
-        files[f"extras/{name}.json"] = json.dumps({"keys": extra.keys, "doc_rows": extra.doc_rows}).encode()
     return files
 
 
-def _read_build_files(files: dict[str, bytes], arrays: dict[str, np.ndarray]) -> tuple[SparseIndex, Lexicon,
-                                                                                       dict[str, Extra]]:
-    """The BM25 index (in memory), word statistics and extras of a build, from its stored files (the extras' .npy
-    files already read, as `arrays`)."""
+def _read_build_files(files: dict[str, bytes]) -> tuple[SparseIndex, Lexicon]:
+    """The BM25 index (in memory) and word statistics of a build, from its stored files."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="docqa-build-") as tmp:
@@ -422,16 +436,7 @@ def _read_build_files(files: dict[str, bytes], arrays: dict[str, np.ndarray]) ->
         for name, data in files.items():
             if name in LEXICON_FILES or name.startswith("bm25/"):
                 (Path(tmp) / name).write_bytes(data)
-        lexicon = Lexicon.load(Path(tmp))
-        sparse = SparseIndex.load(Path(tmp) / "bm25", mmap=False)
-    extras = {}
-    for name in sorted(files):
-        if name.startswith("extras/") and name.endswith(".json"):
-            stem = name[len("extras/"):-len(".json")]
-            meta = json.loads(files[name])
-            extras[stem] = Extra(meta["keys"], arrays[f"extras/{stem}.npy"],
-                                 {d: tuple(r) for d, r in meta["doc_rows"].items()})
-    return sparse, lexicon, extras
+        return SparseIndex.load(Path(tmp) / "bm25", mmap=False), Lexicon.load(Path(tmp))
 
 
 @dataclass
