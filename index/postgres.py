@@ -321,7 +321,7 @@ class Database:
         return Loaded(build_id, index)
 
     def _extras(self, build_id: int) -> dict[str, Extra]:
-        """A build's extra vectors, its documents' rows in order, streamed into a memory-mapped temporary file: a
+        """A build's extra vectors, its documents' rows in order, streamed into a temporary file, then memory-mapped: a
         server then holds only the pages it reads (sentence vectors: ~0.4 GB at 145k chunks)."""
         import tempfile
 
@@ -332,16 +332,17 @@ class Database:
             keys: list[str] = []
             doc_rows: dict[str, tuple[int, int]] = {}
             with tempfile.NamedTemporaryFile(prefix="docqa-", suffix=".npy") as tmp:
-                out = np.lib.format.open_memmap(tmp.name, mode="w+", dtype=EXTRA_DTYPE, shape=(int(total), int(dim)))
+                # written, not mapped for writing: pages written through a mapping would count in the server's RSS
+                np.lib.format.write_array_header_1_0(tmp, {"descr": np.lib.format.dtype_to_descr(np.dtype(EXTRA_DTYPE)),
+                                                           "fortran_order": False, "shape": (int(total), int(dim))})
                 with conn.cursor(name="docqa_extras", binary=True) as cur:   # server-side: a few rows at a time
                     cur.execute(f"SELECT d.name, e.n_rows, e.row_keys, e.vectors FROM {s}.build_docs d JOIN {s}.doc_extras e "
                                 "ON e.key = d.key WHERE d.build_id = %s AND e.name = %s ORDER BY d.ord", (build_id, name))
                     for doc, rows, row_keys, data in cur:
                         doc_rows[doc] = (len(keys), len(keys) + rows)
-                        out[len(keys):len(keys) + rows] = np.frombuffer(data, EXTRA_DTYPE).reshape(rows, int(dim))
                         keys += json.loads(row_keys)
-                out.flush()
-                del out
+                        tmp.write(data)
+                tmp.flush()
                 extras[name] = Extra(keys, np.load(tmp.name, mmap_mode="r"), doc_rows)   # outlives the file's name
         return extras
 

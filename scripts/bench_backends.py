@@ -53,11 +53,6 @@ def stage_publish(args) -> None:
     from index.postgres import Database
 
     index = store.load(args.index)
-    if args.synthetic_sentences:    # random stand-ins of the size a corpus this machine lacks would store
-        import numpy as np
-
-        rows = np.random.default_rng(0).standard_normal((args.synthetic_sentences, index.manifest.dim))
-        index.extras["sentences"].vectors = rows.astype(store.EXTRA_DTYPE)
     db = Database.for_index(args.index)
     t0 = time.perf_counter()
     build_id = db.publish(index)
@@ -178,7 +173,7 @@ def _build_line(name: str, r: dict) -> str:
 def run_stage(name: str, args, backend: str = "local") -> dict:
     return run_process([sys.executable, __file__, "--stage", name, "--docs", str(args.docs), "--index",
                         str(args.index), "--repeat", str(args.repeat), "--backend", backend, "--edit-doc", args.edit_doc,
-                        "--builds", args.builds, "--synthetic-sentences", str(args.synthetic_sentences)], name)
+                        "--builds", args.builds], name)
 
 
 def main() -> None:
@@ -189,9 +184,6 @@ def main() -> None:
     parser.add_argument("--stages", default="build,publish,serve,incremental")
     parser.add_argument("--edit-doc", default=EDIT_DOC, help="the corpus file the incremental stage edits")
     parser.add_argument("--builds", default="plain,dask", help="the builds the build stage times (plain, dask or both)")
-    parser.add_argument("--synthetic-sentences", type=int, default=0,
-                        help="publish N random sentence vectors instead of the index's own (to time loading at a size "
-                             "the corpus at hand lacks)")
     parser.add_argument("--backend", default="local", help=argparse.SUPPRESS)
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     args = parser.parse_args()
