@@ -272,7 +272,7 @@ class Database:
                       "FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(["text", "text", "text", "int4", "int4", "text", "bytea"])
             for name, extra in index.extras.items():
-                dim = extra.vectors.shape[1] if extra.vectors.ndim == 2 else 0
+                dim = extra.vectors.shape[1]
                 for d in docs:
                     lo, hi = extra.doc_rows.get(d.name, (0, 0))
                     vectors = np.ascontiguousarray(extra.vectors[lo:hi], dtype=EXTRA_DTYPE)

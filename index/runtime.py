@@ -188,10 +188,9 @@ def _content_key(module, example: Sequence, int8_except: str | None) -> str:
     return digest.hexdigest()[:32]
 
 
-def _write(path: Path, graph: bytes) -> Path:
+def _write(path: Path, graph: bytes) -> None:
     """Write atomically (another process may be loading the same graph)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as out:
         out.write(graph)
     os.replace(out.name, path)
-    return path
