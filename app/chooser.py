@@ -20,7 +20,7 @@ import math
 import re
 import sys
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +29,7 @@ import numpy as np
 from app.acronym import spelled_out
 from app.question import answer_type, candidates
 from app.vocabulary import Vocabulary
+from app.wordvectors import WordVectors
 from index.fold import STOPWORDS, fold, stem, terms, tokenize
 
 DEFAULT_PATH = Path(__file__).parent / "models" / "chooser.json"
@@ -46,12 +47,25 @@ class Asked:
     terms: dict[str, float]      # content terms (stemmed) and their IDF weights
     names: dict[str, float]      # the terms among them the documents capitalise: who or what it is about
     kind: str                    # the answer type asked for (app/question.py)
+    words: dict[str, str] = field(default_factory=dict)   # each term's word as the question writes it (folded)
+    vectors: WordVectors | None = None   # for how near a sentence's words come to a term it lacks
 
     @classmethod
-    def of(cls, question: str, vocabulary: Vocabulary) -> "Asked":
-        weighted = {t: vocabulary.weight(t) for t in vocabulary.question_terms(question)}
+    def of(cls, question: str, vocabulary: Vocabulary, vectors: WordVectors | None = None) -> "Asked":
+        words = {stem(w): w for w in vocabulary.question_words(question)}
+        weighted = {t: vocabulary.weight(t) for t in words}
         names = {t: w for t, w in weighted.items() if t in vocabulary.names}
-        return cls(weighted, names, answer_type(question))
+        return cls(weighted, names, answer_type(question), words, vectors)
+
+    def paraphrased(self, text: str, present: AbstractSet[str]) -> float:
+        """The IDF-weighted share of the question's terms that `text` lacks (`present`: its terms) but says in other
+        words: each counts by the cosine of its nearest word in the text ("wife" in a sentence saying "spouse")."""
+        if self.vectors is None:
+            return 0.0
+        words = [w for w in tokenize(text) if w not in STOPWORDS and not w[0].isdigit()]
+        lacking = [(t, w) for t, w in self.terms.items() if t not in present and not t[0].isdigit()]
+        near = sum(w * self.vectors.nearest(self.words[t], words) for t, w in lacking)
+        return near / (sum(self.terms.values()) or 1.0)
 
 
 @dataclass(frozen=True)

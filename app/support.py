@@ -5,8 +5,9 @@ ones after it, not with a short span, so the sentence itself must be chosen well
 passages read becomes a row of features (how much of the question it, its neighbours and its heading cover,
 whether it misses the names the question asks about, its passage's retrieval rank and score, its place in
 the passage, whether it holds a span of the kind asked for, its embedding similarity to the question and how far
-that falls below the best candidate's) and a logistic model gives the odds that it is the sentence holding the
-answer. The similarity bridges words the documents do not use ("redone" for "re-run"). The model is fitted on
+that falls below the best candidate's, and how much of the question it lacks but says in other words, by word
+vectors: app/wordvectors.py) and a logistic model gives the odds that it is the sentence holding the answer. The
+similarities bridge words the documents do not use ("redone" for "re-run", "spouse" for "wife"). The model is fitted on
 SQuAD, the sentence holding each answer against the other sentences retrieved with it, and reported by article
 rotation (`python -m eval fit-support`); it is stored as a small JSON file (app/models/support.json).
 """
@@ -29,7 +30,8 @@ from index.parse import Span, split_sentences
 
 DEFAULT_PATH = Path(__file__).parent / "models" / "support.json"
 FEATURES = ("sentence_cover", "neighbour_cover", "heading_cover", "names_missing",
-            "rank", "retrieval", "position", "type_match", "similarity", "similarity_gap")
+            "rank", "retrieval", "position", "type_match", "similarity", "similarity_gap",
+            "paraphrase")
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def features(asked: Asked, sentences: list[Sentence], similarity: np.ndarray) ->
         rows.append([cover(in_sentence), cover(set(terms(s.neighbours))), cover(heading),
                      missing, s.rank, s.hit.score,
                      math.log1p(s.position), float(typed and bool(candidates(s.span.text, asked.kind))),
-                     float(sim), float(sim) - best])
+                     float(sim), float(sim) - best, asked.paraphrased(s.span.text, in_sentence)])
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 
 

@@ -30,6 +30,7 @@ from app.years import YEAR, YearsAsked
 from app.support import Sentence, SentenceRanker, sentences_of
 from app.support import features as sentence_features
 from app.vocabulary import Vocabulary
+from app.wordvectors import WordVectors
 from index.embed import embed
 from index.fold import STOPWORDS, fold, stem, terms
 from index.parse import Span, split_sentences
@@ -134,8 +135,9 @@ class TextAnswerer:
 
     def __init__(self, model, vocabulary: Vocabulary, embed_query: Callable[[str], np.ndarray],
                  sentences: SentenceLookup | None = None, reader: Reader | None = None,
-                 policy: Policy = Policy(), chooser: Chooser | None = None, ranker: SentenceRanker | None = None):
-        self.model = model
+                 policy: Policy = Policy(), chooser: Chooser | None = None, ranker: SentenceRanker | None = None,
+                 words: WordVectors | None = None):
+        self.model, self.words = model, words
         self.reader, self.policy, self.chooser, self.ranker = reader, policy, chooser, ranker
         self.embed_query = embed_query   # the retriever's cached query embedder: one encode per question
         self.vocabulary = vocabulary
@@ -277,7 +279,7 @@ class TextAnswerer:
     def _describe(self, question: str, passages: list[Hit]) -> TextAnswer:
         """An account: the sentence the ranker puts first and the ones after it, no short answer; an abstention when no
         passage read is about the question and of its years (`account_sentences`)."""
-        asked = Asked.of(question, self.vocabulary)
+        asked = Asked.of(question, self.vocabulary, self.words)
         sentences = account_sentences(question, asked, passages)
         if not sentences:
             return TextAnswer(None, None, 0.0, "no passage is about what the question names")

@@ -54,13 +54,17 @@ class Vocabulary:
             self._spellings[n] = sorted(w for w in self.surface if lo <= len(w) <= hi)
         return self._spellings[n]
 
-    def question_terms(self, question: str) -> list[str]:
-        """The question's content terms, misspellings repaired and compounds split ("rerun"), stemmed."""
+    def question_words(self, question: str) -> list[str]:
+        """The question's content words, folded, misspellings repaired and compounds split ("rerun")."""
         out = []
         for t in tokenize(question):
             if t not in STOPWORDS:
-                out += [stem(w) for w in self.split_compound(self.correct_word(t))]
+                out += self.split_compound(self.correct_word(t))
         return out
+
+    def question_terms(self, question: str) -> list[str]:
+        """The question's content terms (`question_words` stemmed)."""
+        return [stem(w) for w in self.question_words(question)]
 
     def split_compound(self, word: str) -> list[str]:
         """An unknown word written as two known ones (`rerun` -> `re`, `run`), else the word itself."""
