@@ -34,7 +34,6 @@ FEATURES = ("sentence_cover", "neighbour_cover", "heading_cover", "names_missing
             "rank", "retrieval", "position", "type_match", "similarity", "similarity_gap",
             "paraphrase", "reader")
 NOT_READ = -15.0   # the `reader` feature of a sentence holding none of the reader's spans (a log share of its odds)
-SURE = 0.5         # the first sentence's share of the ranker's odds, all unread, from which the reader is not run
 
 
 @dataclass(frozen=True)
@@ -95,19 +94,6 @@ def features(asked: Asked, sentences: list[Sentence], similarity: np.ndarray, re
                      math.log1p(s.position), float(typed and bool(candidates(s.span.text, asked.kind))),
                      float(sim), float(sim) - best, asked.paraphrased(s.span.text, in_sentence), float(odds)])
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
-
-
-def unread(rows: np.ndarray) -> np.ndarray:
-    """Feature rows as they are before the reader runs: no sentence holds a span of its."""
-    rows = np.array(rows, dtype=np.float64)
-    rows[:, FEATURES.index("reader")] = NOT_READ
-    return rows
-
-
-def sure(odds: np.ndarray) -> bool:
-    """Whether the ranker's first sentence stands out enough (SURE) that the reader need not be run: on held-out SQuAD
-    articles, 60% of questions, for 0.6 points of the 3.2 the reader adds (`python -m eval fit-support`)."""
-    return bool(len(odds)) and float(odds.max() / odds.sum()) >= SURE
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from app.reader import Policy, Reader, Reading, passage_of, short_form
 from app.retrieve import Hit
 from app.settings import Settings
 from app.years import YEAR, YearsAsked
-from app.support import Sentence, SentenceRanker, reader_odds, sentences_of, sure
+from app.support import Sentence, SentenceRanker, reader_odds, sentences_of
 from app.support import features as sentence_features
 from app.vocabulary import Vocabulary
 from app.wordvectors import WordVectors
@@ -279,20 +279,17 @@ class TextAnswerer:
 
     def _describe(self, question: str, passages: list[Hit], read: int = 0) -> TextAnswer:
         """An account: the sentence the ranker puts first and the ones after it, no short answer; an abstention when no
-        passage is about the question and of its years (`account_sentences`). Unless the ranker is sure of its first
-        sentence without them, the reader reads the first `read` passages: where its best spans fall is one of the
-        ranker's features."""
+        passage is about the question and of its years (`account_sentences`). The reader reads the first `read`
+        passages: where its best spans fall is one of the ranker's features."""
         asked = Asked.of(question, self.vocabulary, self.words)
         sentences = account_sentences(question, asked, passages)
         if not sentences:
             return TextAnswer(None, None, 0.0, "no passage is about what the question names")
-        similarities = self.similarities(question, sentences)
-        odds = self.ranker.probabilities(sentence_features(asked, sentences, similarities))
-        if read and not sure(odds):     # the ranker is unsure: where the reader's best spans fall decides
-            spans = [(r.reading.score, r.hit.chunk.id, r.sentence.start)
-                     for group in self.candidates(question, passages[:read], SPANS_CHOSEN_AMONG) for r in group]
-            odds = self.ranker.probabilities(sentence_features(asked, sentences, similarities,
-                                                               reader_odds(sentences, spans)))
+        spans = [(r.reading.score, r.hit.chunk.id, r.sentence.start)
+                 for group in (self.candidates(question, passages[:read], SPANS_CHOSEN_AMONG) if read else [])
+                 for r in group]
+        odds = self.ranker.probabilities(sentence_features(asked, sentences, self.similarities(question, sentences),
+                                                           reader_odds(sentences, spans)))
         best = sentences[int(np.argmax(odds))]
         confidence = round(float(odds.max() / odds.sum()), 3)   # how clearly it stands out among the candidates
         support = Support(best.hit, best.span.start, best.span.end, best.span.text, confidence, 0.0, 0.0)

@@ -18,7 +18,6 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -93,14 +92,6 @@ def fit(groups: list[Group]):
                           float(model.intercept_[0]))
 
 
-def as_the_app_ranks(ranker, rows: np.ndarray) -> np.ndarray:
-    """The ranker's odds as the app weighs them: without the reader's spans when it is sure without them."""
-    from app.support import sure, unread
-
-    odds = ranker.probabilities(unread(rows)) if len(rows) else np.zeros(0)
-    return odds if sure(odds) else ranker.probabilities(rows)
-
-
 def first_right(groups: list[Group], score) -> float:
     """Share of questions (percent) whose best-scored sentence holds the answer."""
     hits = [bool(len(g.rows)) and bool(g.right[int(np.argmax(score(g.rows)))]) for g in groups]
@@ -108,7 +99,7 @@ def first_right(groups: list[Group], score) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from app.support import DEFAULT_PATH, FEATURES, sure, unread
+    from app.support import DEFAULT_PATH, FEATURES
 
     p = argparse.ArgumentParser(prog="python -m eval fit-support", description=__doc__.splitlines()[0])
     p.add_argument("--squad", type=Path, default=DEFAULT_SQUAD)
@@ -125,16 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     groups = collect(engine, items, saved_readings(engine, folder, args.squad), log)
     cover = FEATURES.index("sentence_cover")
-    lines, held = [], {k: [] for k in ("ranker", "ranker_always_reading", "ranker_never_reading", "reader_run",
-                                        "coverage", "retrieved")}
+    lines, held = [], {"ranker": [], "coverage": [], "retrieved": []}
     for test in rotation_pairs(items):
         seen = [g for g in groups if g.article in test]
         ranker = fit([g for g in groups if g.article not in test])
-        scores = {"ranker": first_right(seen, partial(as_the_app_ranks, ranker)),
-                  "ranker_always_reading": first_right(seen, ranker.probabilities),
-                  "ranker_never_reading": first_right(seen, lambda r: ranker.probabilities(unread(r))),
-                  "reader_run": round(100 * sum(bool(len(g.rows)) and not sure(ranker.probabilities(unread(g.rows)))
-                                                for g in seen) / max(1, len(seen)), 1),
+        scores = {"ranker": first_right(seen, ranker.probabilities),
                   "coverage": first_right(seen, lambda r: r[:, cover]),
                   "retrieved": round(100 * sum(bool(g.right.any()) for g in seen) / max(1, len(seen)), 1)}
         for k, v in scores.items():

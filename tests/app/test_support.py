@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 from app.chooser import Asked
-from app.support import (DEFAULT_PATH, FEATURES, NOT_READ, SentenceRanker, default_ranker, features, reader_odds,
-                         sure, unread)
+from app.support import DEFAULT_PATH, FEATURES, NOT_READ, SentenceRanker, default_ranker, features, reader_odds
 from app.text_answer import account_sentences
 from tests.conftest import TEXT_DOCS
 
@@ -100,18 +99,9 @@ def test_each_sentence_gets_its_best_readers_span_as_a_share_of_the_readers_odds
     assert (reader_odds(sentences, []) == NOT_READ).all()
 
 
-@pytest.mark.parametrize("ranker_sure, read", [(False, [2]), (True, [])])
-def test_an_account_is_read_by_the_span_reader_only_when_the_ranker_is_unsure_without_it(
-        regatta_engine, monkeypatch, ranker_sure, read):
-    calls = []
+def test_an_account_reads_the_passages_with_the_span_reader(regatta_engine, monkeypatch):
+    read = []
     candidates = regatta_engine.text.candidates
-    monkeypatch.setattr(regatta_engine.text, "candidates", lambda q, p, n: calls.append(len(p)) or candidates(q, p, n))
-    monkeypatch.setattr("app.text_answer.sure", lambda odds: ranker_sure)
+    monkeypatch.setattr(regatta_engine.text, "candidates", lambda q, p, n: read.append(len(p)) or candidates(q, p, n))
     result = regatta_engine.ask("Why was the 2020 regatta cancelled?")
-    assert result["kind"] == "text" and result["short_answer"] is None and calls == read
-
-
-def test_the_ranker_is_sure_when_its_first_sentence_holds_half_its_odds_and_unread_rows_hold_no_span():
-    assert sure(np.array([0.6, 0.3, 0.1])) and not sure(np.array([0.4, 0.35, 0.25])) and not sure(np.zeros(0))
-    rows = np.ones((2, len(FEATURES)))
-    assert (unread(rows)[:, FEATURES.index("reader")] == NOT_READ).all() and (rows == 1).all()
+    assert result["kind"] == "text" and result["short_answer"] is None and read == [2]
