@@ -6,8 +6,7 @@ passages read becomes a row of features (how much of the question it, its neighb
 whether it misses the names the question asks about, its passage's retrieval rank and score, its place in
 the passage, whether it holds a span of the kind asked for, its embedding similarity to the question and how far
 that falls below the best candidate's, and how much of the question it lacks but says in other words, by word
-vectors: app/wordvectors.py, and where the span reader's best offers fall) and a logistic model gives the odds that
-it is the sentence holding the answer. The
+vectors: app/wordvectors.py) and a logistic model gives the odds that it is the sentence holding the answer. The
 similarities bridge words the documents do not use ("redone" for "re-run", "spouse" for "wife"). The model is fitted on
 SQuAD, the sentence holding each answer against the other sentences retrieved with it, and reported by article
 rotation (`python -m eval fit-support`); it is stored as a small JSON file (app/models/support.json).
@@ -32,8 +31,7 @@ from index.parse import Span, split_sentences
 DEFAULT_PATH = Path(__file__).parent / "models" / "support.json"
 FEATURES = ("sentence_cover", "neighbour_cover", "heading_cover", "names_missing",
             "rank", "retrieval", "position", "type_match", "similarity", "similarity_gap",
-            "paraphrase", "reader")
-NOT_READ = -15.0   # the `reader` feature of a sentence holding none of the reader's spans (a log share of its odds)
+            "paraphrase")
 
 
 @dataclass(frozen=True)
@@ -58,24 +56,8 @@ def sentences_of(passages: list[Hit]) -> list[Sentence]:
     return out
 
 
-def reader_odds(sentences: list[Sentence], spans: list[tuple[float, str, int]]) -> np.ndarray:
-    """Each sentence's best span of the reader's, as a log share of the reader's odds over every span it offered
-    (`spans`: score, chunk id, sentence start in the file), or NOT_READ where it offered none."""
-    if not spans:
-        return np.full(len(sentences), NOT_READ)
-    scores = np.array([score for score, _, _ in spans])
-    shares = scores - (scores.max() + np.log(np.exp(scores - scores.max()).sum()))
-    best: dict[tuple[str, int], float] = {}
-    for share, (_, chunk, start) in zip(shares, spans):
-        best[chunk, start] = max(best.get((chunk, start), NOT_READ), float(share))
-    return np.array([best.get((s.hit.chunk.id, s.span.start), NOT_READ) for s in sentences])
-
-
-def features(asked: Asked, sentences: list[Sentence], similarity: np.ndarray, reader: np.ndarray | None = None
-             ) -> np.ndarray:
-    """The ranker's feature rows (in FEATURES order) for the sentences, given each one's cosine with the question and
-    its best reader span's share of the reader's odds (`reader_odds`; None: the reader did not run)."""
-    reader = np.full(len(sentences), NOT_READ) if reader is None else reader
+def features(asked: Asked, sentences: list[Sentence], similarity: np.ndarray) -> np.ndarray:
+    """The ranker's feature rows (in FEATURES order) for the sentences, given each one's cosine with the question."""
     total = sum(asked.terms.values()) or 1.0
     best = float(np.max(similarity)) if len(sentences) else 0.0
     names = sum(asked.names.values())
@@ -85,14 +67,14 @@ def features(asked: Asked, sentences: list[Sentence], similarity: np.ndarray, re
         return sum(w for t, w in asked.terms.items() if t in found) / total
 
     rows = []
-    for s, sim, odds in zip(sentences, similarity, reader):
+    for s, sim in zip(sentences, similarity):
         in_sentence = set(terms(s.span.text))
         missing = sum(w for t, w in asked.names.items() if t not in in_sentence) / names if names else 0.0
         heading = set(terms(" ".join([s.hit.chunk.title, *s.hit.chunk.section])))
         rows.append([cover(in_sentence), cover(set(terms(s.neighbours))), cover(heading),
                      missing, s.rank, s.hit.score,
                      math.log1p(s.position), float(typed and bool(candidates(s.span.text, asked.kind))),
-                     float(sim), float(sim) - best, asked.paraphrased(s.span.text, in_sentence), float(odds)])
+                     float(sim), float(sim) - best, asked.paraphrased(s.span.text, in_sentence)])
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 
 

@@ -27,7 +27,7 @@ from app.reader import Policy, Reader, Reading, passage_of, short_form
 from app.retrieve import Hit
 from app.settings import Settings
 from app.years import YEAR, YearsAsked
-from app.support import Sentence, SentenceRanker, reader_odds, sentences_of
+from app.support import Sentence, SentenceRanker, sentences_of
 from app.support import features as sentence_features
 from app.vocabulary import Vocabulary
 from app.wordvectors import WordVectors
@@ -157,8 +157,7 @@ class TextAnswerer:
         if not passages:
             return TextAnswer(None, None, 0.0, "no passage matches the question")
         if self.ranker is not None and settings.ranker and is_descriptive(question):
-            read = settings.reader_passages if self.reader is not None and settings.reader else 0
-            return self._describe(question, years_first(question, passages)[:settings.account_passages], read)
+            return self._describe(question, years_first(question, passages)[:settings.account_passages])
         if self.reader is not None and settings.reader:
             passages = years_first(question, passages)[:settings.reader_passages]
             chooser = self.chooser if settings.chooser else None
@@ -277,19 +276,14 @@ class TextAnswerer:
                               expected_f1=sure)
         return TextAnswer(support, short_form(spans[k].text), confidence, expected_f1=sure)
 
-    def _describe(self, question: str, passages: list[Hit], read: int = 0) -> TextAnswer:
+    def _describe(self, question: str, passages: list[Hit]) -> TextAnswer:
         """An account: the sentence the ranker puts first and the ones after it, no short answer; an abstention when no
-        passage is about the question and of its years (`account_sentences`). The reader reads the first `read`
-        passages: where its best spans fall is one of the ranker's features."""
+        passage read is about the question and of its years (`account_sentences`)."""
         asked = Asked.of(question, self.vocabulary, self.words)
         sentences = account_sentences(question, asked, passages)
         if not sentences:
             return TextAnswer(None, None, 0.0, "no passage is about what the question names")
-        spans = [(r.reading.score, r.hit.chunk.id, r.sentence.start)
-                 for group in (self.candidates(question, passages[:read], SPANS_CHOSEN_AMONG) if read else [])
-                 for r in group]
-        odds = self.ranker.probabilities(sentence_features(asked, sentences, self.similarities(question, sentences),
-                                                           reader_odds(sentences, spans)))
+        odds = self.ranker.probabilities(sentence_features(asked, sentences, self.similarities(question, sentences)))
         best = sentences[int(np.argmax(odds))]
         confidence = round(float(odds.max() / odds.sum()), 3)   # how clearly it stands out among the candidates
         support = Support(best.hit, best.span.start, best.span.end, best.span.text, confidence, 0.0, 0.0)

@@ -4,9 +4,7 @@
 
 Every answerable question is asked in open retrieval over all ten articles, through the app's own
 retrieval; every sentence an account may start from (app/text_answer.py `account_sentences`: in the
-passages the app reads) is a row, labelled right when it holds a gold answer. Where the span reader's offers
-fall comes from what `python -m eval fit-reader` saved under DIR/reader: each question read by the fold
-reader fine-tuned without its article, so no row sees a reader that learnt its answer. Fitted on 8 articles and
+passages the app reads) is a row, labelled right when it holds a gold answer. Fitted on 8 articles and
 scored on the other 2, rotating: a question counts as right when the ranker's first sentence holds its
 answer (a question whose answer was not retrieved counts as wrong). Question coverage alone (ties: the
 earlier sentence) is the baseline.
@@ -34,11 +32,10 @@ class Group:
     right: np.ndarray
 
 
-def collect(engine, items: list[Item], readings: dict[tuple[str, str], list], log=print) -> list[Group]:
-    """The feature rows of every answerable question's retrieved sentences, as the app builds them; `readings` are the
-    spans the question's out-of-fold reader offered in the passages the app reads (`saved_readings`)."""
+def collect(engine, items: list[Item], log=print) -> list[Group]:
+    """The feature rows of every answerable question's retrieved sentences, as the app builds them."""
     from app.chooser import Asked
-    from app.support import features, reader_odds
+    from app.support import features
     from app.text_answer import account_sentences, years_first
 
     asked = [i for i in items if i.answers]
@@ -50,31 +47,11 @@ def collect(engine, items: list[Item], readings: dict[tuple[str, str], list], lo
         sentences = account_sentences(item.question, question, passages)
         right = np.array([s.hit.chunk.doc == item.doc and any(s.span.start <= a < s.span.end for a, _ in item.answers)
                           for s in sentences])
-        odds = reader_odds(sentences, readings.get((item.question, item.doc), []))
-        groups.append(Group(item.article, features(question, sentences, engine.text.similarities(item.question, sentences),
-                                                   odds), right))
+        groups.append(Group(item.article, features(question, sentences, engine.text.similarities(item.question, sentences)),
+                            right))
         if n % 500 == 0:
             log(f"  {n}/{len(asked)} questions")
     return groups
-
-
-def saved_readings(engine, folder: Path, squad: Path) -> dict[tuple[str, str], list]:
-    """Per (question, document): the spans (score, chunk id, sentence start) that `python -m eval fit-reader` saved for
-    it in the passages the app reads, each question read by the fold reader that never saw its article."""
-    from app.text_answer import SPANS_CHOSEN_AMONG
-    from eval.fit_chooser import in_app_order
-    from eval.squad import load_squad
-
-    questions = {q.id: q for q in load_squad(squad).questions}
-    chunks = {c.id: c for c in engine.index.chunks}
-    out = {}
-    for path in sorted(folder.glob("fold*.json")):
-        for row in json.loads(path.read_text())["rows"]:
-            q = questions[row["id"]]
-            passages = in_app_order(row, q.question, chunks)["candidates"][:engine.settings.reader_passages]
-            out[q.question, q.doc] = [(score, p["chunk"], start) for p in passages
-                                      for score, start, _, _, _ in p["spans"][:SPANS_CHOSEN_AMONG]]
-    return out
 
 
 def fit(groups: list[Group]):
@@ -110,11 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     items = load_items(args.squad)
     engine, _ = open_engine(args.squad, args.out)
-    folder = args.out / "reader"
-    if not any(folder.glob("fold*.json")):
-        log(f"no fold readings in {folder}: run `python -m eval fit-reader` first")
-        return 2
-    groups = collect(engine, items, saved_readings(engine, folder, args.squad), log)
+    groups = collect(engine, items, log)
     cover = FEATURES.index("sentence_cover")
     lines, held = [], {"ranker": [], "coverage": [], "retrieved": []}
     for test in rotation_pairs(items):

@@ -1,5 +1,5 @@
 """The supporting-sentence ranker on the tests' own document: it loads, ranks the sentence that answers over its
-neighbours and, all else alike, the sentence closer in meaning and the one holding the reader's best span first; keeps to the year asked; reads stored sentence
+neighbours and, all else alike, the sentence closer in meaning first; keeps to the year asked; reads stored sentence
 vectors when the index has them; and an account abstains only when no passage is about the question."""
 import json
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from app.chooser import Asked
-from app.support import DEFAULT_PATH, FEATURES, NOT_READ, SentenceRanker, default_ranker, features, reader_odds
+from app.support import DEFAULT_PATH, FEATURES, SentenceRanker, default_ranker, features
 from app.text_answer import account_sentences
 from tests.conftest import TEXT_DOCS
 
@@ -77,31 +77,3 @@ def test_sentence_similarities_come_from_the_vectors_stored_with_the_index(regat
     expected = np.vstack(stored) @ regatta_engine.text.embed_query(question)[0]
     monkeypatch.setattr("app.text_answer.embed", lambda *a, **k: pytest.fail("a stored sentence was embedded again"))
     assert np.allclose(regatta_engine.text.similarities(question, sentences), expected)
-
-
-def test_of_two_sentences_alike_in_every_other_feature_the_one_holding_the_readers_best_span_ranks_first():
-    rows = np.zeros((2, len(FEATURES)))
-    rows[:, FEATURES.index("reader")] = -0.1, NOT_READ       # the reader's best span against none at all
-    odds = default_ranker().probabilities(rows)
-    assert odds[0] > 2 * odds[1]
-
-
-def test_each_sentence_gets_its_best_readers_span_as_a_share_of_the_readers_odds(regatta_engine):
-    question = "Who paid for the new boats?"
-    hits = [h for h in regatta_engine.retrieve(question) if h.chunk.kind == "text"]
-    sentences = account_sentences(question, Asked.of(question, regatta_engine.vocabulary), hits)
-    first, second = sentences[0], sentences[1]
-    spans = [(2.0, first.hit.chunk.id, first.span.start), (0.0, first.hit.chunk.id, first.span.start),
-             (2.0, second.hit.chunk.id, second.span.start)]
-    odds = reader_odds(sentences, spans)
-    assert odds[0] == pytest.approx(odds[1]) and np.exp(odds[0]) == pytest.approx(np.exp(2) / (2 * np.exp(2) + 1))
-    assert (odds[2:] == NOT_READ).all()
-    assert (reader_odds(sentences, []) == NOT_READ).all()
-
-
-def test_an_account_reads_the_passages_with_the_span_reader(regatta_engine, monkeypatch):
-    read = []
-    candidates = regatta_engine.text.candidates
-    monkeypatch.setattr(regatta_engine.text, "candidates", lambda q, p, n: read.append(len(p)) or candidates(q, p, n))
-    result = regatta_engine.ask("Why was the 2020 regatta cancelled?")
-    assert result["kind"] == "text" and result["short_answer"] is None and read == [2]
