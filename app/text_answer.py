@@ -436,7 +436,8 @@ def _clause(sentence: str, q_tokens: list[str]) -> str | None:
 
 
 _DESCRIPTIVE = re.compile(r"^\s*(?:what happened|why\b|how (?:did|does|do)\b|"
-                          r"tell me (?:about|more)|describe\b|explain\b)", re.IGNORECASE)
+                          r"tell me (?:about|more)|describe\b|explain\b|"
+                          r"what (?:does|do|did)\b.*\bdo\s*[?.!]*\s*$)", re.IGNORECASE)   # "what does X do?"
 
 
 def in_reference(sentence: str, at: int) -> bool:
@@ -445,7 +446,8 @@ def in_reference(sentence: str, at: int) -> bool:
 
 
 def is_descriptive(question: str) -> bool:
-    """Whether the question asks for an account ("what happened", "why", "how did", "tell me about")."""
+    """Whether the question asks for an account ("what happened", "why", "how did", "tell me about", "what does X
+    do")."""
     return bool(_DESCRIPTIVE.search(question))
 
 

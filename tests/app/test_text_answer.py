@@ -1,6 +1,8 @@
-"""Text answers: what a span must not be."""
+"""Text answers: what a span must not be, and which questions ask for an account rather than a span."""
+import pytest
+
 from app.retrieve import Hit
-from app.text_answer import QUANTITY, in_reference, years_first
+from app.text_answer import QUANTITY, in_reference, is_descriptive, years_first
 from index.chunk import Chunk
 
 
@@ -88,3 +90,17 @@ def test_a_sentence_naming_no_year_is_of_the_year_its_heading_or_title_names(tmp
 
     assert answer("Who won the 2021 Lakeside Chess Open?") == "Ilse Maartens"
     assert "Maartens" not in (answer("Who won the 2025 Lakeside Chess Open?") or "")
+
+
+@pytest.mark.parametrize("question, descriptive", [
+    ("What does the town council do?", True), ("what did the volunteers do", True), ("Why was it cancelled?", True),
+    ("What does the regatta cost to enter?", False), ("What did the club do in 1931?", False),
+    ("What do you call the quay?", False)])
+def test_what_does_someone_do_asks_for_an_account_like_why_and_what_happened(question, descriptive):
+    assert is_descriptive(question) is descriptive
+
+
+def test_what_someone_did_is_answered_with_the_passage_and_no_short_answer(regatta_engine):
+    result = regatta_engine.ask("What did the town council do?")
+    assert result["kind"] == "text" and result["short_answer"] is None
+    assert "council paid for new boats" in result["citations"][0]["quote"]
