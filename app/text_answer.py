@@ -136,8 +136,8 @@ class TextAnswerer:
     def __init__(self, model, vocabulary: Vocabulary, embed_query: Callable[[str], np.ndarray],
                  sentences: SentenceLookup | None = None, reader: Reader | None = None,
                  policy: Policy = Policy(), chooser: Chooser | None = None, ranker: SentenceRanker | None = None,
-                 words: WordVectors | None = None):
-        self.model, self.words = model, words
+                 word_vectors: WordVectors | None = None):
+        self.model, self.word_vectors = model, word_vectors
         self.reader, self.policy, self.chooser, self.ranker = reader, policy, chooser, ranker
         self.embed_query = embed_query   # the retriever's cached query embedder: one encode per question
         self.vocabulary = vocabulary
@@ -279,7 +279,7 @@ class TextAnswerer:
     def _describe(self, question: str, passages: list[Hit]) -> TextAnswer:
         """An account: the sentence the ranker puts first and the ones after it, no short answer; an abstention when no
         passage read is about the question and of its years (`account_sentences`)."""
-        asked = Asked.of(question, self.vocabulary, self.words)
+        asked = Asked.of(question, self.vocabulary, self.word_vectors)
         sentences = account_sentences(question, asked, passages)
         if not sentences:
             return TextAnswer(None, None, 0.0, "no passage is about what the question names")

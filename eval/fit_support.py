@@ -42,7 +42,7 @@ def collect(engine, items: list[Item], log=print) -> list[Group]:
     groups = []
     for n, item in enumerate(asked):
         hits = [h for h in engine.retrieve(item.question) if h.chunk.kind == "text"][:engine.settings.top_k]
-        question = Asked.of(item.question, engine.vocabulary, engine.text.words)
+        question = Asked.of(item.question, engine.vocabulary, engine.text.word_vectors)
         passages = years_first(item.question, hits)[:engine.settings.account_passages]
         sentences = account_sentences(item.question, question, passages)
         right = np.array([s.hit.chunk.doc == item.doc and any(s.span.start <= a < s.span.end for a, _ in item.answers)
