@@ -25,7 +25,7 @@ from app.tables.answer import TableEngine
 from app.tables.meaning import HeaderMeaning
 from app.text_answer import Support, TextAnswer, TextAnswerer, clean_sentence, is_descriptive
 from app.vocabulary import Vocabulary
-from app.wordvectors import WordVectors
+from app.wordvectors import default_word_vectors
 from index import store
 from index.build import build, log, staleness
 from index.embed import DEFAULT_MODEL, embed, load_model
@@ -89,7 +89,7 @@ class Engine:
         reader, policy = default_reader()
         self.text = TextAnswerer(self.model, vocabulary, retriever.embed_query,
                                  SentenceLookup(index.extras.get(SENTENCES)), reader, policy, default_chooser(),
-                                 default_ranker(), WordVectors.packaged())
+                                 default_ranker(), default_word_vectors())
         meaning = HeaderMeaning(partial(embed, self.model)) if self.model is not None else None
         self.tables = TableEngine(index.tables, meaning)
         self.index, self.retriever, self.vocabulary, self.build_id = index, retriever, vocabulary, build_id

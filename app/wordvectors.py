@@ -6,6 +6,7 @@ the packaged model's weights; no network runs, so a lookup costs microseconds an
 """
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,9 +23,8 @@ class WordVectors:
         self.vector = lru_cache(maxsize=65536)(self._vector)
 
     @classmethod
-    @lru_cache(maxsize=1)
     def packaged(cls, base: Path | None = None) -> "WordVectors":
-        """The packaged encoder's table and word-piece tokenizer (loaded once per process)."""
+        """The packaged encoder's table and word-piece tokenizer."""
         from safetensors import safe_open
         from tokenizers import Tokenizer
 
@@ -48,3 +48,15 @@ class WordVectors:
         if not words:
             return 0.0
         return float(max(0.0, (np.stack([self.vector(w) for w in words]) @ self.vector(word)).max()))
+
+
+@lru_cache(maxsize=1)
+def default_word_vectors(base: Path | None = None) -> WordVectors | None:
+    """The packaged encoder's word vectors, loaded once per process; None (said on stderr) when its files cannot be
+    read: sentences are then ranked as if they said nothing in other words."""
+    try:
+        return WordVectors.packaged(base)
+    except Exception as err:      # a missing, truncated or foreign file: safetensors and tokenizers raise their own
+        print(f"warning: no word vectors from {base or 'the packaged model'} ({err}); paraphrases are not weighed",
+              file=sys.stderr)
+        return None

@@ -5,13 +5,20 @@ import pytest
 
 from app.chooser import Asked
 from app.support import FEATURES, default_ranker
-from app.wordvectors import WordVectors
+from app.wordvectors import WordVectors, default_word_vectors
 from index.fold import terms
 
 
 @pytest.fixture(scope="module")
 def vectors():
-    return WordVectors.packaged()
+    return default_word_vectors()
+
+
+def test_unreadable_model_files_give_no_word_vectors_and_say_so(tmp_path, capsys):
+    (tmp_path / "model.safetensors").write_bytes(b"not a safetensors file")
+    assert default_word_vectors(tmp_path) is None
+    assert "no word vectors" in capsys.readouterr().err
+    assert isinstance(default_word_vectors(), WordVectors)
 
 
 def test_words_alike_in_meaning_lie_nearer_than_unrelated_ones(vectors):
