@@ -57,14 +57,16 @@ class Asked:
         names = {t: w for t, w in weighted.items() if t in vocabulary.names}
         return cls(weighted, names, answer_type(question), words, vectors)
 
-    def paraphrased(self, text: str, present: AbstractSet[str]) -> float:
-        """The IDF-weighted share of the question's terms that `text` lacks (`present`: its terms) but says in other
-        words: each counts by the cosine of its nearest word in the text ("wife" in a sentence saying "spouse")."""
+    def paraphrased(self, text: str) -> float:
+        """The IDF-weighted share of the question's terms that `text` lacks but says in other words: each counts by
+        the cosine of its nearest word in the text ("wife" in a sentence saying "spouse")."""
         if self.vectors is None:
             return 0.0
-        words = [w for w in tokenize(text) if w not in STOPWORDS and not w[0].isdigit()]
-        lacking = [(t, w) for t, w in self.terms.items() if t not in present and not t[0].isdigit()]
-        near = sum(w * self.vectors.nearest(self.words[t], words) for t, w in lacking)
+        tokens = tokenize(text)
+        present = {stem(t) for t in tokens}
+        words = [t for t in tokens if t not in STOPWORDS and not t[0].isdigit()]
+        near = sum(weight * self.vectors.nearest(self.words[t], words) for t, weight in self.terms.items()
+                   if t not in present and not t[0].isdigit())
         return near / (sum(self.terms.values()) or 1.0)
 
 

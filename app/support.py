@@ -74,7 +74,7 @@ def features(asked: Asked, sentences: list[Sentence], similarity: np.ndarray) ->
         rows.append([cover(in_sentence), cover(set(terms(s.neighbours))), cover(heading),
                      missing, s.rank, s.hit.score,
                      math.log1p(s.position), float(typed and bool(candidates(s.span.text, asked.kind))),
-                     float(sim), float(sim) - best, asked.paraphrased(s.span.text, in_sentence)])
+                     float(sim), float(sim) - best, asked.paraphrased(s.span.text)])
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 
 

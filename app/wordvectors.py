@@ -50,7 +50,7 @@ class WordVectors:
         return float(max(0.0, (np.stack([self.vector(w) for w in words]) @ self.vector(word)).max()))
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)     # one entry per folder asked for: the packaged one, in the app
 def default_word_vectors(base: Path | None = None) -> WordVectors | None:
     """The packaged encoder's word vectors, loaded once per process; None (said on stderr) when its files cannot be
     read: sentences are then ranked as if they said nothing in other words."""
