@@ -25,6 +25,7 @@ from app.chooser import FEATURES, Asked, Chooser, features, names_nothing_asked,
 from app.question import MONTHS, NUMBER_WORDS, Candidate, answer_type, asks_for, candidates
 from app.reader import Policy, Reader, Reading, passage_of, short_form
 from app.retrieve import Hit
+from app.roles import asked_side, contradicts, side_of
 from app.settings import Settings
 from app.years import YEAR, YearsAsked
 from app.support import Sentence, SentenceRanker, sentences_of
@@ -119,6 +120,11 @@ class PassageReading:
         """The file offset where the span starts."""
         return self.hit.chunk.start + self.reading.start - passage_of(self.hit.chunk)[1]
 
+    def in_sentence(self) -> tuple[str, int, int]:
+        """The span's sentence and where the span starts and ends in it."""
+        start = self.at - self.sentence.start
+        return self.sentence.text, start, start + len(self.reading.text)
+
     def placed(self) -> tuple[float, int, str, int, str]:
         """The span as the chooser takes it: (reader score, file offset, text, sentence offset, sentence text)."""
         return self.reading.score, self.at, self.reading.text, self.sentence.start, self.sentence.text
@@ -207,11 +213,12 @@ class TextAnswerer:
         return [r for group in found for r in group]
 
     def candidates(self, question: str, passages: list[Hit], per_passage: int) -> list[list[PassageReading]]:
-        """Per passage, its `per_passage` best spans that agree with the question's years, best first."""
+        """Per passage, its `per_passage` best spans that agree with the question's years and with the side of a contest
+        it asks for (app/roles.py), best first."""
         contexts = [passage_of(h.chunk) for h in passages]
         spans = self.reader.read_spans(question, [text for text, _ in contexts], [skip for _, skip in contexts],
                                        n=SPANS_PER_PASSAGE)
-        years = YearsAsked.of(question)
+        years, side = YearsAsked.of(question), asked_side(question)
         found = []
         for rank, (offered, hit, (_, skip)) in enumerate(zip(spans, passages, contexts)):
             sentences = split_sentences(hit.chunk.text, hit.chunk.start)
@@ -225,6 +232,8 @@ class TextAnswerer:
                 if years and not (years.answered_by(reading.text, sentence.text[end:]) and years.about(
                         sentence.text if YEAR.search(sentence.text) else _dated_heading(hit))):
                     continue        # the span names a year not asked, or its sentence (heading, title) only other years
+                if contradicts(side, sentence.text, at - sentence.start, end):
+                    continue        # the other side of a contest than the one asked for ("who won": not "A" of "A lost to B")
                 kept.append(PassageReading(reading, rank, hit, sentence, self.policy.value(reading.score, rank)))
                 if len(kept) == per_passage:
                     break
@@ -257,6 +266,10 @@ class TextAnswerer:
             if expected.max() < 0:
                 asked_for = "share" if asked.kind == "percent" else "number"
                 return TextAnswer(None, None, 0.0, f"no passage states the {asked_for} asked for")
+        side = asked_side(question)
+        confirmed = np.array([side is not None and side_of(*o.in_sentence()) == side for o in offered])
+        if confirmed.any():   # "who won": a span its sentence says won, before any whose sentence says nothing of it
+            expected = np.where(confirmed, expected, -1.0)
         k = int(np.argmax(expected))
         best = offered[k]
         confidence = round(1 / (1 + math.exp(-best.reading.score)), 3)   # the reader's odds, as in _read

@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 OWN_DOCS = ROOT / "tests" / "data" / "own_docs"
 TEXT_DOCS = ROOT / "tests" / "data" / "text_docs"
+CONTEST_DOCS = ROOT / "tests" / "data" / "contest_docs"
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +59,18 @@ def regatta_engine(tmp_path_factory, model):
 
     out = tmp_path_factory.mktemp("regatta-index") / "index"
     build(TEXT_DOCS, out, model=model)
+    return Engine(store.load(out), model, out)
+
+
+@pytest.fixture(scope="session")
+def contest_engine(tmp_path_factory, model):
+    """An engine over a small document whose sentences each name the winner and the loser of a final."""
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+
+    out = tmp_path_factory.mktemp("contest-index") / "index"
+    build(CONTEST_DOCS, out, model=model)
     return Engine(store.load(out), model, out)
 
 

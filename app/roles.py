@@ -1,0 +1,119 @@
+"""Who won and who lost: the side of a contest a question asks for, and the side a sentence puts a span on.
+
+A sentence naming both sides of a contest ("A lost to B", "B was defeated by A", "A, with B in second place")
+gives the reader two names of the same kind, and it tells them apart poorly: asked "who won" and "who lost" of
+"A lost to B", the packaged reader offers A first both times. The English grammar of contests says which is
+which: the subject of an active "beat" or "defeated" won and its object lost; a passive ("was defeated by")
+or a "lost to" turns them round. A span the sentence puts on the other side than the question asks for is no
+answer. The outcome words below are English grammar, not any document's vocabulary.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.question import answer_type
+
+WINNER, LOSER = "winner", "loser"
+_NOT_A_SIDE = ("date", "number", "percent", "measure")   # what a "which year did A win" asks for
+
+_DEFEAT = (r"(?:beat(?:en|s|ing)?(?:\s+out)?|defeat(?:ed|s|ing)?|overc[ao]me|overcoming|outpoll(?:ed|s|ing)?|"
+           r"outvot(?:ed|es|ing)|oust(?:ed|s|ing)?|unseat(?:ed|s|ing)?|eliminat(?:ed|es|ing)|"
+           r"knock(?:ed|s|ing)\s+out|edg(?:ed|es|ing)\s+out|trounc(?:ed|es|ing))")
+_WIN = r"(?:won|wins?|winning|triumph(?:ed|s|ing)?|prevail(?:ed|s|ing)?)"
+_LOSE = r"(?:lost|los(?:e|es|ing)|conced(?:ed|es|ing)|fell|falls?|falling|succumb(?:ed|s|ing)?)"
+_BE = r"(?:(?:was|were|is|are|be|been|being|got|get|gets)\s+)"
+
+# (pattern, role of the side before it, role of the side after it); earlier patterns take precedence where two
+# overlap, so the passive "was defeated by" is never read as the active "defeated".
+_OUTCOMES = [(re.compile(p, re.IGNORECASE), before, after) for p, before, after in [
+    (rf"\b{_BE}?{_DEFEAT}\s+by\b", LOSER, WINNER),                         # A was defeated by B
+    (rf"\b{_BE}{_DEFEAT}\b", LOSER, None),                                 # A was defeated (in the final)
+    (rf"\b{_BE}?won\s+by\b", None, WINNER),                                # the final was won by B
+    (rf"\b{_WIN}\s+(?:against|over)\b", WINNER, LOSER),                    # A won against B
+    (rf"\b{_LOSE}(?:\s+[\w'’-]+){{0,4}}?\s+to\b", LOSER, WINNER),          # A lost (the final) to B
+    (r"\b(?:finish(?:ed|es|ing)?|came|placed|end(?:ed|s)?)\s+(?:\w+\s+)?behind\b", LOSER, WINNER),
+    (r"\b(?:(?:finish(?:ed|es|ing)?|came|placed|end(?:ed|s)?)\s+)?ahead\s+of\b", WINNER, LOSER),
+    (r"\btook\s+the\s+\w+\s+from\b", WINNER, LOSER),                       # A took the title from B
+    (rf"\b{_DEFEAT}\b", WINNER, LOSER),                                    # A beat B
+    (rf"\b(?:{_WIN}|(?:re-?)?elected|victorious)\b", WINNER, None),        # A won (the final)
+    (r"\b(?:(?:finish(?:ed|es|ing)?|came|placed)\s+second|in\s+second\s+place|runners?-up)\b", LOSER, None),
+    (rf"\b{_LOSE}\b", LOSER, None),                                        # A lost (the final)
+]]
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:and|but|while|whereas|who|which|with)\b", re.IGNORECASE)
+_AUX = r"(?:did|does|do|had|has|have|was|were|is|are|will|would|could|can)"
+_WH = re.compile(rf"\b(?:who|whom|(?:which|what)(?:\s+(?!{_AUX}\b)[\w-]+)?)\b", re.IGNORECASE)   # "which crew"
+_SUBJECT = re.compile(rf"\s*(?:{_BE}(?:(?:the|a|an)\s+)?)?", re.IGNORECASE)   # "who [was the] runner-up"
+_OBJECT = re.compile(rf"\s*{_AUX}\s+\S", re.IGNORECASE)                       # "who did A [beat]"
+_NOUNS = [(re.compile(r"\b(?:winners?|victors?|victorious)\b", re.IGNORECASE), WINNER),
+          (re.compile(r"\b(?:losers?|runners?-up|second\s+place|came\s+second)\b", re.IGNORECASE), LOSER)]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An outcome word in a sentence and the sides it names."""
+
+    start: int
+    end: int
+    before: str | None
+    after: str | None
+
+
+def outcomes(text: str) -> list[Outcome]:
+    """The outcome words of a text, in order; where two patterns overlap, the earlier-listed one."""
+    found: list[Outcome] = []
+    for pattern, before, after in _OUTCOMES:
+        for m in pattern.finditer(text):
+            if not any(o.start < m.end() and m.start() < o.end for o in found):
+                found.append(Outcome(m.start(), m.end(), before, after))
+    return sorted(found, key=lambda o: o.start)
+
+
+def asked_side(question: str) -> str | None:
+    """The side of a contest a question asks for: "who won", "which crew came second", "who did A beat" (the
+    loser), "who was A defeated by" (the winner), "the skipper who won"; None when its wh-word is no side of one
+    ("what did A win", "in which year did A lose", "how many votes did the winner get")."""
+    if answer_type(question) in _NOT_A_SIDE:
+        return None
+    nouns = [Outcome(m.start(), m.end(), side, None) for pattern, side in _NOUNS for m in pattern.finditer(question)]
+    for o in sorted(outcomes(question) + nouns, key=lambda o: o.start):
+        wh = [m for m in _WH.finditer(question, 0, o.start)]
+        if not wh:
+            continue
+        between = question[wh[-1].end():o.start]
+        if _SUBJECT.fullmatch(between):
+            return o.before
+        return o.after if _OBJECT.match(between) else None
+    return None
+
+
+def side_of(sentence: str, start: int, end: int) -> str | None:
+    """The side of a contest the sentence puts the span [start, end) on, None when it says nothing about it, and
+    "both" for a span holding an outcome word itself ("A lost to B").
+
+    A span takes the side of the nearest outcome word it is an argument of: one after the span with no other
+    outcome word between them (appositives allowed: "A, the champion, beat B"), or one before the span with no
+    clause break between them ("won by the Otter crew, with the Heron crew in second place").
+    """
+    found = outcomes(sentence)
+    if any(o.start < end and start < o.end for o in found):
+        return "both"
+    best: tuple[int, str | None] | None = None
+    for o in found:
+        if o.start >= end and not any(end <= p.start and p.end <= o.start for p in found if p is not o):
+            gap, side = o.start - end, o.before
+        elif o.end <= start and not _CLAUSE_BREAK.search(sentence[o.end:start]):
+            gap, side = start - o.end, o.after
+        else:
+            continue
+        if side is not None and (best is None or gap < best[0]):
+            best = (gap, side)
+    return best[1] if best else None
+
+
+def contradicts(asked: str | None, sentence: str, start: int, end: int) -> bool:
+    """Whether a span is on the other side of a contest than the question asks for, or holds both sides."""
+    if asked is None:
+        return False
+    side = side_of(sentence, start, end)
+    return side is not None and side != asked

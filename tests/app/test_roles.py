@@ -1,0 +1,62 @@
+"""Who won and who lost: the side of a contest a question asks for, the side a sentence puts a name on, and the
+engine answering "who won" with the winner when one sentence names both sides."""
+import pytest
+
+from app.roles import LOSER, WINNER, asked_side, contradicts, side_of
+
+
+@pytest.mark.parametrize("question, side", [
+    ("Who won the 2027 final?", WINNER),
+    ("which crew finished ahead of the otter crew", WINNER),
+    ("What is the name of the skipper who won?", WINNER),
+    ("Who was Ingrid Halvorsen defeated by?", WINNER),
+    ("Who did Tomas Ferreira lose to?", WINNER),
+    ("Who was the winner?", WINNER),
+    ("Who lost the 2027 final?", LOSER),
+    ("Who did Lena Brandt beat?", LOSER),
+    ("Who was defeated in 2028?", LOSER),
+    ("Who was the runner-up?", LOSER),
+    ("Which club came second?", LOSER),
+    ("What did the club win in 1931?", None),          # the prize, not a side
+    ("In which year did Tomas Ferreira lose?", None),  # a year
+    ("How many votes did the winner get?", None),
+    ("When was the harbour wall rebuilt?", None),
+])
+def test_the_side_a_question_asks_for(question, side):
+    assert asked_side(question) == side
+
+
+@pytest.mark.parametrize("sentence, name, side", [
+    ("Lena Brandt beat Yusuf Demir in the final.", "Lena Brandt", WINNER),
+    ("Lena Brandt beat Yusuf Demir in the final.", "Yusuf Demir", LOSER),
+    ("Ingrid Halvorsen was defeated by Yusuf Demir in the final.", "Ingrid Halvorsen", LOSER),
+    ("Ingrid Halvorsen was defeated by Yusuf Demir in the final.", "Yusuf Demir", WINNER),
+    ("In the final, Tomas Ferreira lost the title to Ingrid Halvorsen.", "Tomas Ferreira", LOSER),
+    ("In the final, Tomas Ferreira lost the title to Ingrid Halvorsen.", "Ingrid Halvorsen", WINNER),
+    ("The race was won by the Heron crew, with the Otter crew in second place.", "Heron crew", WINNER),
+    ("The race was won by the Heron crew, with the Otter crew in second place.", "Otter crew", LOSER),
+    ("Mara Quill, the club's captain, defeated the visitors.", "Mara Quill", WINNER),
+    ("The lamp was lit every night by the keeper, Mara Quill.", "Mara Quill", None),
+])
+def test_the_side_a_sentence_puts_a_name_on(sentence, name, side):
+    start = sentence.index(name)
+    assert side_of(sentence, start, start + len(name)) == side
+
+
+def test_a_span_holding_both_sides_answers_neither():
+    sentence = "Tomas Ferreira lost to Ingrid Halvorsen."
+    assert side_of(sentence, 0, len(sentence) - 1) == "both"
+    assert contradicts(WINNER, sentence, 0, len(sentence) - 1) and contradicts(LOSER, sentence, 0, len(sentence) - 1)
+    assert not contradicts(None, sentence, 0, 14)
+
+
+@pytest.mark.parametrize("year, winner, loser", [
+    ("2027", "Ingrid Halvorsen", "Tomas Ferreira"),   # "A lost to B"
+    ("2028", "Yusuf Demir", "Ingrid Halvorsen"),      # "A was defeated by B"
+    ("2029", "Lena Brandt", "Yusuf Demir"),           # "A beat B"
+])
+def test_who_won_and_who_lost_get_different_names_from_the_same_sentence(contest_engine, year, winner, loser):
+    won = contest_engine.ask(f"Who won the {year} final?")
+    lost = contest_engine.ask(f"who lost the {year} final")
+    assert won["short_answer"] == winner and lost["short_answer"] == loser
+    assert won["citations"][0]["quote"] == lost["citations"][0]["quote"]   # one sentence names both
