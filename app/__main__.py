@@ -88,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--allow-origin", action="append", default=[], metavar="URL",
                        help="an origin allowed to call the API and embed the widget (repeatable; env DOCQA_ALLOW_ORIGINS)")
     for p in (ask, serve):
-        p.add_argument("--index", type=Path, default=None, help="index folder (env DOCQA_INDEX; default .index/)")
+        p.add_argument("--index", type=Path, default=None, help="index folder (env DOCQA_INDEX; default .index/ for seeds/, "
+                       ".index-<folder>-<hash> for another --docs)")
         p.add_argument("--docs", type=Path, default=None, help="documents folder (env DOCQA_DOCS; default seeds/)")
         p.add_argument("--backend", choices=("local", "postgres"), default=None,
                        help="where the index lives (env DOCQA_BACKEND; default local; postgres: DOCQA_DATABASE_URL "

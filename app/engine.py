@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import threading
@@ -31,8 +32,22 @@ from index.build import build, log, staleness
 from index.embed import DEFAULT_MODEL, embed, load_model
 from index.sentences import NAME as SENTENCES, SentenceLookup
 
-DEFAULT_DOCS = Path(os.environ.get("DOCQA_DOCS", "seeds"))
-DEFAULT_INDEX = Path(os.environ.get("DOCQA_INDEX", ".index"))
+DEFAULT_DOCS = Path(os.environ.get("DOCQA_DOCS") or "seeds")
+DEFAULT_INDEX = Path(os.environ.get("DOCQA_INDEX") or ".index")
+
+
+def default_index(docs_dir: Path) -> Path:
+    """The index folder of a documents folder when none is given: DOCQA_INDEX if set, `.index` for the default
+    documents, else `.index-<folder>-<hash of its path>`, so asking about another folder never rebuilds (and
+    replaces) the default documents' index."""
+    if os.environ.get("DOCQA_INDEX") or Path(docs_dir).resolve() == DEFAULT_DOCS.resolve():
+        return DEFAULT_INDEX
+    folder = Path(docs_dir).resolve()
+    digest = hashlib.sha1(str(folder).encode("utf-8")).hexdigest()[:8]
+    name = re.sub(r"[^A-Za-z0-9_-]+", "_", folder.name)[:40] or "docs"
+    return DEFAULT_INDEX.with_name(f"{DEFAULT_INDEX.name}-{name}-{digest}")
+
+
 STRONG_TEXT = 0.6   # a text answer overrides a table refusal only with this much support
 
 
@@ -112,8 +127,8 @@ class Engine:
         backend "local" (default) reads the index folder; "postgres" (or DOCQA_BACKEND=postgres) reads the
         current build from Postgres (DOCQA_DATABASE_URL, else an embedded server beside the index folder).
         """
-        index_dir = Path(index_dir or DEFAULT_INDEX)
         docs_dir = Path(docs_dir or DEFAULT_DOCS)
+        index_dir = Path(index_dir or default_index(docs_dir))
         model_name = model_name or os.environ.get("DOCQA_MODEL", DEFAULT_MODEL)
         backend = check_backend(backend)
         if backend == "postgres":

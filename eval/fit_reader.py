@@ -1,6 +1,6 @@
 """Fine-tune the span reader on a SQuAD file, report it by article rotation, and write the model file.
 
-    python -m eval fit-reader [--squad FILE] [--out eval/out] [--epochs 1] [--folds 0,1,2,3,4] [--no-final] [--reuse]
+    python -m eval fit-reader [--squad FILE] [--out eval/out] [--epochs 1] [--folds 0,1,2,3,4] [--no-final] [--reuse] [--no-write]
     python -m eval fit-reader --resume [--epochs 1]     # each saved reader fine-tuned for more epochs
 
 Rotation ("fit on 8, score 2"): the articles are paired (unanswerable questions spread over the
@@ -355,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-final", action="store_true", help="skip fitting the shipped reader on every article")
     p.add_argument("--model", type=Path, default=DEFAULT_PATH)
     p.add_argument("--reuse", action="store_true", help="answer with the folds' saved readers instead of refitting")
+    p.add_argument("--no-write", action="store_true",
+                   help=f"leave the policy file ({DEFAULT_PATH.with_suffix('.json').name}) as it is: report the folds only")
     p.add_argument("--resume", action="store_true",
                    help="fine-tune the folds' saved readers (and the shipped one) for --epochs more epochs")
     args = p.parse_args(argv)
@@ -403,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_final:
         log("final: fine-tuning on every article")
         save(fit(items, chunks, tokenizer, args.epochs, log, start=args.model if args.resume else None), args.model)
-    if args.model.is_file() and len(folds) == len(pairs):
+    if args.model.is_file() and len(folds) == len(pairs) and not args.no_write:
         rows = [r for fold in folds.values() for r in fold["rows"]]
         policy = choose_policy(rows, [questions[r["id"]] for r in rows])
         args.model.with_suffix(".json").write_text(json.dumps({

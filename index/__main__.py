@@ -12,13 +12,14 @@ from index.embed import DEFAULT_MODEL
 
 
 def main(argv: list[str] | None = None) -> int:
-    from app.engine import DEFAULT_DOCS, DEFAULT_INDEX
+    from app.engine import DEFAULT_DOCS, default_index
 
     parser = argparse.ArgumentParser(prog="python -m index", description="Build or inspect the document index.")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="chunk, embed and store the documents")
     b.add_argument("--docs", type=Path, default=DEFAULT_DOCS, help="documents folder (env DOCQA_DOCS; default seeds/)")
-    b.add_argument("--out", type=Path, default=DEFAULT_INDEX, help="index folder (env DOCQA_INDEX; default .index/)")
+    b.add_argument("--out", type=Path, default=None,
+                   help="index folder (env DOCQA_INDEX; default .index/ for seeds/, .index-<folder>-<hash> for another)")
     b.add_argument("--model", default=DEFAULT_MODEL, help="sentence-transformers model name or local path")
     b.add_argument("--backend", choices=("local", "postgres"), default=None,
                    help="local: the index folder only (default; env DOCQA_BACKEND); postgres: also publish it "
@@ -34,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "build":
+        args.out = args.out or default_index(args.docs)
         from app.engine import check_backend
         from index.store import IndexUnavailable
 

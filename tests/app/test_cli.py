@@ -1,5 +1,6 @@
 """The command line answers with the contract, in batches, and refuses bad questions clearly."""
 import json
+import os
 import subprocess
 import sys
 
@@ -64,3 +65,21 @@ def test_batch_answers_every_line_and_a_bad_one_gets_its_own_error_line(seed_ind
     assert "limit is 2,000" in lines[1]["error"] and "no words" in lines[2]["error"]
     assert lines[3]["short_answer"] == "31 March 2024"
     assert proc.returncode == 1 and "2 of 4 questions failed" in proc.stderr
+
+
+def test_asking_about_another_folder_builds_its_own_index_and_leaves_the_default_one_alone(tmp_path):
+    docs = tmp_path / "notes"
+    docs.mkdir()
+    (docs / "kiln.md").write_text("# Kiln\n\nThe pottery kiln is fired every Thursday at 1,200 degrees.\n",
+                                  encoding="utf-8")
+    default = tmp_path / ".index"
+    default.mkdir()
+    (default / "marker").write_text("the default documents' index", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "app", "ask", "--docs", str(docs), "--json",
+                           "How hot is the kiln fired?"], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={k: v for k, v in os.environ.items() if k not in ("DOCQA_INDEX", "DOCQA_DOCS")})
+    assert proc.returncode == 0, proc.stderr
+    assert "1,200 degrees" in json.loads(proc.stdout)["answer"]
+    assert [p.name for p in default.iterdir()] == ["marker"]     # untouched
+    built = [p for p in tmp_path.iterdir() if p.name.startswith(".index-notes-")]
+    assert len(built) == 1 and (built[0] / "manifest.json").is_file()
