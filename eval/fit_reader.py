@@ -27,6 +27,7 @@ import numpy as np
 
 from app.reader import DEFAULT_PATH, MAX_LENGTH, Policy, build_network, load_network, load_tokenizer, trained_state
 from app.settings import Settings
+from eval.cloze import cloze_examples
 from eval.squad import SquadQuestion, compute_exact, compute_f1, document_name, load_squad, write_documents
 from index.chunk import Chunk, chunk_document
 from index.fold import terms
@@ -323,12 +324,20 @@ def open_engine(squad_path: Path, out: Path):
 
 
 def fit(items: list[Item], chunks: dict[str, list[Chunk]], tokenizer, epochs: int, log=print,
-        start: Path | None = None):
-    """The reader fine-tuned on these questions: from the packaged encoder, or further from a saved reader."""
+        start: Path | None = None, cloze: bool = False):
+    """The reader fine-tuned on these questions: from the packaged encoder (with `cloze`, after an epoch of cloze
+    questions made from the same articles' text, eval/cloze.py), or further from a saved reader."""
     encoded = encode_examples(tokenizer, make_examples(items, chunks, random.Random(SEED)))
     log(f"  {len(encoded)} training pairs from {len(items)} questions" + (f", resuming {start}" if start else ""))
     if start is None:
-        return train(encoded, epochs, log=log)
+        warmed = None
+        if cloze:
+            articles = {i.article for i in items}
+            text = [c for name, cs in chunks.items() if int(name.split("_", 1)[0]) in articles for c in cs]
+            warm = encode_examples(tokenizer, cloze_examples(text, random.Random(SEED)))
+            log(f"  {len(warm)} cloze pairs from the training articles' text, one epoch first")
+            warmed = train(warm, 1, log=log)
+        return train(encoded, epochs, log=log, network=warmed)
     return train(encoded, epochs, log=log, network=load_network(start), learning_rate=RESUME_LEARNING_RATE)
 
 
@@ -355,6 +364,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-final", action="store_true", help="skip fitting the shipped reader on every article")
     p.add_argument("--model", type=Path, default=DEFAULT_PATH)
     p.add_argument("--reuse", action="store_true", help="answer with the folds' saved readers instead of refitting")
+    p.add_argument("--cloze", action="store_true",
+                   help="before the real questions, one epoch of cloze questions made from the training articles' text")
     p.add_argument("--no-write", action="store_true",
                    help=f"leave the policy file ({DEFAULT_PATH.with_suffix('.json').name}) as it is: report the folds only")
     p.add_argument("--resume", action="store_true",
@@ -388,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"no saved reader {saved} to resume: run `python -m eval fit-reader` first")
                 return 2
             network = fit([i for i in items if i.article not in test], chunks, tokenizer, args.epochs, log,
-                          start=saved if args.resume else None)
+                          start=saved if args.resume else None, cloze=args.cloze)
             trained = time.perf_counter() - t0 + (before.get("train_s", 0) if args.resume else 0)
             save(network, saved)
             reader = Reader(network=network, tokenizer=tokenizer)

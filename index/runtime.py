@@ -19,6 +19,7 @@ import io
 import logging
 import os
 import re
+import secrets
 import sys
 import tempfile
 import warnings
@@ -191,6 +192,8 @@ def _content_key(module, example: Sequence, int8_except: str | None) -> str:
 def _write(path: Path, graph: bytes) -> None:
     """Write atomically (another process may be loading the same graph)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as out:
+    part = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
+    # created as any file this user writes, by the umask (a tempfile would be 0600): the cache may be shared
+    with os.fdopen(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as out:
         out.write(graph)
-    os.replace(out.name, path)
+    os.replace(part, path)

@@ -1,4 +1,7 @@
 """ONNX Runtime sessions: eager's numbers, or the trace (then eager) when the export would not hold."""
+import os
+import stat
+
 import pytest
 import torch
 
@@ -121,6 +124,15 @@ def test_other_weights_get_their_own_graph_and_a_damaged_cache_file_is_exported_
 def test_an_int8_graph_is_cached_without_its_float32_source_or_staged_files(cache):
     fast = compiled(TwoLayers(), (torch.rand(1, 5, 16),), [], int8_except=r"^/outer/")
     assert [p.name for p in cache.iterdir()] == [fast.path.name]
+
+
+def test_a_cached_graph_is_readable_by_others_as_the_umask_allows(cache):
+    old = os.umask(0o022)
+    try:
+        graph = compiled(TwoLayers(), (torch.rand(1, 5, 16),), [], int8_except=r"^/outer/")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(graph.path.stat().st_mode) == 0o644
 
 
 def test_the_export_runs_in_another_process(tmp_path, monkeypatch):
