@@ -27,6 +27,13 @@ def test_passages_of_other_years_are_read_after_those_of_the_year_asked():
     assert ordered == [later, undated, earlier]
 
 
+def test_passages_of_another_month_of_the_year_asked_are_read_after_those_of_its_month():
+    spring = _hit("a.md", "Harvest fair", "At the fair of 12 March 2023 the prize went to a pumpkin grower.")
+    autumn = _hit("b.md", "Harvest fair", "At the September 2023 fair the prize went to a beekeeper.")
+    assert years_first("who won the harvest fair prize in september 2023", [spring, autumn]) == [autumn, spring]
+    assert years_first("Who won the harvest fair prize in 2023?", [spring, autumn]) == [spring, autumn]
+
+
 def test_without_a_year_in_the_question_passages_keep_their_retrieval_order():
     earlier = _hit("a.md", "Harvest fair 2019", "The prize went to a pumpkin grower.")
     later = _hit("b.md", "Harvest fair 2023", "The prize went to a beekeeper.")

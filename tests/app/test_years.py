@@ -26,3 +26,18 @@ def test_since_and_until_include_their_year_before_excludes_it():
 def test_a_question_without_years_rules_nothing_out():
     years = YearsAsked.of("Who coached the Otter crew?")
     assert not years and years.answered_by("2018") and years.about("In 2018 the Heron crew won.")
+
+
+def test_a_month_named_with_its_year_must_agree_too():
+    years = YearsAsked.of("who won the june 2031 harbour regatta")
+    assert years.about("The regatta of 14 June 2031 was won by the Otter crew.")
+    assert not years.about("The regatta planned for 2 May 2031 was postponed.")
+    assert years.about("In 2031 the Otter crew won.")               # the year alone, or no month of it: not ruled out
+    assert years.about("After the May 2031 storm, the June 2031 race went ahead.")
+    assert not years.answered_by("2 May", following=" 2031, when")  # a date's year may follow the span
+    assert years.answered_by("June 14, 2031") and not years.answered_by("May 2, 2031")
+
+
+def test_months_of_a_year_the_question_names_without_a_month_are_not_held_against_a_text():
+    years = YearsAsked.of("Who won the regatta in 2031?")
+    assert years.about("The regatta of 2 May 2031 was won by the Otter crew.") and years.answered_by("2 May 2031")
