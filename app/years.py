@@ -13,6 +13,7 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 # "June 2019", "23 June 2019", "June 23, 2019": a month, then (a day and) a year
 _MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+((?:1[5-9]|20)\d\d)\b", re.IGNORECASE)
+_BARE_MONTH = re.compile(rf"\b{_MONTH}\b", re.IGNORECASE)
 _LATER = {"after": 1, "since": 0}              # the bound's year itself agrees with "since", not with "after"
 _EARLIER = {"before": 1, "prior to": 1, "until": 0, "till": 0}
 
@@ -73,9 +74,18 @@ class YearsAsked:
             return True
         asked_years = {y for y, _ in self.months}
         named = {m for m in month_years(text) if m[0] in asked_years}
-        return not named or bool(named & self.months)
+        if not named or named & self.months:
+            return True
+        # "In June 1849 ..., and in September, ...": a month named without its year may be the one asked
+        asked = {month for _, month in self.months}
+        return any(_month_number(m.group()) in asked for m in _BARE_MONTH.finditer(text))
+
+
+def _month_number(name: str) -> int:
+    """1 for "January", "jan" or "Jan." and so on."""
+    return _MONTHS.index(name[:3].lower()) + 1
 
 
 def month_years(text: str) -> set[tuple[int, int]]:
     """The (year, month) pairs a text names: "23 June 2019" and "June 23, 2019" are (2019, 6)."""
-    return {(int(m.group(2)), _MONTHS.index(m.group(1)[:3].lower()) + 1) for m in _MONTH_YEAR.finditer(text)}
+    return {(int(m.group(2)), _month_number(m.group(1))) for m in _MONTH_YEAR.finditer(text)}

@@ -34,6 +34,7 @@ def test_a_month_named_with_its_year_must_agree_too():
     assert not years.about("The regatta planned for 2 May 2031 was postponed.")
     assert years.about("In 2031 the Otter crew won.")               # the year alone, or no month of it: not ruled out
     assert years.about("After the May 2031 storm, the June 2031 race went ahead.")
+    assert years.about("In May 2031 the club bought a boat, and in June it won the regatta.")   # June of 2031
     assert not years.answered_by("2 May", following=" 2031, when")  # a date's year may follow the span
     assert years.answered_by("June 14, 2031") and not years.answered_by("May 2, 2031")
 
