@@ -2,27 +2,33 @@
 
 A sentence with one of its names, dates or numbers replaced by the matching wh-word ("the lamp was lit by who") is a
 question whose answer is the span taken out (Dhingra et al. 2018, "Simple and Effective Semi-Supervised Question
-Answering"). The packaged encoder was trained for sentence similarity, not reading; a pass over such pairs teaches it
-to point at spans before the few thousand real questions do. Only the training articles' own text is used.
+Answering"). The packaged encoder was trained for sentence similarity, not reading; such a pass was meant to teach it
+to point at spans before the few thousand real questions do. Only the training articles' own text is used. Tried on one
+rotation fold and left out of the shipped recipe (`fit-reader --cloze`; README, "Text answers"): worth one more real
+epoch at first, and nothing after the second.
 """
 from __future__ import annotations
 
 import random
 import re
+from typing import TYPE_CHECKING
 
 from app.question import PATTERNS
 from index.chunk import Chunk
 from index.fold import terms
 from index.parse import split_sentences
 
+if TYPE_CHECKING:
+    from eval.fit_reader import Example     # fit_reader imports this module
+
 CONTEXT_WORDS = 10      # words kept either side of the blank: questions are short
 _KINDS = [("date", "when"), ("number", "how many"), ("name", "who")]
 
 
-def cloze_examples(chunks: list[Chunk], rng: random.Random, negatives: float = 0.5, per_sentence: int = 2) -> list:
+def cloze_examples(chunks: list[Chunk], rng: random.Random, negatives: float = 0.5,
+                   per_sentence: int = 2) -> list[Example]:
     """For each sentence of these chunks, up to `per_sentence` cloze questions answered in its chunk; with probability
-    `negatives` each also
-    the same question against the chunk sharing most of its words that does not hold the sentence ("no answer")."""
+    `negatives`, each also asked of the chunk sharing most of its words that does not hold the sentence ("no answer")."""
     from app.reader import passage_of
     from eval.fit_reader import Example
 
