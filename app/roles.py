@@ -36,7 +36,8 @@ _OUTCOMES = [(re.compile(p, re.IGNORECASE), before, after) for p, before, after 
     (r"\b(?:(?:finish(?:ed|es|ing)?|came|placed|end(?:ed|s)?)\s+)?ahead\s+of\b", WINNER, LOSER),
     (r"\btook\s+the\s+\w+\s+from\b", WINNER, LOSER),                       # A took the title from B
     (rf"\b{_DEFEAT}\b", WINNER, LOSER),                                    # A beat B
-    (rf"\b(?:{_WIN}|(?:re-?)?elected|victorious)\b", WINNER, None),        # A won (the final)
+    (rf"\b(?:{_WIN}|(?:re-?)?elected|victorious|came\s+out\s+on\s+top|topped\s+the\s+(?:poll|vote|table))\b",
+     WINNER, None),                                                         # A won (the final)
     (r"\b(?:(?:finish(?:ed|es|ing)?|came|placed)\s+second|in\s+second\s+place|runners?-up)\b", LOSER, None),
     (rf"\b{_LOSE}\b", LOSER, None),                                        # A lost (the final)
 ]]

@@ -12,6 +12,7 @@ from app.roles import LOSER, WINNER, asked_side, contradicts, side_of
     ("Who was Ingrid Halvorsen defeated by?", WINNER),
     ("Who did Tomas Ferreira lose to?", WINNER),
     ("Who was the winner?", WINNER),
+    ("who came out on top in the final", WINNER),
     ("Who lost the 2027 final?", LOSER),
     ("Who did Lena Brandt beat?", LOSER),
     ("Who was defeated in 2028?", LOSER),
