@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.question import answer_type
 
@@ -60,14 +61,18 @@ class Outcome:
     after: str | None
 
 
-def outcomes(text: str) -> list[Outcome]:
-    """The outcome words of a text, in order; where two patterns overlap, the earlier-listed one."""
+@lru_cache(maxsize=1024)
+def outcomes(text: str) -> tuple[Outcome, ...]:
+    """The outcome words of a text, in order; where two patterns overlap, the earlier-listed one (cached: every span
+    the reader offers in a sentence asks about the same sentence)."""
     found: list[Outcome] = []
+    taken = bytearray(len(text))
     for pattern, before, after in _OUTCOMES:
         for m in pattern.finditer(text):
-            if not any(o.start < m.end() and m.start() < o.end for o in found):
+            if not any(taken[m.start():m.end()]):
                 found.append(Outcome(m.start(), m.end(), before, after))
-    return sorted(found, key=lambda o: o.start)
+                taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    return tuple(sorted(found, key=lambda o: o.start))
 
 
 def asked_side(question: str) -> str | None:
@@ -77,8 +82,8 @@ def asked_side(question: str) -> str | None:
     if answer_type(question) in _NOT_A_SIDE:
         return None
     nouns = [Outcome(m.start(), m.end(), side, None) for pattern, side in _NOUNS for m in pattern.finditer(question)]
-    for o in sorted(outcomes(question) + nouns, key=lambda o: o.start):
-        wh = [m for m in _WH.finditer(question, 0, o.start)]
+    for o in sorted([*outcomes(question), *nouns], key=lambda o: o.start):
+        wh = list(_WH.finditer(question, 0, o.start))
         if not wh:
             continue
         between = question[wh[-1].end():o.start]
@@ -99,17 +104,17 @@ def side_of(sentence: str, start: int, end: int) -> str | None:
     found = outcomes(sentence)
     if any(o.start < end and start < o.end for o in found):
         return "both"
-    best: tuple[int, str | None] | None = None
-    for o in found:
-        if o.start >= end and not any(end <= p.start and p.end <= o.start for p in found if p is not o):
-            gap, side = o.start - end, o.before
-        elif o.end <= start and not _CLAUSE_BREAK.search(sentence[o.end:start]):
-            gap, side = start - o.end, o.after
-        else:
-            continue
-        if side is not None and (best is None or gap < best[0]):
-            best = (gap, side)
-    return best[1] if best else None
+    sides = []      # (gap, side) of the outcome words the span is an argument of
+    after = next((o for o in found if o.start >= end), None)         # the next one: any later has it in between
+    if after is not None and after.before is not None:
+        sides.append((after.start - end, after.before))
+    for o in reversed([o for o in found if o.end <= start]):        # nearest first, up to a clause break
+        if _CLAUSE_BREAK.search(sentence, o.end, start):
+            break
+        if o.after is not None:
+            sides.append((start - o.end, o.after))
+            break
+    return min(sides)[1] if sides else None
 
 
 def contradicts(asked: str | None, sentence: str, start: int, end: int) -> bool:
