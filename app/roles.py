@@ -42,6 +42,10 @@ _OUTCOMES = [(re.compile(p, re.IGNORECASE), before, after) for p, before, after 
     (r"\b(?:(?:finish(?:ed|es|ing)?|came|placed)\s+second|in\s+second\s+place|runners?-up)\b", LOSER, None),
     (rf"\b{_LOSE}\b", LOSER, None),                                        # A lost (the final)
 ]]
+# an outcome word said of another time than the sentence's: "Demir, the runner-up the year before, took the title"
+_ELSEWHEN = re.compile(r"\s+(?:[\w'’-]+\s+){0,2}?(?:the\s+(?:year|season|time|edition)\s+before|the\s+previous\s+"
+                       r"(?:year|season|edition|time)|(?:a|one)\s+year\s+(?:earlier|before)|previously|last\s+year)\b",
+                       re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:and|but|while|whereas|who|which|with)\b", re.IGNORECASE)
 _AUX = r"(?:did|does|do|had|has|have|was|were|is|are|will|would|could|can)"
 _WH = re.compile(rf"\b(?:who|whom|(?:which|what)(?:\s+(?!{_AUX}\b)[\w-]+)?)\b", re.IGNORECASE)   # "which crew"
@@ -99,9 +103,10 @@ def side_of(sentence: str, start: int, end: int) -> str | None:
 
     A span takes the side of the nearest outcome word it is an argument of: one after the span with no other
     outcome word between them (appositives allowed: "A, the champion, beat B"), or one before the span with no
-    clause break between them ("won by the Otter crew, with the Heron crew in second place").
+    clause break between them ("won by the Otter crew, with the Heron crew in second place"). An outcome word said of
+    another time ("A, the runner-up the year before, beat B") is no side of this contest.
     """
-    found = outcomes(sentence)
+    found = [o for o in outcomes(sentence) if not _ELSEWHEN.match(sentence, o.end)]
     if any(o.start < end and start < o.end for o in found):
         return "both"
     sides = []      # (gap, side) of the outcome words the span is an argument of

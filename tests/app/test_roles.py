@@ -38,6 +38,7 @@ def test_the_side_a_question_asks_for(question, side):
     ("The race was won by the Heron crew, with the Otter crew in second place.", "Otter crew", LOSER),
     ("Mara Quill, the club's captain, defeated the visitors.", "Mara Quill", WINNER),
     ("The lamp was lit every night by the keeper, Mara Quill.", "Mara Quill", None),
+    ("Yusuf Demir, the runner-up the year before, took the title from Lena Brandt.", "Yusuf Demir", WINNER),
 ])
 def test_the_side_a_sentence_puts_a_name_on(sentence, name, side):
     start = sentence.index(name)
