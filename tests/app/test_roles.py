@@ -56,6 +56,7 @@ def test_a_span_holding_both_sides_answers_neither():
     ("2027", "Ingrid Halvorsen", "Tomas Ferreira"),   # "A lost to B"
     ("2028", "Yusuf Demir", "Ingrid Halvorsen"),      # "A was defeated by B"
     ("2029", "Lena Brandt", "Yusuf Demir"),           # "A beat B"
+    ("2030", "Yusuf Demir", "Lena Brandt"),           # "A, the runner-up the year before, took the title from B"
 ])
 def test_who_won_and_who_lost_get_different_names_from_the_same_sentence(contest_engine, year, winner, loser):
     won = contest_engine.ask(f"Who won the {year} final?")
