@@ -51,8 +51,9 @@ _AUX = r"(?:did|does|do|had|has|have|was|were|is|are|will|would|could|can)"
 _WH = re.compile(rf"\b(?:who|whom|(?:which|what)(?:\s+(?!{_AUX}\b)[\w-]+)?)\b", re.IGNORECASE)   # "which crew"
 _SUBJECT = re.compile(rf"\s*(?:{_BE}(?:(?:the|a|an)\s+)?)?", re.IGNORECASE)   # "who [was the] runner-up"
 _OBJECT = re.compile(rf"\s*{_AUX}\s+\S", re.IGNORECASE)                       # "who did A [beat]"
-_NOUNS = [(re.compile(r"\b(?:winners?|victors?|victorious)\b", re.IGNORECASE), WINNER),
-          (re.compile(r"\b(?:losers?|runners?-up|second\s+place|came\s+second)\b", re.IGNORECASE), LOSER)]
+# nouns that name a side in a question ("who was the winner"); "runner-up", "came second" are outcome words above
+_NOUNS = [(re.compile(r"\b(?:winners?|victors?)\b", re.IGNORECASE), WINNER),
+          (re.compile(r"\b(?:losers?|second\s+place)\b", re.IGNORECASE), LOSER)]
 
 
 @dataclass(frozen=True)

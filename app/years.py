@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.question import MONTHS
+
 YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 _BOUND = re.compile(r"\b(after|since|before|until|till|prior to)\s+(?:the\s+(?:year\s+)?)?$", re.IGNORECASE)
 _NEXT_YEAR = re.compile(rf",?\s({YEAR.pattern})")      # a year right after a span ("31 March, 2024")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = tuple(m[:3].lower() for m in MONTHS.split("|"))   # "jan", ..., "dec"
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 # "June 2019", "23 June 2019", "June 23, 2019": a month, then (a day and) a year
