@@ -31,7 +31,7 @@ _OUTCOMES = [(re.compile(p, re.IGNORECASE), before, after) for p, before, after 
     (rf"\b{_BE}?{_DEFEAT}\s+by\b", LOSER, WINNER),                         # A was defeated by B
     (rf"\b{_BE}{_DEFEAT}\b", LOSER, None),                                 # A was defeated (in the final)
     (rf"\b{_BE}?won\s+by\b", None, WINNER),                                # the final was won by B
-    (rf"\b{_WIN}\s+(?:against|over)\b", WINNER, LOSER),                    # A won against B
+    (rf"\b{_WIN}\s+(?:over|(?:[\w%'’.-]+\s+){{0,6}}?against)\b", WINNER, LOSER),  # A won (54% of the vote) against B
     (rf"\b{_LOSE}(?:\s+[\w'’-]+){{0,4}}?\s+to\b", LOSER, WINNER),          # A lost (the final) to B
     (r"\b(?:finish(?:ed|es|ing)?|came|placed|end(?:ed|s)?)\s+(?:\w+\s+)?behind\b", LOSER, WINNER),
     (r"\b(?:(?:finish(?:ed|es|ing)?|came|placed|end(?:ed|s)?)\s+)?ahead\s+of\b", WINNER, LOSER),
@@ -47,6 +47,11 @@ _ELSEWHEN = re.compile(r"\s+(?:[\w'’-]+\s+){0,2}?(?:the\s+(?:year|season|time|
                        r"(?:year|season|edition|time)|(?:a|one)\s+year\s+(?:earlier|before)|previously|last\s+year)\b",
                        re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:and|but|while|whereas|who|which|with)\b", re.IGNORECASE)
+# between a name and a later outcome word: a clause with a subject of its own ("A, the video was nominated ...,
+# winning"), unless it is the name's own relative clause ("A, who had led all year, won")
+_OWN_CLAUSE = re.compile(r"\b(?:was|were|is|are|had|has|have|did|does|do)\b|[;:]|,\s*(?:and|but)\b", re.IGNORECASE)
+_RELATIVE = re.compile(r"\s*,?\s*who\b", re.IGNORECASE)
+_OWN_VERB = re.compile(r"(?:\b(?:was|were|is|are|had|has|have|did|does|do|been|be)\s+(?:\w+\s+)?)+$", re.IGNORECASE)
 _AUX = r"(?:did|does|do|had|has|have|was|were|is|are|will|would|could|can)"
 _WH = re.compile(rf"\b(?:who|whom|(?:which|what)(?:\s+(?!{_AUX}\b)[\w-]+)?)\b", re.IGNORECASE)   # "which crew"
 _SUBJECT = re.compile(rf"\s*(?:{_BE}(?:(?:the|a|an)\s+)?)?", re.IGNORECASE)   # "who [was the] runner-up"
@@ -103,7 +108,8 @@ def side_of(sentence: str, start: int, end: int) -> str | None:
     "both" for a span holding an outcome word itself ("A lost to B").
 
     A span takes the side of the nearest outcome word it is an argument of: one after the span with no other
-    outcome word between them (appositives allowed: "A, the champion, beat B"), or one before the span with no
+    outcome word between them and no clause of another subject (appositives and the span's own relative clause
+    allowed: "A, the champion, beat B", "A, who led all year, won"), or one before the span with no
     clause break between them ("won by the Otter crew, with the Heron crew in second place"). An outcome word said of
     another time ("A, the runner-up the year before, beat B") is no side of this contest.
     """
@@ -112,7 +118,8 @@ def side_of(sentence: str, start: int, end: int) -> str | None:
         return "both"
     sides = []      # (gap, side) of the outcome words the span is an argument of
     after = next((o for o in found if o.start >= end), None)         # the next one: any later has it in between
-    if after is not None and after.before is not None:
+    if after is not None and after.before is not None and (_RELATIVE.match(sentence, end) or not _OWN_CLAUSE.search(
+            _OWN_VERB.sub("", sentence[end:after.start]))):    # "A was (narrowly) re-elected": the verb is the word's own
         sides.append((after.start - end, after.before))
     for o in reversed([o for o in found if o.end <= start]):        # nearest first, up to a clause break
         if _CLAUSE_BREAK.search(sentence, o.end, start):

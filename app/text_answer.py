@@ -267,8 +267,9 @@ class TextAnswerer:
                 asked_for = "share" if asked.kind == "percent" else "number"
                 return TextAnswer(None, None, 0.0, f"no passage states the {asked_for} asked for")
         side = asked_side(question)
-        confirmed = np.array([side is not None and side_of(*o.in_sentence()) == side for o in offered])
-        if confirmed.any():   # "who won": a span its sentence says won, before any whose sentence says nothing of it
+        confirmed = np.array([side is not None and side_of(*o.in_sentence()) == side
+                              and any(t in self.vocabulary.names for t in terms(o.reading.text)) for o in offered])
+        if confirmed.any():   # "who won": a name its sentence says won, before any span whose sentence says nothing of it
             expected = np.where(confirmed, expected, -1.0)
         k = int(np.argmax(expected))
         best = offered[k]
@@ -283,7 +284,7 @@ class TextAnswerer:
             return TextAnswer(support, None, confidence, also=_following(support))
         measure, score, cut = (("expected F1", expected[k], chooser.threshold) if chooser.threshold is not None
                                else ("reader score", value, self.policy.threshold))
-        if score < cut:
+        if score < cut and not confirmed[k]:   # a name the sentence's grammar puts on the side asked for answers
             return TextAnswer(None, None, confidence,
                               f"no passage answers it clearly enough ({measure} {score:.2f} < {cut:.2f})",
                               expected_f1=sure)

@@ -39,6 +39,13 @@ def test_the_side_a_question_asks_for(question, side):
     ("Mara Quill, the club's captain, defeated the visitors.", "Mara Quill", WINNER),
     ("The lamp was lit every night by the keeper, Mara Quill.", "Mara Quill", None),
     ("Yusuf Demir, the runner-up the year before, took the title from Lena Brandt.", "Yusuf Demir", WINNER),
+    ("A swing towards Mara Quill, who tripled her margin to win 61% of the votes against Tomas Ferreira's 39%.",
+     "Mara Quill", WINNER),                       # the name's own relative clause
+    ("A swing towards Mara Quill, who tripled her margin to win 61% of the votes against Tomas Ferreira's 39%.",
+     "Tomas Ferreira", LOSER),                    # "won (61% of the votes) against"
+    ("Incumbent Lena Brandt was narrowly re-elected.", "Lena Brandt", WINNER),
+    ("At the 2029 open, the Otter crew was entered in nine races, winning three.", "2029 open", None),  # another subject
+    ("The cup was handed over by Mara Quill, and the Heron crew won.", "Mara Quill", None),  # another clause
 ])
 def test_the_side_a_sentence_puts_a_name_on(sentence, name, side):
     start = sentence.index(name)
@@ -63,3 +70,11 @@ def test_who_won_and_who_lost_get_different_names_from_the_same_sentence(contest
     lost = contest_engine.ask(f"who lost the {year} final")
     assert won["short_answer"] == winner and lost["short_answer"] == loser
     assert won["citations"][0]["quote"] == lost["citations"][0]["quote"]   # one sentence names both
+
+
+def test_a_name_the_sentence_says_won_answers_though_the_reader_is_unsure(contest_engine):
+    # The 2031 sentence says who won only through "who ... to win ... against": the fitted chooser's expected F1 for
+    # the name falls below its cut, and the grammar, which it has no feature for, carries the answer.
+    won = contest_engine.ask("Who won the 2031 club vote?")
+    assert won["short_answer"] == "Mara Quill"
+    assert "2031" in won["citations"][0]["quote"]
