@@ -28,6 +28,12 @@ _BE = r"(?:(?:was|were|is|are|be|been|being|got|get|gets)\s+)"
 # (pattern, role of the side before it, role of the side after it); earlier patterns take precedence where two
 # overlap, so the passive "was defeated by" is never read as the active "defeated".
 _OUTCOMES = [(re.compile(p, re.IGNORECASE), before, after) for p, before, after in [
+    (r"['’]s\s+(?:[\w-]+\s+)?victory\s+over\b", WINNER, LOSER),           # A's (narrow) victory over B
+    (r"['’]s\s+(?:[\w-]+\s+)?(?:defeat|loss)\b", LOSER, None),           # A's (heavy) defeat: the noun
+    (r"['’]s\s+(?:[\w-]+\s+)?(?:victory|win|triumph)\b", WINNER, None),   # A's victory
+    (r"\b(?:defeat|loss)\s+(?:of|for|to)\b", None, LOSER),                 # a defeat for A
+    (r"\bvictory\s+over\b", None, LOSER),                                 # (A's) victory over B
+    (r"\b(?:victory|win|triumph)\s+(?:of|for)\b", None, WINNER),           # a victory for A
     (rf"\b{_BE}?{_DEFEAT}\s+by\b", LOSER, WINNER),                         # A was defeated by B
     (rf"\b{_BE}{_DEFEAT}\b", LOSER, None),                                 # A was defeated (in the final)
     (rf"\b{_BE}?won\s+by\b", None, WINNER),                                # the final was won by B
@@ -114,12 +120,11 @@ def side_of(sentence: str, start: int, end: int) -> str | None:
     another time ("A, the runner-up the year before, beat B") is no side of this contest.
     """
     found = [o for o in outcomes(sentence) if not _ELSEWHEN.match(sentence, o.end)]
-    if any(o.start < end and start < o.end for o in found):
+    if any(_word_start(sentence, o) < end and start < o.end for o in found):
         return "both"
     sides = []      # (gap, side) of the outcome words the span is an argument of
-    after = next((o for o in found if o.start >= end), None)         # the next one: any later has it in between
-    if after is not None and after.before is not None and (_RELATIVE.match(sentence, end) or not _OWN_CLAUSE.search(
-            _OWN_VERB.sub("", sentence[end:after.start]))):    # "A was (narrowly) re-elected": the verb is the word's own
+    after = next((o for o in found if _word_start(sentence, o) >= end), None)   # any later has this one in between
+    if after is not None and after.before is not None and _argument_before(sentence, end, after):
         sides.append((after.start - end, after.before))
     for o in reversed([o for o in found if o.end <= start]):        # nearest first, up to a clause break
         if _CLAUSE_BREAK.search(sentence, o.end, start):
@@ -128,6 +133,20 @@ def side_of(sentence: str, start: int, end: int) -> str | None:
             sides.append((start - o.end, o.after))
             break
     return min(sides)[1] if sides else None
+
+
+def _word_start(sentence: str, o: Outcome) -> int:
+    """Where an outcome word's own words start: after the "'s" of a possessive ("A's defeat")."""
+    return o.start + 2 if sentence[o.start] in "'’" else o.start
+
+
+def _argument_before(sentence: str, end: int, o: Outcome) -> bool:
+    """Whether a span ending at `end` is the subject of the later outcome word `o`: the possessor itself ("A's
+    defeat"), or a name with nothing between but appositives, its own relative clause or the word's own verb ("A was
+    (narrowly) re-elected"), never a clause of another subject ("A, the video was nominated ..., winning")."""
+    if sentence[o.start] in "'’":
+        return end in (o.start, o.start + 2)
+    return bool(_RELATIVE.match(sentence, end)) or not _OWN_CLAUSE.search(_OWN_VERB.sub("", sentence[end:o.start]))
 
 
 def contradicts(asked: str | None, sentence: str, start: int, end: int) -> bool:
