@@ -46,8 +46,8 @@ def test_the_side_a_question_asks_for(question, side):
     ("Incumbent Lena Brandt was narrowly re-elected.", "Lena Brandt", WINNER),
     ("At the 2029 open, the Otter crew was entered in nine races, winning three.", "2029 open", None),  # another subject
     ("The cup was handed over by Mara Quill, and the Heron crew won.", "Mara Quill", None),  # another clause
-    ("Mara Quill conceded the Heron crew's defeat.", "Heron crew", LOSER),     # the noun: its possessor lost
-    ("Mara Quill conceded the Heron crew's defeat.", "Mara Quill", None),      # not she
+    ("Mara Quill regretted the Heron crew's defeat.", "Heron crew", LOSER),     # the noun: its possessor lost
+    ("Mara Quill regretted the Heron crew's defeat.", "Mara Quill", None),      # not she
     ("It was a narrow victory for the Otter crew.", "Otter crew", WINNER),
     ("Lena Brandt's victory over Yusuf Demir was her first.", "Yusuf Demir", LOSER),
 ])
