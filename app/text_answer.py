@@ -99,6 +99,14 @@ def _about(asked: Asked, hit: Hit) -> bool:
         spelled_out(t, context) for t in asked.names))
 
 
+def _clause_of(sentence: str, start: int, end: int) -> str:
+    """The part of a sentence between the semicolons around a span: "A of the B party; A, when elected in 2019,
+    became ..." names no year in the span's part."""
+    lo = sentence.rfind(";", 0, start) + 1
+    hi = sentence.find(";", end)
+    return sentence[lo:hi if hi >= 0 else len(sentence)]
+
+
 def _dated_heading(hit: Hit) -> str:
     """The innermost of a passage's headings, else its title, that names a year: what dates a sentence naming none
     ("- Winner: ..." under a document titled "2021 Lakeside Chess Open")."""
@@ -229,8 +237,9 @@ class TextAnswerer:
                 if sentence is None or not reading.text.strip() or in_reference(sentence.text, at - sentence.start):
                     continue        # nothing, or the number of a reference marker ("[65]")
                 end = at - sentence.start + len(reading.text)
+                clause = _clause_of(sentence.text, at - sentence.start, end)
                 if years and not (years.answered_by(reading.text, sentence.text[end:]) and years.about(
-                        sentence.text if YEAR.search(sentence.text) else _dated_heading(hit))):
+                        clause if YEAR.search(clause) else _dated_heading(hit))):
                     continue        # the span names a year not asked, or its sentence (heading, title) only other years
                 if contradicts(side, sentence.text, at - sentence.start, end):
                     continue        # the other side of a contest than the one asked for ("who won": not "A" of "A lost to B")

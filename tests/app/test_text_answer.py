@@ -99,6 +99,29 @@ def test_a_sentence_naming_no_year_is_of_the_year_its_heading_or_title_names(tmp
     assert "Maartens" not in (answer("Who won the 2025 Lakeside Chess Open?") or "")
 
 
+COUNCIL = """# 2034 Harbour Council election
+
+Mara Quill of the Green Harbour Party; Quill, when first elected in 2030, became the council's first ferry pilot.
+"""
+
+
+def test_a_year_in_another_part_of_a_sentence_past_a_semicolon_does_not_date_the_span(tmp_path, model):
+    import dataclasses
+
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "council.md").write_text(COUNCIL, encoding="utf-8")
+    build(tmp_path / "docs", tmp_path / "index", model=model)
+    engine = Engine(store.load(tmp_path / "index"), model, tmp_path / "index")
+    engine.text.chooser = dataclasses.replace(engine.text.chooser, threshold=0.0)   # only the years decide
+    question = "Which party did Mara Quill represent in 2034?"
+    found = engine.text.answer(question, engine.retrieve(question), engine.settings).short_answer
+    assert found is not None and "Green Harbour Party" in found
+
+
 @pytest.mark.parametrize("question, descriptive", [
     ("What does the town council do?", True), ("what did the volunteers do", True), ("Why was it cancelled?", True),
     ("What does the regatta cost to enter?", False), ("What did the club do in 1931?", False),
