@@ -99,6 +99,9 @@ def _about(asked: Asked, hit: Hit) -> bool:
         spelled_out(t, context) for t in asked.names))
 
 
+_POSSESSED = re.compile(r"['’]s\s+\d[^A-Z]*$")   # a name's possessive holding a figure ("A's 39% of the vote")
+
+
 def _clause_of(sentence: str, start: int, end: int) -> str:
     """The part of a sentence between the semicolons around a span: "A of the B party; A, when elected in 2019,
     became ..." names no year in the span's part."""
@@ -297,7 +300,10 @@ class TextAnswerer:
             return TextAnswer(None, None, confidence,
                               f"no passage answers it clearly enough ({measure} {score:.2f} < {cut:.2f})",
                               expected_f1=sure)
-        return TextAnswer(support, short_form(spans[k].text), confidence, expected_f1=sure)
+        short = short_form(spans[k].text)
+        if confirmed[k]:   # a side is someone: "Tomas Ferreira's 39%" -> "Tomas Ferreira"
+            short = _POSSESSED.sub("", short)
+        return TextAnswer(support, short, confidence, expected_f1=sure)
 
     def _describe(self, question: str, passages: list[Hit]) -> TextAnswer:
         """An account: the sentence the ranker puts first and the ones after it, no short answer; an abstention when no

@@ -82,3 +82,5 @@ def test_a_name_the_sentence_says_won_answers_though_the_reader_is_unsure(contes
     won = contest_engine.ask("Who won the 2031 club vote?")
     assert won["short_answer"] == "Mara Quill"
     assert "2031" in won["citations"][0]["quote"]
+    lost = contest_engine.ask("who lost the 2031 club vote")   # "... against Tomas Ferreira's 39%": the name, not the figure
+    assert lost["short_answer"] == "Tomas Ferreira"
