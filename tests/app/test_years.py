@@ -13,6 +13,8 @@ def test_after_a_year_the_later_years_answer_but_not_the_bounds_own():
     years = YearsAsked.of("When is the next regatta after 2022?")
     assert years.answered_by("2025") and not years.answered_by("August 2022")
     assert not years.answered_by("12 August", following=" 2022, when ...")   # the date's year follows the span
+    assert not years.answered_by("12", following=" August 2022, when ...")   # ... or its month and year do
+    assert years.answered_by("12", following=" August 2025")
     assert years.about("After 2022 the club moved the race.")       # a sentence naming the bound is about it
 
 
