@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from app.acronym import spelled_out
-from app.question import answer_type, candidates
+from app.question import MONTHS, answer_type, candidates
 from app.vocabulary import Vocabulary
 from app.wordvectors import WordVectors
 from index.fold import STOPWORDS, fold, stem, terms, tokenize
@@ -102,7 +102,7 @@ def offers(chunk, rank: int, retrieval: float, spans: list[tuple[float, int, str
     best = max((score for score, *_ in spans), default=0.0)
     out = []
     for k, (score, at, text, s_start, sentence) in enumerate(spans):
-        start, text = whole_name(at - s_start, text, sentence, names)
+        start, text = whole_date(*whole_name(at - s_start, text, sentence, names), sentence)
         out.append(Offer(score, best, k, rank, retrieval, text, s_start + start, sentence, s_start, context,
                          similarities[k] if similarities else 0.0))
     return out
@@ -125,6 +125,18 @@ def whole_name(at: int, text: str, sentence: str, names: AbstractSet[str]) -> tu
         while (m := _AFTER.match(sentence, end)) and _capitalised(m.group(1)):
             end = m.end(1)
     return start, sentence[start:end]
+
+
+# the month (and year) after a day number: "31" of "31 March 2024"
+_MONTH_AFTER = re.compile(rf"\s+(?:{MONTHS})\b(?:,?\s+\d{{4}}\b)?")
+
+
+def whole_date(start: int, text: str, sentence: str) -> tuple[int, str]:
+    """A span that is only the day of a date, widened to the whole date: "31" -> "31 March 2024" (a day alone
+    answers nothing)."""
+    if re.fullmatch(r"\d{1,2}", text.strip()) and (m := _MONTH_AFTER.match(sentence, start + len(text.rstrip()))):
+        return start, sentence[start:m.end()]
+    return start, text
 
 
 def _named(word: str, names: AbstractSet[str]) -> bool:

@@ -6,7 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from app.chooser import DEFAULT_PATH, FEATURES, Asked, Chooser, Offer, default_chooser, features, whole_name
+from app.chooser import (DEFAULT_PATH, FEATURES, Asked, Chooser, Offer, default_chooser, features, whole_date,
+                         whole_name)
 from app.vocabulary import Vocabulary
 from index.parse import split_sentences
 from tests.conftest import TEXT_DOCS
@@ -70,6 +71,15 @@ def test_a_capitalised_word_the_documents_also_write_in_lowercase_does_not_join_
     sentence = "Regatta Winner Maren Solberg spoke to the town."    # "winner", "regatta": lowercase in the document
     at, text = whole_name(sentence.index("Maren"), "Maren", sentence, vocabulary.names)
     assert text == "Maren Solberg"
+
+
+def test_a_span_that_is_only_the_day_of_a_date_is_widened_to_the_whole_date():
+    sentence = "The regatta was held on 14 August 2022 and the 12 boats finished by noon."
+    at = sentence.index("14")
+    assert whole_date(at, "14", sentence) == (at, "14 August 2022")
+    assert whole_date(at, "14 August", sentence) == (at, "14 August")      # not only a day: as it was
+    at = sentence.index("12")
+    assert whole_date(at, "12", sentence) == (at, "12")                    # a count, no month after it
 
 
 def test_the_model_file_round_trips_and_refuses_other_features():
