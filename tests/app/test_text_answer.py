@@ -40,6 +40,22 @@ def test_without_a_year_in_the_question_passages_keep_their_retrieval_order():
     assert years_first("Who won the harvest fair prize?", [earlier, later]) == [earlier, later]
 
 
+def _engine_over(tmp_path, model, name: str, text: str):
+    """An engine over one document of the test's own, its chooser answering whatever its expected F1."""
+    import dataclasses
+
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
+    build(tmp_path / "docs", tmp_path / "index", model=model)
+    engine = Engine(store.load(tmp_path / "index"), model, tmp_path / "index")
+    engine.text.chooser = dataclasses.replace(engine.text.chooser, threshold=0.0)
+    return engine
+
+
 MILL = """# Aldwick Tide Mill
 
 The Aldwick tide mill stands on the creek below the village. It was restored by a volunteer trust led by Hester
@@ -53,17 +69,7 @@ reopened to visitors in spring, and three millstones were brought back from the 
 
 
 def test_a_how_many_or_what_share_question_is_answered_only_by_a_span_with_a_number(tmp_path, model):
-    import dataclasses
-
-    from app.engine import Engine
-    from index import store
-    from index.build import build
-
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "mill.md").write_text(MILL, encoding="utf-8")
-    build(tmp_path / "docs", tmp_path / "index", model=model)
-    engine = Engine(store.load(tmp_path / "index"), model, tmp_path / "index")
-    engine.text.chooser = dataclasses.replace(engine.text.chooser, threshold=0.0)   # only the type check abstains
+    engine = _engine_over(tmp_path, model, "mill.md", MILL)   # no abstention cut: only the type check abstains
     for question in ("How many volunteers rebuilt the wheel?", "How many families gave money to the trust?",
                      "What share of the money came from local families?"):
         found = engine.text.answer(question, engine.retrieve(question), engine.settings)
@@ -80,17 +86,7 @@ The winner was Ilse Maartens, who beat Tomas Reyes in the final round. The next 
 
 
 def test_a_sentence_naming_no_year_is_of_the_year_its_heading_or_title_names(tmp_path, model):
-    import dataclasses
-
-    from app.engine import Engine
-    from index import store
-    from index.build import build
-
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "chess.md").write_text(CHESS, encoding="utf-8")
-    build(tmp_path / "docs", tmp_path / "index", model=model)
-    engine = Engine(store.load(tmp_path / "index"), model, tmp_path / "index")
-    engine.text.chooser = dataclasses.replace(engine.text.chooser, threshold=0.0)   # only the years decide
+    engine = _engine_over(tmp_path, model, "chess.md", CHESS)   # no abstention cut: only the years decide
 
     def answer(question: str):
         return engine.text.answer(question, engine.retrieve(question), engine.settings).short_answer
@@ -106,17 +102,7 @@ Mara Quill of the Green Harbour Party; Quill, when first elected in 2030, became
 
 
 def test_a_year_in_another_part_of_a_sentence_past_a_semicolon_does_not_date_the_span(tmp_path, model):
-    import dataclasses
-
-    from app.engine import Engine
-    from index import store
-    from index.build import build
-
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "council.md").write_text(COUNCIL, encoding="utf-8")
-    build(tmp_path / "docs", tmp_path / "index", model=model)
-    engine = Engine(store.load(tmp_path / "index"), model, tmp_path / "index")
-    engine.text.chooser = dataclasses.replace(engine.text.chooser, threshold=0.0)   # only the years decide
+    engine = _engine_over(tmp_path, model, "council.md", COUNCIL)   # no abstention cut: only the years decide
     question = "Which party did Mara Quill represent in 2034?"
     found = engine.text.answer(question, engine.retrieve(question), engine.settings).short_answer
     assert found is not None and "Green Harbour Party" in found
