@@ -281,7 +281,7 @@ class TextAnswerer:
         side = asked_side(question)
         confirmed = np.array([side is not None and side_of(*o.in_sentence()) == side
                               and any(t in self.vocabulary.names for t in terms(o.reading.text)) for o in offered])
-        if confirmed.any():   # "who won": a name its sentence says won, before any span whose sentence says nothing of it
+        if confirmed.any():   # "who won": a name its sentence says won, before any span whose sentence says nothing
             expected = np.where(confirmed, expected, -1.0)
         k = int(np.argmax(expected))
         best = offered[k]

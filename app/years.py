@@ -12,7 +12,7 @@ _BOUND = re.compile(r"\b(after|since|before|until|till|prior to)\s+(?:the\s+(?:y
 _MONTHS = tuple(m[:3].lower() for m in MONTHS.split("|"))   # "jan", ..., "dec"
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
-# a year right after a span ("31 March" of "31 March, 2024"), or after the month that follows it ("31" of "31 March 2024")
+# a year right after a span ("31 March" of "31 March, 2024"), or after the month following it ("31" of "31 March 2024")
 _NEXT_YEAR = re.compile(rf",?\s(?:{_MONTH}\.?,?\s+)?({YEAR.pattern})", re.IGNORECASE)
 # "June 2019", "23 June 2019", "June 23, 2019": a month, then (a day and) a year
 _MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+((?:1[5-9]|20)\d\d)\b", re.IGNORECASE)

@@ -44,7 +44,7 @@ def test_the_side_a_question_asks_for(question, side):
     ("A swing towards Mara Quill, who tripled her margin to win 61% of the votes against Tomas Ferreira's 39%.",
      "Tomas Ferreira", LOSER),                    # "won (61% of the votes) against"
     ("Incumbent Lena Brandt was narrowly re-elected.", "Lena Brandt", WINNER),
-    ("At the 2029 open, the Otter crew was entered in nine races, winning three.", "2029 open", None),  # another subject
+    ("At the 2029 open, the Otter crew was entered in nine races, winning three.", "2029 open", None),  # other subject
     ("The cup was handed over by Mara Quill, and the Heron crew won.", "Mara Quill", None),  # another clause
     ("Mara Quill regretted the Heron crew's defeat.", "Heron crew", LOSER),     # the noun: its possessor lost
     ("Mara Quill regretted the Heron crew's defeat.", "Mara Quill", None),      # not she
@@ -82,5 +82,5 @@ def test_a_name_the_sentence_says_won_answers_though_the_reader_is_unsure(contes
     won = contest_engine.ask("Who won the 2031 club vote?")
     assert won["short_answer"] == "Mara Quill"
     assert "2031" in won["citations"][0]["quote"]
-    lost = contest_engine.ask("who lost the 2031 club vote")   # "... against Tomas Ferreira's 39%": the name, not the figure
+    lost = contest_engine.ask("who lost the 2031 club vote")   # "... against Tomas Ferreira's 39%": not the figure
     assert lost["short_answer"] == "Tomas Ferreira"
