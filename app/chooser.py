@@ -30,6 +30,7 @@ from app.acronym import spelled_out
 from app.question import MONTHS, answer_type, candidates
 from app.vocabulary import Vocabulary
 from app.wordvectors import WordVectors
+from app.years import YEAR
 from index.fold import STOPWORDS, fold, stem, terms, tokenize
 
 DEFAULT_PATH = Path(__file__).parent / "models" / "chooser.json"
@@ -128,13 +129,13 @@ def whole_name(at: int, text: str, sentence: str, names: AbstractSet[str]) -> tu
 
 
 # the month (and year) after a day number: "31" of "31 March 2024"
-_MONTH_AFTER = re.compile(rf"\s+(?:{MONTHS})\b(?:,?\s+\d{{4}}\b)?")
+_MONTH_AFTER = re.compile(rf"\s+(?:{MONTHS})\b(?:,?\s+{YEAR.pattern})?")
 
 
 def whole_date(start: int, text: str, sentence: str) -> tuple[int, str]:
     """A span that is only the day of a date, widened to the whole date: "31" -> "31 March 2024" (a day alone
     answers nothing)."""
-    if re.fullmatch(r"\d{1,2}", text.strip()) and (m := _MONTH_AFTER.match(sentence, start + len(text.rstrip()))):
+    if re.fullmatch(r"\d{1,2}", text) and (m := _MONTH_AFTER.match(sentence, start + len(text))):
         return start, sentence[start:m.end()]
     return start, text
 
