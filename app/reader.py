@@ -28,7 +28,7 @@ MAX_ANSWER_TOKENS = 30
 # but each layer's feed-forward output and the head: that product's input, after GELU, has outlier activations that
 # one int8 scale per call flattens (quantizing it too cost 8.3 points of held-out has-answer F1 on fold [4, 9];
 # README, "Text answers: a span reader fitted on SQuAD"). Node names of the exported graph.
-KEPT_FLOAT = r"layer\.\d+/output/dense/|^/head/"
+KEPT_FLOAT = r"layer\.\d+/output/dense/|^(/members\.\d+)?/head/"   # an ensemble's members are under /members.N
 PROBES = [("Who?", "A short passage."),    # exported on the first, checked on all (index/runtime.py)
           ("When was the bridge over the river finished, and by whom?",
            "The bridge was begun in 1881. " * 12), ("What?", "x " * 400)]
@@ -92,20 +92,45 @@ def build_network(base: Path | None = None):
 
 
 def trained_state(network) -> dict:
-    """The weights fine-tuning changes (everything but the word embeddings), as float16."""
+    """The weights fine-tuning changed (everything but the word embeddings), as float16; an ensemble's, per member."""
+    if hasattr(network, "members"):
+        return {"members": [trained_state(m) for m in network.members]}
     return {k: v.detach().half() for k, v in network.state_dict().items() if "word_embeddings" not in k}
 
 
 def load_network(path: Path):
-    """The packaged encoder with the fine-tuned weights of a reader model file (ValueError if it is not one)."""
+    """The packaged encoder with the fine-tuned weights of a reader model file, or the ensemble of the several readers
+    one holds (ValueError if it is not one)."""
     import torch
 
-    network = build_network()
     state = torch.load(path, map_location="cpu", weights_only=True)
+    if isinstance(state, dict) and "members" in state:
+        return averaged([_fitted(member, path) for member in state["members"]])
+    return _fitted(state, path)
+
+
+def _fitted(state: dict, path: Path):
+    network = build_network()
     missing = network.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
     if any("word_embeddings" not in k for k in missing.missing_keys) or missing.unexpected_keys:
         raise ValueError(f"{path} is not a reader model file (run `python -m eval fit-reader`)")
     return network
+
+
+def averaged(members: list):
+    """Readers fitted with other seeds read as one (a torch module): the mean of their start and end logits."""
+    import torch
+
+    class Averaged(torch.nn.Module):
+        def __init__(self, members: list):
+            super().__init__()
+            self.members = torch.nn.ModuleList(members)
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            starts, ends = zip(*(m(input_ids, attention_mask, token_type_ids) for m in self.members))
+            return torch.stack(starts).mean(0), torch.stack(ends).mean(0)
+
+    return Averaged(members)
 
 
 def load_tokenizer(base: Path | None = None):

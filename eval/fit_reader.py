@@ -150,9 +150,11 @@ def train(encoded: list[dict], epochs: int, seed: int = SEED, log=print, network
     the network. Warm-up over the first tenth of the steps, then a linear decay to zero."""
     import torch
 
-    torch.manual_seed(seed)
+    torch.manual_seed(SEED)
     rng = random.Random(seed + 1 if network is not None else seed)   # a resumed epoch sees another order
     network = network if network is not None else build_network()
+    if seed != SEED:    # another seed changes the order, the negatives and dropout, never the head's start
+        torch.manual_seed(seed)
     for name, p in network.named_parameters():
         p.requires_grad = not any(f in name for f in FROZEN)
     params = [p for p in network.parameters() if p.requires_grad]
@@ -193,11 +195,26 @@ def train(encoded: list[dict], epochs: int, seed: int = SEED, log=print, network
 
 
 def save(network, path: Path) -> None:
+    _write_state(trained_state(network), path)
+
+
+def save_ensemble(paths: list[Path], path: Path) -> None:
+    """One model file holding the readers of these files (each one reader or an ensemble) as an ensemble."""
+    import torch
+
+    members = []
+    for p in paths:
+        state = torch.load(p, map_location="cpu", weights_only=True)
+        members += state["members"] if "members" in state else [state]
+    _write_state({"members": members}, path)
+
+
+def _write_state(state: dict, path: Path) -> None:
     import torch
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    torch.save(trained_state(network), tmp)
+    torch.save(state, tmp)
     tmp.replace(path)
 
 
@@ -324,10 +341,10 @@ def open_engine(squad_path: Path, out: Path):
 
 
 def fit(items: list[Item], chunks: dict[str, list[Chunk]], tokenizer, epochs: int, log=print,
-        start: Path | None = None, cloze: bool = False):
+        start: Path | None = None, cloze: bool = False, seed: int = SEED):
     """The reader fine-tuned on these questions: from the packaged encoder (with `cloze`, after an epoch of cloze
     questions made from the same articles' text, eval/cloze.py), or further from a saved reader."""
-    encoded = encode_examples(tokenizer, make_examples(items, chunks, random.Random(SEED)))
+    encoded = encode_examples(tokenizer, make_examples(items, chunks, random.Random(seed)))
     log(f"  {len(encoded)} training pairs from {len(items)} questions" + (f", resuming {start}" if start else ""))
     if start is None:
         warmed = None
@@ -337,8 +354,8 @@ def fit(items: list[Item], chunks: dict[str, list[Chunk]], tokenizer, epochs: in
             warm = encode_examples(tokenizer, cloze_examples(text, random.Random(SEED)))
             log(f"  {len(warm)} cloze pairs from the training articles' text, one epoch first")
             warmed = train(warm, 1, log=log)
-        return train(encoded, epochs, log=log, network=warmed)
-    return train(encoded, epochs, log=log, network=load_network(start), learning_rate=RESUME_LEARNING_RATE)
+        return train(encoded, epochs, seed, log=log, network=warmed)
+    return train(encoded, epochs, seed, log=log, network=load_network(start), learning_rate=RESUME_LEARNING_RATE)
 
 
 def report(folds: dict[int, dict], questions: dict[str, SquadQuestion]) -> dict:
@@ -370,7 +387,14 @@ def main(argv: list[str] | None = None) -> int:
                    help=f"leave the policy file ({DEFAULT_PATH.with_suffix('.json').name}) as it is: report the folds only")
     p.add_argument("--resume", action="store_true",
                    help="fine-tune the folds' saved readers (and the shipped one) for --epochs more epochs")
+    p.add_argument("--ensemble", nargs="+", type=Path, metavar="DIR",
+                   help="no fitting: each fold's reader (and the shipped one) is the ensemble of those fitted under "
+                        "these --out folders (DIR/reader/foldN.pt, DIR/reader/final.pt), e.g. with other seeds")
+    p.add_argument("--seed", type=int, default=SEED,
+                   help="another seed: other training order, negatives and dropout, from the same starting weights")
     args = p.parse_args(argv)
+    if args.ensemble and args.out.resolve() in [d.resolve() for d in args.ensemble]:
+        p.error("--out must be another folder than the --ensemble ones: it gets the ensembles' files")
     from app.reader import Reader
 
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
@@ -387,19 +411,26 @@ def main(argv: list[str] | None = None) -> int:
         [int(f) for f in args.folds.split(",")]
     for f in wanted:
         test = pairs[f]
-        log(f"fold {f}: fine-tuning on articles {[a for p in pairs if p != test for a in p]}, scoring {test}")
+        how = f"the ensemble of {len(args.ensemble)} folders' readers" if args.ensemble else "fine-tuning"
+        log(f"fold {f}: {how} on articles {[a for p in pairs if p != test for a in p]}, scoring {test}")
         t0 = time.perf_counter()
         saved = folder / f"fold{f}.pt"
         before = json.loads(saved.with_suffix(".json").read_text()) if saved.with_suffix(".json").is_file() else {}
         epochs = args.epochs + (before.get("epochs", 0) if args.resume else 0)
-        if args.reuse and saved.is_file():    # answer again with the fold's saved reader (e.g. after a code change)
+        if args.ensemble:
+            fitted = [d / "reader" / saved.name for d in args.ensemble]
+            save_ensemble(fitted, saved)
+            before = json.loads(fitted[0].with_suffix(".json").read_text())
+            before["train_s"] = sum(json.loads(p.with_suffix(".json").read_text())["train_s"] for p in fitted)
+            reader, trained, epochs = Reader(saved, tokenizer=tokenizer), before["train_s"], before["epochs"]
+        elif args.reuse and saved.is_file():    # answer again with the fold's saved reader (e.g. after a code change)
             reader, trained, epochs = Reader(saved, tokenizer=tokenizer), before["train_s"], before["epochs"]
         else:
             if args.resume and not saved.is_file():
                 log(f"no saved reader {saved} to resume: run `python -m eval fit-reader` first")
                 return 2
             network = fit([i for i in items if i.article not in test], chunks, tokenizer, args.epochs, log,
-                          start=saved if args.resume else None, cloze=args.cloze)
+                          start=saved if args.resume else None, cloze=args.cloze, seed=args.seed)
             trained = time.perf_counter() - t0 + (before.get("train_s", 0) if args.resume else 0)
             save(network, saved)
             reader = Reader(network=network, tokenizer=tokenizer)
@@ -413,9 +444,12 @@ def main(argv: list[str] | None = None) -> int:
     result = report(folds, questions) if folds else {}
     if result:
         print(json.dumps(result, indent=1))
-    if not args.no_final:
+    if args.ensemble and not args.no_final:
+        save_ensemble([d / "reader" / "final.pt" for d in args.ensemble], args.model)
+    elif not args.no_final:
         log("final: fine-tuning on every article")
-        save(fit(items, chunks, tokenizer, args.epochs, log, start=args.model if args.resume else None), args.model)
+        save(fit(items, chunks, tokenizer, args.epochs, log, start=args.model if args.resume else None, seed=args.seed),
+             args.model)
     if args.model.is_file() and len(folds) == len(pairs) and not args.no_write:
         rows = [r for fold in folds.values() for r in fold["rows"]]
         policy = choose_policy(rows, [questions[r["id"]] for r in rows])

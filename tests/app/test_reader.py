@@ -171,9 +171,32 @@ def test_the_reader_runs_in_onnx_runtime_int8_except_the_feed_forward_outputs_an
     reader, _ = default_reader()
     assert isinstance(reader.forward, OnnxModule)
     nodes = onnx.load(str(reader.forward.path)).graph.node
+    members = [f"/members.{k}" for k in range(len(reader.network.members))] if hasattr(reader.network, "members") else [""]
     weighted_float = {n.name for n in nodes if n.op_type == "MatMul" and "attention/self" not in n.name}
-    assert weighted_float == {"/head/MatMul"} | {f"/encoder/encoder/layer.{i}/output/dense/MatMul" for i in range(6)}
-    assert sum(n.op_type == "MatMulInteger" for n in nodes) == 6 * 5    # query, key, value, attention out, intermediate
+    assert weighted_float == {f"{m}/head/MatMul" for m in members} | {
+        f"{m}/encoder/encoder/layer.{i}/output/dense/MatMul" for m in members for i in range(6)}
+    # query, key, value, attention out, intermediate
+    assert sum(n.op_type == "MatMulInteger" for n in nodes) == len(members) * 6 * 5
+
+
+def test_an_ensemble_of_readers_runs_in_onnx_runtime_with_every_readers_head_in_float32(tmp_path):
+    import onnx
+    import torch
+
+    from app.reader import build_network
+    from eval.fit_reader import save, save_ensemble
+    from index.runtime import OnnxModule
+
+    paths = [tmp_path / "a.pt", tmp_path / "b.pt"]
+    for path in paths:
+        save(build_network(), path)
+    save_ensemble(paths, tmp_path / "both.pt")
+    reader = Reader(tmp_path / "both.pt")
+    assert isinstance(reader.forward, OnnxModule)
+    nodes = {n.name for n in onnx.load(str(reader.forward.path)).graph.node if n.op_type == "MatMul"}
+    assert {"/members.0/head/MatMul", "/members.1/head/MatMul"} <= nodes
+    (reading,) = reader.read("Who rang it?", ["Bells: It was rung by Ada Finch."], [7])
+    assert reading.start >= 7 and reading.text
 
 
 def test_the_int8_reader_picks_the_float32_networks_spans():

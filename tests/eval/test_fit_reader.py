@@ -5,7 +5,7 @@ import random
 import pytest
 
 from eval.fit_reader import (Policy, choose_policy, encode_examples, load_items, make_examples, passages,
-                             rotation_pairs, save, summary)
+                             rotation_pairs, save, save_ensemble, summary)
 from eval.squad import SquadQuestion, load_squad
 from tests.conftest import ROOT
 
@@ -112,3 +112,25 @@ def test_a_resumed_fine_tuning_starts_from_the_saved_reader_and_moves_it(tmp_pat
     resumed = train(encoded, 1, log=lambda _: None, network=load_network(path)).head.weight.detach()
     fresh = build_network().head.weight.detach()     # a new head: what training from scratch would start from
     assert 0 < (resumed - saved).abs().max() < (fresh - saved).abs().max()
+
+
+def test_an_ensemble_file_reads_as_the_mean_of_its_readers_logits(tmp_path):
+    import torch
+
+    from app.reader import build_network, encode_pairs, load_network, load_tokenizer
+
+    paths = []
+    for seed in (1, 2):
+        torch.manual_seed(seed)
+        paths.append(tmp_path / f"reader{seed}.pt")
+        save(build_network(), paths[-1])
+    save_ensemble(paths, tmp_path / "both.pt")
+    save_ensemble([tmp_path / "both.pt", paths[0]], tmp_path / "three.pt")     # an ensemble's readers join one by one
+    pair = encode_pairs(load_tokenizer(), ["Who rang the bell?"], ["The bell was rung by Ada Finch at noon."])
+    inputs = (pair["input_ids"], pair["attention_mask"], pair["token_type_ids"])
+    with torch.inference_mode():
+        one, two = (load_network(p).eval()(*inputs)[0] for p in paths)
+        both = load_network(tmp_path / "both.pt").eval()(*inputs)[0]
+        assert len(load_network(tmp_path / "three.pt").members) == 3
+    assert not torch.allclose(one, two) and torch.allclose(both, (one + two) / 2, atol=1e-5)
+    assert (tmp_path / "both.pt").stat().st_size < 2.1 * paths[0].stat().st_size
