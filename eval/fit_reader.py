@@ -415,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
         [int(f) for f in args.folds.split(",")]
     for f in wanted:
         test = pairs[f]
-        how = f"the ensemble of {len(args.ensemble)} folders' readers" if args.ensemble else "fine-tuning"
+        how = f"the ensemble of {len(args.ensemble)} folders' readers fitted" if args.ensemble else "fine-tuning"
         log(f"fold {f}: {how} on articles {[a for p in pairs if p != test for a in p]}, scoring {test}")
         t0 = time.perf_counter()
         saved = folder / f"fold{f}.pt"
@@ -424,9 +424,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.ensemble:
             fitted = [d / "reader" / saved.name for d in args.ensemble]
             save_ensemble(fitted, saved)
-            before = json.loads(fitted[0].with_suffix(".json").read_text())
-            before["train_s"] = sum(json.loads(p.with_suffix(".json").read_text())["train_s"] for p in fitted)
-            reader, trained, epochs = Reader(saved, tokenizer=tokenizer), before["train_s"], before["epochs"]
+            metas = [json.loads(p.with_suffix(".json").read_text()) for p in fitted]
+            trained, epochs = sum(m["train_s"] for m in metas), metas[0]["epochs"]
+            reader = Reader(saved, tokenizer=tokenizer)
         elif args.reuse and saved.is_file():    # answer again with the fold's saved reader (e.g. after a code change)
             reader, trained, epochs = Reader(saved, tokenizer=tokenizer), before["train_s"], before["epochs"]
         else:
