@@ -145,14 +145,25 @@ class Reader:
     def __init__(self, path: Path = DEFAULT_PATH, network=None, tokenizer=None):
         self.path = Path(path)
         self.tokenizer = tokenizer or load_tokenizer()
+        self._network = None if network is None else network.eval()
+        probes = [_tensors(encode_pairs(self.tokenizer, [q], [p])) for q, p in PROBES]
         if network is None:
             if not self.path.is_file():
                 raise FileNotFoundError(f"no reader model at {self.path}; run `python -m eval fit-reader`")
-            network = load_network(self.path)
-        self.network = network.eval()
-        probes = [_tensors(encode_pairs(self.tokenizer, [q], [p])) for q, p in PROBES]
-        self.forward = compiled(self.network, probes[0], probes[1:], int8_except=KEPT_FLOAT)
+            # the network is built only if the model file's graph is not cached yet
+            self.forward = compiled(lambda: self.network, probes[0], probes[1:], int8_except=KEPT_FLOAT,
+                                    source=self.path.read_bytes())
+        else:
+            self.forward = compiled(self._network, probes[0], probes[1:], int8_except=KEPT_FLOAT)
         self._lock = threading.Lock()
+
+    @property
+    def network(self):
+        """The float32 torch network, built from the model file when first asked for (serving from a cached graph
+        never does)."""
+        if self._network is None:
+            self._network = load_network(self.path).eval()
+        return self._network
 
     def read(self, question: str, passages: list[str], skips: list[int] | None = None) -> list[Reading]:
         """The best span of each passage (in passage order), scored against that passage's no-answer logit;

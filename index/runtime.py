@@ -38,24 +38,31 @@ def cache_folder() -> Path:
     return Path(os.environ.get("DOCQA_CACHE") or Path.home() / ".cache" / "docqa") / "onnx"
 
 
-def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except: str | None = None) -> Callable:
+def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except: str | None = None,
+             source: bytes | None = None) -> Callable:
     """`module` as an ONNX Runtime session taking and giving torch tensors, if in float32 it gives eager's outputs
     on the `example` and every probe; else `traced(module, example, probes)`.
 
     With `int8_except`, the checked graph's matrix products then run with int8 weights and activations (dynamic
     quantization), but those whose node names match that pattern, which stay float32.
+
+    With `source`, the bytes the module is built from (its weights file), `module` is a function that builds it,
+    called only when there is no cached graph of that source: an int8 graph then loads without the torch module
+    ever being in memory (two readers' float32 networks are ~180 MB).
     """
-    module = module.eval()
-    path = cache_folder() / f"{_content_key(module, example, int8_except)}.onnx"
+    build = module if source is not None else (lambda: module)
+    key = _content_key(module, example, int8_except) if source is None else _source_key(source, example, int8_except)
+    path = cache_folder() / f"{key}.onnx"
     # an int8 graph's float32 source and the int8 graph itself are staged under names of this process's own
     float_path = path if int8_except is None else path.with_suffix(f".{os.getpid()}.float32.onnx")
     if path.is_file():
         try:
             session = OnnxModule(path, len(example))
-            if int8_except is not None or agrees(module, session, (example, *probes)):
+            if int8_except is not None or agrees(build().eval(), session, (example, *probes)):
                 return session       # an int8 graph is only written after its float32 source agreed
         except Exception:   # noqa: BLE001 - a damaged cache file: export again
             pass
+    module = build().eval()
     staged = None if int8_except is None else path.with_suffix(f".{os.getpid()}.int8.part")
     try:
         _apart(_write_graphs, module, example, float_path, staged, int8_except)
@@ -176,17 +183,30 @@ def quantized(graph: bytes, keep_float: re.Pattern) -> bytes:
 
 def _content_key(module, example: Sequence, int8_except: str | None) -> str:
     """A hash of everything the exported graph depends on: weights, module class, inputs, versions, options."""
-    import onnxruntime
-    import torch
-
-    digest = hashlib.sha256()
-    for part in (FORMAT, OPSET, torch.__version__, onnxruntime.__version__, type(module).__qualname__, int8_except,
-                 [(tuple(t.shape), str(t.dtype)) for t in example]):
-        digest.update(repr(part).encode())
+    digest = _settings_digest(type(module).__qualname__, example, int8_except)
     for name, tensor in module.state_dict().items():
         digest.update(name.encode())
         digest.update(tensor.detach().contiguous().cpu().numpy().tobytes())
     return digest.hexdigest()[:32]
+
+
+def _source_key(source: bytes, example: Sequence, int8_except: str | None) -> str:
+    """The same for a module built from `source`: a hash of those bytes in place of the weights."""
+    digest = _settings_digest("source", example, int8_except)
+    digest.update(hashlib.sha256(source).digest())
+    return digest.hexdigest()[:32]
+
+
+def _settings_digest(kind: str, example: Sequence, int8_except: str | None):
+    """A hash begun with everything but the weights: format, versions, the module's kind, inputs, options."""
+    import onnxruntime
+    import torch
+
+    digest = hashlib.sha256()
+    for part in (FORMAT, OPSET, torch.__version__, onnxruntime.__version__, kind, int8_except,
+                 [(tuple(t.shape), str(t.dtype)) for t in example]):
+        digest.update(repr(part).encode())
+    return digest
 
 
 def _write(path: Path, graph: bytes) -> None:

@@ -199,6 +199,26 @@ def test_an_ensemble_of_readers_runs_in_onnx_runtime_with_every_readers_head_in_
     assert reading.start >= 7 and reading.text
 
 
+def test_a_reader_whose_graph_is_cached_serves_without_building_its_torch_network(tmp_path, monkeypatch):
+    import app.reader
+    from app.reader import build_network
+    from eval.fit_reader import save
+
+    monkeypatch.setenv("DOCQA_CACHE", str(tmp_path / "cache"))
+    save(build_network(), tmp_path / "r.pt")
+    first = Reader(tmp_path / "r.pt")         # exports the graph, so builds the network
+
+    def not_built(path):
+        raise AssertionError("the torch network was built")
+
+    monkeypatch.setattr(app.reader, "load_network", not_built)
+    again = Reader(tmp_path / "r.pt")
+    question, passage = "Who rang it?", "Bells: It was rung by Ada Finch."
+    assert again.read(question, [passage], [7]) == first.read(question, [passage], [7])
+    with pytest.raises(AssertionError, match="was built"):
+        again.network     # built on demand only (tests, benchmarks)
+
+
 def test_the_int8_reader_picks_the_float32_networks_spans():
     import copy
 

@@ -106,6 +106,22 @@ def test_a_graph_is_exported_once_per_module_content_and_then_read_from_the_cach
         assert torch.allclose(want, got)
 
 
+def test_a_module_built_from_source_bytes_is_built_only_when_its_graph_is_not_cached(cache):
+    x, built = torch.rand(1, 5, 16), []
+
+    def build():
+        built.append(1)
+        return TwoLayers()
+
+    first = compiled(build, (x,), [], int8_except=r"^/outer/", source=b"weights v1")
+    again = compiled(build, (x,), [], int8_except=r"^/outer/", source=b"weights v1")
+    assert len(built) == 1 and again.path == first.path
+    with torch.inference_mode():
+        assert torch.allclose(first(x), again(x))
+    other = compiled(build, (x,), [], int8_except=r"^/outer/", source=b"weights v2")
+    assert len(built) == 2 and other.path != first.path
+
+
 def test_other_weights_get_their_own_graph_and_a_damaged_cache_file_is_exported_again(cache):
     x = torch.rand(1, 5, 16)
     first = compiled(TwoLayers(), (x,), [])
