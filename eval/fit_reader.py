@@ -32,6 +32,7 @@ import numpy as np
 from app.reader import DEFAULT_PATH, MAX_LENGTH, Policy, build_network, load_network, load_tokenizer, trained_state
 from app.settings import Settings
 from eval.cloze import cloze_examples
+from eval.swaps import Pool, swapped
 from eval.squad import SquadQuestion, compute_exact, compute_f1, document_name, load_squad, write_documents
 from index.chunk import Chunk, chunk_document
 from index.fold import terms
@@ -94,11 +95,14 @@ def passages(documents: dict[str, str]) -> dict[str, list[Chunk]]:
     return out
 
 
-def make_examples(items: list[Item], chunks: dict[str, list[Chunk]], rng: random.Random) -> list[Example]:
+def make_examples(items: list[Item], chunks: dict[str, list[Chunk]], rng: random.Random,
+                  swaps: float = 0.0) -> list[Example]:
     """For each question: the chunk holding its answer, and one chunk without it (labelled "no answer").
 
     The negative is another chunk of the same paragraph half of the time, else the chunk of another
     paragraph of the same article that shares most of the question's terms (what retrieval confuses).
+    With `swaps`, that share of the answerable questions is also asked of the chunk holding the answer with one of
+    its names, years or numbers swapped for another of the article's, labelled "no answer" (eval/swaps.py).
     """
     from app.reader import passage_of
 
@@ -106,6 +110,7 @@ def make_examples(items: list[Item], chunks: dict[str, list[Chunk]], rng: random
     for name, cs in chunks.items():
         by_article.setdefault(int(name.split("_", 1)[0]), []).extend(cs)
     words = {c.id: set(terms(c.text)) for cs in chunks.values() for c in cs}
+    pools = {a: Pool.of([c.text for c in cs]) for a, cs in by_article.items()} if swaps else {}
     examples = []
     for item in items:
         own = chunks[item.doc]
@@ -114,6 +119,8 @@ def make_examples(items: list[Item], chunks: dict[str, list[Chunk]], rng: random
             c, (s, e) = holding[0]
             text, skip = passage_of(c)
             examples.append(Example(item.question, text, skip, (s - c.start + skip, e - c.start + skip)))
+            if swaps and rng.random() < swaps and (other := swapped(item.question, c.text, pools[item.article], rng)):
+                examples.append(Example(other, text, skip, None))
         q_terms = set(terms(item.question))
         others = [c for c in own if all(not (c.start <= s and e <= c.end) for s, e in item.answers)]
         if not item.answers or not others or rng.random() < 0.5:
@@ -345,10 +352,10 @@ def open_engine(squad_path: Path, out: Path):
 
 
 def fit(items: list[Item], chunks: dict[str, list[Chunk]], tokenizer, epochs: int, log=print,
-        start: Path | None = None, cloze: bool = False, seed: int = SEED):
+        start: Path | None = None, cloze: bool = False, seed: int = SEED, swaps: float = 0.0):
     """The reader fine-tuned on these questions: from the packaged encoder (with `cloze`, after an epoch of cloze
     questions made from the same articles' text, eval/cloze.py), or further from a saved reader."""
-    encoded = encode_examples(tokenizer, make_examples(items, chunks, random.Random(seed)))
+    encoded = encode_examples(tokenizer, make_examples(items, chunks, random.Random(seed), swaps))
     log(f"  {len(encoded)} training pairs from {len(items)} questions" + (f", resuming {start}" if start else ""))
     if start is None:
         warmed = None
@@ -396,6 +403,9 @@ def main(argv: list[str] | None = None) -> int:
                         "these --out folders (DIR/reader/foldN.pt, DIR/reader/final.pt), e.g. with other seeds")
     p.add_argument("--seed", type=int, default=SEED,
                    help="another seed: other training order, negatives and dropout, from the same starting weights")
+    p.add_argument("--swaps", type=float, default=0.0, metavar="SHARE",
+                   help="also ask this share of the answerable questions of their answer's passage with a name, year "
+                        "or number swapped, as unanswerable (eval/swaps.py); give it again with --resume")
     args = p.parse_args(argv)
     if args.ensemble and args.out.resolve() in [d.resolve() for d in args.ensemble]:
         p.error("--out must be another folder than the --ensemble ones: it gets the ensembles' files")
@@ -434,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"no saved reader {saved} to resume: run `python -m eval fit-reader` first")
                 return 2
             network = fit([i for i in items if i.article not in test], chunks, tokenizer, args.epochs, log,
-                          start=saved if args.resume else None, cloze=args.cloze, seed=args.seed)
+                          start=saved if args.resume else None, cloze=args.cloze, seed=args.seed, swaps=args.swaps)
             trained = time.perf_counter() - t0 + (before.get("train_s", 0) if args.resume else 0)
             save(network, saved)
             reader = Reader(network=network, tokenizer=tokenizer)
@@ -452,7 +462,8 @@ def main(argv: list[str] | None = None) -> int:
         save_ensemble([d / "reader" / "final.pt" for d in args.ensemble], args.model)
     elif not args.no_final:
         log("final: fine-tuning on every article")
-        save(fit(items, chunks, tokenizer, args.epochs, log, start=args.model if args.resume else None, seed=args.seed),
+        save(fit(items, chunks, tokenizer, args.epochs, log, start=args.model if args.resume else None, seed=args.seed,
+                 swaps=args.swaps),
              args.model)
     if args.model.is_file() and len(folds) == len(pairs) and not args.no_write:
         rows = [r for fold in folds.values() for r in fold["rows"]]

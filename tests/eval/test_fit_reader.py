@@ -42,6 +42,18 @@ def test_each_question_gives_a_labelled_answer_passage_and_a_no_answer_passage(t
             squad.documents[i.doc][s:e] for i in answerable for s, e in i.answers}
 
 
+def test_with_swaps_answer_passages_are_also_asked_a_swapped_question_with_no_answer(tiny):
+    _, items, chunks = tiny
+    plain = make_examples(items, chunks, random.Random(0))
+    swapped = make_examples(items, chunks, random.Random(0), swaps=1.0)
+    asked = {i.question for i in items}
+    made = [x for x in swapped if x.question not in asked]
+    assert made and all(x.answer is None for x in made)
+    answer_passages = {x.passage for x in swapped if x.answer}
+    assert all(x.passage in answer_passages for x in made)    # asked of the passage that answers the original
+    assert [x for x in swapped if x.question in asked and x.answer] == [x for x in plain if x.answer]
+
+
 def test_token_labels_decode_to_the_answer(tiny):
     from app.reader import load_tokenizer
 
