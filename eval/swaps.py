@@ -4,9 +4,9 @@ does not answer.
 One name, year or number of the question that its answer's passage also holds is swapped for another of the same
 kind from the same article that this passage never mentions ("What did Ada Finch found in 1931?" -> "What did Ada
 Finch found in 1954?"), and the question is asked of that passage with no answer. An entity swap is the commonest kind
-of SQuAD 2.0's unanswerable questions (Rajpurkar et al. 2018, "Know What You Don't Know"), and the kind the reader
-answers most: held-out, it answers "Diamonds Aren't Forever was released in what year?" with the year of "Diamonds
-Are Forever".
+of SQuAD 2.0's unanswerable questions (Rajpurkar et al. 2018, "Know What You Don't Know"); held out, the reader
+answers such ones ("Diamonds Aren't Forever was released in what year?" with the year of "Diamonds Are Forever"),
+having seen only ~170 unanswerable questions of one article in training.
 """
 from __future__ import annotations
 
@@ -44,8 +44,9 @@ def swapped(question: str, passage: str, pool: Pool, rng: random.Random) -> str 
     found = []
     for pattern, choices in ((YEAR, pool.years), (NAME, pool.names), (NUMBER, pool.numbers)):
         for m in pattern.finditer(question):
-            taken = any(m.start() < e and s < m.end() for s, e, _ in found)
-            if m.start() > 0 and not taken and (pattern is not NAME or _is_name(m.group())) and _mentions(passage, m.group()):
+            taken = any(m.start() < e and s < m.end() for s, e, _ in found)    # a year is no number again
+            named = pattern is not NAME or _is_name(m.group())                  # "The" is no name
+            if m.start() > 0 and not taken and named and _mentions(passage, m.group()):
                 found.append((m.start(), m.end(), choices))
     rng.shuffle(found)
     for s, e, choices in found:
