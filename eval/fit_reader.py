@@ -4,6 +4,7 @@
     python -m eval fit-reader --resume [--epochs 1]     # each saved reader fine-tuned for more epochs
     python -m eval fit-reader --seed 14 --out B ...     # the same recipe with another seed, into another folder
     python -m eval fit-reader --ensemble A B --out C    # each fold's (and the shipped) reader: A's and B's as one
+    python -m eval fit-reader --swaps 0.5 --out D ...   # also train on questions made unanswerable (eval/swaps.py)
 
 Rotation ("fit on 8, score 2"): the articles are paired (unanswerable questions spread over the
 pairs); for each pair the reader is fine-tuned on the other eight articles and the pair's questions
