@@ -341,6 +341,20 @@ def summary(questions: list[SquadQuestion], rows: list[dict], policies: list[Pol
             "own_paragraph_cited": pct(own)}
 
 
+def trade_off(questions: list[SquadQuestion], rows: list[dict], shares=(0.3, 0.45, 0.6)) -> dict:
+    """Has-answer F1 where a threshold on the reader's best score would abstain on each share of the unanswerable
+    questions: how well the reader alone tells them apart, whatever threshold is chosen (none without any)."""
+    has = np.array([bool(q.answers) for q in questions])
+    if has.all() or not has.any():
+        return {}
+    free = Policy(-math.inf)
+    values = np.array([max((r[0] for r in row["readings"]), default=-math.inf) for row in rows])
+    f1 = np.array([outcome(q, row, free)[0] for q, row in zip(questions, rows)])
+    return {f"has_ans_f1_at_{round(100 * share)}pct_no_ans":
+            round(100 * float(np.mean(np.where(values[has] >= np.quantile(values[~has], share), f1[has], 0.0))), 1)
+            for share in shares}
+
+
 def open_engine(squad_path: Path, out: Path):
     """The app's engine over the SQuAD file's contexts, one document per paragraph (index kept under `out`)."""
     from app.engine import Engine
@@ -378,7 +392,8 @@ def report(folds: dict[int, dict], questions: dict[str, SquadQuestion]) -> dict:
         policy = choose_policy(others, [questions[r["id"]] for r in others]) if others else Policy()
         rows = fold["rows"]
         lines[f] = {"articles": fold["articles"], **asdict(policy),
-                    **summary([questions[r["id"]] for r in rows], rows, [policy] * len(rows))}
+                    **summary([questions[r["id"]] for r in rows], rows, [policy] * len(rows)),
+                    **trade_off([questions[r["id"]] for r in rows], rows)}
         all_rows += rows
         all_policies += [policy] * len(rows)
     return {"folds": lines, "overall": summary([questions[r["id"]] for r in all_rows], all_rows, all_policies)}

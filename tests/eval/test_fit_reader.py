@@ -5,7 +5,7 @@ import random
 import pytest
 
 from eval.fit_reader import (Policy, choose_policy, encode_examples, load_items, make_examples, passages,
-                             rotation_pairs, save, save_ensemble, summary)
+                             rotation_pairs, save, save_ensemble, summary, trade_off)
 from eval.squad import SquadQuestion, load_squad
 from tests.conftest import ROOT
 
@@ -76,6 +76,19 @@ def test_rotation_pairs_spread_unanswerable_articles_over_different_pairs(tiny):
     assert sorted(a for p in pairs for a in p) == sorted({i.article for i in items})
     with_unanswerable = [p for p in pairs if any(not i.answers for i in items if i.article in p)]
     assert len(with_unanswerable) == len(pairs)      # both articles have one, and they sit in different pairs
+
+
+def test_the_trade_off_says_how_much_has_answer_f1_abstaining_on_unanswerable_questions_costs():
+    answerable = [SquadQuestion(f"a{i}", "q", ("Paris",), False, "d") for i in range(4)]
+    unanswerable = [SquadQuestion(f"n{i}", "q", (), True, "d") for i in range(4)]
+    right = [{"id": q.id, "readings": [[3.0 + i, 0, "Paris", "d"]]} for i, q in enumerate(answerable)]
+    below = [{"id": q.id, "readings": [[float(i), 0, "London", "d"]]} for i, q in enumerate(unanswerable)]
+    apart = trade_off(answerable + unanswerable, right + below)
+    assert apart == {"has_ans_f1_at_30pct_no_ans": 100.0, "has_ans_f1_at_45pct_no_ans": 100.0,
+                     "has_ans_f1_at_60pct_no_ans": 100.0}
+    above = [{"id": q.id, "readings": [[10.0 + i, 0, "London", "d"]]} for i, q in enumerate(unanswerable)]
+    assert trade_off(answerable + unanswerable, right + above)["has_ans_f1_at_60pct_no_ans"] == 0.0
+    assert trade_off(answerable, right) == {}          # no unanswerable question: nothing to tell apart
 
 
 def test_the_policy_threshold_separates_right_answers_from_answers_to_unanswerable_questions():
