@@ -66,5 +66,5 @@ def _mentions(passage: str, word: str) -> bool:
 
 def _opens_sentence(text: str, at: int) -> bool:
     """Whether the word at `at` is a sentence's or a line's first (capitalised for that alone, not a name)."""
-    before = text[:at].rstrip(" \t\"'“(")
+    before = text[max(0, at - 8):at].rstrip(" \t\"'“(")     # the few characters before it are enough
     return not before or before[-1] in ".!?:\n"
