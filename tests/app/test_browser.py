@@ -22,6 +22,8 @@ CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)   # assertions wait as long as actions (theirs is 5 s): a shared machine's answer
+                                         # once took longer than that (a widget reply in the full suite, session 26)
 XSS_DOC = """# Harbour rules <img src=x onerror="window.__pwned = 'title'; alert('title')">
 
 ## Access codes
