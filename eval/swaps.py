@@ -6,7 +6,7 @@ kind from the same article that this passage never mentions ("What did Ada Finch
 Finch found in 1954?"), and the question is asked of that passage with no answer. An entity swap is the commonest kind
 of SQuAD 2.0's unanswerable questions (Rajpurkar et al. 2018, "Know What You Don't Know"); held out, the reader
 answers such ones ("Diamonds Aren't Forever was released in what year?" with the year of "Diamonds Are Forever"),
-having seen only ~170 unanswerable questions of one article in training.
+having seen only one other article's unanswerable questions (160 or 188) in training.
 """
 from __future__ import annotations
 
