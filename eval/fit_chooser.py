@@ -34,7 +34,8 @@ from app.chooser import (DEFAULT_PATH, FEATURES, Asked, Chooser, features, names
 from app.reader import Policy, short_form
 from app.retrieve import Hit
 from app.text_answer import years_first
-from eval.fit_reader import DEFAULT_SQUAD, UNANSWERABLE_SHARE, answer_of, as_read, choose_policy, open_engine
+from eval.fit_reader import (DEFAULT_SQUAD, UNANSWERABLE_SHARE, answer_of, as_read, choose_policy,
+                             f1_at_no_answer_shares, open_engine)
 from eval.squad import SquadQuestion, compute_exact, compute_f1
 from index.parse import Span
 
@@ -224,22 +225,13 @@ def rotation(by_fold: dict[int, list], folds: dict[int, dict], questions: dict, 
     return report
 
 
-def trade_off(items: list, judgements: list[tuple[int | None, float]], shares=(0.3, 0.45, 0.6)) -> dict:
-    """Has-answer F1 where a cut would abstain on each share of the unanswerable questions, over out-of-fold
-    judgements: how well the expected F1 tells them apart, whatever cut is chosen (the rotation's cuts move)."""
-    has = np.array([bool(q.answers) for q, *_ in items])
-    if has.all():
-        return {}
+def trade_off(items: list, judgements: list[tuple[int | None, float]]) -> dict:
+    """`f1_at_no_answer_shares` with the chooser's expected F1 as the confidence, over out-of-fold judgements: how well
+    it tells unanswerable questions apart, whatever cut is chosen (the rotation's cuts move)."""
     f1 = np.array([best_f1(q, texts[k]) if k is not None and q.answers else 0.0
                    for (q, texts, _, _), (k, _) in zip(items, judgements)])
-    values = np.array([v for _, v in judgements])
-    out = {}
-    for share in shares:
-        cut = np.quantile(values[~has], share)
-        answered = (values >= cut) & (values > -math.inf)      # -inf: the app abstains whatever the cut
-        out[f"has_ans_f1_at_{round(100 * share)}pct_no_ans"] = round(100 * float(np.mean(np.where(answered[has],
-                                                                                                   f1[has], 0.0))), 1)
-    return out
+    return f1_at_no_answer_shares(np.array([bool(q.answers) for q, *_ in items]), f1,
+                                  np.array([v for _, v in judgements]))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -341,18 +341,26 @@ def summary(questions: list[SquadQuestion], rows: list[dict], policies: list[Pol
             "own_paragraph_cited": pct(own)}
 
 
-def trade_off(questions: list[SquadQuestion], rows: list[dict], shares=(0.3, 0.45, 0.6)) -> dict:
-    """Has-answer F1 where a threshold on the reader's best score would abstain on each share of the unanswerable
-    questions: how well the reader alone tells them apart, whatever threshold is chosen (none without any)."""
-    has = np.array([bool(q.answers) for q in questions])
+def trade_off(questions: list[SquadQuestion], rows: list[dict]) -> dict:
+    """`f1_at_no_answer_shares` with the reader's best score as the confidence: how well the reader alone tells the
+    unanswerable questions apart, whatever threshold is chosen."""
+    free = Policy(-math.inf)
+    return f1_at_no_answer_shares(np.array([bool(q.answers) for q in questions]),
+                                  np.array([outcome(q, row, free)[0] for q, row in zip(questions, rows)]),
+                                  np.array([max((r[0] for r in row["readings"]), default=-math.inf) for row in rows]))
+
+
+def f1_at_no_answer_shares(has: np.ndarray, f1: np.ndarray, values: np.ndarray, shares=(0.3, 0.45, 0.6)) -> dict:
+    """Has-answer F1 (percent) where a cut on `values` would abstain on each share of the unanswerable questions
+    (`has` False), answering at or above it (never at -inf); none without both kinds of question."""
     if has.all() or not has.any():
         return {}
-    free = Policy(-math.inf)
-    values = np.array([max((r[0] for r in row["readings"]), default=-math.inf) for row in rows])
-    f1 = np.array([outcome(q, row, free)[0] for q, row in zip(questions, rows)])
-    return {f"has_ans_f1_at_{round(100 * share)}pct_no_ans":
-            round(100 * float(np.mean(np.where(values[has] >= np.quantile(values[~has], share), f1[has], 0.0))), 1)
-            for share in shares}
+    out = {}
+    for share in shares:
+        answered = (values >= np.quantile(values[~has], share)) & (values > -math.inf)
+        out[f"has_ans_f1_at_{round(100 * share)}pct_no_ans"] = round(100 * float(np.mean(np.where(answered[has],
+                                                                                                   f1[has], 0.0))), 1)
+    return out
 
 
 def open_engine(squad_path: Path, out: Path):
