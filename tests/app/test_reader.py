@@ -232,3 +232,18 @@ def test_the_int8_reader_picks_the_float32_networks_spans():
                               ("Which crop is largest?", "Greenhouses: Tomatoes remain the largest crop. " * 30)]:
         want, got = float32.read(question, [passage])[0], reader.read(question, [passage])[0]
         assert got.text == want.text and abs(got.score - want.score) < 2.0     # int8 moves scores by ~1
+
+
+def test_a_cached_graph_is_not_served_once_the_code_or_encoder_that_builds_the_network_changes(tmp_path, monkeypatch):
+    import app.reader
+    from app.reader import build_network
+    from eval.fit_reader import save
+
+    monkeypatch.setenv("DOCQA_CACHE", str(tmp_path / "cache"))
+    save(build_network(), tmp_path / "r.pt")
+    Reader(tmp_path / "r.pt")                 # exports and caches the graph
+    built = []
+    monkeypatch.setattr(app.reader, "load_network", lambda path: built.append(path) or build_network())
+    monkeypatch.setattr(app.reader, "builder_identity", lambda: b"reader.py as edited, the same encoder")
+    Reader(tmp_path / "r.pt")
+    assert built == [tmp_path / "r.pt"]       # the graph was built again from the model file
