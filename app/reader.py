@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.parse import blank_references
 from index.runtime import compiled
 
 DEFAULT_PATH = Path(__file__).parent / "models" / "reader.pt"
@@ -192,7 +193,7 @@ class Reader:
     def _read_one(self, i: int, question: str, passage: str, skip: int, n: int) -> list[Reading]:
         import torch
 
-        pair = encode_pairs(self.tokenizer, [question], [passage])
+        pair = encode_pairs(self.tokenizer, [question], [blank_references(passage)])   # SQuAD's text has no "[5]"
         offsets = pair["offset_mapping"].numpy()[0]
         with self._lock, torch.inference_mode():
             start, end = self.forward(*_tensors(pair))

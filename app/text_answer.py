@@ -34,10 +34,9 @@ from app.vocabulary import Vocabulary
 from app.wordvectors import WordVectors
 from index.embed import embed
 from index.fold import STOPWORDS, fold, stem, terms
-from index.parse import Span, split_sentences
+from index.parse import REFERENCE_MARKER, Span, blank_references, split_sentences
 from index.sentences import SentenceLookup
 
-_REFS = re.compile(r"\[(?:\d+|citation needed)\]")
 
 
 @dataclass
@@ -373,7 +372,7 @@ class TextAnswerer:
 
     def _pick_span(self, sentence: str, kind: str, q_tokens: list[str], question: str) -> Candidate | None:
         """The span of the wanted kind nearest to the words the question shares with the sentence."""
-        masked = _REFS.sub(lambda m: " " * len(m.group()), sentence)  # "[16]" is a reference, not a figure
+        masked = blank_references(sentence)  # "[16]" is a reference, not a figure
         found = candidates(masked, kind)
         asked = set(q_tokens)
         if kind in ("number", "measure"):
@@ -435,7 +434,7 @@ def _clause(sentence: str, q_tokens: list[str]) -> str | None:
     "…could force a board reshuffle and an early vote, though…" asked "what could it force?"
     gives "a board reshuffle and an early vote".
     """
-    text = _REFS.sub(lambda m: " " * len(m.group()), sentence)
+    text = blank_references(sentence)
     pieces = list(_PIECE.finditer(text))
     asked = set(q_tokens)
     is_anchor = [p.group()[0].isalnum() and fold(p.group()) not in STOPWORDS
@@ -471,7 +470,7 @@ _DESCRIPTIVE = re.compile(r"^\s*(?:what happened|why\b|how (?:did|does|do)\b|"
 
 def in_reference(sentence: str, at: int) -> bool:
     """Whether offset `at` of a sentence lies inside a reference marker ("[65]", "[citation needed]")."""
-    return any(m.start() <= at < m.end() for m in _REFS.finditer(sentence))
+    return any(m.start() <= at < m.end() for m in REFERENCE_MARKER.finditer(sentence))
 
 
 def is_descriptive(question: str) -> bool:
@@ -550,4 +549,4 @@ def _untitled(c: Candidate) -> Candidate:
 
 def clean_sentence(sentence: str) -> str:
     """A sentence without wiki reference markers and stray quotes, for display."""
-    return re.sub(r"\s{2,}", " ", _REFS.sub("", sentence)).strip(" \"“”")
+    return re.sub(r"\s{2,}", " ", REFERENCE_MARKER.sub("", sentence)).strip(" \"“”")

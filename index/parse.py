@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 _WIKI_HEADING = re.compile(r"^(={1,6})\s*(.*?)\s*\1\s*$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,3}[.)])\s+\S")
+REFERENCE_MARKER = re.compile(r"\[(?:\d+|citation needed)\]")     # a wiki footnote mark: "[65]", "[citation needed]"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9ÇĞİÖŞÜÂÎÛÉÀ\[])")
+
+
+def blank_references(text: str) -> str:
+    """The text with its reference markers blanked to spaces: what it says, at the same offsets."""
+    return REFERENCE_MARKER.sub(lambda m: " " * len(m.group()), text)
 
 
 @dataclass(frozen=True)

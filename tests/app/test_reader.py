@@ -27,6 +27,15 @@ def test_the_reader_finds_the_span_in_the_right_passage_and_not_in_a_distractor(
     assert readings[1].score > readings[0].score
 
 
+def test_reference_markers_are_read_as_blanks_and_spans_keep_the_passages_offsets():
+    reader, _ = default_reader()
+    marked = "Lighthouse: The lamp was lit every night[4] by the keeper,[12][13] Mara Quill, from 1871.[citation needed]"
+    blank = marked.replace("[4]", "   ").replace("[12][13]", " " * 8).replace("[citation needed]", " " * 17)
+    (got,), (want,) = reader.read("Who kept the lamp?", [marked], [12]), reader.read("Who kept the lamp?", [blank], [12])
+    assert (got.start, got.end, got.score) == (want.start, want.end, want.score)     # SQuAD's text had no "[4]"
+    assert got.text == marked[got.start:got.end] and "Mara Quill" in got.text
+
+
 def test_a_span_never_starts_in_the_title_prefix():
     # logits that would pick token 1 (inside the prefix) if the prefix were allowed
     offsets = np.array([[0, 0], [0, 5], [6, 10], [11, 15], [0, 0]])

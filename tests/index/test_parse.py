@@ -1,5 +1,5 @@
 """The parser finds titles, section paths, lists and tables, and every offset points at its text."""
-from index.parse import parse, split_sentences
+from index.parse import blank_references, parse, split_sentences
 
 WIKI = """= Harbour Report =
 
@@ -79,3 +79,10 @@ def test_sentences_split_at_sentence_ends_and_list_items():
     para = next(b for b in doc.blocks if b.text.startswith("The harbour"))
     assert [s.text for s in split_sentences(para.text)] == ["The harbour handles ferries.", "It also handles freight."]
     assert [s.text for s in split_sentences("Infobox\n- A: 1\n- B: 2")] == ["Infobox", "- A: 1", "- B: 2"]
+
+
+def test_reference_markers_are_blanked_where_they_stand():
+    text = "Built in 1881,[3] it burned.[citation needed] See [a] and [12b]."
+    blank = blank_references(text)
+    assert len(blank) == len(text) and "[" not in blank[:46]
+    assert blank.split() == ["Built", "in", "1881,", "it", "burned.", "See", "[a]", "and", "[12b]."]
