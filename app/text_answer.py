@@ -38,7 +38,6 @@ from index.parse import REFERENCE_MARKER, Span, blank_references, split_sentence
 from index.sentences import SentenceLookup
 
 
-
 @dataclass
 class Support:
     """A candidate supporting sentence and why it scored as it did."""
