@@ -39,7 +39,7 @@ def cache_folder() -> Path:
 
 
 def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except: str | None = None,
-             source: bytes | None = None) -> Callable:
+             source: bytes | None = None, threads: int | None = None) -> Callable:
     """`module` as an ONNX Runtime session taking and giving torch tensors, if in float32 it gives eager's outputs
     on the `example` and every probe; else `traced(module, example, probes)`.
 
@@ -49,6 +49,8 @@ def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except:
     With `source`, the bytes the module is built from (its weights file), `module` is a function that builds it,
     called only when there is no cached graph of that source: an int8 graph then loads without the torch module
     ever being in memory (two readers' float32 networks are ~180 MB).
+
+    `threads`: the threads one call of the session runs on (ONNX Runtime's default: one per core).
     """
     build = module if source is not None else (lambda: module)
     key = _content_key(module, example, int8_except) if source is None else _source_key(source, example, int8_except)
@@ -57,7 +59,7 @@ def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except:
     float_path = path if int8_except is None else path.with_suffix(f".{os.getpid()}.float32.onnx")
     if path.is_file():
         try:
-            session = OnnxModule(path, len(example))
+            session = OnnxModule(path, len(example), threads)
             if int8_except is not None or agrees(build().eval(), session, (example, *probes)):
                 return session       # an int8 graph is only written after its float32 source agreed
         except Exception:   # noqa: BLE001 - a damaged cache file: export again
@@ -66,7 +68,7 @@ def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except:
     staged = None if int8_except is None else path.with_suffix(f".{os.getpid()}.int8.part")
     try:
         _apart(_write_graphs, module, example, float_path, staged, int8_except)
-        session = OnnxModule(float_path, len(example))
+        session = OnnxModule(float_path, len(example), threads)
         if not agrees(module, session, (example, *probes)):
             float_path.unlink(missing_ok=True)
             raise ValueError(f"ONNX Runtime differs from eager by more than {TOLERANCE}")
@@ -81,7 +83,7 @@ def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except:
     else:                  # quantizing failed (said by the exporting process): the checked float32 graph serves
         staged = float_path
     os.replace(staged, path)
-    return OnnxModule(path, len(example))
+    return OnnxModule(path, len(example), threads)
 
 
 def _write_graphs(module, example: Sequence, float_path: Path, int8_path: Path | None, int8_except: str | None) -> None:
@@ -123,11 +125,13 @@ def _in_child(function: Callable, *args) -> None:
 class OnnxModule:
     """An exported graph run by ONNX Runtime on the CPU; called like the torch module it came from."""
 
-    def __init__(self, path: Path, n_inputs: int):
+    def __init__(self, path: Path, n_inputs: int, threads: int | None = None):
         import onnxruntime
 
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3
+        if threads:
+            options.intra_op_num_threads = threads
         # each session has its own threads: spinning after a run would hold a core the next session needs
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.path = Path(path)

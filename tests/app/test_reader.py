@@ -36,6 +36,24 @@ def test_reference_markers_are_read_as_blanks_and_spans_keep_the_passages_offset
     assert got.text == marked[got.start:got.end] and "Mara Quill" in got.text
 
 
+def test_passages_read_at_once_and_from_several_threads_get_the_readings_each_gets_alone():
+    from concurrent.futures import ThreadPoolExecutor
+
+    reader, _ = default_reader()
+    assert reader.at_once          # the shipped reader runs in ONNX Runtime: its passages are read together
+    question = "Who kept the lighthouse lamp?"
+    passages = ["Greenhouses: Tomatoes remain the largest crop, grown under glass since the 1960s.",
+                "Lighthouse: The lamp was lit every night by the keeper, Mara Quill, from 1871 until 1903.",
+                "Harbour: The pier was rebuilt in 1954 after a storm and again in 1987."]
+    alone = [reader.read(question, [p])[0] for p in passages]
+    together = reader.read(question, passages)
+    assert [(r.start, r.end, r.score) for r in together] == [(r.start, r.end, r.score) for r in alone]
+    assert [r.passage for r in together] == [0, 1, 2]
+    with ThreadPoolExecutor(4) as pool:          # requests on the server's threads share the reader and its pool
+        results = list(pool.map(lambda _: reader.read(question, passages), range(8)))
+    assert all(r == together for r in results)
+
+
 def test_a_span_never_starts_in_the_title_prefix():
     # logits that would pick token 1 (inside the prefix) if the prefix were allowed
     offsets = np.array([[0, 0], [0, 5], [6, 10], [11, 15], [0, 0]])

@@ -172,3 +172,13 @@ def test_an_exporting_process_that_dies_means_the_trace(monkeypatch, capsys):
     fast = compiled(Scale(), (torch.ones(1, 2), torch.ones(1, 2)), [])
     assert isinstance(fast, torch.jit.ScriptModule)
     assert "the exporting process failed (exit code 3)" in capsys.readouterr().err
+
+
+def test_a_session_runs_on_the_threads_asked_for_and_gives_the_same_outputs(cache):
+    x = torch.rand(1, 5, 16)
+    default, one = compiled(TwoLayers(), (x,), []), compiled(TwoLayers(), (x,), [], threads=1)
+    assert one.path == default.path               # the same cached graph: threads are not part of what it holds
+    assert one.session.get_session_options().intra_op_num_threads == 1
+    assert default.session.get_session_options().intra_op_num_threads == 0     # ONNX Runtime's default: per core
+    with torch.inference_mode():
+        assert torch.equal(one(x), default(x))
