@@ -34,7 +34,7 @@ MAX_ANSWER_TOKENS = 30
 # README, "Text answers: a span reader fitted on SQuAD"). Node names of the exported graph.
 KEPT_FLOAT = r"layer\.\d+/output/dense/|^(/members\.\d+)?/head/"   # an ensemble's members are under /members.N
 # A question's passages are read at the same time, each by a session on its share of the cores: on 2 cores, two
-# passages in a median 27 ms against 36-42 ms read one after the other on both cores (README, "Reading passages at once").
+# passages in a median 27 ms against 36-42 ms read one after the other on both (README, "Reading passages at once").
 AT_ONCE = 2
 PROBES = [("Who?", "A short passage."),    # exported on the first, checked on all (index/runtime.py)
           ("When was the bridge over the river finished, and by whom?",
