@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from index.parse import ParsedDoc, Span, sentences
+from index.parse import ParsedDoc, Span, blank_references, sentences
 from index.tables import Table
 
 MAX_CHARS = 600   # ~128 word pieces: well inside MiniLM's 256-token window
@@ -25,7 +25,7 @@ class Chunk:
     start: int
     end: int
     text: str
-    search_text: str          # what BM25 and the embedder see: title, section and body
+    search_text: str          # what BM25 and the embedder see: title, section and body (markers blanked)
     table_id: str | None = None
     row: int | None = None
 
@@ -143,4 +143,7 @@ def chunk_document(parsed: ParsedDoc, tables: list[Table]) -> list[Chunk]:
 
 
 def _search_text(title: str, section: tuple[str, ...], body: str) -> str:
+    """What BM25 and the embedder see. Reference markers ("[5]") are blanked in place, so offsets into the body hold:
+    the models were fitted on SQuAD's text, which has none, and "[65]" is no figure a question asks about."""
+    body = blank_references(body)
     return " | ".join([title, " > ".join(section), body]) if section else f"{title} | {body}"

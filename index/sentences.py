@@ -20,7 +20,7 @@ NAME = "sentences"
 
 def chunk_sentences(chunk: Chunk) -> list[tuple[str, tuple[int, int]]]:
     """A text chunk's sentences: their keys ("start:end", file offsets) and where each lies in the chunk's
-    `search_text` (which ends with the chunk's text); none for a table row."""
+    `search_text` (which ends with the chunk's text, its reference markers blanked); none for a table row."""
     if chunk.kind != "text":
         return []
     body = len(chunk.search_text) - len(chunk.text)

@@ -41,7 +41,7 @@ from index.lexicon import Lexicon
 from index.sparse import SparseIndex
 from index.tables import Table, tables_from_json
 
-FORMAT_VERSION = 9   # bump whenever parsing, chunking, tokenizing or the layout changes: old indexes rebuild (9: sentence vectors always)
+FORMAT_VERSION = 10  # bump whenever parsing, chunking, tokenizing or the layout changes: old indexes rebuild (10: markers blanked)
 REQUIRED = ("chunks.jsonl", "chunk_docs.json", "tables.json", "docs.json", "embeddings.npy", *lexicon.FILES,
             *(f"bm25/{name}" for name in sparse.FILES))
 

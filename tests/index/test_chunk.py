@@ -37,6 +37,15 @@ def test_each_table_row_is_a_chunk_findable_with_its_headers():
     assert "Count" in pens.search_text and "Pens" in pens.search_text and "Atlas" in pens.search_text
 
 
+def test_reference_markers_are_blanked_for_search_but_kept_in_the_cited_text():
+    doc = parse("kiln.txt", "= Kiln =\n\nThe kiln was fired 12 times.[65] Its door faces north.[citation needed]\n")
+    (chunk,) = chunk_document(doc, [])
+    assert "[65]" in chunk.text and "[citation needed]" in chunk.text
+    assert "65" not in chunk.search_text and "citation" not in chunk.search_text and "12 times" in chunk.search_text
+    body = chunk.search_text[len(chunk.search_text) - len(chunk.text):]   # same length: sentence offsets still hold
+    assert body.split() == chunk.text.replace("[65]", "").replace("[citation needed]", "").split()
+
+
 def test_stored_chunks_read_back_equal_and_are_parsed_only_when_read(monkeypatch):
     chunks = Chunks.of(_chunks())
     parsed = []
