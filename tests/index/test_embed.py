@@ -26,3 +26,26 @@ def test_a_model_without_a_traceable_encoder_embeds_queries_with_encode():
 
     embed_query = query_embedder(Hashing())
     assert np.allclose(embed_query("abc"), [[3, 1] / np.sqrt(10)])
+
+
+
+def test_every_call_on_the_models_tokenizer_takes_its_turn(model, monkeypatch):
+    """A fast tokenizer keeps the padding of its last call: from several threads, a query's call can leave another
+    thread's batch unpadded ("Unable to create tensor"). So queries, batches and spans tokenize under one lock."""
+    from index.embed import TOKENIZING, embed_with_spans
+
+    embed_query = query_embedder(model)
+    calls = []
+
+    tokenizer = model.tokenizer
+
+    class Watched(type(tokenizer)):
+        def __call__(self, *args, **kwargs):
+            calls.append(TOKENIZING.locked())
+            return super().__call__(*args, **kwargs)
+
+    monkeypatch.setattr(tokenizer, "__class__", Watched)
+    embed_query("how many crates did the barge carry")
+    embed(model, ["The barge carried crates.", "A longer line about the barges of the upper canal."])
+    embed_with_spans(model, ["The barge carried crates. It sank."], [[(0, 25)]])
+    assert len(calls) >= 3 and all(calls)
