@@ -247,8 +247,8 @@ def _timed(timing: dict[str, float], stage: str):
 
 def _text_result(text: TextAnswer) -> dict:
     """A text answer as the answer contract; its confidence is the chooser's expected F1 of the short answer where
-    the chooser decided (calibrated on held-out SQuAD, README), else the reader's odds; an abstention shows one minus
-    it."""
+    the chooser decided (calibrated on held-out SQuAD, docs/text-answers.md), else the reader's odds; an abstention
+    shows one minus it."""
     shown = text.confidence if text.expected_f1 is None else text.expected_f1
     if text.support is None:
         return {"answer": f"The documents do not contain an answer to this question ({text.reason}).",

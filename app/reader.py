@@ -31,10 +31,10 @@ MAX_ANSWER_TOKENS = 30
 # The matrix products run with int8 weights (dynamic quantization in ONNX Runtime, ~1.5x faster than float32 there)
 # but each layer's feed-forward output and the head: that product's input, after GELU, has outlier activations that
 # one int8 scale per call flattens (quantizing it too cost 8.3 points of held-out has-answer F1 on fold [4, 9];
-# README, "Text answers: a span reader fitted on SQuAD"). Node names of the exported graph.
+# docs/text-answers.md). Node names of the exported graph.
 KEPT_FLOAT = r"layer\.\d+/output/dense/|^(/members\.\d+)?/head/"   # an ensemble's members are under /members.N
 # A question's passages are read at the same time, each by a session on its share of the cores: on 2 cores, two
-# passages in a median 27 ms against 36-42 ms read one after the other on both (README, "Reading passages at once").
+# passages in a median 27 ms against 36-42 ms read one after the other on both (docs/text-answers.md).
 AT_ONCE = 2
 PROBES = [("Who?", "A short passage."),    # exported on the first, checked on all (index/runtime.py)
           ("When was the bridge over the river finished, and by whom?",

@@ -4,7 +4,7 @@ A sentence with one of its names, dates or numbers replaced by the matching wh-w
 question whose answer is the span taken out (Dhingra et al. 2018, "Simple and Effective Semi-Supervised Question
 Answering"). The packaged encoder was trained for sentence similarity, not reading; such a pass was meant to teach it
 to point at spans before the few thousand real questions do. Only the training articles' own text is used. Tried on one
-rotation fold and left out of the shipped recipe (`fit-reader --cloze`; README, "Text answers"): worth one more real
+rotation fold and left out of the shipped recipe (`fit-reader --cloze`; docs/text-answers.md): worth one more real
 epoch at first, and nothing after the second.
 """
 from __future__ import annotations

@@ -14,7 +14,7 @@ folds' held-out answers, never on its own questions, for the best weighted mean 
 no-answer accuracy (choose_policy says why the weights). The shipped reader (app/models/reader.pt) is
 fine-tuned on all ten articles; its policy is the one chosen on every held-out answer (app/models/reader.json).
 The shipped reader is two such readers fitted with different seeds, read as the mean of their logits (`--ensemble`):
-on held-out folds the pair reads better than either seed alone (README, "Two readers, two seeds").
+on held-out folds the pair reads better than either seed alone (docs/text-answers.md, "Two readers, two seeds").
 """
 from __future__ import annotations
 

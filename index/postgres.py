@@ -47,7 +47,7 @@ SPARSE_KINDS = ("bm25", "tsvector")
 LAYOUT = 5          # the tables a build is written in (1: BM25 postings as SQL arrays; 2: every row per build;
                     # 3: BM25 postings as one row per term; 4: extra vectors as one file per build)
 PG_EF_SEARCH = 64   # pgvector's HNSW candidate list: recall@10 against exact search 0.973 at 144,951 chunks, the
-                    # FAISS HNSW's 0.977 at 128; 128 gives 0.984 for 1.6x the time (README, "At scale")
+                    # FAISS HNSW's 0.977 at 128; 128 gives 0.984 for 1.6x the time (docs/scale.md)
 _SERVERS: dict[str, object] = {}   # embedded servers this process started or joined, by data folder
 _LOCK = threading.Lock()
 
