@@ -28,16 +28,13 @@ def test_a_model_without_a_traceable_encoder_embeds_queries_with_encode():
     assert np.allclose(embed_query("abc"), [[3, 1] / np.sqrt(10)])
 
 
-
 def test_every_call_on_the_models_tokenizer_takes_its_turn(model, monkeypatch):
     """A fast tokenizer keeps the padding of its last call: from several threads, a query's call can leave another
     thread's batch unpadded ("Unable to create tensor"). So queries, batches and spans tokenize under one lock."""
     from index.embed import TOKENIZING, embed_with_spans
 
     embed_query = query_embedder(model)
-    calls = []
-
-    tokenizer = model.tokenizer
+    tokenizer, calls = model.tokenizer, []
 
     class Watched(type(tokenizer)):
         def __call__(self, *args, **kwargs):
