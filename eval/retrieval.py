@@ -1,6 +1,6 @@
 """Retrieval alone on a SQuAD file: how often each question's own paragraph comes first, in the top 2 and top 5.
 
-    python -m eval retrieval [--squad FILE] [--out DIR]
+    python -m eval retrieval [--squad FILE] [--out DIR] [--dense-weights 0.3,0.5,0.7] [--rrf]
 
 Every question (answerable or not) is asked over all the file's paragraphs, each indexed as a document; a hit
 is right when it comes from the paragraph the question was written on. No reader or chooser is involved, so
@@ -10,7 +10,7 @@ embedder on text we did not write.
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from eval import metrics
@@ -34,11 +34,11 @@ class RetrievalScores:
                 + f"  MRR {self.mrr:.3f}")
 
 
-def own_paragraph_ranks(engine, squad: SquadSet) -> list[int | None]:
+def own_paragraph_ranks(engine, squad: SquadSet, settings=None) -> list[int | None]:
     """Per question, the 1-based rank of the first hit from its own paragraph (None when not retrieved)."""
     ranks = []
     for q in squad.questions:
-        docs = [h.chunk.doc for h in engine.retrieve(q.question)]
+        docs = [h.chunk.doc for h in engine.retrieve(q.question, settings)]
         ranks.append(docs.index(q.doc) + 1 if q.doc in docs else None)
     return ranks
 
@@ -52,7 +52,15 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m eval retrieval", description=__doc__.splitlines()[0])
     p.add_argument("--squad", type=Path, default=DEFAULT_SQUAD)
     p.add_argument("--out", type=Path, default=Path("eval/out"), help="where the paragraphs and their index are kept")
+    p.add_argument("--dense-weights", default="", metavar="W,W,...",
+                   help="also score weighted fusion at these dense weights (the shipped one is app/settings.py's)")
+    p.add_argument("--rrf", action="store_true", help="also score reciprocal rank fusion")
     args = p.parse_args(argv)
     engine, squad = open_engine(args.squad, args.out)
     print(f"{args.squad.name}, own paragraph retrieved, {score(own_paragraph_ranks(engine, squad)).line()}")
+    others = [replace(engine.settings, fusion="weighted", dense_weight=float(w))
+              for w in args.dense_weights.split(",") if w.strip()]
+    for settings in others + ([replace(engine.settings, fusion="rrf")] if args.rrf else []):
+        how = f"weighted, dense weight {settings.dense_weight}" if settings.fusion == "weighted" else "rrf"
+        print(f"  {how}: {score(own_paragraph_ranks(engine, squad, settings)).line()}")
     return 0
