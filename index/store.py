@@ -197,14 +197,17 @@ def recover(out: Path) -> None:
 
 
 def read_manifest(folder: Path) -> Manifest:
-    """The manifest of an index folder, or IndexUnavailable if there is none or it is unreadable."""
+    """The manifest of an index folder, or IndexUnavailable if there is none, it is unreadable or of another format."""
     path = Path(folder) / "manifest.json"
     if not path.exists():
         raise IndexUnavailable(f"no index at {folder} (no manifest.json); build it with `python -m index build`")
     try:
-        return Manifest(**orjson.loads(path.read_bytes()))
+        manifest = Manifest(**orjson.loads(path.read_bytes()))
     except (ValueError, TypeError) as err:
         raise IndexUnavailable(f"corrupt index at {folder}: unreadable manifest ({err})") from err
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexUnavailable(f"index at {folder} has format {manifest.format_version}, this code reads {FORMAT_VERSION}; rebuild it")
+    return manifest
 
 
 @contextmanager
@@ -229,8 +232,6 @@ def load(folder: Path) -> StoredIndex:
 def _load(folder: Path) -> StoredIndex:
     recover(folder)
     manifest = read_manifest(folder)
-    if manifest.format_version != FORMAT_VERSION:
-        raise IndexUnavailable(f"index at {folder} has format {manifest.format_version}, this code reads {FORMAT_VERSION}; rebuild it")
     names = sorted(set(REQUIRED) | set(manifest.files))
     with ThreadPoolExecutor(max_workers=4) as pool:       # hashing releases the GIL
         hashes = list(pool.map(lambda name: _hash_file(folder / name) if (folder / name).is_file() else None, names))

@@ -218,3 +218,19 @@ def test_a_builds_sentence_vectors_read_back_equal_and_memory_mapped(pg_url, own
     assert isinstance(stored.vectors, np.memmap)              # a server keeps only the pages it reads
     assert np.array_equal(stored.vectors, local.vectors)
     assert stored.keys == local.keys and stored.doc_rows == local.doc_rows
+
+
+def test_a_folder_of_an_older_format_is_rebuilt_before_it_is_published(pg_url, docs_copy, tmp_path, model):
+    """After an upgrade bumps the index format, publishing rebuilds the folder instead of failing to load it."""
+    import json
+
+    from index import publish, store
+
+    out, db = tmp_path / "index", Database(pg_url, "upgraded")
+    publish.build_and_publish(docs_copy, out, model=model, db=db)
+    first = db.current_build()
+    manifest = json.loads((out / "manifest.json").read_text())
+    (out / "manifest.json").write_text(json.dumps({**manifest, "format_version": store.FORMAT_VERSION - 1}))
+    publish.build_and_publish(docs_copy, out, model=model, db=db)
+    assert store.load(out).manifest.format_version == store.FORMAT_VERSION
+    assert db.current_build() != first and db.load().index.chunks == store.load(out).chunks

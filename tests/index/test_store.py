@@ -60,6 +60,18 @@ def test_a_stale_index_is_rebuilt_on_open(built):
     assert staleness(out, docs, DEFAULT_MODEL) is None
 
 
+def test_an_index_of_an_older_format_is_rebuilt_on_open(built):
+    """A format bump (parsing or chunking changed, e.g. markers blanked for search) makes every old index stale."""
+    docs, out = built
+    manifest = json.loads((out / "manifest.json").read_text())
+    (out / "manifest.json").write_text(json.dumps({**manifest, "format_version": store.FORMAT_VERSION - 1}))
+    with pytest.raises(store.IndexUnavailable, match="format"):
+        store.load(out)
+    assert "format" in staleness(out, docs, DEFAULT_MODEL)
+    Engine.open(out, docs)
+    assert store.load(out).manifest.format_version == store.FORMAT_VERSION
+
+
 def test_an_interrupted_build_leaves_the_previous_index_usable(built, model, monkeypatch):
     docs, out = built
     before = store.load(out).manifest.built_at
