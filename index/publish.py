@@ -16,8 +16,8 @@ def staleness(manifest: store.Manifest | None, docs_dir: Path, model_name: str) 
     """Why the database's current build cannot serve these documents and model, or None if it can."""
     if manifest is None:
         return "no build in the database"
-    if manifest.format_version != store.FORMAT_VERSION:
-        return f"the database holds index format {manifest.format_version}, this code reads {store.FORMAT_VERSION}"
+    if problem := store.other_format(manifest):
+        return f"the database holds index {problem}"
     if manifest.model != model_name:
         return f"the database's build used model {manifest.model!r}, {model_name!r} requested"
     current = scan(Path(docs_dir))

@@ -196,6 +196,13 @@ def recover(out: Path) -> None:
         os.replace(olds[-1], out)
 
 
+def other_format(manifest: Manifest) -> str | None:
+    """Why this code cannot read an index of the manifest's format, or None if it can."""
+    if manifest.format_version != FORMAT_VERSION:
+        return f"format {manifest.format_version}, this code reads {FORMAT_VERSION}"
+    return None
+
+
 def read_manifest(folder: Path) -> Manifest:
     """The manifest of an index folder, or IndexUnavailable if there is none, it is unreadable or of another format."""
     path = Path(folder) / "manifest.json"
@@ -205,8 +212,8 @@ def read_manifest(folder: Path) -> Manifest:
         manifest = Manifest(**orjson.loads(path.read_bytes()))
     except (ValueError, TypeError) as err:
         raise IndexUnavailable(f"corrupt index at {folder}: unreadable manifest ({err})") from err
-    if manifest.format_version != FORMAT_VERSION:
-        raise IndexUnavailable(f"index at {folder} has format {manifest.format_version}, this code reads {FORMAT_VERSION}; rebuild it")
+    if problem := other_format(manifest):
+        raise IndexUnavailable(f"index at {folder} has {problem}; rebuild it")
     return manifest
 
 
