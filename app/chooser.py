@@ -203,6 +203,14 @@ def names_nothing_asked(row: np.ndarray) -> bool:
     return bool(row[FEATURES.index("names_missing")] >= 1)
 
 
+def best_offer(expected: np.ndarray, rows: np.ndarray) -> int:
+    """The span to answer with: the highest expected F1 among the spans whose passage names something the question
+    names, when one of them is not ruled out (expected F1 below 0), else the highest of all. A passage naming none
+    of it answers nothing (`names_nothing_asked`), so a surer span there must not hide the next passage's."""
+    named = np.array([not names_nothing_asked(row) for row in rows], dtype=bool)
+    return int(np.argmax(expected + np.where(named & (expected >= 0), 2.0, 0.0)))
+
+
 def _echo_terms(text: str) -> list[str]:
     """The span's content terms that may echo the question: its words, or its numbers if it has no words (a year
     asked about inside a date, "March 1954" for "rebuilt in 1954", is no echo)."""

@@ -6,7 +6,8 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from index.fold import STOPWORDS, stem, tokenize
+from app.acronym import spelled_out
+from index.fold import STOPWORDS, fold, stem, tokenize
 from index.lexicon import WORD as _WORD, Lexicon
 
 _YEAR = re.compile(r"(1[5-9]|2[0-9])\d\d")
@@ -58,7 +59,7 @@ class Vocabulary:
         """The question's content words, folded, misspellings repaired and compounds split ("rerun")."""
         out = []
         for t in tokenize(question):
-            if t not in STOPWORDS:
+            if t not in STOPWORDS and not unapostrophised(t):
                 out += self.split_compound(self.correct_word(t))
         return out
 
@@ -85,8 +86,9 @@ class Vocabulary:
             return fixed if fixed != toks[0] else m.group()
         return _WORD.sub(fix, question)
 
-    def unknown_terms(self, question: str) -> list[str]:
-        """Names and years in the question that no document mentions, even allowing for typos.
+    def unknown_terms(self, question: str, context: str = "") -> list[str]:
+        """Names and years in the question that no document mentions, even allowing for typos and other inflections
+        ("Grammies" for "Grammy"); an acronym `context` spells out ("NYC" for "New York City") is mentioned.
 
         A year in a comparison ("opened before 1990") is a bound, not a subject, and does not count.
         """
@@ -100,6 +102,12 @@ class Vocabulary:
             if not (is_name or is_year):
                 continue
             toks = [t for t in tokenize(word) if t not in STOPWORDS]
-            if toks and all(self.correct_word(t) not in self.surface for t in toks):
+            if toks and all(self.correct_word(t) not in self.surface and stem(t) not in self.words for t in toks) \
+                    and not (word.isupper() and spelled_out(fold(word), context)):
                 unknown.append(word)
         return unknown
+
+
+def unapostrophised(word: str) -> bool:
+    """A function word and "'s" typed without the apostrophe ("whats", "whos", "thats"): no content word."""
+    return len(word) > 2 and word.endswith("s") and word[:-1] in STOPWORDS

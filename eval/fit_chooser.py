@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.chooser import (DEFAULT_PATH, FEATURES, Asked, Chooser, features, names_nothing_asked, offers,
+from app.chooser import (DEFAULT_PATH, FEATURES, Asked, Chooser, best_offer, features, names_nothing_asked, offers,
                          within_sentence)
 from app.reader import Policy, short_form
 from app.retrieve import Hit
@@ -131,7 +131,7 @@ def judged(chooser: Chooser, items: list) -> list[tuple[int | None, float]]:
             out.append((None, -math.inf))
             continue
         expected = chooser.probabilities(rows)
-        k = int(np.argmax(expected))
+        k = best_offer(expected, rows)
         out.append((k, -math.inf if names_nothing_asked(rows[k]) else float(expected[k])))
     return out
 

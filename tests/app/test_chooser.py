@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from app.chooser import (DEFAULT_PATH, FEATURES, Asked, Chooser, Offer, default_chooser, features, whole_date,
-                         whole_name)
+from app.chooser import (DEFAULT_PATH, FEATURES, Asked, Chooser, Offer, best_offer, default_chooser, features,
+                         whole_date, whole_name)
 from app.vocabulary import Vocabulary
 from index.parse import split_sentences
 from tests.conftest import TEXT_DOCS
@@ -187,3 +187,15 @@ def test_a_spans_reader_share_is_its_part_of_the_readers_odds_over_every_span_of
     # the same span scores the same against its own passage, but its share falls when another passage offers better
     alone = features(asked, spans[1:2])[0, FEATURES.index("reader_share")]
     assert alone == 0.0 and share[1] < alone
+
+
+def test_a_surer_span_in_a_passage_naming_nothing_asked_does_not_hide_one_that_does(vocabulary):
+    question = "Who coached the Otter crew?"
+    other = "The Heron crew was coached by Maren Solberg."
+    about = "The Otter crew was coached by Piet Vandermeer."
+    spans = [Offer(4.0, 4.0, 0, 0, 0.9, "Maren Solberg", other.index("Maren"), other, 0, other),
+             Offer(1.0, 1.0, 0, 1, 0.5, "Piet Vandermeer", about.index("Piet"), about, 0, about)]
+    rows = features(Asked.of(question, vocabulary), spans)
+    assert best_offer(np.array([0.6, 0.4]), rows) == 1           # the surer span's passage never names the Otter crew
+    assert best_offer(np.array([0.6, -1.0]), rows) == 0          # ruled out (below 0): the other is all there is
+    assert best_offer(np.array([0.6, 0.4]), rows[:1]) == 0

@@ -120,3 +120,10 @@ def test_what_someone_did_is_answered_with_the_passage_and_no_short_answer(regat
     result = regatta_engine.ask("What did the town council do?")
     assert result["kind"] == "text" and result["short_answer"] is None
     assert "council paid for new boats" in result["citations"][0]["quote"]
+
+
+def test_an_acronym_a_retrieved_passage_spells_out_is_no_unknown_name(regatta_engine):
+    spelled = regatta_engine.ask("In which year was the TRC founded?")
+    assert spelled["kind"] == "text" and spelled["short_answer"] == "1931"
+    unknown = regatta_engine.ask("In which year was the TLC founded?")
+    assert unknown["kind"] == "none" and "never mention TLC" in unknown["answer"]

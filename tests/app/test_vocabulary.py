@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 from app.vocabulary import Vocabulary
+from index.fold import terms
 from tests.conftest import ROOT
 
 
@@ -40,3 +41,18 @@ def test_names_are_words_capitalised_inside_sentences_not_in_title_cased_labels_
     assert not {"date", "background", "result", "name"} & names    # capitals of a label, heading or header cell
     before_any_title = vocabulary("The keeper, Ada Lorne, trimmed the wick.\n\n== Background and Results ==\n").names
     assert {"ada", "lorn"} <= before_any_title          # a title-cased heading further on changes nothing before it
+
+
+def test_a_function_word_typed_without_its_apostrophe_is_no_content_word():
+    v = vocabulary("The keeper's wife trimmed the wick of the lighthouse.")
+    assert v.question_words("whats the keepers wifes name") == v.question_words("what's the keepers wifes name")
+    assert "what" not in v.question_words("whats the keepers name") and "keeper" in v.question_words("whos the keeper")
+
+
+def test_a_name_no_document_mentions_is_unknown_but_another_inflection_or_a_spelled_out_acronym_is_not():
+    text = "The Tollerby Rowing Club won two Grammy awards for its harbour songs."
+    v = Vocabulary({t: 1.0 for t in terms(text)}, {"club.md": text})
+    assert v.unknown_terms("How many Grammies did the club win in Lisbon?") == ["Lisbon"]
+    assert v.unknown_terms("When was the TRC founded?") == ["TRC"]                 # no passage given spells it out
+    assert v.unknown_terms("When was the TRC founded?", context=text) == []
+    assert v.unknown_terms("When was the TLC founded?", context=text) == ["TLC"]
