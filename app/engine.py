@@ -165,7 +165,7 @@ class Engine:
         asked = check_question(question)
         self._follow()
         settings = settings or self.settings
-        followed = repair_interrogative(resolve(asked, history), self.vocabulary.surface)
+        followed = repair_interrogative(resolve(asked, history, self.vocabulary.is_name), self.vocabulary.surface)
         resolved = expand(followed)
         notes = [f"Read as: “{resolved}”"] if resolved != asked else []
         timing: dict[str, float] = {}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from app.question import MONTHS
 
@@ -9,14 +10,16 @@ _LEAD = re.compile(r"^\s*(?:and|what about|how about|and what about|and how abou
 _PREPS = r"in|for|at|on|of|during|from|by"
 _PREP_PHRASE = re.compile(rf"^(?P<prep>{_PREPS})\s+(?P<rest>.+)$", re.IGNORECASE)
 _MAX_FOLLOWUP_WORDS = 9   # longer questions stand on their own
+_CAPITALISED = re.compile(r"(?:[A-ZÇĞİÖŞÜ][\w'’-]+)(?:\s+[A-ZÇĞİÖŞÜ][\w'’-]+)*")
+_WORD = re.compile(r"[\w'’-]+")
 
 
-def previous_question(history: list[dict] | None) -> str | None:
+def previous_question(history: list[dict] | None, named: Callable[[str], bool] | None = None) -> str | None:
     """The last user turn of a messages-style history, itself resolved if it was a follow-up."""
     resolved = None
     for turn in history or []:
         if isinstance(turn, dict) and turn.get("role") == "user" and str(turn.get("content", "")).strip():
-            resolved = _resolve_against(str(turn["content"]).strip(), resolved)
+            resolved = _resolve_against(str(turn["content"]).strip(), resolved, named)
     return resolved
 
 
@@ -26,12 +29,13 @@ def is_followup(question: str) -> bool:
     return bool(_LEAD.match(question)) or (0 < len(words) <= 3 and bool(_PREP_PHRASE.match(question.strip())))
 
 
-def resolve(question: str, history: list[dict] | None) -> str:
-    """The follow-up rewritten as a full question, or the question unchanged."""
-    return _resolve_against(question, previous_question(history))
+def resolve(question: str, history: list[dict] | None, named: Callable[[str], bool] | None = None) -> str:
+    """The follow-up rewritten as a full question, or the question unchanged. `named` tells a word the documents
+    use as a name, so a follow-up typed in lowercase ("and esenler") still swaps a name for a name."""
+    return _resolve_against(question, previous_question(history, named), named)
 
 
-def _resolve_against(question: str, previous: str | None) -> str:
+def _resolve_against(question: str, previous: str | None, named: Callable[[str], bool] | None = None) -> str:
     if not previous or not is_followup(question) or len(question.split()) > _MAX_FOLLOWUP_WORDS:
         return question
     tail = _LEAD.sub("", question).strip().rstrip("?").strip()
@@ -46,10 +50,26 @@ def _resolve_against(question: str, previous: str | None) -> str:
         if pattern.search(base):
             return pattern.sub(tail, base) + "?"
         return f"{base} {tail}?"
-    # "And Smith?" / "What about the turnout?": swap the last capitalised name, else append.
-    names = list(re.finditer(r"(?:[A-ZÇĞİÖŞÜ][\w'’-]+)(?:\s+[A-ZÇĞİÖŞÜ][\w'’-]+)*", base))
-    names = [n for n in names if n.start() > 0 and not re.fullmatch(MONTHS, n.group())]
-    if tail[:1].isupper() and names:
-        last = names[-1]
-        return base[: last.start()] + tail + base[last.end():] + "?"
+    # "And Smith?" / "What about the turnout?": swap the last name, else append.
+    names = [(a, b) for a, b in _names(base, named) if a > 0 and not re.fullmatch(MONTHS, base[a:b], re.IGNORECASE)]
+    if names and (tail[:1].isupper() or (named is not None and all(named(w) for w in tail.split()))):
+        a, b = names[-1]
+        return base[:a] + tail + base[b:] + "?"
     return f"{base} {tail}?"
+
+
+def _names(text: str, named: Callable[[str], bool] | None) -> list[tuple[int, int]]:
+    """Where the names of a question are: runs of capitalised words, or in a question typed without capitals, runs of
+    words `named` takes for names."""
+    runs = [m.span() for m in _CAPITALISED.finditer(text)]
+    if any(a > 0 for a, _ in runs) or named is None:
+        return runs
+    runs = []
+    for m in _WORD.finditer(text):
+        if not named(m.group()):
+            continue
+        if runs and not text[runs[-1][1]:m.start()].strip():
+            runs[-1] = (runs[-1][0], m.end())       # "murat kurum": one name
+        else:
+            runs.append(m.span())
+    return runs

@@ -211,12 +211,23 @@ class Reader:
         import torch
 
         with self._tokenizing:
-            pair = encode_pairs(self.tokenizer, [question], [blank_references(passage)])   # SQuAD's text has no "[5]"
+            pair = encode_pairs(self.tokenizer, [plain_letters(question)],     # SQuAD's text, read in fitting, has no "[5]"
+                                [plain_letters(blank_references(passage))])
         offsets = pair["offset_mapping"].numpy()[0]
         with self._running, torch.inference_mode():
             start, end = self.forward(*_tensors(pair))
         return best_spans(i, passage, start[0].numpy(), end[0].numpy(), offsets, pair["token_type_ids"].numpy()[0],
                           pair["attention_mask"].numpy()[0], skip, n=n)
+
+
+# Letters the encoder's tokenizer keeps apart from the plain letter (the accents it strips itself), one for one so
+# offsets hold: "Yıldırım" in a passage and "yildirim" typed in a question are then the same word pieces.
+_PLAIN = str.maketrans("ıİøØłŁđĐ", "iIoOlLdD")
+
+
+def plain_letters(text: str) -> str:
+    """`text` with those letters read as plain ones, at the same offsets."""
+    return text.translate(_PLAIN)
 
 
 def _threads() -> int:

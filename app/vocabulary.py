@@ -30,6 +30,14 @@ class Vocabulary:
         self.correct_word = lru_cache(maxsize=4096)(self._correct_word)   # a question asks for a word ~3 times
         # A name is a word the documents almost always capitalise.
         self.names = lexicon.names
+        self.lowercase = {t for t, n in lexicon.lower.items() if n}   # terms the documents also write in lowercase
+
+    def is_name(self, word: str) -> bool:
+        """Whether the documents write every term of `word` as a name: almost always capitalised, or used but never in
+        lowercase (a table's row label: "esenler" for "Esenler")."""
+        toks = tokenize(word)
+        return bool(toks) and all(t not in STOPWORDS and not t[0].isdigit() and (
+            stem(t) in self.names or (t in self.surface and stem(t) not in self.lowercase)) for t in toks)
 
     def weight(self, token: str) -> float:
         """IDF, doubled for names: the entity a question is about matters most."""

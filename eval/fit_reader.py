@@ -30,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from app.reader import DEFAULT_PATH, MAX_LENGTH, Policy, build_network, load_network, load_tokenizer, trained_state
+from app.reader import (DEFAULT_PATH, MAX_LENGTH, Policy, build_network, load_network, load_tokenizer, plain_letters,
+                        trained_state)
 from app.settings import Settings
 from eval.cloze import cloze_examples
 from eval.swaps import Pool, swapped
@@ -138,7 +139,8 @@ def encode_examples(tokenizer, examples: list[Example]) -> list[dict]:
     out = []
     for k in range(0, len(examples), 256):
         part = examples[k:k + 256]
-        enc = tokenizer([x.question for x in part], [x.passage for x in part], truncation="only_second",
+        enc = tokenizer([plain_letters(x.question) for x in part], [plain_letters(x.passage) for x in part],
+                        truncation="only_second",
                         max_length=MAX_LENGTH, return_offsets_mapping=True)
         for i, x in enumerate(part):
             offsets, segments = enc["offset_mapping"][i], enc["token_type_ids"][i]

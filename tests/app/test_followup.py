@@ -36,3 +36,13 @@ def test_a_chain_of_follow_ups_resolves_through_each_turn():
 
 def test_a_follow_up_that_names_nothing_is_not_substituted():
     assert resolve("And in 😀?", HISTORY) == "And in 😀?"
+
+
+def test_typed_in_lowercase_a_name_still_replaces_the_last_name_but_not_a_month():
+    names = {"harbourside", "millbrook", "okafor", "ferreira", "june"}.__contains__
+    history = [{"role": "user", "content": "how many loans did harbourside record"}]
+    assert resolve("and millbrook", history, names) == "how many loans did millbrook record?"
+    assert resolve("and millbrook", history) == "how many loans did harbourside record millbrook?"   # no names known
+    history = [{"role": "user", "content": "what share did ferreira win in june 2019"}]
+    assert resolve("what about okafor", history, names) == "what share did okafor win in june 2019?"
+    assert resolve("what about the turnout", history, names) == "what share did ferreira win in june 2019 the turnout?"

@@ -37,6 +37,15 @@ def test_reference_markers_are_read_as_blanks_and_spans_keep_the_passages_offset
     assert got.text == marked[got.start:got.end] and "Mara Quill" in got.text
 
 
+def test_a_name_typed_without_its_dotless_i_reads_as_the_documents_spelling_and_spans_keep_their_offsets():
+    reader, _ = default_reader()
+    passage = "Harbour: The ferry Kızılırmak was skippered by Ayşe Yıldız from 1988 until the harbour closed."
+    typed, written = (reader.read(q, [passage], [9])[0] for q in ("Who skippered the kizilirmak?",
+                                                                   "Who skippered the Kızılırmak?"))
+    assert (typed.start, typed.end) == (written.start, written.end) and typed.score == pytest.approx(written.score)
+    assert typed.text == passage[typed.start:typed.end] and "Yıldız" in typed.text
+
+
 def test_passages_read_at_once_and_from_several_threads_get_the_readings_each_gets_alone():
     from concurrent.futures import ThreadPoolExecutor
 

@@ -56,3 +56,11 @@ def test_a_name_no_document_mentions_is_unknown_but_another_inflection_or_a_spel
     assert v.unknown_terms("When was the TRC founded?") == ["TRC"]                 # no passage given spells it out
     assert v.unknown_terms("When was the TRC founded?", context=text) == []
     assert v.unknown_terms("When was the TLC founded?", context=text) == ["TLC"]
+
+
+def test_a_name_is_a_word_the_documents_capitalise_or_never_write_in_lowercase():
+    prose = "The ferry was skippered by Ayşe Yıldız. The turnout rose."
+    table = "| Branch | Loans |\n|---|---|\n| Harbourside | 12 |"
+    v = Vocabulary({}, {"prose.md": prose, "table.md": table, "more.md": "Later Yıldız sold it; turnout fell."})
+    assert v.is_name("yildiz") and v.is_name("Harbourside") and v.is_name("ayse yildiz")
+    assert not v.is_name("turnout") and not v.is_name("the") and not v.is_name("millbrook")
