@@ -166,8 +166,8 @@ class Engine:
         self._follow()
         settings = settings or self.settings
         followed = repair_interrogative(resolve(asked, history, self.vocabulary.is_name), self.vocabulary.surface)
-        resolved = expand(followed)
-        notes = [f"Read as: “{resolved}”"] if resolved != asked else []
+        resolved = self.vocabulary.truecase(expand(followed))
+        notes = [f"Read as: “{resolved}”"] if resolved.lower() != asked.lower() else []
         timing: dict[str, float] = {}
         hits = None
         scope = set(docs) if docs is not None else None

@@ -39,6 +39,20 @@ class Vocabulary:
         return bool(toks) and all(t not in STOPWORDS and not t[0].isdigit() and (
             stem(t) in self.names or (t in self.surface and stem(t) not in self.lowercase)) for t in toks)
 
+    def truecase(self, question: str) -> str:
+        """A question typed without capitals (but for its first letter) with the documents' names capitalised ("how
+        many votes did murat cepni get" -> "... Murat Cepni ..."), so what knows a name by its capital knows it; any
+        other question as it is."""
+        if any(c.isupper() for c in question[1:]):
+            return question
+
+        def always_capitalised(word: str) -> bool:   # not "party", which names use but prose also writes in lowercase
+            toks = tokenize(word)
+            return bool(toks) and all(stem(t) in self.names and stem(t) not in self.lowercase for t in toks)
+
+        return _WORD.sub(lambda m: m.group()[:1].upper() + m.group()[1:] if always_capitalised(m.group())
+                         else m.group(), question)
+
     def weight(self, token: str) -> float:
         """IDF, doubled for names: the entity a question is about matters most."""
         w = max(self.idf.get(token, self.max_idf), 0.05)
