@@ -153,6 +153,12 @@ class Engine:
             index = store.load(index_dir)
         return cls(index, model or load_model(index.manifest.model), index_dir, settings)
 
+    def common_word(self, word: str) -> bool:
+        """Whether the encoder knows `word` as a word of its own (every word, without the word vectors): a typed
+        question's words the documents write as names are capitalised only when not (`Vocabulary.truecase`)."""
+        vectors = self.text.word_vectors
+        return vectors is None or vectors.in_vocabulary(word)
+
     def retrieve(self, question: str, settings: Settings | None = None) -> list[Hit]:
         """Fused retrieval hits for a question (misspellings repaired first), best first."""
         return self.retriever.search(self.vocabulary.correct_text(question), settings or self.settings)
@@ -166,7 +172,7 @@ class Engine:
         self._follow()
         settings = settings or self.settings
         followed = repair_interrogative(resolve(asked, history, self.vocabulary.is_name), self.vocabulary.surface)
-        resolved = self.vocabulary.truecase(expand(followed))
+        resolved = self.vocabulary.truecase(expand(followed), self.common_word)
         notes = [f"Read as: “{resolved}”"] if resolved.lower() != asked.lower() else []
         timing: dict[str, float] = {}
         hits = None

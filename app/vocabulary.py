@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from app.acronym import spelled_out
@@ -39,16 +39,18 @@ class Vocabulary:
         return bool(toks) and all(t not in STOPWORDS and not t[0].isdigit() and (
             stem(t) in self.names or (t in self.surface and stem(t) not in self.lowercase)) for t in toks)
 
-    def truecase(self, question: str) -> str:
+    def truecase(self, question: str, common: Callable[[str], bool] = lambda word: False) -> str:
         """A question typed without capitals (but for its first letter) with the documents' names capitalised ("how
         many votes did murat cepni get" -> "... Murat Cepni ..."), so what knows a name by its capital knows it; any
-        other question as it is."""
+        other question as it is. A `common` word stays as typed: a few documents may never write "us" or "draft" in
+        lowercase."""
         if any(c.isupper() for c in question[1:]):
             return question
 
         def always_capitalised(word: str) -> bool:   # not "party", which names use but prose also writes in lowercase
             toks = tokenize(word)
-            return bool(toks) and all(stem(t) in self.names and stem(t) not in self.lowercase for t in toks)
+            return bool(toks) and not common(word) and all(
+                stem(t) in self.names and stem(t) not in self.lowercase for t in toks)
 
         return _WORD.sub(lambda m: m.group()[:1].upper() + m.group()[1:] if always_capitalised(m.group())
                          else m.group(), question)

@@ -43,6 +43,12 @@ class WordVectors:
         norm = float(np.linalg.norm(v))
         return v / norm if norm else v
 
+    def in_vocabulary(self, word: str) -> bool:
+        """Whether the encoder knows `word` as one word piece of its own: a common word ("draft", "us"), not a rare name
+        ("lindqvist" is "lin", "##dq", "##vist")."""
+        ids = self.tokenizer.encode(word.lower(), add_special_tokens=False).ids
+        return len(ids) == 1 and self.tokenizer.id_to_token(ids[0]) != "[UNK]"
+
     def nearest(self, word: str, words: list[str]) -> float:
         """The highest cosine between `word` and any of `words` (0 for none)."""
         if not words:

@@ -155,6 +155,8 @@ def test_a_question_typed_in_lowercase_knows_the_documents_names_as_if_capitalis
     engine = Engine(store.load(tmp_path / "index"), model, tmp_path / "index")
     assert engine.vocabulary.truecase("how many votes did anna lindqvist get") == "how many votes did Anna Lindqvist get"
     assert engine.vocabulary.truecase("How many votes did Anna lindqvist get") == "How many votes did Anna lindqvist get"
+    assert engine.common_word("anna") and not engine.common_word("lindqvist")   # a common word stays as typed
+    assert engine.vocabulary.truecase("did anna lindqvist", engine.common_word) == "did anna Lindqvist"
     for question in ("How many votes did Anna Lindqvist get in Eastgate?",
                      "how many votes did anna lindqvist get in eastgate"):   # she withdrew: not Anna Ferris's figure
         result = engine.ask(question)
