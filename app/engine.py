@@ -154,8 +154,8 @@ class Engine:
         return cls(index, model or load_model(index.manifest.model), index_dir, settings)
 
     def common_word(self, word: str) -> bool:
-        """Whether the encoder knows `word` as a word of its own (every word, without the word vectors): a typed
-        question's words the documents write as names are capitalised only when not (`Vocabulary.truecase`)."""
+        """Whether the encoder knows `word` as a word piece of its own, a common word (every word when the word vectors
+        are missing): `Vocabulary.truecase` leaves such words as typed."""
         vectors = self.text.word_vectors
         return vectors is None or vectors.in_vocabulary(word)
 

@@ -5,13 +5,13 @@ import re
 from collections.abc import Callable
 
 from app.question import MONTHS
+from index.lexicon import WORD as _WORD
 
 _LEAD = re.compile(r"^\s*(?:and|what about|how about|and what about|and how about|ya|peki)\b[\s,]*", re.IGNORECASE)
 _PREPS = r"in|for|at|on|of|during|from|by"
 _PREP_PHRASE = re.compile(rf"^(?P<prep>{_PREPS})\s+(?P<rest>.+)$", re.IGNORECASE)
 _MAX_FOLLOWUP_WORDS = 9   # longer questions stand on their own
 _CAPITALISED = re.compile(r"(?:[A-ZÇĞİÖŞÜ][\w'’-]+)(?:\s+[A-ZÇĞİÖŞÜ][\w'’-]+)*")
-_WORD = re.compile(r"[\w'’-]+")
 
 
 def previous_question(history: list[dict] | None, named: Callable[[str], bool] | None = None) -> str | None:
