@@ -31,7 +31,7 @@ def is_followup(question: str) -> bool:
 
 def resolve(question: str, history: list[dict] | None, named: Callable[[str], bool] | None = None) -> str:
     """The follow-up rewritten as a full question, or the question unchanged. `named` tells a word the documents
-    use as a name, so a follow-up typed in lowercase ("and esenler") still swaps a name for a name."""
+    use as a name, so a follow-up typed in lowercase ("and millbrook") still swaps a name for a name."""
     return _resolve_against(question, previous_question(history, named), named)
 
 
@@ -69,7 +69,7 @@ def _names(text: str, named: Callable[[str], bool] | None) -> list[tuple[int, in
         if not named(m.group()):
             continue
         if runs and not text[runs[-1][1]:m.start()].strip():
-            runs[-1] = (runs[-1][0], m.end())       # "murat kurum": one name
+            runs[-1] = (runs[-1][0], m.end())       # "anna ferris": one name
         else:
             runs.append(m.span())
     return runs

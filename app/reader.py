@@ -211,8 +211,8 @@ class Reader:
         import torch
 
         with self._tokenizing:
-            pair = encode_pairs(self.tokenizer, [plain_letters(question)],     # SQuAD's text, read in fitting, has no "[5]"
-                                [plain_letters(blank_references(passage))])
+            pair = encode_pairs(self.tokenizer, [plain_letters(question)],
+                                [plain_letters(blank_references(passage))])   # SQuAD's text has no "[5]"
         offsets = pair["offset_mapping"].numpy()[0]
         with self._running, torch.inference_mode():
             start, end = self.forward(*_tensors(pair))
@@ -221,7 +221,7 @@ class Reader:
 
 
 # Letters the encoder's tokenizer keeps apart from the plain letter (the accents it strips itself), one for one so
-# offsets hold: "Yıldırım" in a passage and "yildirim" typed in a question are then the same word pieces.
+# offsets hold: "Kızılırmak" in a passage and "kizilirmak" typed in a question are then the same word pieces.
 _PLAIN = str.maketrans("ıİøØłŁđĐ", "iIoOlLdD")
 
 

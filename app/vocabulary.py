@@ -34,16 +34,16 @@ class Vocabulary:
 
     def is_name(self, word: str) -> bool:
         """Whether the documents write every term of `word` as a name: almost always capitalised, or used but never in
-        lowercase (a table's row label: "esenler" for "Esenler")."""
+        lowercase (a table's row label: "millbrook" for "Millbrook")."""
         toks = tokenize(word)
         return bool(toks) and all(t not in STOPWORDS and not t[0].isdigit() and (
             stem(t) in self.names or (t in self.surface and stem(t) not in self.lowercase)) for t in toks)
 
     def truecase(self, question: str, common: Callable[[str], bool] = lambda word: False) -> str:
-        """A question typed without capitals (but for its first letter) with the documents' names capitalised ("how
-        many votes did murat cepni get" -> "... Murat Cepni ..."), so what knows a name by its capital knows it; any
-        other question as it is. A `common` word stays as typed: a few documents may never write "us" or "draft" in
-        lowercase."""
+        """A question typed without capitals (but for its first letter) with the documents' names capitalised
+        ("how many votes did anna lindqvist get" -> "... Anna Lindqvist ..."), so what knows a name by its capital
+        knows it; any other question as it is. A `common` word stays as typed: a few documents may never write "us"
+        or "draft" in lowercase."""
         if any(c.isupper() for c in question[1:]):
             return question
 
