@@ -71,7 +71,7 @@ def years_first(question: str, passages: list[Hit]) -> list[Hit]:
     asked = YearsAsked.of(question)
     if not asked:
         return passages
-    agree = [asked.about(context(h)) for h in passages]
+    agree = [asked.about(_context(h)) for h in passages]
     return [h for h, ok in zip(passages, agree) if ok] + [h for h, ok in zip(passages, agree) if not ok]
 
 
@@ -79,11 +79,11 @@ def account_sentences(question: str, asked: Asked, passages: list[Hit]) -> list[
     """The sentences an account may start from: in passages about the question (`_about`) that agree with its years,
     and not themselves naming only other years."""
     years = YearsAsked.of(question)
-    about = [h for h in passages if _about(asked, h) and years.about(context(h))]
+    about = [h for h in passages if _about(asked, h) and years.about(_context(h))]
     return [s for s in sentences_of(about) if years.about(s.span.text)]
 
 
-def context(hit: Hit) -> str:
+def _context(hit: Hit) -> str:
     """A passage's title, headings and text."""
     return " ".join([hit.chunk.title, *hit.chunk.section, hit.chunk.text])
 
@@ -91,10 +91,10 @@ def context(hit: Hit) -> str:
 def _about(asked: Asked, hit: Hit) -> bool:
     """Whether a passage is about what the question asks: it shares a word with it, and names something the question
     names if it names anything."""
-    text = context(hit)
-    found = set(terms(text))
+    context = _context(hit)
+    found = set(terms(context))
     return bool(found & asked.terms.keys()) and (not asked.names or bool(found & asked.names.keys()) or any(
-        spelled_out(t, text) for t in asked.names))
+        spelled_out(t, context) for t in asked.names))
 
 
 _POSSESSED = re.compile(r"['’]s\s+\d[^A-Z]*$")   # a name's possessive holding a figure ("A's 39% of the vote")
@@ -166,7 +166,7 @@ class TextAnswerer:
         held against a sentence: their English glosses stand in for them.
         """
         passages = [h for h in hits if h.chunk.kind == "text"][: settings.top_k]
-        unknown = self.vocabulary.unknown_terms(question, " ".join(context(h) for h in passages))
+        unknown = self.unknown_names(question, passages)
         if unknown:
             return TextAnswer(None, None, 0.0, f"the documents never mention {', '.join(unknown)}")
         if not passages:
@@ -206,6 +206,11 @@ class TextAnswerer:
             others = [h for h in hits if h.chunk.kind == "text" and h.chunk.doc != best.hit.chunk.doc][:settings.top_k]
             also = _complements(best, supports + self._score_sentences(question, q_tokens, kind, others))
         return TextAnswer(best, short, round(min(1.0, best.score), 3), also=also)
+
+    def unknown_names(self, question: str, passages: list[Hit]) -> list[str]:
+        """The question's names and years no document mentions (an acronym the passages spell out is mentioned): the
+        text answer abstains on them before reading."""
+        return self.vocabulary.unknown_terms(question, " ".join(_context(h) for h in passages))
 
     def _unmentioned(self, q_tokens: list[str], doc: str) -> list[str]:
         """The question's relation words ("born" in "when was X born"), when its document uses none of them:
@@ -350,8 +355,8 @@ class TextAnswerer:
         out = []
         for (rank, hit, span), similarity in zip(sentences, similarities):
             sent_tokens = set(terms(span.text))
-            heading = set(terms(hit.chunk.title + " " + " ".join(hit.chunk.section)))
-            covered = sum(self.vocabulary.weight(t) * (1.0 if t in sent_tokens else 0.5 if t in heading else 0.0)
+            context = set(terms(hit.chunk.title + " " + " ".join(hit.chunk.section)))
+            covered = sum(self.vocabulary.weight(t) * (1.0 if t in sent_tokens else 0.5 if t in context else 0.0)
                           for t in q_tokens)
             coverage = covered / total_idf
             span_pick = self._pick_span(span.text, kind, q_tokens, question)
@@ -361,7 +366,7 @@ class TextAnswerer:
             # Each person, place or year the question names that neither the sentence nor its section
             # mentions makes the sentence less likely to be about the same thing; one named only in a
             # neighbouring sentence of the passage ("... the storm. Three boats sank") less so.
-            missing = (q_names | q_years) - heading - sent_tokens
+            missing = (q_names | q_years) - context - sent_tokens
             nearby = missing & set(terms(hit.chunk.text)) - q_years   # a year is never implied
             elsewhere = (missing & q_names) - self.vocabulary.doc_terms.get(hit.chunk.doc, set())  # a name its document never uses
             score *= 0.6 ** len(missing - nearby - elsewhere) * 0.85 ** len(nearby) * 0.4 ** len(elsewhere)

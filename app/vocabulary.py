@@ -49,8 +49,8 @@ class Vocabulary:
 
         def always_capitalised(word: str) -> bool:   # not "party", which names use but prose also writes in lowercase
             toks = tokenize(word)
-            return bool(toks) and not common(word) and all(
-                stem(t) in self.names and stem(t) not in self.lowercase for t in toks)
+            return bool(toks) and all(stem(t) in self.names and stem(t) not in self.lowercase for t in toks) \
+                and not common(word)     # asked last: it runs the encoder's tokenizer
 
         return _WORD.sub(lambda m: m.group()[:1].upper() + m.group()[1:] if always_capitalised(m.group())
                          else m.group(), question)

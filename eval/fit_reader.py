@@ -252,15 +252,14 @@ def predict(engine, reader, questions: list[SquadQuestion]) -> list[dict]:
     answers with a passage (a descriptive question: no short answer). `candidates` keeps, per passage, its
     chunk, fused retrieval score and n best spans (score, sentence start/end in the file, span text), the raw
     material the answer chooser's features are computed from."""
-    from app.text_answer import SPANS_CHOSEN_AMONG, context, is_descriptive
+    from app.text_answer import SPANS_CHOSEN_AMONG, is_descriptive
 
     engine.text.reader = reader
     rows = []
     for q in questions:
         hits = engine.retrieve(q.question)
         passages = [h for h in hits if h.chunk.kind == "text"][: engine.settings.top_k]
-        gated = bool(engine.vocabulary.unknown_terms(q.question, " ".join(context(h) for h in passages))) \
-            or is_descriptive(q.question)
+        gated = bool(engine.text.unknown_names(q.question, passages)) or is_descriptive(q.question)
         groups = [] if gated else engine.text.candidates(q.question, passages, SPANS_CHOSEN_AMONG)
         found = [g[0] for g in groups if g]
         rows.append({"id": q.id, "readings": [[r.reading.score, r.rank, r.reading.answer, r.hit.chunk.doc]
