@@ -4,14 +4,15 @@ The span reader (app/reader.py) offers its n best spans in each retrieved passag
 name it starts or ends inside ("Vandermeer" -> "Piet Vandermeer"). Each becomes a row of features (the
 reader's own score and its share of the reader's odds over every span offered for the question, where the
 passage ranked, how much of the question its sentence and passage cover, whether the question's names appear
-there (or are spelled out: "Tollerby Rowing Club" for "trc"), whether the span is of the kind the question asks
-for, how close it sits to the question's words, how near its sentence's vector, stored with the index, lies to
+there (or are spelled out: "Tollerby Rowing Club" for "trc"), whether the span is of the kind the question's cue
+words ask for and how likely its kind is by the fitted answer-type model (app/answer_types.py), how close it sits
+to the question's words, how near its sentence's vector, stored with the index, lies to
 the question's) and a logistic model gives the expected F1 of
 that span against the right answer; the highest answers, if its expected F1 reaches the fitted threshold (else
 the engine abstains: on held-out SQuAD articles this beat the reader's own policy on both has-answer F1 and
 no-answer accuracy). The weights are fitted on held-out readings of SQuAD articles by `python -m eval
-fit-chooser`, the threshold on out-of-fold predictions, never on our own questions; both are stored as a small
-JSON file (app/models/chooser.json); applying them is a dot product.
+fit-chooser`, the threshold on out-of-fold predictions, never on our own questions; both are stored, with the
+answer-type model, as a JSON file (app/models/chooser.json); applying them is a dot product.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from app.acronym import spelled_out
+from app.answer_types import AnswerTypes, span_type
 from app.question import MONTHS, answer_type, candidates
 from app.vocabulary import Vocabulary
 from app.wordvectors import WordVectors
@@ -36,9 +38,11 @@ from index.fold import STOPWORDS, fold, stem, terms, tokenize
 DEFAULT_PATH = Path(__file__).parent / "models" / "chooser.json"
 
 FEATURES = ("reader", "reader_gap", "span_rank", "rank", "retrieval", "sentence_cover", "passage_cover",
-            "names_missing", "typed", "type_match", "span_in_question", "distance", "similarity", "reader_share")
+            "names_missing", "typed", "type_match", "span_in_question", "distance", "similarity", "type_odds",
+            "reader_share")
 _WORD = re.compile(r"[\w'’]+")
 FAR = 30   # words: a span with no question word in its sentence counts as this far from them
+UNLIKELY = 1e-3   # the odds below which an answer's kind counts as this unlikely (its log is a feature)
 
 
 @dataclass(frozen=True)
@@ -50,13 +54,16 @@ class Asked:
     kind: str                    # the answer type asked for (app/question.py)
     words: dict[str, str] = field(default_factory=dict)   # each term's word as the question writes it (folded)
     vectors: WordVectors | None = None   # for how near a sentence's words come to a term it lacks
+    expects: dict[str, float] = field(default_factory=dict)   # the odds of each kind of answer (app/answer_types.py)
 
     @classmethod
-    def of(cls, question: str, vocabulary: Vocabulary, vectors: WordVectors | None = None) -> "Asked":
+    def of(cls, question: str, vocabulary: Vocabulary, vectors: WordVectors | None = None,
+           types: AnswerTypes | None = None) -> "Asked":
         words = {stem(w): w for w in vocabulary.question_words(question)}
         weighted = {t: vocabulary.weight(t) for t in words}
         names = {t: w for t, w in weighted.items() if t in vocabulary.names}
-        return cls(weighted, names, answer_type(question), words, vectors)
+        expects = types.odds(question, vectors) if types is not None else {}
+        return cls(weighted, names, answer_type(question), words, vectors, expects)
 
     def paraphrased(self, text: str) -> float:
         """The IDF-weighted share of the question's terms that `text` lacks but says in other words: each counts by
@@ -193,7 +200,13 @@ def _own_features(asked: Asked, span: Offer) -> list[float]:
         sum(t in asked.terms for t in span_terms) / len(span_terms) if span_terms else 1.0,
         math.log1p(_distance(asked, span)),
         span.similarity,
+        type_odds(asked.expects, span.text),
     ]
+
+
+def type_odds(expects: dict[str, float], text: str) -> float:
+    """The log of the odds the question gives a span's kind of answer (0 without an answer-type model)."""
+    return math.log(max(expects.get(span_type(text), 1.0), UNLIKELY)) if expects else 0.0
 
 
 def names_nothing_asked(row: np.ndarray) -> bool:
@@ -250,6 +263,8 @@ class Chooser:
     intercept: float
     passages: int = 2
     threshold: float | None = None
+    types: AnswerTypes | None = None   # the kind of answer a question expects, fitted with it
+
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         """The expected F1 of each row's span (a logistic model of it)."""
@@ -258,15 +273,16 @@ class Chooser:
     def to_dict(self) -> dict:
         return {"features": list(FEATURES), "mean": list(self.mean), "scale": list(self.scale),
                 "coef": list(self.coef), "intercept": self.intercept, "passages": self.passages,
-                "threshold": self.threshold}
+                "threshold": self.threshold, "answer_types": self.types.to_dict() if self.types else None}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Chooser":
         if tuple(data.get("features", ())) != FEATURES:
             raise ValueError("the chooser file was fitted on other features; run `python -m eval fit-chooser`")
-        threshold = data.get("threshold")
+        threshold, types = data.get("threshold"), data.get("answer_types")
         return cls(tuple(data["mean"]), tuple(data["scale"]), tuple(data["coef"]), float(data["intercept"]),
-                   int(data.get("passages", 2)), None if threshold is None else float(threshold))
+                   int(data.get("passages", 2)), None if threshold is None else float(threshold),
+                   AnswerTypes.from_dict(types) if types else None)
 
 
 @lru_cache(maxsize=1)

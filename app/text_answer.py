@@ -268,7 +268,7 @@ class TextAnswerer:
         offered = [r for group in groups for r in group]
         if not offered:
             return TextAnswer(None, None, 0.0, "no passage holds an answer")
-        asked = Asked.of(question, self.vocabulary)
+        asked = Asked.of(question, self.vocabulary, self.word_vectors, chooser.types)
         spans = [o for group in groups if group
                  for o in offers(group[0].hit.chunk, group[0].rank, group[0].hit.score, [r.placed() for r in group],
                                  self.vocabulary.names,

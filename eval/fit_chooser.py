@@ -16,7 +16,11 @@ The `trade_off` row gives the has-answer F1 left where a cut would abstain on 30
 questions (out-of-fold judgements): how well the expected F1 separates them, whatever cut the folds choose.
 The `calibration` row compares, over the questions the rotation answers, the expected F1 (the confidence a
 chosen answer shows) with the F1 they got, beside the same for the reader's odds.
-The shipped chooser is fitted on every fold's rows, its threshold on every fold's out-of-fold judgements.
+The answer-type model behind the `type_odds` feature (app/answer_types.py) is fitted on the same folds' answerable
+questions: a fold's rows are typed by a model fitted without it, and in the rotation the folds a chooser is fitted
+on are typed without the scored fold too.
+The shipped chooser is fitted on every fold's rows, its threshold on every fold's out-of-fold judgements, and
+carries the answer-type model fitted on every fold.
 """
 from __future__ import annotations
 
@@ -29,8 +33,9 @@ from pathlib import Path
 
 import numpy as np
 
+from app.answer_types import KINDS, AnswerTypes, question_features, span_type
 from app.chooser import (DEFAULT_PATH, FEATURES, Asked, Chooser, best_offer, features, names_nothing_asked, offers,
-                         within_sentence)
+                         type_odds, within_sentence)
 from app.reader import Policy, short_form
 from app.retrieve import Hit
 from app.text_answer import years_first
@@ -41,6 +46,7 @@ from index.parse import Span
 
 CUT_STEP = 0.005     # expected F1: the abstention cuts tried
 SMOOTHING = 0.025    # expected F1 either side of a cut over which its objective is averaged
+RARE = 5             # an answer-type feature seen in fewer training questions than this is left out
 
 
 def question_rows(engine, chunks: dict, question: str, saved: dict, passages: int) -> tuple[list[str], np.ndarray]:
@@ -85,6 +91,64 @@ def table(engine, folds: dict[int, dict], questions: dict[str, SquadQuestion], p
             labels = np.array([best_f1(q, t) if q.answers else 0.0 for t in texts])
             out[f].append((q, texts, rows, labels))
     return out
+
+
+def fit_types(questions: list[SquadQuestion], vectors) -> AnswerTypes:
+    """The answer-type model (app/answer_types.py) fitted on these answerable questions, labelled by the kind of
+    their first gold answer."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows = [question_features(q.question, vectors) for q in questions]
+    seen: dict[str, int] = {}
+    for row in rows:
+        for name in row:
+            seen[name] = seen.get(name, 0) + 1
+    columns = {name: k for k, name in enumerate(n for n, count in seen.items() if count >= RARE)}
+    x = np.zeros((len(rows), len(columns)))
+    for i, row in enumerate(rows):
+        for name, value in row.items():
+            if name in columns:
+                x[i, columns[name]] = value
+    labels = [KINDS.index(span_type(q.answers[0])) for q in questions]
+    model = LogisticRegression(C=1.0, max_iter=3000).fit(x, labels)
+    coef, intercept = np.zeros((len(KINDS), len(columns))), np.full(len(KINDS), -30.0)   # a kind never seen: odds ~0
+    if len(model.classes_) == 2:     # one row of weights: the second kind's log odds against the first's
+        intercept[model.classes_[0]] = 0.0
+        coef[model.classes_[1]], intercept[model.classes_[1]] = model.coef_[0], model.intercept_[0]
+    else:
+        coef[model.classes_], intercept[model.classes_] = model.coef_, model.intercept_
+    return AnswerTypes(columns, coef, intercept)
+
+
+def with_types(items: list, types: AnswerTypes, vectors) -> list:
+    """The items with their `type_odds` column given by this answer-type model (`table` leaves it 0)."""
+    column = FEATURES.index("type_odds")
+    out = []
+    for q, texts, rows, labels in items:
+        if len(rows):
+            expects = types.odds(q.question, vectors)
+            rows = rows.copy()
+            rows[:, column] = [type_odds(expects, t) for t in texts]
+        out.append((q, texts, rows, labels))
+    return out
+
+
+class TypesOutOf:
+    """Answer-type models each fitted on the answerable questions of every fold but some, made once each."""
+
+    def __init__(self, by_fold: dict[int, list], vectors):
+        self.by_fold, self.vectors, self.made = by_fold, vectors, {}
+
+    def __call__(self, *left_out: int) -> AnswerTypes:
+        key = frozenset(left_out)
+        if key not in self.made:
+            self.made[key] = fit_types([q for g, items in self.by_fold.items() if g not in key
+                                        for q, *_ in items if q.answers], self.vectors)
+        return self.made[key]
+
+    def typed(self, fold: int, *left_out: int) -> list:
+        """The fold's items typed by the model fitted without it and `left_out`."""
+        return with_types(self.by_fold[fold], self(fold, *left_out), self.vectors)
 
 
 def fit(items: list, passages: int) -> Chooser:
@@ -187,16 +251,19 @@ def calibration(items: list, judgements: list[tuple[int | None, float]], cut: fl
             "mean_f1": round(float(f1.mean()), 3), "ece": ece(expected), "reader_odds_ece": ece(odds)}
 
 
-def rotation(by_fold: dict[int, list], folds: dict[int, dict], questions: dict, passages: int) -> dict:
+def rotation(untyped: dict[int, list], folds: dict[int, dict], questions: dict, passages: int,
+             types: TypesOutOf) -> dict:
     """Each fold scored by a chooser fitted on the other folds, abstaining below a cut chosen on those folds' own
     out-of-fold judgements (never on the fold); beside it, the reader's policy deciding instead (as the app did
-    before the chooser abstained), the policy alone, and both never abstaining."""
+    before the chooser abstained), the policy alone, and both never abstaining. Each fold's answer types come from a
+    model fitted without it, and, for the folds its chooser is fitted on, without them too."""
     read = {g: as_read(fold, passages) for g, fold in folds.items()}
     runs = {"chooser": [], "chooser_with_policy": [], "policy": [], "chooser_never_abstaining": [],
             "policy_never_abstaining": []}
     report, every, judged_every, raw = {}, [], [], []
-    for f, items in sorted(by_fold.items()):
-        others = {g: its for g, its in by_fold.items() if g != f}
+    for f in sorted(untyped):
+        items = types.typed(f)
+        others = {g: types.typed(g, f) for g in untyped if g != f}
         chooser = fit([it for its in others.values() for it in its], passages)
         cut = held_out_cut(others, passages)
         rows = [r for g, fold in read.items() if g != f for r in fold["rows"]]
@@ -253,12 +320,14 @@ def main(argv: list[str] | None = None) -> int:
     chunks = {c.id: c for c in engine.index.chunks}
     for fold in folds.values():
         fold["rows"] = [in_app_order(r, questions[r["id"]].question, chunks) for r in fold["rows"]]
-    by_fold = table(engine, folds, questions, args.passages)
-    result = rotation(by_fold, folds, questions, args.passages)
+    untyped = table(engine, folds, questions, args.passages)
+    types = TypesOutOf(untyped, engine.text.word_vectors)
+    result = rotation(untyped, folds, questions, args.passages, types)
     print(json.dumps(result, indent=1))
     if not args.no_write:
+        by_fold = {f: types.typed(f) for f in untyped}      # each fold typed out of fold, as the rotation's
         chooser = fit([it for items in by_fold.values() for it in items], args.passages)
-        chooser = replace(chooser, threshold=held_out_cut(by_fold, args.passages))
+        chooser = replace(chooser, threshold=held_out_cut(by_fold, args.passages), types=types())
         args.model.write_text(json.dumps({**chooser.to_dict(), "data": args.squad.name,
                                           "rotation": result["overall"]}, indent=1) + "\n")
         log(f"wrote {args.model}: weights "

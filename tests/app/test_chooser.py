@@ -104,8 +104,8 @@ def test_the_shipped_chooser_was_fitted_on_held_out_squad_and_is_small():
     meta = json.loads(DEFAULT_PATH.read_text())
     assert meta["features"] == list(FEATURES) and meta["rotation"]["chooser"]["n"] > 1000
     assert 0 < meta["threshold"] < 1
-    assert DEFAULT_PATH.stat().st_size < 50e3
-    assert isinstance(default_chooser(), Chooser)
+    assert DEFAULT_PATH.stat().st_size < 200e3      # mostly the answer-type model's ~2,000 features x 4 kinds
+    assert isinstance(default_chooser(), Chooser) and default_chooser().types is not None
 
 
 def test_the_chooser_ranks_the_right_span_over_a_distractor(regatta_engine):

@@ -2,7 +2,8 @@
 import numpy as np
 
 from app.chooser import FEATURES
-from eval.fit_chooser import abstention_cut, answers, calibration, fit, in_app_order, judged, pick, scores
+from eval.fit_chooser import (abstention_cut, answers, calibration, fit, fit_types, in_app_order, judged, pick, scores,
+                              with_types)
 from index.chunk import Chunk
 from eval.squad import SquadQuestion
 
@@ -96,3 +97,18 @@ def test_calibration_compares_the_expected_f1_of_answered_questions_with_the_f1_
     assert report["answered"] == 40 and report["ece"] == 0.05 and report["mean_f1"] == 0.5
     assert calibration(data, [(0, 0.9)] * 40, cut=0.0)["ece"] == 0.9          # wrong and sure: badly calibrated
     assert calibration(data, sure, cut=0.5)["answered"] == 20                    # below the cut: not answered
+
+
+def test_the_answer_type_model_is_fitted_on_the_form_of_gold_answers_and_fills_its_feature():
+    asked = [SquadQuestion(f"w{i}", f"When did the {thing} open?", (f"{1880 + i}",), False, "d")
+             for i, thing in enumerate(["mill", "bridge", "school", "canal", "dock", "market"] * 3)]
+    counted = [SquadQuestion(f"h{i}", f"How many {thing} were built?", (str(3 + i),), False, "d")
+               for i, thing in enumerate(["mills", "bridges", "schools", "canals", "docks", "markets"] * 3)]
+    types = fit_types(asked + counted, None)
+    assert max(types.odds("When did the granary open?", None).items(), key=lambda kv: kv[1])[0] == "date"
+    assert max(types.odds("How many granaries were built?", None).items(), key=lambda kv: kv[1])[0] == "number"
+    q = SquadQuestion("x", "When did the granary open?", ("1890",), False, "d")
+    (_, _, rows, _), = with_types([(q, ["1890", "seven"], np.zeros((2, len(FEATURES))), np.array([1.0, 0.0]))],
+                                  types, None)
+    year, count = rows[:, FEATURES.index("type_odds")]
+    assert year > count
