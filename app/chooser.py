@@ -265,7 +265,6 @@ class Chooser:
     threshold: float | None = None
     types: AnswerTypes | None = None   # the kind of answer a question expects, fitted with it
 
-
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         """The expected F1 of each row's span (a logistic model of it)."""
         return logistic(rows, self.mean, self.scale, self.coef, self.intercept)

@@ -28,6 +28,7 @@ import argparse
 import json
 import math
 import sys
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -99,10 +100,7 @@ def fit_types(questions: list[SquadQuestion], vectors) -> AnswerTypes:
     from sklearn.linear_model import LogisticRegression
 
     rows = [question_features(q.question, vectors) for q in questions]
-    seen: dict[str, int] = {}
-    for row in rows:
-        for name in row:
-            seen[name] = seen.get(name, 0) + 1
+    seen = Counter(name for row in rows for name in row)
     columns = {name: k for k, name in enumerate(n for n, count in seen.items() if count >= RARE)}
     x = np.zeros((len(rows), len(columns)))
     for i, row in enumerate(rows):
