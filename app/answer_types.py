@@ -25,15 +25,18 @@ HEAD_REACH = 3   # words after the interrogative in which its head word is looke
 
 
 def span_type(text: str) -> str:
-    """A span's kind by its form: a date or year, a number, a capitalised name, or other words."""
+    """A span's kind by its form: a date or year, a number, a capitalised name (its first word that is no stopword:
+    "The Beatles", not "The current director"), or other words."""
     text = text.strip().strip(",;:.").strip()   # as a short answer is cut (app/reader.py short_form)
     if not text:
         return "other"
     if PATTERNS["date"].search(text) or _TIME.search(text):
         return "date"
-    if re.search(r"\d", text) or PATTERNS["number"].fullmatch(text.split()[0]):
+    words = text.split()
+    if re.search(r"\d", text) or PATTERNS["number"].fullmatch(words[0]):
         return "number"
-    return "name" if text[0].isupper() else "other"
+    first = next((w for w in words if fold(w) not in STOPWORDS), words[0])   # not "The" opening a sentence
+    return "name" if first[0].isupper() else "other"
 
 
 def question_features(question: str, vectors: WordVectors | None) -> dict[str, float]:

@@ -11,7 +11,8 @@ from app.wordvectors import default_word_vectors
 @pytest.mark.parametrize("span, kind", [
     ("1887", "date"), ("12 May 1901", "date"), ("May 12", "date"), ("the 1990s", "date"), ("the 18th century", "date"),
     ("60 million", "number"), ("three", "number"), ("4.5%", "number"),
-    ("Maren Solberg", "name"), ("Tollerby Rowing Club", "name"),
+    ("Maren Solberg", "name"), ("Tollerby Rowing Club", "name"), ("The Tollerby Rowing Club", "name"),
+    ("The current harbour master", "other"),        # a capital that only opens a sentence
     ("the sluice gates", "other"), ("may be rebuilt", "other"), ("", "other"),
 ])
 def test_a_span_is_a_date_a_number_a_name_or_other_words_by_its_form(span, kind):
