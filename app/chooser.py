@@ -206,7 +206,7 @@ def _own_features(asked: Asked, span: Offer) -> list[float]:
 
 def type_odds(expects: dict[str, float], text: str) -> float:
     """The log of the odds the question gives a span's kind of answer (0 without an answer-type model)."""
-    return math.log(max(expects.get(span_type(text), 1.0), UNLIKELY)) if expects else 0.0
+    return math.log(max(expects[span_type(text)], UNLIKELY)) if expects else 0.0
 
 
 def names_nothing_asked(row: np.ndarray) -> bool:

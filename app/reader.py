@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.fold import plain_letters
 from index.parse import blank_references
 from index.runtime import OnnxModule, compiled
 
@@ -218,16 +219,6 @@ class Reader:
             start, end = self.forward(*_tensors(pair))
         return best_spans(i, passage, start[0].numpy(), end[0].numpy(), offsets, pair["token_type_ids"].numpy()[0],
                           pair["attention_mask"].numpy()[0], skip, n=n)
-
-
-# Letters the encoder's tokenizer keeps apart from the plain letter (the accents it strips itself), one for one so
-# offsets hold: "Kızılırmak" in a passage and "kizilirmak" typed in a question are then the same word pieces.
-_PLAIN = str.maketrans("ıİøØłŁđĐ", "iIoOlLdD")
-
-
-def plain_letters(text: str) -> str:
-    """`text` with those letters read as plain ones, at the same offsets."""
-    return text.translate(_PLAIN)
 
 
 def _threads() -> int:

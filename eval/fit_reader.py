@@ -30,14 +30,13 @@ from pathlib import Path
 
 import numpy as np
 
-from app.reader import (DEFAULT_PATH, MAX_LENGTH, Policy, build_network, load_network, load_tokenizer, plain_letters,
-                        trained_state)
+from app.reader import DEFAULT_PATH, MAX_LENGTH, Policy, build_network, load_network, load_tokenizer, trained_state
 from app.settings import Settings
 from eval.cloze import cloze_examples
 from eval.swaps import Pool, swapped
 from eval.squad import SquadQuestion, compute_exact, compute_f1, document_name, load_squad, write_documents
 from index.chunk import Chunk, chunk_document
-from index.fold import terms
+from index.fold import plain_letters, terms
 from index.parse import parse
 
 DEFAULT_SQUAD = Path(os.environ.get("DOCQA_DATASETS", "../shared/datasets")) / "squad2-train-10-articles.json"

@@ -9,6 +9,8 @@ from functools import lru_cache
 _SPECIAL = str.maketrans({"İ": "I", "ı": "i", "ß": "ss", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
                           "ł": "l", "Ł": "L", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
                           "’": "'", "‘": "'", "“": '"', "”": '"'})
+# The letters among them that stand for one plain letter: read as it, a text keeps its offsets.
+_PLAIN = {code: plain for code, plain in _SPECIAL.items() if chr(code).isalpha() and len(plain) == 1}
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 STOPWORDS = frozenset(
     "a an the of in on at to for from by with and or is are was were be been did do does "
@@ -16,6 +18,12 @@ STOPWORDS = frozenset(
     "as into than then there their his her he she they them i you we our your has have had "
     "get got give gave about s".split()
 )
+
+
+def plain_letters(text: str) -> str:
+    """`text` with the letters NFKD leaves alone that stand for one plain letter ("ı", "İ", "ø", "ł", "đ") read as it,
+    at the same offsets, case kept: "Kızılırmak" then reads as "kizilirmak" typed does."""
+    return text.translate(_PLAIN)
 
 
 def fold(text: str) -> str:
