@@ -21,6 +21,7 @@ from index.fold import STOPWORDS, fold
 KINDS = ("date", "number", "name", "other")
 _WORDS = re.compile(r"[a-z0-9]+")
 _TIME = re.compile(rf"\b(?:{MONTHS})\b|\b\d{{1,3}}0s\b|\bcentur(?:y|ies)\b")   # "May 12", "the 1990s", "18th century"
+NAMING_INTERROGATIVES = ("what", "which", "whose", "how")   # those the kind of thing asked for can follow
 HEAD_REACH = 3   # words after the interrogative in which its head word is looked for ("what [kind of] river")
 
 
@@ -45,17 +46,33 @@ def question_features(question: str, vectors: WordVectors | None) -> dict[str, f
     words = _WORDS.findall(fold(question))
     found = {f"w={w}": 1.0 for w in words}
     found[f"cue={answer_type(question)}"] = 1.0
-    wh = next((i for i, w in enumerate(words) if w in INTERROGATIVES), None)
+    wh = _interrogative(words)
     if wh is None:
         return found
     found[f"wh={words[wh]}"] = 1.0
     for k in range(1, HEAD_REACH + 1):
         if wh + k < len(words):
             found[f"wh{k}={words[wh]}_{words[wh + k]}"] = 1.0
-    head = next((w for w in words[wh + 1:wh + 1 + HEAD_REACH] if w not in STOPWORDS), None)
+    head = _head(words, wh)
     if head and vectors is not None:
         found.update({f"v{i}": float(x) for i, x in enumerate(vectors.vector(head))})
     return found
+
+
+def head_word(question: str) -> str | None:
+    """The word after "what", "which", "whose" or "how" that names the kind of thing asked for ("party" in "which
+    party did ...", "votes" in "how many votes ..."), folded; None for other questions ("who won": no kind named)."""
+    words = _WORDS.findall(fold(question))
+    wh = _interrogative(words)
+    return _head(words, wh) if wh is not None and words[wh] in NAMING_INTERROGATIVES else None
+
+
+def _interrogative(words: list[str]) -> int | None:
+    return next((i for i, w in enumerate(words) if w in INTERROGATIVES), None)
+
+
+def _head(words: list[str], wh: int) -> str | None:
+    return next((w for w in words[wh + 1:wh + 1 + HEAD_REACH] if w not in STOPWORDS), None)
 
 
 @dataclass(frozen=True)

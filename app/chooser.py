@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from app.acronym import spelled_out
-from app.answer_types import AnswerTypes, span_type
+from app.answer_types import AnswerTypes, head_word, span_type
 from app.question import MONTHS, answer_type, candidates
 from app.vocabulary import Vocabulary
 from app.wordvectors import WordVectors
@@ -55,6 +55,7 @@ class Asked:
     words: dict[str, str] = field(default_factory=dict)   # each term's word as the question writes it (folded)
     vectors: WordVectors | None = None   # for how near a sentence's words come to a term it lacks
     expects: dict[str, float] = field(default_factory=dict)   # the odds of each kind of answer (app/answer_types.py)
+    head: str | None = None      # the term naming the kind of thing asked for ("parti" of "which party ...")
 
     @classmethod
     def of(cls, question: str, vocabulary: Vocabulary, vectors: WordVectors | None = None,
@@ -63,7 +64,8 @@ class Asked:
         weighted = {t: vocabulary.weight(t) for t in words}
         names = {t: w for t, w in weighted.items() if t in vocabulary.names}
         expects = types.odds(question, vectors) if types is not None else {}
-        return cls(weighted, names, answer_type(question), words, vectors, expects)
+        head = head_word(question)
+        return cls(weighted, names, answer_type(question), words, vectors, expects, head and stem(head))
 
     def paraphrased(self, text: str) -> float:
         """The IDF-weighted share of the question's terms that `text` lacks but says in other words: each counts by
@@ -183,7 +185,7 @@ def _own_features(asked: Asked, span: Offer) -> list[float]:
     names = sum(asked.names.values())
     missing = sum(w for t, w in asked.names.items()
                   if t not in in_passage and not spelled_out(t, span.passage)) / names if names else 0.0
-    span_terms = _echo_terms(span.text)
+    span_terms = _echo_terms(span.text, asked.head)
     typed = asked.kind not in ("span", "quote")
     matches = typed and bool(candidates(span.text, asked.kind))
     return [
@@ -224,10 +226,12 @@ def best_offer(expected: np.ndarray, rows: np.ndarray) -> int:
     return int(np.argmax(expected + np.where(named & (expected >= 0), 2.0, 0.0)))
 
 
-def _echo_terms(text: str) -> list[str]:
+def _echo_terms(text: str, head: str | None = None) -> list[str]:
     """The span's content terms that may echo the question: its words, or its numbers if it has no words (a year
-    asked about inside a date, "March 1954" for "rebuilt in 1954", is no echo)."""
+    asked about inside a date, "March 1954" for "rebuilt in 1954", is no echo). The term naming the kind of thing
+    asked for is no echo either ("Party" in "Labour Party" for "which party ..."), unless it is all the span says."""
     content = [stem(t) for t in tokenize(text) if t not in STOPWORDS]
+    content = [t for t in content if t != head] or content
     words = [t for t in content if not t[0].isdigit()]
     return words or content
 

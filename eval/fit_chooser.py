@@ -47,6 +47,7 @@ from index.parse import Span
 
 CUT_STEP = 0.005     # expected F1: the abstention cuts tried
 SMOOTHING = 0.025    # expected F1 either side of a cut over which its objective is averaged
+FIXED_CUTS = (0.25, 0.30, 0.35)   # where the rotation also reports the objective: a comparison free of the cut's landing
 RARE = 5             # an answer-type feature seen in fewer training questions than this is left out
 
 
@@ -204,17 +205,22 @@ def abstention_cut(items: list, judgements: list[tuple[int | None, float]]) -> f
     the cuts within SMOOTHING of each one. The objective is flat over a wide range of cuts, so its exact maximum
     moves with any small change of the features (one fold's cut went from 0.16 to 0.23 for 40 changed feature
     values out of ~47,000), and the mean over neighbouring cuts does not."""
+    grid = np.arange(0.0, 1.0 + CUT_STEP / 2, CUT_STEP)
+    total = objective(items, judgements, grid)
+    width = int(round(SMOOTHING / CUT_STEP))
+    padded = np.pad(total, width, mode="edge")
+    smoothed = np.convolve(padded, np.ones(2 * width + 1) / (2 * width + 1), mode="valid")
+    return float(grid[int(np.argmax(smoothed))])
+
+
+def objective(items: list, judgements: list[tuple[int | None, float]], cuts: np.ndarray) -> np.ndarray:
+    """(1 - s) x has-answer F1 + s x no-answer accuracy (fractions) of these judgements at each cut."""
     has = np.array([bool(q.answers) for q, *_ in items])
     weight = np.where(has, (1 - UNANSWERABLE_SHARE) / max(1, has.sum()), UNANSWERABLE_SHARE / max(1, (~has).sum()))
     answer = np.array([best_f1(q, texts[k]) if k is not None and q.answers else 0.0
                        for (q, texts, _, _), (k, _) in zip(items, judgements)]) * weight
     values = np.array([v for _, v in judgements])
-    grid = np.arange(0.0, 1.0 + CUT_STEP / 2, CUT_STEP)
-    total = np.array([answer[values >= c].sum() + weight[~has & (values < c)].sum() for c in grid])
-    width = int(round(SMOOTHING / CUT_STEP))
-    padded = np.pad(total, width, mode="edge")
-    smoothed = np.convolve(padded, np.ones(2 * width + 1) / (2 * width + 1), mode="valid")
-    return float(grid[int(np.argmax(smoothed))])
+    return np.array([answer[values >= c].sum() + weight[~has & (values < c)].sum() for c in cuts])
 
 
 def held_out_cut(by_fold: dict[int, list], passages: int) -> float:
@@ -287,6 +293,8 @@ def rotation(untyped: dict[int, list], folds: dict[int, dict], questions: dict, 
     report["overall"] = {k: scores(every, a) for k, a in runs.items()}
     report["overall"]["calibration"] = calibration(every, judged_every, -math.inf)
     report["overall"]["trade_off"] = trade_off(every, raw)
+    report["overall"]["objective_at_cuts"] = {f"{c:.2f}": round(100 * float(o), 1) for c, o
+                                              in zip(FIXED_CUTS, objective(every, raw, np.array(FIXED_CUTS)))}
     return report
 
 

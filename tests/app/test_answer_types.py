@@ -2,7 +2,7 @@
 own questions (none of them a seed question)."""
 import pytest
 
-from app.answer_types import KINDS, AnswerTypes, span_type
+from app.answer_types import KINDS, AnswerTypes, head_word, span_type
 from app.chooser import FEATURES, Asked, Offer, default_chooser, features
 from app.vocabulary import Vocabulary
 from app.wordvectors import default_word_vectors
@@ -57,3 +57,16 @@ def test_a_span_of_the_expected_kind_gets_higher_odds_in_the_chooser(types):
                             for span in ("2018", "Maren Solberg")])
     year, name = rows[:, FEATURES.index("type_odds")]
     assert year > name
+
+
+@pytest.mark.parametrize("question, head", [
+    ("Which river flows past the mill?", "river"),
+    ("How many boats entered the 2018 regatta?", "boats"),
+    ("In what year was the boathouse built?", "year"),
+    ("Whose crew won in 2022?", "crew"),
+    ("Who coached the Heron crew?", None),        # "who", "when", "where" name no kind of thing
+    ("When was the harbour wall rebuilt?", None),
+    ("The regatta's winner?", None),              # no interrogative
+])
+def test_the_head_word_names_the_kind_of_thing_a_question_asks_for(question, head):
+    assert head_word(question) == head

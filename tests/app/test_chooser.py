@@ -52,6 +52,17 @@ def test_a_span_repeating_the_question_and_one_far_from_its_words_are_marked(voc
     assert far["distance"] == pytest.approx(math.log1p(30))
 
 
+def test_the_kind_of_thing_asked_for_is_no_echo_unless_it_is_all_the_span_says(vocabulary):
+    sentence = "The regatta is organised by the Tollerby Rowing Club, which was founded in 1931."
+    named = row(vocabulary, "Which club organises the regatta?", "Tollerby Rowing Club", sentence, sentence)
+    bare = row(vocabulary, "Which club organises the regatta?", "the Tollerby Rowing Club", sentence, sentence)
+    echo = row(vocabulary, "What organises the regatta?", "The regatta", sentence, sentence)
+    assert named["span_in_question"] == 0.0 and bare["span_in_question"] == 0.0
+    assert echo["span_in_question"] == 1.0
+    only_the_kind = row(vocabulary, "Which club organises it?", "club", "A club organises it.", "A club organises it.")
+    assert only_the_kind["span_in_question"] == 1.0
+
+
 def test_a_span_ending_or_starting_inside_a_name_is_widened_to_the_whole_name(vocabulary):
     sentence = "The Otter crew was coached by Piet Vandermeer, a former ferry captain of the Tollerby Rowing Club."
 
