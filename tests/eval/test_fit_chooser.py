@@ -1,9 +1,10 @@
 """Fitting the answer chooser: spans labelled by their F1 against the gold answers, and the pick it learns."""
 import numpy as np
+import pytest
 
 from app.chooser import FEATURES
-from eval.fit_chooser import (abstention_cut, answers, calibration, fit, fit_types, in_app_order, judged, pick, scores,
-                              with_types)
+from eval.fit_chooser import (abstention_cut, answers, calibration, fit, fit_types, in_app_order, judged, objective,
+                              pick, scores, with_types)
 from index.chunk import Chunk
 from eval.squad import SquadQuestion
 
@@ -65,6 +66,16 @@ def test_the_abstention_cut_answers_the_questions_the_chooser_is_sure_of_and_abs
     predictions = answers(sure + unsure, judgements, cut)
     assert scores(sure + unsure, predictions) == {"n": 40, "has_ans_f1": 100.0, "has_ans_exact": 100.0,
                                                        "no_ans_accuracy": 100.0, "no_ans_n": 10}
+
+
+def test_the_objective_weighs_has_answer_f1_and_no_answer_accuracy_at_each_cut():
+    right = [(SquadQuestion(f"r{i}", "When?", ("1887",), False, "d"), ["1887"], None, None) for i in range(3)]
+    none = [(SquadQuestion(f"n{i}", "Who?", (), True, "d"), ["Paris"], None, None) for i in range(2)]
+    judgements = [(0, 0.9)] * 3 + [(0, 0.5), (0, float("-inf"))]      # -inf: the app abstains whatever the cut
+    every, between, nothing = objective(right + none, judgements, np.array([0.0, 0.6, 1.0]))
+    assert every == pytest.approx(0.75 * 1.0 + 0.25 * 0.5)        # all answered: one unanswerable abstained on
+    assert between == pytest.approx(0.75 * 1.0 + 0.25 * 1.0)      # the right answers kept, both refused
+    assert nothing == pytest.approx(0.25)                         # abstaining on everything
 
 
 def test_a_narrow_peak_of_the_objective_does_not_set_the_cut_a_broad_plateau_does():
