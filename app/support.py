@@ -5,11 +5,12 @@ ones after it, not with a short span, so the sentence itself must be chosen well
 passages read becomes a row of features (how much of the question it, its neighbours and its heading cover,
 whether it misses the names the question asks about, its passage's retrieval rank and score, its place in
 the passage, whether it holds a span of the kind asked for, its embedding similarity to the question and how far
-that falls below the best candidate's, and how much of the question it lacks but says in other words, by word
-vectors: app/wordvectors.py) and a logistic model gives the odds that it is the sentence holding the answer. The
-similarities bridge words the documents do not use ("redone" for "re-run", "spouse" for "wife"). The model is fitted on
-SQuAD, the sentence holding each answer against the other sentences retrieved with it, and reported by article
-rotation (`python -m eval fit-support`); it is stored as a small JSON file (app/models/support.json).
+and how much of the question it lacks but says in other words, by word vectors: app/wordvectors.py). A linear score
+over them, softmaxed over the question's candidates, gives each the probability that it is the one holding the answer
+(a conditional logit: only how a sentence compares with the others read with it counts). The similarities bridge words
+the documents do not use ("redone" for "re-run", "spouse" for "wife"). The model is fitted on SQuAD, the sentence
+holding each answer against the other sentences retrieved with it, and reported by article rotation
+(`python -m eval fit-support`); it is stored as a small JSON file (app/models/support.json).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.chooser import Asked, logistic
+from app.chooser import Asked
 from app.question import candidates
 from app.retrieve import Hit
 from index.fold import terms
@@ -30,8 +31,7 @@ from index.parse import Span, split_sentences
 
 DEFAULT_PATH = Path(__file__).parent / "models" / "support.json"
 FEATURES = ("sentence_cover", "neighbour_cover", "heading_cover", "names_missing",
-            "rank", "retrieval", "position", "type_match", "similarity", "similarity_gap",
-            "paraphrase")
+            "rank", "retrieval", "position", "type_match", "similarity", "paraphrase")
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,6 @@ def sentences_of(passages: list[Hit]) -> list[Sentence]:
 def features(asked: Asked, sentences: list[Sentence], similarity: np.ndarray) -> np.ndarray:
     """The ranker's feature rows (in FEATURES order) for the sentences, given each one's cosine with the question."""
     total = sum(asked.terms.values()) or 1.0
-    best = float(np.max(similarity)) if len(sentences) else 0.0
     names = sum(asked.names.values())
     typed = asked.kind not in ("span", "quote")
 
@@ -74,31 +73,36 @@ def features(asked: Asked, sentences: list[Sentence], similarity: np.ndarray) ->
         rows.append([cover(in_sentence), cover(set(terms(s.neighbours))), cover(heading),
                      missing, s.rank, s.hit.score,
                      math.log1p(s.position), float(typed and bool(candidates(s.span.text, asked.kind))),
-                     float(sim), float(sim) - best, asked.paraphrased(s.span.text)])
+                     float(sim), asked.paraphrased(s.span.text)])
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 
 
 @dataclass(frozen=True)
 class SentenceRanker:
-    """A fitted logistic model over FEATURES: the odds that a sentence holds the answer."""
+    """A fitted conditional logit over FEATURES: which of a question's candidate sentences holds the answer."""
 
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     coef: tuple[float, ...]
-    intercept: float
 
-    def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        return logistic(rows, self.mean, self.scale, self.coef, self.intercept)
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        """Each row's linear score; only differences between one question's candidates mean anything."""
+        return ((np.atleast_2d(rows) - np.array(self.mean)) / np.array(self.scale)) @ np.array(self.coef)
+
+    def shares(self, rows: np.ndarray) -> np.ndarray:
+        """Each candidate's probability of being the sentence that holds the answer, among these (one or more)."""
+        z = self.scores(rows)
+        e = np.exp(z - z.max())
+        return e / e.sum()
 
     def to_dict(self) -> dict:
-        return {"features": list(FEATURES), "mean": list(self.mean), "scale": list(self.scale),
-                "coef": list(self.coef), "intercept": self.intercept}
+        return {"features": list(FEATURES), "mean": list(self.mean), "scale": list(self.scale), "coef": list(self.coef)}
 
     @classmethod
     def from_dict(cls, data: dict) -> "SentenceRanker":
         if tuple(data.get("features", ())) != FEATURES:
             raise ValueError("the ranker file was fitted on other features; run `python -m eval fit-support`")
-        return cls(tuple(data["mean"]), tuple(data["scale"]), tuple(data["coef"]), float(data["intercept"]))
+        return cls(tuple(data["mean"]), tuple(data["scale"]), tuple(data["coef"]))
 
 
 @lru_cache(maxsize=1)

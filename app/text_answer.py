@@ -315,9 +315,9 @@ class TextAnswerer:
         sentences = account_sentences(question, asked, passages)
         if not sentences:
             return TextAnswer(None, None, 0.0, "no passage is about what the question names")
-        odds = self.ranker.probabilities(sentence_features(asked, sentences, self.similarities(question, sentences)))
-        best = sentences[int(np.argmax(odds))]
-        confidence = round(float(odds.max() / odds.sum()), 3)   # how clearly it stands out among the candidates
+        shares = self.ranker.shares(sentence_features(asked, sentences, self.similarities(question, sentences)))
+        best = sentences[int(np.argmax(shares))]
+        confidence = round(float(shares.max()), 3)   # how clearly it stands out among the candidates
         support = Support(best.hit, best.span.start, best.span.end, best.span.text, confidence, 0.0, 0.0)
         return TextAnswer(support, None, confidence, also=_following(support))
 

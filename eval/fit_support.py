@@ -4,10 +4,10 @@
 
 Every answerable question is asked in open retrieval over all ten articles, through the app's own
 retrieval; every sentence an account may start from (app/text_answer.py `account_sentences`: in the
-passages the app reads) is a row, labelled right when it holds a gold answer. Fitted on 8 articles and
-scored on the other 2, rotating: a question counts as right when the ranker's first sentence holds its
-answer (a question whose answer was not retrieved counts as wrong). Question coverage alone (ties: the
-earlier sentence) is the baseline.
+passages the app reads) is a row, labelled right when it holds a gold answer. Fitted on 8 articles (`fit`: a
+softmax over each question's candidates) and scored on the other 2, rotating: a question counts as right when the
+ranker's first sentence holds its answer (a question whose answer was not retrieved counts as wrong). Question
+coverage alone (ties: the earlier sentence) is the baseline.
 The shipped ranker is then fitted on every article and written with those figures.
 """
 from __future__ import annotations
@@ -54,19 +54,36 @@ def collect(engine, items: list[Item], log=print) -> list[Group]:
     return groups
 
 
-def fit(groups: list[Group]):
-    """A SentenceRanker fitted on these questions' rows."""
-    from sklearn.linear_model import LogisticRegression
+def fit(groups: list[Group], penalty: float = 1.0):
+    """A SentenceRanker fitted on these questions' rows: a conditional logit, the softmax over each question's
+    candidates fitted to give its right sentences the most probability (L2 `penalty` on the standardised weights).
+
+    Fitted per question rather than per sentence (a logistic model of "holds the answer"), it learns only how the
+    right sentence differs from those read with it: 70.3% against 68.0% by rotation (session 32)."""
+    from scipy.optimize import minimize
 
     from app.support import SentenceRanker
 
     rows = np.vstack([g.rows for g in groups])
-    labels = np.concatenate([g.right for g in groups])
     mean, scale = rows.mean(axis=0), rows.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=1.0, max_iter=2000).fit((rows - mean) / scale, labels)
-    return SentenceRanker(tuple(mean), tuple(scale), tuple(float(c) for c in model.coef_[0]),
-                          float(model.intercept_[0]))
+    telling = [g for g in groups if g.right.any() and not g.right.all()]   # a question with no wrong or no right
+    x = (np.vstack([g.rows for g in telling]) - mean) / scale               # candidate tells nothing
+    right = np.concatenate([g.right for g in telling]).astype(float)
+    question = np.repeat(np.arange(len(telling)), [len(g.rows) for g in telling])
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        z = x @ w
+        top = np.full(len(telling), -np.inf)
+        np.maximum.at(top, question, z)
+        e = np.exp(z - top[question])
+        every, rights = np.bincount(question, e), np.bincount(question, e * right)
+        value = float(np.sum(np.log(every) - np.log(rights))) + 0.5 * penalty * float(w @ w)
+        gradient = x.T @ (e / every[question] - e * right / rights[question]) + penalty * w
+        return value, gradient
+
+    w = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B").x
+    return SentenceRanker(tuple(mean), tuple(scale), tuple(float(c) for c in w))
 
 
 def first_right(groups: list[Group], score) -> float:
@@ -93,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     for test in rotation_pairs(items):
         seen = [g for g in groups if g.article in test]
         ranker = fit([g for g in groups if g.article not in test])
-        scores = {"ranker": first_right(seen, ranker.probabilities),
+        scores = {"ranker": first_right(seen, ranker.scores),
                   "coverage": first_right(seen, lambda r: r[:, cover]),
                   "retrieved": round(100 * sum(bool(g.right.any()) for g in seen) / max(1, len(seen)), 1)}
         for k, v in scores.items():

@@ -14,11 +14,18 @@ from tests.conftest import TEXT_DOCS
 
 def test_the_model_file_round_trips_and_refuses_other_features():
     ranker = SentenceRanker(tuple([0.0] * len(FEATURES)), tuple([1.0] * len(FEATURES)),
-                            tuple([1.0] + [0.0] * (len(FEATURES) - 1)), 0.0)
+                            tuple([1.0] + [0.0] * (len(FEATURES) - 1)))
     assert SentenceRanker.from_dict(json.loads(json.dumps(ranker.to_dict()))) == ranker
-    assert ranker.probabilities(np.zeros(len(FEATURES)))[0] == pytest.approx(0.5)
     with pytest.raises(ValueError, match="other features"):
         SentenceRanker.from_dict({**ranker.to_dict(), "features": ["sentence_cover"]})
+
+
+def test_the_ranker_shares_one_probability_among_a_questions_candidates_by_how_they_compare():
+    rows = np.random.default_rng(0).normal(size=(5, len(FEATURES)))
+    shares = default_ranker().shares(rows)
+    assert shares.sum() == pytest.approx(1.0) and np.argmax(shares) == np.argmax(default_ranker().scores(rows))
+    assert default_ranker().shares(rows + 3.0) == pytest.approx(shares)    # what all candidates share says nothing
+    assert default_ranker().shares(rows[:1]) == pytest.approx([1.0])
 
 
 def test_an_unreadable_ranker_file_is_reported_and_not_used(tmp_path, capsys):
@@ -41,8 +48,8 @@ def test_the_ranker_puts_the_sentence_that_answers_over_its_neighbours(regatta_e
     hits = [h for h in regatta_engine.retrieve(question) if h.chunk.kind == "text"]
     asked = Asked.of(question, regatta_engine.vocabulary)
     sentences = account_sentences(question, asked, hits)
-    odds = default_ranker().probabilities(features(asked, sentences, regatta_engine.text.similarities(question, sentences)))
-    assert "council paid for new boats" in sentences[int(np.argmax(odds))].span.text
+    shares = default_ranker().shares(features(asked, sentences, regatta_engine.text.similarities(question, sentences)))
+    assert "council paid for new boats" in sentences[int(np.argmax(shares))].span.text
     assert len(sentences) >= 2     # the storm sentence before it shares its passage and the word "boats"
 
 
@@ -61,11 +68,9 @@ def test_an_account_abstains_when_no_passage_of_the_year_asked_names_whom_it_ask
 
 def test_of_two_sentences_alike_in_every_other_feature_the_one_closer_in_meaning_ranks_first():
     rows = np.zeros((2, len(FEATURES)))
-    sim, gap = FEATURES.index("similarity"), FEATURES.index("similarity_gap")
-    rows[0, [sim, gap]] = 0.6, 0.0          # the best match of the candidates
-    rows[1, [sim, gap]] = 0.2, -0.4         # shares as many words with the question, means less of it
-    odds = default_ranker().probabilities(rows)
-    assert odds[0] > 2 * odds[1]
+    rows[:, FEATURES.index("similarity")] = 0.6, 0.2   # as many words shared with the question; one means less of it
+    shares = default_ranker().shares(rows)
+    assert shares[0] > 2 * shares[1]
 
 
 def test_sentence_similarities_come_from_the_vectors_stored_with_the_index(regatta_engine, monkeypatch):

@@ -47,5 +47,5 @@ def test_a_sentence_saying_the_question_in_other_words_is_credited_and_one_sayin
 def test_of_two_sentences_alike_in_every_other_feature_the_one_saying_the_question_in_other_words_ranks_first():
     rows = np.zeros((2, len(FEATURES)))
     rows[0, FEATURES.index("paraphrase")] = 0.5
-    odds = default_ranker().probabilities(rows)
-    assert odds[0] > odds[1]
+    shares = default_ranker().shares(rows)
+    assert shares[0] > shares[1]

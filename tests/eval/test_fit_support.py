@@ -17,5 +17,15 @@ def test_the_ranker_learns_the_feature_that_marks_the_answer_and_is_scored_on_it
     groups = [_group(k % 3, int(rng.integers(4)), rng) for k in range(300)]
     ranker = fit(groups)
     assert ranker.coef[FEATURES.index("sentence_cover")] == max(ranker.coef)
-    assert first_right(groups, ranker.probabilities) > 90
+    assert first_right(groups, ranker.scores) > 90
     assert first_right(groups, lambda rows: -rows[:, FEATURES.index("sentence_cover")]) < 10
+
+
+def test_the_ranker_is_fitted_on_how_a_sentence_compares_with_those_read_with_it():
+    rng = np.random.default_rng(1)
+    groups = [_group(k % 3, int(rng.integers(4)), rng) for k in range(300)]
+    position = FEATURES.index("position")
+    for g in groups:     # the same for every candidate of a question, high where the answer is easy to tell
+        g.rows[:, position] = g.rows[g.right, FEATURES.index("sentence_cover")].max()
+    ranker = fit(groups)
+    assert abs(ranker.coef[position]) < 0.05 * ranker.coef[FEATURES.index("sentence_cover")]
