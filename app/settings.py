@@ -21,7 +21,7 @@ class Settings:
                                   # 0.25 x no-answer accuracy 33.75 vs 33.8) and 1 less (32.4); each costs ~11 ms
     account_passages: int = 5     # passages whose sentences a descriptive answer is chosen from (no reader runs, so
                                   # more cost little): on held-out SQuAD folds 5 pick the answer's sentence first 67.7%
-                                  # of the time, 2 66.8% (`python -m eval fit-support`)
+                                  # of the time, 2 66.8% (`python -m eval fit-support`, session 22's ranker)
     chooser: bool = True          # the fitted answer chooser (app/chooser.py) picks among the reader's spans
     ranker: bool = True           # the fitted sentence ranker (app/support.py) picks a descriptive answer's sentence
     abstain_threshold: float = 0.30  # below this support score the text path abstains
