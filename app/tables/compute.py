@@ -71,6 +71,12 @@ def plain(group: str) -> str:
     return group[len("(inferred: "):-1] if group.startswith("(inferred: ") else group
 
 
+def contender(column: Column) -> str:
+    """The contender a column counts for, as a sentence names it: its group, marked when its name was inferred."""
+    group = group_of(column)
+    return group if plain(group) == group else f"{plain(group)} (name inferred)"
+
+
 def where(table: Table, row: Row) -> str:
     """`in <label>` for a row; the total row stands for the whole table."""
     return "in the table's total row" if row.is_total else f"in {table.row_name(row)}"
@@ -177,8 +183,9 @@ def margin(table: Table, row: Row, mine: Column, other: Column | None) -> Findin
     big, small = (a, b) if diff >= 0 else (b, a)
     computation = f"{big.raw} - {small.raw} = {size}"
     verb = "leads" if diff >= 0 else "trails"
-    sentence = (f"{opening(where(table, row))}, {col_label(mine)} ({fmt_cell(mine, a)}) {verb} "
-                f"{col_label(other)} ({fmt_cell(other, b)}) by {size}{' ' + unit if unit else ''} [1].")
+    measure = f"{mine.sub}: " if mine.sub and group_of(mine) != mine.name else ""
+    sentence = (f"{opening(where(table, row))}, {contender(mine)} {verb} {contender(other)} by {size}"
+                f"{' ' + unit if unit else ''} ({measure}{fmt_cell(mine, a)} against {fmt_cell(other, b)}) [1].")
     notes = [f"Not counted as contenders (aggregate columns): {', '.join(left_out)}."] if left_out else []
     return Finding(size, sentence, [Used(row, [(mine, a), (other, b)])], computation, notes, 0.9)
 

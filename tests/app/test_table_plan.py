@@ -117,6 +117,13 @@ def test_the_blank_group_named_from_the_text_answers_and_says_it_was_inferred(co
     assert any("is shown as (inferred: Tomas Vik)" in n and "won the seat" in n for n in result["notes"])
 
 
+def test_a_margin_names_both_contenders_in_plain_words_and_states_both_figures(council):
+    result = _checked(council, "By how many votes did Tomas Vik lead at Quay?")
+    assert result["short_answer"] == "120" and result["computation"] == "420 - 300 = 120"
+    assert result["answer"].startswith("In Quay, Tomas Vik (name inferred) leads Ida Brenner by 120 (")
+    assert "420 against 300" in result["answer"] and "(inferred:" not in result["answer"]
+
+
 def test_ask_limited_to_documents_answers_only_from_their_tables_and_passages(seed_engine):
     table_doc = next(t.doc for t in seed_engine.tables.all_tables if t.rows and len(t.columns) > 4)
     other = next(d for d in seed_engine.index.texts if d != table_doc)
