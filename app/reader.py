@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.question import as_squad_asks
 from index.fold import plain_letters
 from index.parse import blank_references
 from index.runtime import OnnxModule, compiled
@@ -61,13 +62,6 @@ class Reading:
 def short_form(span: str) -> str:
     """A span as a short answer: without surrounding spaces and punctuation."""
     return span.strip().strip(",;:.").strip()
-
-
-def as_squad_asks(question: str) -> str:
-    """The question as SQuAD writes its questions, which the reader was fitted on: ending in a question mark (4,698 of
-    the file's 4,719 do), added where it has none. People type "who won the rerun" as often as "Who won the rerun?",
-    and the mark alone moves a span's score by whole logits (docs/text-answers.md, session 32)."""
-    return question if "?" in question else question.rstrip().rstrip(".!;: ") + "?"
 
 
 def passage_of(chunk) -> tuple[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from app.question import as_squad_asks
 from app.settings import Settings
 from index.chunk import Chunk
 from index.embed import query_embedder
@@ -29,7 +30,10 @@ class Retriever:
     def __init__(self, index: StoredIndex, model):
         self.index = index
         self.bm25 = index.sparse          # `.idf`: term -> idf, as rank_bm25's BM25Okapi had it
-        self.embed_query = lru_cache(maxsize=1024)(query_embedder(model))
+        embed = query_embedder(model)
+        # the question as the models fitted on SQuAD's questions read them (`as_squad_asks`): the chooser's and the
+        # sentence ranker's similarity features come from this vector too
+        self.embed_query = lru_cache(maxsize=1024)(lambda question: embed(as_squad_asks(question)))
 
     def dense(self, question: str, k: int) -> list[tuple[int, float]]:
         """(chunk position, cosine) of the k nearest chunks."""

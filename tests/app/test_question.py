@@ -1,7 +1,7 @@
 """Question cues pick the kind of span wanted; spans of that kind are found in sentences."""
 import pytest
 
-from app.question import answer_type, candidates, repair_interrogative
+from app.question import answer_type, as_squad_asks, candidates, repair_interrogative
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -70,3 +70,14 @@ def test_a_misspelt_or_run_together_interrogative_is_read_as_the_one_meant(typed
 ])
 def test_a_word_that_is_a_word_or_could_be_several_interrogatives_stays(question):
     assert repair_interrogative(question, known={"wen", "jiabao"}) == question
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("who kept the lighthouse lamp", "who kept the lighthouse lamp?"),
+    ("Who kept the lighthouse lamp.  ", "Who kept the lighthouse lamp?"),
+    ("Who kept the lighthouse lamp?", "Who kept the lighthouse lamp?"),
+    ('Which ship was named "Why Not?"', 'Which ship was named "Why Not?"'),
+    ("Kim tuttu? (who kept)", "Kim tuttu? (who kept)"),     # a gloss after the question's own mark
+])
+def test_a_question_is_read_with_a_question_mark_as_squads_were(typed, read):
+    assert as_squad_asks(typed) == read

@@ -5,8 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from app.reader import (DEFAULT_PATH, Policy, Reader, as_squad_asks, best_span, best_spans, default_reader,
-                        passage_of)
+from app.reader import DEFAULT_PATH, Policy, Reader, best_span, best_spans, default_reader, passage_of
 from tests.conftest import TEXT_DOCS
 
 
@@ -36,17 +35,6 @@ def test_reference_markers_are_read_as_blanks_and_spans_keep_the_passages_offset
     (got,), (want,) = reader.read(question, [marked], [12]), reader.read(question, [blank], [12])
     assert (got.start, got.end, got.score) == (want.start, want.end, want.score)     # SQuAD's text had no "[4]"
     assert got.text == marked[got.start:got.end] and "Mara Quill" in got.text
-
-
-@pytest.mark.parametrize("typed, read", [
-    ("who kept the lighthouse lamp", "who kept the lighthouse lamp?"),
-    ("Who kept the lighthouse lamp.  ", "Who kept the lighthouse lamp?"),
-    ("Who kept the lighthouse lamp?", "Who kept the lighthouse lamp?"),
-    ('Which ship was named "Why Not?"', 'Which ship was named "Why Not?"'),
-    ("Kim tuttu? (who kept)", "Kim tuttu? (who kept)"),     # a gloss after the question's own mark
-])
-def test_a_question_is_read_with_a_question_mark_as_squads_were(typed, read):
-    assert as_squad_asks(typed) == read
 
 
 def test_a_question_typed_without_its_question_mark_reads_as_the_one_with_it():

@@ -1,4 +1,5 @@
 """Hybrid retrieval fuses BM25 and dense rankings; each mode finds the passage that holds the answer."""
+import numpy as np
 import pytest
 
 from app.retrieve import _rrf, _weighted
@@ -26,3 +27,9 @@ def test_every_mode_ranks_the_answering_passage_first(own_engine, settings):
 def test_misspelt_names_are_repaired_before_retrieval(own_engine):
     hits = own_engine.retrieve("Ingrid Halvorsne chair")
     assert "Ingrid Halvorsen" in hits[0].chunk.text
+
+
+def test_a_question_typed_without_its_question_mark_is_embedded_as_the_one_with_it(own_engine):
+    embed = own_engine.retriever.embed_query
+    typed, asked = embed("who chairs the board"), embed("who chairs the board?")
+    assert np.array_equal(typed, asked)     # the chooser's and the sentence ranker's similarities were fitted with it
