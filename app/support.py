@@ -77,6 +77,19 @@ def features(asked: Asked, sentences: list[Sentence], similarity: np.ndarray) ->
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
 
 
+def best_distinct(placed: list[tuple[str, int, int]], scores: np.ndarray, most: int) -> list[int]:
+    """The indices of the `most` best-scored sentences, best first, passing over one that shares text with a better
+    one (passages overlap, so a sentence may be offered twice); `placed` holds each one's document and offsets."""
+    chosen: list[int] = []
+    for k in np.argsort(-np.asarray(scores), kind="stable"):
+        doc, start, end = placed[k]
+        if not any(doc == placed[c][0] and start < placed[c][2] and placed[c][1] < end for c in chosen):
+            chosen.append(int(k))
+        if len(chosen) == most:
+            break
+    return chosen
+
+
 @dataclass(frozen=True)
 class SentenceRanker:
     """A fitted conditional logit over FEATURES: which of a question's candidate sentences holds the answer."""

@@ -7,7 +7,8 @@ retrieval; every sentence an account may start from (app/text_answer.py `account
 passages the app reads) is a row, labelled right when it holds a gold answer. Fitted on 8 articles (`fit`: a
 softmax over each question's candidates) and scored on the other 2, rotating: a question counts as right when the
 ranker's first sentence holds its answer (a question whose answer was not retrieved counts as wrong). Question
-coverage alone (ties: the earlier sentence) is the baseline.
+coverage alone (ties: the earlier sentence) is the baseline. Beside it: how often the account, the ranker's best
+sentences, holds the answer.
 The shipped ranker is then fitted on every article and written with those figures.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -25,11 +26,13 @@ from eval.fit_reader import DEFAULT_SQUAD, Item, load_items, open_engine, rotati
 
 @dataclass
 class Group:
-    """One question's candidate sentences: its article, feature rows and which rows hold the answer."""
+    """One question's candidate sentences: its article, feature rows, which rows hold the answer, and where each
+    sentence is (document, start, end)."""
 
     article: int
     rows: np.ndarray
     right: np.ndarray
+    placed: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 def collect(engine, items: list[Item], log=print) -> list[Group]:
@@ -48,7 +51,7 @@ def collect(engine, items: list[Item], log=print) -> list[Group]:
         right = np.array([s.hit.chunk.doc == item.doc and any(s.span.start <= a < s.span.end for a, _ in item.answers)
                           for s in sentences])
         groups.append(Group(item.article, features(question, sentences, engine.text.similarities(item.question, sentences)),
-                            right))
+                            right, [(s.hit.chunk.doc, s.span.start, s.span.end) for s in sentences]))
         if n % 500 == 0:
             log(f"  {n}/{len(asked)} questions")
     return groups
@@ -92,6 +95,17 @@ def first_right(groups: list[Group], score) -> float:
     return round(100 * sum(hits) / max(1, len(hits)), 1)
 
 
+def account_right(groups: list[Group], score) -> float:
+    """Share of questions (percent) whose account (app/text_answer.py: the ranker's best distinct sentences, at most
+    `ACCOUNT_SENTENCES`) holds the answer."""
+    from app.support import best_distinct
+    from app.text_answer import ACCOUNT_SENTENCES
+
+    hits = [bool(len(g.rows)) and bool(g.right[best_distinct(g.placed, score(g.rows), ACCOUNT_SENTENCES)].any())
+            for g in groups]
+    return round(100 * sum(hits) / max(1, len(hits)), 1)
+
+
 def main(argv: list[str] | None = None) -> int:
     from app.support import DEFAULT_PATH, FEATURES
 
@@ -106,18 +120,20 @@ def main(argv: list[str] | None = None) -> int:
     engine, _ = open_engine(args.squad, args.out)
     groups = collect(engine, items, log)
     cover = FEATURES.index("sentence_cover")
-    lines, held = [], {"ranker": [], "coverage": [], "retrieved": []}
+    lines, held = [], {"ranker": [], "coverage": [], "account": [], "retrieved": []}
     for test in rotation_pairs(items):
         seen = [g for g in groups if g.article in test]
         ranker = fit([g for g in groups if g.article not in test])
         scores = {"ranker": first_right(seen, ranker.scores),
                   "coverage": first_right(seen, lambda r: r[:, cover]),
+                  "account": account_right(seen, ranker.scores),
                   "retrieved": round(100 * sum(bool(g.right.any()) for g in seen) / max(1, len(seen)), 1)}
         for k, v in scores.items():
             held[k].append((v, len(seen)))
         lines.append({"articles": test, "questions": len(seen), **scores})
         log(f"articles {test}: {len(seen)} questions, first sentence holds the answer: " +
-            ", ".join(f"{k} {v}%" for k, v in scores.items()))
+            ", ".join(f"{k} {v}%" for k, v in scores.items() if k != "account") +
+            f"; the account's sentences: {scores['account']}%")
     total = {k: round(sum(v * n for v, n in vs) / max(1, sum(n for _, n in vs)), 1) for k, vs in held.items()}
     log("all folds: " + ", ".join(f"{k} {v}%" for k, v in total.items()))
     if not args.no_write:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from app.chooser import Asked
-from app.support import DEFAULT_PATH, FEATURES, SentenceRanker, default_ranker, features
+from app.support import DEFAULT_PATH, FEATURES, SentenceRanker, best_distinct, default_ranker, features
 from app.text_answer import account_sentences
 from tests.conftest import TEXT_DOCS
 
@@ -26,6 +26,13 @@ def test_the_ranker_shares_one_probability_among_a_questions_candidates_by_how_t
     assert shares.sum() == pytest.approx(1.0) and np.argmax(shares) == np.argmax(default_ranker().scores(rows))
     assert default_ranker().shares(rows + 3.0) == pytest.approx(shares)    # what all candidates share says nothing
     assert default_ranker().shares(rows[:1]) == pytest.approx([1.0])
+
+
+def test_the_best_sentences_pass_over_one_that_shares_text_with_a_better_one():
+    placed = [("a.md", 0, 40), ("a.md", 0, 40), ("a.md", 41, 80), ("b.md", 0, 40), ("a.md", 30, 60)]
+    scores = np.array([0.9, 0.8, 0.5, 0.6, 0.7])   # the second is the first again, from an overlapping passage
+    assert best_distinct(placed, scores, 3) == [0, 3, 2]
+    assert best_distinct(placed, scores, 1) == [0]
 
 
 def test_an_unreadable_ranker_file_is_reported_and_not_used(tmp_path, capsys):
@@ -51,6 +58,22 @@ def test_the_ranker_puts_the_sentence_that_answers_over_its_neighbours(regatta_e
     shares = default_ranker().shares(features(asked, sentences, regatta_engine.text.similarities(question, sentences)))
     assert "council paid for new boats" in sentences[int(np.argmax(shares))].span.text
     assert len(sentences) >= 2     # the storm sentence before it shares its passage and the word "boats"
+
+
+def test_an_account_is_the_rankers_best_sentences_each_cited_once_as_its_passage_orders_them(regatta_engine):
+    question = "How did the club pay for the new boats?"
+    hits = [h for h in regatta_engine.retrieve(question) if h.chunk.kind == "text"]
+    asked = Asked.of(question, regatta_engine.vocabulary)
+    sentences = account_sentences(question, asked, hits)
+    shares = default_ranker().shares(features(asked, sentences, regatta_engine.text.similarities(question, sentences)))
+    best = sentences[int(np.argmax(shares))]
+    result = regatta_engine.ask(question)
+    cited = [(c["doc"], c["quote_start"], c["quote_end"]) for c in result["citations"]]
+    assert result["short_answer"] is None and 2 <= len(cited) <= 3 and len(set(cited)) == len(cited)
+    assert (best.hit.chunk.doc, best.span.start, best.span.end) in cited     # not always the first: reading order
+    by_passage = [(c["chunk_id"], c["quote_start"]) for c in result["citations"]]
+    assert all(a[1] < b[1] for a, b in zip(by_passage, by_passage[1:]) if a[0] == b[0])
+    assert "storm" in result["answer"] and "council paid for new boats" in result["answer"]
 
 
 @pytest.mark.parametrize("year, other", [("2018", "2022"), ("2022", "2018")])

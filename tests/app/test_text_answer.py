@@ -119,7 +119,7 @@ def test_what_does_someone_do_asks_for_an_account_like_why_and_what_happened(que
 def test_what_someone_did_is_answered_with_the_passage_and_no_short_answer(regatta_engine):
     result = regatta_engine.ask("What did the town council do?")
     assert result["kind"] == "text" and result["short_answer"] is None
-    assert "council paid for new boats" in result["citations"][0]["quote"]
+    assert any("council paid for new boats" in c["quote"] for c in result["citations"])
 
 
 def test_an_acronym_a_retrieved_passage_spells_out_is_no_unknown_name(regatta_engine):

@@ -3,7 +3,7 @@ whether its first sentence holds it."""
 import numpy as np
 
 from app.support import FEATURES
-from eval.fit_support import Group, first_right, fit
+from eval.fit_support import Group, account_right, first_right, fit
 
 
 def _group(article: int, right_row: int, rng) -> Group:
@@ -29,3 +29,14 @@ def test_the_ranker_is_fitted_on_how_a_sentence_compares_with_those_read_with_it
         g.rows[:, position] = g.rows[g.right, FEATURES.index("sentence_cover")].max()
     ranker = fit(groups)
     assert abs(ranker.coef[position]) < 0.05 * ranker.coef[FEATURES.index("sentence_cover")]
+
+
+def test_an_account_is_right_when_one_of_its_best_distinct_sentences_holds_the_answer():
+    placed = [("a.md", 0, 10), ("a.md", 0, 10), ("a.md", 11, 20), ("a.md", 21, 30), ("a.md", 31, 40)]
+    rows = np.zeros((5, len(FEATURES)))
+    rows[:, FEATURES.index("sentence_cover")] = [0.9, 0.8, 0.7, 0.6, 0.5]
+    cover = lambda r: r[:, FEATURES.index("sentence_cover")]     # noqa: E731
+    third = Group(0, rows, np.arange(5) == 3, placed)      # third once the repeated first is passed over
+    fourth = Group(0, rows, np.arange(5) == 4, placed)
+    assert first_right([third], cover) == 0 and account_right([third], cover) == 100
+    assert account_right([fourth], cover) == 0
