@@ -1,7 +1,7 @@
 """The supporting-sentence ranker: which sentence of the retrieved passages answers a question.
 
-A descriptive question ("why…", "what happened…", "tell me about…") is answered with a sentence and the
-ones after it, not with a short span, so the sentence itself must be chosen well. Every sentence of the
+A descriptive question ("why…", "what happened…", "tell me about…") is answered with its best sentences
+(`best_distinct`), not with a short span, so the sentences themselves must be chosen well. Every sentence of the
 passages read becomes a row of features (how much of the question it, its neighbours and its heading cover,
 whether it misses the names the question asks about, its passage's retrieval rank and score, its place in
 the passage, whether it holds a span of the kind asked for, its embedding similarity to the question and how far
