@@ -50,22 +50,23 @@ def test_the_shipped_ranker_was_fitted_on_squad_beats_coverage_on_held_out_artic
     assert isinstance(default_ranker(), SentenceRanker)
 
 
-def test_the_ranker_puts_the_sentence_that_answers_over_its_neighbours(regatta_engine):
-    question = "Who paid for the new boats?"
-    hits = [h for h in regatta_engine.retrieve(question) if h.chunk.kind == "text"]
-    asked = Asked.of(question, regatta_engine.vocabulary)
+def _ranked(engine, question: str) -> tuple[list, np.ndarray]:
+    """The candidate sentences of an account and the shipped ranker's shares of them."""
+    hits = [h for h in engine.retrieve(question) if h.chunk.kind == "text"]
+    asked = Asked.of(question, engine.vocabulary)
     sentences = account_sentences(question, asked, hits)
-    shares = default_ranker().shares(features(asked, sentences, regatta_engine.text.similarities(question, sentences)))
+    return sentences, default_ranker().shares(features(asked, sentences, engine.text.similarities(question, sentences)))
+
+
+def test_the_ranker_puts_the_sentence_that_answers_over_its_neighbours(regatta_engine):
+    sentences, shares = _ranked(regatta_engine, "Who paid for the new boats?")
     assert "council paid for new boats" in sentences[int(np.argmax(shares))].span.text
     assert len(sentences) >= 2     # the storm sentence before it shares its passage and the word "boats"
 
 
 def test_an_account_is_the_rankers_best_sentences_each_cited_once_as_its_passage_orders_them(regatta_engine):
     question = "How did the club pay for the new boats?"
-    hits = [h for h in regatta_engine.retrieve(question) if h.chunk.kind == "text"]
-    asked = Asked.of(question, regatta_engine.vocabulary)
-    sentences = account_sentences(question, asked, hits)
-    shares = default_ranker().shares(features(asked, sentences, regatta_engine.text.similarities(question, sentences)))
+    sentences, shares = _ranked(regatta_engine, question)
     best = sentences[int(np.argmax(shares))]
     result = regatta_engine.ask(question)
     cited = [(c["doc"], c["quote_start"], c["quote_end"]) for c in result["citations"]]
