@@ -17,7 +17,7 @@ from pathlib import Path
 from app.chooser import default_chooser
 from app.followup import resolve
 from app.glossary import expand
-from app.question import repair_interrogative
+from app.question import repair_interrogative, restore_contractions
 from app.reader import default_reader
 from app.retrieve import Hit, Retriever
 from app.settings import MAX_QUESTION_CHARS, Settings
@@ -163,6 +163,19 @@ class Engine:
         """Fused retrieval hits for a question (misspellings repaired first), best first."""
         return self.retriever.search(self.vocabulary.correct_text(question), settings or self.settings)
 
+    def read_as(self, question: str, history: list[dict] | None = None) -> str:
+        """The question as the engine reads it (see `_read`)."""
+        return self._read(question, history)[0]
+
+    def _read(self, question: str, history: list[dict] | None) -> tuple[str, bool]:
+        """The question as the engine reads it, and whether it was translated: a follow-up completed from the history;
+        its first word's typo, its contractions and its names' possessives typed without an apostrophe repaired
+        ("whats imamoglus wife" -> "what is Imamoglu's wife"), as the reader was fitted on SQuAD's written questions;
+        Turkish glossed in English; and, typed without capitals, the documents' names capitalised."""
+        followed = repair_interrogative(resolve(question, history, self.vocabulary.is_name), self.vocabulary.surface)
+        glossed = expand(restore_contractions(followed))
+        return self.vocabulary.truecase(self.vocabulary.possessives(glossed), self.common_word), glossed != followed
+
     def ask(self, question: str, history: list[dict] | None = None, settings: Settings | None = None,
             docs: list[str] | None = None) -> dict:
         """Answer a question (with the chat history for follow-ups) as the answer contract; `docs` limits the
@@ -171,8 +184,7 @@ class Engine:
         asked = check_question(question)
         self._follow()
         settings = settings or self.settings
-        followed = repair_interrogative(resolve(asked, history, self.vocabulary.is_name), self.vocabulary.surface)
-        resolved = self.vocabulary.truecase(expand(followed), self.common_word)
+        resolved, translated = self._read(asked, history)
         notes = [f"Read as: “{resolved}”"] if resolved.lower() != asked.lower() else []
         timing: dict[str, float] = {}
         hits = None
@@ -198,7 +210,7 @@ class Engine:
             if scope is not None:
                 hits = [h for h in hits if h.chunk.doc in scope]
             with _timed(timing, "answer"):   # requests answer side by side: what they share is thread-safe
-                text = self.text.answer(resolved, hits, settings, translated=resolved != followed)
+                text = self.text.answer(resolved, hits, settings, translated=translated)
             supported = text.support is not None
             if result is None or supported and (
                     text.confidence >= STRONG_TEXT

@@ -60,6 +60,16 @@ INTERROGATIVES = ("who", "whom", "whose", "when", "where", "why", "how", "what",
 _FIRST_WORD = re.compile(r"\s*([A-Za-z]+)\b(?![-'’])")
 
 
+# English negative contractions typed without their apostrophe ("didnt", "cant"): a closed class of words
+_CONTRACTED = re.compile(r"\b(is|are|was|were|do|does|did|ca|could|would|should|has|have|had)nt\b", re.IGNORECASE)
+
+
+def restore_contractions(question: str) -> str:
+    """The question with its negative contractions typed without an apostrophe written as SQuAD's questions write
+    them, which the reader was fitted on ("didnt" -> "didn't")."""
+    return _CONTRACTED.sub(r"\1n't", question)
+
+
 def repair_interrogative(question: str, known: Container[str] = frozenset()) -> str:
     """The question with its first word read as the interrogative it misspells or runs together with "is", as people
     type ("wen did ..." -> "when did ...", "whats ..." -> "what is ..."). Only a word one edit from exactly one

@@ -48,12 +48,26 @@ class Vocabulary:
             return question
 
         def always_capitalised(word: str) -> bool:   # not "party", which names use but prose also writes in lowercase
-            toks = tokenize(word)
+            toks = [t for t in tokenize(word) if t != "s"]     # a possessive's "s" ("turkey's")
             return bool(toks) and all(stem(t) in self.names and stem(t) not in self.lowercase for t in toks) \
                 and not common(word)     # asked last: it runs the encoder's tokenizer
 
         return _WORD.sub(lambda m: m.group()[:1].upper() + m.group()[1:] if always_capitalised(m.group())
                          else m.group(), question)
+
+    def possessives(self, question: str) -> str:
+        """A name typed with a possessive's "s" but no apostrophe read as the possessive ("imamoglus wife" ->
+        "imamoglu's wife"): a word the documents never write, whose form without the "s" they write as a name, and
+        that a content word follows (not "the Obamas.", "Sands and Chopin", "how many DB10s were made")."""
+        words = list(_WORD.finditer(question))
+        out, at = [], 0
+        for m, after in zip(words, words[1:]):
+            folded, base = fold(m.group()), fold(m.group())[:-1]
+            if (len(folded) >= 4 and folded.endswith("s") and folded not in self.surface and base in self.surface
+                    and self.is_name(base) and fold(after.group()) not in STOPWORDS):
+                out += [question[at:m.end() - 1], "'s"]
+                at = m.end()
+        return "".join(out) + question[at:]
 
     def weight(self, token: str) -> float:
         """IDF, doubled for names: the entity a question is about matters most."""

@@ -246,9 +246,10 @@ def rotation_pairs(items: list[Item]) -> list[list[int]]:
 
 
 def predict(engine, reader, questions: list[SquadQuestion]) -> list[dict]:
-    """For each question, every passage reading of the app's text answer with this reader (raw scores and
-    retrieval ranks, so a policy can be chosen afterwards); none where the app abstains before reading or
-    answers with a passage (a descriptive question: no short answer). `candidates` keeps, per passage, its
+    """For each question, read as the engine reads it (`Engine.read_as`), every passage reading of the app's text
+    answer with this reader (raw scores and retrieval ranks, so a policy can be chosen afterwards); none where the
+    app abstains before reading or answers with a passage (a descriptive question: no short answer). `candidates`
+    keeps, per passage, its
     chunk, fused retrieval score and n best spans (score, sentence start/end in the file, span text), the raw
     material the answer chooser's features are computed from."""
     from app.text_answer import SPANS_CHOSEN_AMONG, is_descriptive
@@ -256,10 +257,11 @@ def predict(engine, reader, questions: list[SquadQuestion]) -> list[dict]:
     engine.text.reader = reader
     rows = []
     for q in questions:
-        hits = engine.retrieve(q.question)
+        asked = engine.read_as(q.question)
+        hits = engine.retrieve(asked)
         passages = [h for h in hits if h.chunk.kind == "text"][: engine.settings.top_k]
-        gated = bool(engine.text.unknown_names(q.question, passages)) or is_descriptive(q.question)
-        groups = [] if gated else engine.text.candidates(q.question, passages, SPANS_CHOSEN_AMONG)
+        gated = bool(engine.text.unknown_names(asked, passages)) or is_descriptive(asked)
+        groups = [] if gated else engine.text.candidates(asked, passages, SPANS_CHOSEN_AMONG)
         found = [g[0] for g in groups if g]
         rows.append({"id": q.id, "readings": [[r.reading.score, r.rank, r.reading.answer, r.hit.chunk.doc]
                                               for r in found],

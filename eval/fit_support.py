@@ -44,13 +44,14 @@ def collect(engine, items: list[Item], log=print) -> list[Group]:
     asked = [i for i in items if i.answers]
     groups = []
     for n, item in enumerate(asked):
-        hits = [h for h in engine.retrieve(item.question) if h.chunk.kind == "text"][:engine.settings.top_k]
-        question = Asked.of(item.question, engine.vocabulary, engine.text.word_vectors)
-        passages = years_first(item.question, hits)[:engine.settings.account_passages]
-        sentences = account_sentences(item.question, question, passages)
+        read = engine.read_as(item.question)
+        hits = [h for h in engine.retrieve(read) if h.chunk.kind == "text"][:engine.settings.top_k]
+        question = Asked.of(read, engine.vocabulary, engine.text.word_vectors)
+        passages = years_first(read, hits)[:engine.settings.account_passages]
+        sentences = account_sentences(read, question, passages)
         right = np.array([s.hit.chunk.doc == item.doc and any(s.span.start <= a < s.span.end for a, _ in item.answers)
                           for s in sentences])
-        groups.append(Group(item.article, features(question, sentences, engine.text.similarities(item.question, sentences)),
+        groups.append(Group(item.article, features(question, sentences, engine.text.similarities(read, sentences)),
                             right, [(s.hit.chunk.doc, s.span.start, s.span.end) for s in sentences]))
         if n % 500 == 0:
             log(f"  {n}/{len(asked)} questions")

@@ -114,6 +114,12 @@ def test_a_misspelt_interrogative_is_read_as_meant_and_said_so(regatta_engine):
     assert result["short_answer"] and "1931" in result["short_answer"]
 
 
+def test_a_question_typed_without_apostrophes_is_read_with_them_and_said_so(regatta_engine):
+    result = regatta_engine.ask("who coached vandermeers crew, didnt he captain a ferry")
+    assert result["resolved_question"] == "who coached Vandermeer's crew, didn't he captain a ferry"
+    assert any("Vandermeer's crew" in n for n in result["notes"])
+
+
 def test_questions_asked_at_once_get_the_answers_each_gets_alone(own_engine):
     """Requests answer side by side (no engine-wide lock): prose, an account, a table figure and an abstention."""
     from concurrent.futures import ThreadPoolExecutor

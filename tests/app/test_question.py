@@ -1,7 +1,7 @@
 """Question cues pick the kind of span wanted; spans of that kind are found in sentences."""
 import pytest
 
-from app.question import answer_type, as_squad_asks, candidates, repair_interrogative
+from app.question import answer_type, as_squad_asks, candidates, repair_interrogative, restore_contractions
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -81,3 +81,14 @@ def test_a_word_that_is_a_word_or_could_be_several_interrogatives_stays(question
 ])
 def test_a_question_is_read_with_a_question_mark_as_squads_were(typed, read):
     assert as_squad_asks(typed) == read
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("how many boats didnt sink", "how many boats didn't sink"),
+    ("Why Cant the ferry sail", "Why Can't the ferry sail"),
+    ("which crews werent insured?", "which crews weren't insured?"),
+    ("the distant lighthouse", "the distant lighthouse"),      # "-nt" inside a word that is no contraction
+    ("who won? the Otter crew hasnt", "who won? the Otter crew hasn't"),
+])
+def test_a_negative_contraction_typed_without_its_apostrophe_is_read_as_written(typed, read):
+    assert restore_contractions(typed) == read

@@ -64,3 +64,20 @@ def test_a_name_is_a_word_the_documents_capitalise_or_never_write_in_lowercase()
     v = Vocabulary({}, {"prose.md": prose, "table.md": table, "more.md": "Later Yıldız sold it; turnout fell."})
     assert v.is_name("yildiz") and v.is_name("Harbourside") and v.is_name("ayse yildiz")
     assert not v.is_name("turnout") and not v.is_name("the") and not v.is_name("millbrook")
+
+
+def test_a_name_typed_with_its_possessives_s_but_no_apostrophe_is_read_as_the_possessive():
+    v = vocabulary("Captain Ayşe Yıldız sailed the Curlew. Her crews rowed in the harbour races.",
+                   "Lindqvist won the race. Every race had two boats.")
+    assert v.possessives("who was yildizs first mate") == "who was yildiz's first mate"
+    assert v.possessives("What did Lindqvists crew win?") == "What did Lindqvist's crew win?"
+    assert v.possessives("how many crews rowed") == "how many crews rowed"     # a word the documents write
+    assert v.possessives("how many races had boats") == "how many races had boats"   # "race" is no name
+    assert v.possessives("what is yildiz's boat") == "what is yildiz's boat"
+    assert v.possessives("how many Lindqvists were there") == "how many Lindqvists were there"   # a plural
+    assert v.possessives("who beat the Lindqvists?") == "who beat the Lindqvists?"
+
+
+def test_a_possessive_of_a_name_is_capitalised_like_the_name():
+    v = vocabulary("Captain Ayşe Yıldız sailed the Curlew across the bay.")
+    assert v.truecase("who was yildiz's first mate") == "who was Yildiz's first mate"

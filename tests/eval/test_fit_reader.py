@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from eval.fit_reader import (Policy, choose_policy, encode_examples, load_items, make_examples, passages,
+from eval.fit_reader import (Policy, choose_policy, encode_examples, load_items, make_examples, passages, predict,
                              rotation_pairs, save, save_ensemble, summary, trade_off)
 from eval.squad import SquadQuestion, load_squad
 from tests.conftest import ROOT
@@ -159,3 +159,12 @@ def test_an_ensemble_file_reads_as_the_mean_of_its_readers_logits(tmp_path):
         assert len(load_network(tmp_path / "three.pt").members) == 3
     assert not torch.allclose(one, two) and torch.allclose(both, (one + two) / 2, atol=1e-5)
     assert (tmp_path / "both.pt").stat().st_size < 2.1 * paths[0].stat().st_size
+
+
+def test_the_folds_are_read_with_each_question_read_as_the_engine_reads_it(regatta_engine):
+    """A question typed without its apostrophes gets the readings of the question written with them."""
+    typed, written = (SquadQuestion(str(i), q, ("Maren Solberg",), False, "harbour_regatta.md") for i, q in
+                      enumerate(["who coached herons crew in 2018", "who coached Heron's crew in 2018"]))
+    rows = predict(regatta_engine, regatta_engine.text.reader, [typed, written])
+    assert rows[0]["readings"] and rows[0]["readings"] == rows[1]["readings"]
+    assert rows[0]["candidates"] == rows[1]["candidates"]
