@@ -30,11 +30,12 @@ from index.runtime import OnnxModule, compiled
 DEFAULT_PATH = Path(__file__).parent / "models" / "reader.pt"
 MAX_LENGTH = 192        # question + passage word pieces; a chunk is at most ~128
 MAX_ANSWER_TOKENS = 30
-# The matrix products run with int8 weights (dynamic quantization in ONNX Runtime, ~1.5x faster than float32 there)
-# but each layer's feed-forward output and the head: that product's input, after GELU, has outlier activations that
-# one int8 scale per call flattens (quantizing it too cost 8.3 points of held-out has-answer F1 on fold [4, 9];
-# docs/text-answers.md). Node names of the exported graph.
-KEPT_FLOAT = r"layer\.\d+/output/dense/|^(/members\.\d+)?/head/"   # an ensemble's members are under /members.N
+# The attention's matrix products run with int8 weights (dynamic quantization in ONNX Runtime) but each layer's
+# feed-forward products and the head stay float32. The feed-forward output's input, after GELU, has outlier
+# activations that one int8 scale per call flattens (quantizing it cost 8.3 points of held-out has-answer F1 on fold
+# [4, 9]); quantizing the feed-forward input cost 1.3 points of has-answer F1 by rotation, for ~15% of the reader's
+# time (docs/text-answers.md). Node names of the exported graph; an ensemble's members are under /members.N.
+KEPT_FLOAT = r"layer\.\d+/(?:intermediate|output)/dense/|^(/members\.\d+)?/head/"
 # A question's passages are read at the same time, each by a session on its share of the cores: on 2 cores, two
 # passages in a median 27 ms against 36-42 ms read one after the other on both (docs/text-answers.md).
 AT_ONCE = 2
