@@ -208,7 +208,7 @@ def test_a_corrupt_model_file_falls_back_to_the_rules_with_a_warning(tmp_path, c
 
 def test_the_reader_runs_in_onnx_runtime_int8_except_the_feed_forward_products_and_the_head():
     # quantizing the feed-forward outputs cost 3.2 to 8.3 points of held-out has-answer F1 per fold, the feed-forward
-    # inputs 1.3 points by rotation (docs/text-answers.md)
+    # inputs 1.4 points by rotation (docs/text-answers.md)
     import onnx
 
     from index.runtime import OnnxModule
