@@ -170,7 +170,7 @@ class Engine:
     def _read(self, question: str, history: list[dict] | None) -> tuple[str, bool]:
         """The question as the engine reads it, and whether it was translated: a follow-up completed from the history;
         its first word's typo, its contractions and its names' possessives typed without an apostrophe repaired
-        ("whats imamoglus wife" -> "what is Imamoglu's wife"), as the reader was fitted on SQuAD's written questions;
+        ("whats lindqvists boat" -> "what is Lindqvist's boat"), as the reader was fitted on SQuAD's written questions;
         Turkish glossed in English; and, typed without capitals, the documents' names capitalised."""
         followed = repair_interrogative(resolve(question, history, self.vocabulary.is_name), self.vocabulary.surface)
         glossed = expand(restore_contractions(followed))

@@ -56,8 +56,8 @@ class Vocabulary:
                          else m.group(), question)
 
     def possessives(self, question: str) -> str:
-        """A name typed with a possessive's "s" but no apostrophe read as the possessive ("imamoglus wife" ->
-        "imamoglu's wife"): a word the documents never write, whose form without the "s" they write as a name, and
+        """A name typed with a possessive's "s" but no apostrophe read as the possessive ("lindqvists boat" ->
+        "lindqvist's boat"): a word the documents never write, whose form without the "s" they write as a name, and
         that a content word follows (not "the Obamas.", "Sands and Chopin", "how many DB10s were made")."""
         words = list(_WORD.finditer(question))
         out, at = [], 0
