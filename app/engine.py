@@ -173,8 +173,9 @@ class Engine:
         ("whats lindqvists boat" -> "what is Lindqvist's boat"), as the reader was fitted on SQuAD's written questions;
         Turkish glossed in English; and, typed without capitals, the documents' names capitalised."""
         followed = repair_interrogative(resolve(question, history, self.vocabulary.is_name), self.vocabulary.surface)
-        glossed = expand(restore_contractions(followed))
-        return self.vocabulary.truecase(self.vocabulary.possessives(glossed), self.common_word), glossed != followed
+        contracted = restore_contractions(followed)
+        glossed = expand(contracted)
+        return self.vocabulary.truecase(self.vocabulary.possessives(glossed), self.common_word), glossed != contracted
 
     def ask(self, question: str, history: list[dict] | None = None, settings: Settings | None = None,
             docs: list[str] | None = None) -> dict:

@@ -118,6 +118,7 @@ def test_a_question_typed_without_apostrophes_is_read_with_them_and_said_so(rega
     result = regatta_engine.ask("who coached vandermeers crew, didnt he captain a ferry")
     assert result["resolved_question"] == "who coached Vandermeer's crew, didn't he captain a ferry"
     assert any("Vandermeer's crew" in n for n in result["notes"])
+    assert regatta_engine._read("who coached vandermeers crew, didnt he", None)[1] is False   # repaired, not translated
 
 
 def test_questions_asked_at_once_get_the_answers_each_gets_alone(own_engine):
