@@ -34,7 +34,8 @@ MAX_ANSWER_TOKENS = 30
 # feed-forward products and the head stay float32. The feed-forward output's input, after GELU, has outlier
 # activations that one int8 scale per call flattens (quantizing it cost 8.3 points of held-out has-answer F1 on fold
 # [4, 9]); quantizing the feed-forward input cost 1.4 points of has-answer F1 by rotation, for ~30% of the reader's
-# time per passage, ~6% of a text answer on the seeds (docs/text-answers.md). Node names of the exported graph; an ensemble's members are under /members.N.
+# time per passage, ~6% of a text answer on the seeds (docs/text-answers.md). Node names of the exported graph; an
+# ensemble's members are under /members.N.
 KEPT_FLOAT = r"layer\.\d+/(?:intermediate|output)/dense/|^(/members\.\d+)?/head/"
 # A question's passages are read at the same time, each by a session on its share of the cores: on 2 cores, two
 # passages in a median 27 ms against 36-42 ms read one after the other on both (docs/text-answers.md).

@@ -44,6 +44,11 @@ class Sentence:
     position: int                # its place in the passage
     neighbours: str              # the sentences before and after it in the passage
 
+    @property
+    def placed(self) -> tuple[str, int, int]:
+        """Where it is: its document and file offsets (`best_distinct` tells overlapping sentences apart by them)."""
+        return self.hit.chunk.doc, self.span.start, self.span.end
+
 
 def sentences_of(passages: list[Hit]) -> list[Sentence]:
     """Every sentence of the passages, in retrieval order."""

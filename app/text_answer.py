@@ -316,8 +316,8 @@ class TextAnswerer:
         if not sentences:
             return TextAnswer(None, None, 0.0, "no passage is about what the question names")
         shares = self.ranker.shares(sentence_features(asked, sentences, self.similarities(question, sentences)))
-        placed = [(s.hit.chunk.doc, s.span.start, s.span.end) for s in sentences]
-        chosen = [(sentences[k], float(shares[k])) for k in best_distinct(placed, shares, ACCOUNT_SENTENCES)]
+        chosen = [(sentences[k], float(shares[k]))
+                  for k in best_distinct([s.placed for s in sentences], shares, ACCOUNT_SENTENCES)]
         confidence = round(chosen[0][1], 3)   # how clearly the best stands out among the candidates
         place: dict[str, int] = {}             # each passage's sentences as written, passages in the order of
         for s, _ in chosen:                    # their best sentence

@@ -62,7 +62,8 @@ class Vocabulary:
         words = list(_WORD.finditer(question))
         out, at = [], 0
         for m, after in zip(words, words[1:]):
-            folded, base = fold(m.group()), fold(m.group())[:-1]
+            folded = fold(m.group())
+            base = folded[:-1]
             if (len(folded) >= 4 and folded.endswith("s") and folded not in self.surface and base in self.surface
                     and self.is_name(base) and fold(after.group()) not in STOPWORDS):
                 out += [question[at:m.end() - 1], "'s"]

@@ -322,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
         log(f"no fold readings with candidates in {folder}: run `python -m eval fit-reader` first")
         return 2
     engine, squad = open_engine(args.squad, args.out)
-    questions = {q.id: replace(q, question=engine.read_as(q.question)) for q in squad.questions}   # as fit-reader read them
+    # each question read as the engine (and `fit-reader`'s readings) read it
+    questions = {q.id: replace(q, question=engine.read_as(q.question)) for q in squad.questions}
     chunks = {c.id: c for c in engine.index.chunks}
     for fold in folds.values():
         fold["rows"] = [in_app_order(r, questions[r["id"]].question, chunks) for r in fold["rows"]]

@@ -249,9 +249,8 @@ def predict(engine, reader, questions: list[SquadQuestion]) -> list[dict]:
     """For each question, read as the engine reads it (`Engine.read_as`), every passage reading of the app's text
     answer with this reader (raw scores and retrieval ranks, so a policy can be chosen afterwards); none where the
     app abstains before reading or answers with a passage (a descriptive question: no short answer). `candidates`
-    keeps, per passage, its
-    chunk, fused retrieval score and n best spans (score, sentence start/end in the file, span text), the raw
-    material the answer chooser's features are computed from."""
+    keeps, per passage, its chunk, fused retrieval score and n best spans (score, sentence start/end in the file,
+    span text), the raw material the answer chooser's features are computed from."""
     from app.text_answer import SPANS_CHOSEN_AMONG, is_descriptive
 
     engine.text.reader = reader

@@ -52,7 +52,7 @@ def collect(engine, items: list[Item], log=print) -> list[Group]:
         right = np.array([s.hit.chunk.doc == item.doc and any(s.span.start <= a < s.span.end for a, _ in item.answers)
                           for s in sentences])
         groups.append(Group(item.article, features(question, sentences, engine.text.similarities(read, sentences)),
-                            right, [(s.hit.chunk.doc, s.span.start, s.span.end) for s in sentences]))
+                            right, [s.placed for s in sentences]))
         if n % 500 == 0:
             log(f"  {n}/{len(asked)} questions")
     return groups
