@@ -267,12 +267,16 @@ def _timed(timing: dict[str, float], stage: str):
 def _text_result(text: TextAnswer) -> dict:
     """A text answer as the answer contract; its confidence is the chooser's expected F1 of the short answer where
     the chooser decided (calibrated on held-out SQuAD, docs/text-answers.md), else the reader's odds; an abstention
-    shows one minus it."""
+    shows one minus it. An abstention for want of confidence cites the sentence nearest to an answer, said to be
+    no answer: the user can read it, where a bare refusal would leave them nothing."""
     shown = text.confidence if text.expected_f1 is None else text.expected_f1
     if text.support is None:
-        return {"answer": f"The documents do not contain an answer to this question ({text.reason}).",
-                "short_answer": None, "kind": "none", "confidence": round(1 - shown, 3),
-                "citations": [], "computation": None, "notes": []}
+        answer = f"The documents do not contain an answer to this question ({text.reason})."
+        citations = [_citation(1, text.nearest)] if text.nearest else []
+        if citations:
+            answer += " The passage nearest to an answer is cited [1]; it may not answer it."
+        return {"answer": answer, "short_answer": None, "kind": "none", "confidence": round(1 - shown, 3),
+                "citations": citations, "computation": None, "notes": []}
     citations = [_citation(n, s) for n, s in enumerate([text.support, *text.also], 1)]
     sentence = clean_sentence(text.support.text)
     marks = "".join(f"[{c['n']}]" for c in citations)

@@ -203,6 +203,9 @@ def sources_html(result: dict | None, document_text: Callable[[str], str]) -> st
     if not citations:
         return '<div class="docqa-sources-empty">No sources: the documents do not answer this.</div>'
     blocks = []
+    if result.get("kind") == "none":   # an abstention citing the passage nearest to an answer: say it is none
+        blocks.append('<div class="docqa-sources-empty">No answer found. The nearest passage, which may not answer '
+                      'the question:</div>')
     for c in citations:
         title = esc(c.get("title") or c.get("doc") or "")
         section = f'<div class="docqa-section">{esc(c["section"])}</div>' if c.get("section") else ""

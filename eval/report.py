@@ -99,9 +99,9 @@ def _failures(run: SetRun) -> list[str]:
 
 def _why(o) -> str:
     """The engine's own reason for an abstention (the parenthesis of its answer), else what it cited."""
-    if o.abstained:
-        start = o.answer.find("(")
-        return _short(o.answer[start + 1:].rstrip(".").removesuffix(")") if start >= 0 else o.answer, 70)
+    if o.abstained:   # "... question (REASON)." and maybe a sentence on the nearest passage after it
+        start, end = o.answer.find("("), o.answer.find(").")
+        return _short(o.answer[start + 1:end] if 0 <= start < end else o.answer, 70)
     return ", ".join(o.citations) or "(no citation)"
 
 

@@ -95,7 +95,8 @@
       var list = msg.appendChild(el("div", "citations"));
       r.citations.forEach(function (c) {
         var item = list.appendChild(el("div", "citation"));
-        var where = "[" + c.n + "] " + (c.title || c.doc || "") + (c.section ? " › " + c.section : "");
+        var where = (r.kind === "none" ? "Nearest passage, no answer: " : "") +
+          "[" + c.n + "] " + (c.title || c.doc || "") + (c.section ? " › " + c.section : "");
         item.appendChild(el("div", "where", where));
         item.appendChild(passage(c));
       });

@@ -228,6 +228,10 @@ def test_widget_on_an_allowed_origin_answers_with_a_citation(visit, seed_url, si
     style = page.locator("#docqa-widget .send").evaluate(
         "b => [getComputedStyle(b).backgroundColor, getComputedStyle(b).fontSize]")
     assert style[0] != "rgb(255, 105, 180)" and style[1] != "30px", style
+    # An abstention for want of confidence cites the nearest passage, labelled as no answer.
+    unsure = ask_widget(page, "when was the istanbul election redone")
+    expect(unsure).to_have_class("msg bot abstain")
+    expect(unsure.locator(".citation .where")).to_contain_text("Nearest passage, no answer: [1]")
     # The widget keeps its own chat history, so follow-ups work there too.
     expect(ask_widget(page, "How many votes did Murat Kurum get in Bağcılar?")).to_contain_text("189,378")
     expect(ask_widget(page, "And in Esenler?")).to_contain_text("121,130")

@@ -31,6 +31,14 @@ def test_abstains_on_a_question_the_documents_do_not_answer(seed_engine, own_eng
         assert "do not contain" in result["answer"]
 
 
+def test_an_abstention_for_want_of_confidence_cites_the_nearest_passage_as_no_answer(regatta_engine):
+    result = regatta_engine.ask("What colour were the Heron crew's shirts?")    # the document never says
+    assert result["kind"] == "none" and result["short_answer"] is None
+    assert "clearly enough" in result["answer"] and "may not answer it" in result["answer"]
+    [nearest] = result["citations"]
+    assert "Heron crew" in nearest["quote"] and nearest["quote"] in nearest["text"]
+
+
 def test_seed_answers_cite_exact_offsets(seed_engine):
     for q in ("What share of the vote did İmamoğlu win in the June 2019 rerun?",
               "Who did the AK Party announce as its candidate?"):

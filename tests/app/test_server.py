@@ -266,6 +266,16 @@ def test_render_escapes_everything():
         assert "&lt;script&gt;" in html
 
 
+def test_the_sources_of_an_abstention_say_the_nearest_passage_is_no_answer():
+    cited = {"n": 1, "doc": "d", "title": "Regatta", "text": "The Heron crew won.", "quote": "The Heron crew won."}
+    answered = sources_html({"kind": "text", "citations": [cited]}, lambda doc: "")
+    nearest = sources_html({"kind": "none", "citations": [cited]}, lambda doc: "")
+    bare = sources_html({"kind": "none", "citations": []}, lambda doc: "")
+    assert "No answer found" not in answered and "The Heron crew won." in answered
+    assert "No answer found" in nearest and "The Heron crew won." in nearest
+    assert "No sources" in bare
+
+
 def test_quote_is_located_by_offsets_or_by_search():
     c = {"text": "one two three two", "quote": "two", "start": 100, "quote_start": 114, "quote_end": 117}
     assert quote_span(c) == (14, 17)
