@@ -63,7 +63,8 @@ class TextAnswer:
     reason: str = ""
     also: list[Support] = field(default_factory=list)   # passages covering what the main one does not name
     expected_f1: float | None = None   # the chooser's estimate of the short answer's F1: the confidence users see
-    nearest: Support | None = None     # an abstention for want of confidence: the sentence nearest to an answer
+    nearest: Support | None = None     # an abstention for want of confidence: the sentence nearest to an answer,
+                                       # if its passage is about the question (`_about`)
 
 
 def years_first(question: str, passages: list[Hit]) -> list[Hit]:
@@ -303,7 +304,7 @@ class TextAnswerer:
         if score < cut and not confirmed[k]:   # a name the sentence's grammar puts on the side asked for answers
             return TextAnswer(None, None, confidence,
                               f"no passage answers it clearly enough ({measure} {score:.2f} < {cut:.2f})",
-                              expected_f1=sure, nearest=support)
+                              expected_f1=sure, nearest=support if _about(asked, best.hit) else None)
         short = short_form(spans[k].text)
         if confirmed[k]:   # a side is someone: "Tomas Ferreira's 39%" -> "Tomas Ferreira"
             short = _POSSESSED.sub("", short)
@@ -343,7 +344,8 @@ class TextAnswerer:
         support = Support(best.hit, best.sentence.start, best.sentence.end, best.sentence.text, best.value, 0.0, 0.0)
         if best.value < threshold:
             return TextAnswer(None, None, confidence, "no passage answers it clearly enough "
-                              f"(reader score {best.value:.2f} < {threshold:.2f})", nearest=support)
+                              f"(reader score {best.value:.2f} < {threshold:.2f})",
+                              nearest=support if _about(Asked.of(question, self.vocabulary), best.hit) else None)
         return TextAnswer(support, best.reading.answer, confidence)
 
     def _score_sentences(self, question, q_tokens, kind, passages) -> list[Support]:

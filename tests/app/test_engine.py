@@ -37,6 +37,8 @@ def test_an_abstention_for_want_of_confidence_cites_the_nearest_passage_as_no_an
     assert "clearly enough" in result["answer"] and "may not answer it" in result["answer"]
     [nearest] = result["citations"]
     assert "Heron crew" in nearest["quote"] and nearest["quote"] in nearest["text"]
+    markup = regatta_engine.ask("<script>alert(1)</script>")      # no passage is about it: nothing to cite
+    assert markup["kind"] == "none" and markup["citations"] == [] and "nearest" not in markup["answer"]
 
 
 def test_seed_answers_cite_exact_offsets(seed_engine):
