@@ -30,6 +30,7 @@ from app.wordvectors import default_word_vectors
 from index import store
 from index.build import build, log, staleness
 from index.embed import DEFAULT_MODEL, embed, load_model
+from index.parse import REFERENCE_MARKER
 from index.sentences import NAME as SENTENCES, SentenceLookup
 
 DEFAULT_DOCS = Path(os.environ.get("DOCQA_DOCS") or "seeds")
@@ -291,11 +292,16 @@ def _text_result(text: TextAnswer) -> dict:
 
 
 def _citation(n: int, s: Support) -> dict:
-    """A cited passage, with the supporting sentence as its quote (offsets in the original file)."""
+    """A cited passage, with the supporting sentence as its quote (offsets in the original file); a quote starts
+    after the reference markers a sentence may open with ("[16] The council ..."), which belong to the one before."""
     chunk = s.hit.chunk
+    skip = _LEADING_MARKERS.match(s.text).end()
     return {"n": n, "doc": chunk.doc, "title": chunk.title, "section": " > ".join(chunk.section),
             "chunk_id": chunk.id, "text": chunk.text, "start": chunk.start, "end": chunk.end,
-            "quote": s.text, "quote_start": s.start, "quote_end": s.end}
+            "quote": s.text[skip:], "quote_start": s.start + skip, "quote_end": s.end}
+
+
+_LEADING_MARKERS = re.compile(rf"(?:\s*{REFERENCE_MARKER.pattern})*\s*")
 
 
 _ORDER = ("question", "answer", "short_answer", "kind", "confidence", "citations", "computation", "notes", "timing_ms")

@@ -180,3 +180,27 @@ def test_a_question_typed_in_lowercase_knows_the_documents_names_as_if_capitalis
         assert result["kind"] == "none" and "Lindqvist" in result["answer"], question
         assert not result["notes"] or "Read as" not in result["notes"][0]        # capitals alone are no rewording
     assert engine.ask("how many votes did anna ferris get in eastgate")["short_answer"] == "1,204"
+
+
+FERRY = """# Harbour ferries
+
+The Curlew ferry crosses the harbour every hour.[2]
+
+[3] The Pell family bought the ferry line in 1979 and sold it in 2004.
+"""
+
+
+def test_a_quote_starts_after_the_reference_markers_its_sentence_opens_with(tmp_path, model):
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "ferry.md").write_text(FERRY, encoding="utf-8")
+    build(tmp_path / "docs", tmp_path / "index", model=model)
+    engine = Engine(store.load(tmp_path / "index"), model, tmp_path / "index")
+    result = engine.ask("When did the Pell family buy the ferry line?")
+    [cited] = result["citations"]
+    assert cited["quote"].startswith("The Pell family bought")
+    assert FERRY[cited["quote_start"]:cited["quote_end"]] == cited["quote"]    # offsets in the file, as before
+    _check_citations(result, tmp_path / "docs")
