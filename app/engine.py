@@ -293,7 +293,8 @@ def _text_result(text: TextAnswer) -> dict:
 
 def _citation(n: int, s: Support) -> dict:
     """A cited passage, with the supporting sentence as its quote (offsets in the original file); a quote starts
-    after the reference markers a sentence may open with ("[16] The council ..."), which belong to the one before."""
+    after the reference markers a sentence may open with ('[16] The council ...', '"[5] Critics ...'), which belong
+    to the one before."""
     chunk = s.hit.chunk
     skip = _LEADING_MARKERS.match(s.text).end()
     return {"n": n, "doc": chunk.doc, "title": chunk.title, "section": " > ".join(chunk.section),
@@ -301,7 +302,7 @@ def _citation(n: int, s: Support) -> dict:
             "quote": s.text[skip:], "quote_start": s.start + skip, "quote_end": s.end}
 
 
-_LEADING_MARKERS = re.compile(rf"(?:\s*{REFERENCE_MARKER.pattern})*\s*")
+_LEADING_MARKERS = re.compile(rf"(?:\s*[\"”]?\s*{REFERENCE_MARKER.pattern})*\s*")   # and a closing quote before them
 
 
 _ORDER = ("question", "answer", "short_answer", "kind", "confidence", "citations", "computation", "notes", "timing_ms")

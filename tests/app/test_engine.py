@@ -186,7 +186,10 @@ FERRY = """# Harbour ferries
 
 The Curlew ferry crosses the harbour every hour.[2]
 
-[3] The Pell family bought the ferry line in 1979 and sold it in 2004.
+[3] The Pell family bought the ferry line in 1979 and sold it in 2004. The captain said the line "never missed a
+crossing."
+
+"[4] The Heron ferry was launched in 1988 at the Tollerby yard.
 """
 
 
@@ -204,3 +207,5 @@ def test_a_quote_starts_after_the_reference_markers_its_sentence_opens_with(tmp_
     assert cited["quote"].startswith("The Pell family bought")
     assert FERRY[cited["quote_start"]:cited["quote_end"]] == cited["quote"]    # offsets in the file, as before
     _check_citations(result, tmp_path / "docs")
+    launched = engine.ask("When was the Heron ferry launched?")["citations"][0]
+    assert launched["quote"].startswith("The Heron ferry was launched")     # nor the closing quote before them
