@@ -12,6 +12,7 @@ from index.tables.model import Row, Table
 _WORD = re.compile(r"\d+(?:\.\d+)?|[a-z0-9]+")
 _FOOTNOTE = re.compile(r"\[[^\]]*\]|\*+$|†|‡")
 _LEAD_NUMBER = re.compile(r"^[^\d\-−–+.]{0,3}([-−–+]?\d[\d,]*(?:\.\d+)?|[-−–]?\.\d+)(?:\s*(%|[a-z]{0,6}))?")
+_CODE = re.compile(r"[^\W\d_]+-?\d+(?:[-/.][^\W_]+)+")    # "H7-6", "B737-800": a name, though "T1" is a place
 _PLACEHOLDER = re.compile(r"[-—–?]+|n/?a|tba|tbd", re.I)
 _TIME = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$")
 MONTHS = {m: i + 1 for i, m in enumerate("january february march april may june july august september october "
@@ -37,6 +38,8 @@ def number_of(text: str) -> float | None:
     m = _TIME.match(t)
     if m:
         return float(m.group(1) or 0) * 3600 + float(m.group(2)) * 60 + float(m.group(3))
+    if _CODE.fullmatch(t):
+        return None
     m = _LEAD_NUMBER.match(t)
     if not m or re.match(r"^\d{1,2}\s+[a-z]", fold(t)) and date_of(t) is not None:
         return None

@@ -367,3 +367,21 @@ def test_who_won_a_contest_of_another_year_is_not_read_from_this_table(tmp_path)
     engine = TableEngine(extract_tables(parse("council.txt", text)))
     assert engine.answer("Who won the 2021 harbour ward by-election?")["short_answer"] == "Tomas Vik"
     assert engine.answer("Who won the 2017 harbour ward by-election?") is None
+
+
+@pytest.fixture(scope="module")
+def pumps():
+    return _engine("pumps.md")
+
+
+def test_a_code_with_digits_is_a_name_not_a_number():
+    from app.tables.grid import number_of
+
+    assert [number_of(t) for t in ("K2-40", "B737-800", "RX-7/2")] == [None, None, None]
+    assert [number_of(t) for t in ("$1,200", "US$5", "T5", "4th")] == [1200.0, 5.0, 5.0, 4.0]
+
+
+def test_rows_named_by_codes_are_not_averaged_as_numbers(pumps):
+    result = _checked(pumps, "What is the average price of the pumps?")
+    assert result["short_answer"] == "1790" and "Price" in result["answer"]
+    assert _checked(pumps, "Which pump has the highest head?")["short_answer"] == "K4-120"
