@@ -30,7 +30,7 @@ from app.wordvectors import default_word_vectors
 from index import store
 from index.build import build, log, staleness
 from index.embed import DEFAULT_MODEL, embed, load_model
-from index.parse import REFERENCE_MARKER
+from index.parse import LIST_MARKER, REFERENCE_MARKER
 from index.sentences import NAME as SENTENCES, SentenceLookup
 
 DEFAULT_DOCS = Path(os.environ.get("DOCQA_DOCS") or "seeds")
@@ -293,8 +293,8 @@ def _text_result(text: TextAnswer) -> dict:
 
 def _citation(n: int, s: Support) -> dict:
     """A cited passage, with the supporting sentence as its quote (offsets in the original file); a quote starts
-    after the reference markers a sentence may open with ('[16] The council ...', '"[5] Critics ...'), which belong
-    to the one before."""
+    after a list item's bullet ("* Phones must ...") and after the reference markers a sentence may open with ('[16]
+    The council ...', '"[5] Critics ...'), which belong to the one before."""
     chunk = s.hit.chunk
     skip = _LEADING_MARKERS.match(s.text).end()
     return {"n": n, "doc": chunk.doc, "title": chunk.title, "section": " > ".join(chunk.section),
@@ -302,7 +302,7 @@ def _citation(n: int, s: Support) -> dict:
             "quote": s.text[skip:], "quote_start": s.start + skip, "quote_end": s.end}
 
 
-_LEADING_MARKERS = re.compile(rf"(?:\s*[\"”]?\s*{REFERENCE_MARKER.pattern})*\s*")   # and a closing quote before them
+_LEADING_MARKERS = re.compile(rf"(?:{LIST_MARKER.pattern})?(?:\s*[\"”]?\s*{REFERENCE_MARKER.pattern})*\s*")  # and a closing quote before them
 
 
 _ORDER = ("question", "answer", "short_answer", "kind", "confidence", "citations", "computation", "notes", "timing_ms")

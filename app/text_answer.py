@@ -34,7 +34,7 @@ from app.vocabulary import Vocabulary
 from app.wordvectors import WordVectors
 from index.embed import embed
 from index.fold import STOPWORDS, fold, stem, terms
-from index.parse import REFERENCE_MARKER, Span, blank_references, split_sentences
+from index.parse import LIST_MARKER, REFERENCE_MARKER, Span, blank_references, split_sentences
 from index.sentences import SentenceLookup
 
 
@@ -478,9 +478,11 @@ def _clause(sentence: str, q_tokens: list[str]) -> str | None:
     return best
 
 
-_DESCRIPTIVE = re.compile(r"^\s*(?:what happened|why\b|how (?:did|does|do)\b|"
+_DESCRIPTIVE = re.compile(r"^\s*(?:what happen(?:ed|s)\b|why\b|how (?:did|does|do)\b|"
                           r"tell me (?:about|more)|describe\b|explain\b|"
-                          r"what (?:does|do|did)\b.*\bdo\s*[?.!]*\s*$)", re.IGNORECASE)   # "what does X do?"
+                          r"what (?:does|do|did)\b.*\bdo\s*[?.!]*\s*$|"      # "what does X do?"
+                          r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b(?!.*\bor\b))",
+                          re.IGNORECASE)    # a yes/no question, but not "was it A or B?"
 
 
 def in_reference(sentence: str, at: int) -> bool:
@@ -490,7 +492,8 @@ def in_reference(sentence: str, at: int) -> bool:
 
 def is_descriptive(question: str) -> bool:
     """Whether the question asks for an account ("what happened", "why", "how did", "tell me about", "what does X
-    do")."""
+    do") or is a yes/no question ("Does the warranty cover ...?"), which the passage answers better than any span
+    of it: the reader was fitted on SQuAD, whose answers are spans, never "yes" or "no"."""
     return bool(_DESCRIPTIVE.search(question))
 
 
@@ -563,5 +566,7 @@ def _untitled(c: Candidate) -> Candidate:
 
 
 def clean_sentence(sentence: str) -> str:
-    """A sentence without wiki reference markers and stray quotes, for display."""
-    return re.sub(r"\s{2,}", " ", REFERENCE_MARKER.sub("", sentence)).strip(" \"“”")
+    """A sentence without a list item's bullet, wiki reference markers and stray quotes, for display."""
+    bullet = LIST_MARKER.match(sentence)
+    text = sentence[bullet.end():] if bullet else sentence
+    return re.sub(r"\s{2,}", " ", REFERENCE_MARKER.sub("", text)).strip(" \"“”")

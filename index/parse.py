@@ -8,6 +8,7 @@ _WIKI_HEADING = re.compile(r"^(={1,6})\s*(.*?)\s*\1\s*$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,3}[.)])\s+\S")
 REFERENCE_MARKER = re.compile(r"\[(?:\d+|citation needed)\]")     # a wiki footnote mark: "[65]", "[citation needed]"
+LIST_MARKER = re.compile(r"\s*(?:[*+•-]|\d{1,3}[.)])\s+")         # a list item's bullet or number: "* ", "- ", "2. "
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9ÇĞİÖŞÜÂÎÛÉÀ\[])")
 
 

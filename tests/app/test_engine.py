@@ -209,3 +209,51 @@ def test_a_quote_starts_after_the_reference_markers_its_sentence_opens_with(tmp_
     _check_citations(result, tmp_path / "docs")
     launched = engine.ask("When was the Heron ferry launched?")["citations"][0]
     assert launched["quote"].startswith("The Heron ferry was launched")     # nor the closing quote before them
+
+
+CABINS = """# Lakeside cabins: house rules
+
+Guests check in after 3 pm and leave by 11 am.
+
+* Dogs are welcome, but a dog left alone in a cabin costs a cleaning fee of 40 euros.
+* A smoke alarm that is covered or disabled means the deposit is kept.
+* Quiet hours run from 10 pm to 7 am.
+
+The canoes may be used free of charge. They may go out on the lake but not on the river, which is closed to boats.
+"""
+
+
+@pytest.fixture(scope="module")
+def cabins_engine(tmp_path_factory, model):
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+
+    folder = tmp_path_factory.mktemp("cabins")
+    (folder / "docs").mkdir()
+    (folder / "docs" / "cabins.md").write_text(CABINS, encoding="utf-8")
+    build(folder / "docs", folder / "index", model=model)
+    return Engine(store.load(folder / "index"), model, folder / "index"), folder / "docs"
+
+
+def test_a_list_items_bullet_is_neither_quoted_nor_shown(cabins_engine):
+    engine, docs = cabins_engine
+    result = engine.ask("What are the quiet hours?")
+    [cited] = result["citations"]
+    assert result["short_answer"] == "10 pm to 7 am" and cited["quote"].startswith("Quiet hours run")
+    assert "*" not in result["answer"]
+    _check_citations(result, docs)
+
+
+@pytest.mark.parametrize("question, passage", [
+    ("What happens if a dog is left alone in a cabin?", "cleaning fee"),       # "what happens": an account
+    ("Can guests take the canoes on the river?", "not on the river"),          # yes/no: the passage, no span of it
+])
+def test_what_happens_and_yes_no_questions_are_answered_with_the_passage(cabins_engine, question, passage):
+    engine, docs = cabins_engine
+    result = engine.ask(question)
+    assert result["kind"] == "text" and result["short_answer"] is None
+    quotes = [c["quote"] for c in result["citations"]]
+    assert any(passage in q for q in quotes) and not any(q.startswith("*") for q in quotes)
+    assert "*" not in result["answer"]
+    _check_citations(result, docs)
