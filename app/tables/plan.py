@@ -283,7 +283,7 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     q = _read(text)
     used: set[int] = set()
     notes: list[str] = []
-    thresholds = _thresholds(q, used)          # comparisons with a number ("more than 20", "before 1990")
+    thresholds = _thresholds(q, used, [" ".join(words(c.name)) for c in grid.columns])   # "more than 20", "before 1990"
     if _ELAPSED.search(q.folded):              # "how long had A been open by 2023": the year is an operand
         used.update(i for i, t in enumerate(q.tokens) if _year(t) and i and q.tokens[i - 1] in _UNTIL)
     mentions: list[Condition] = []             # cell values, longest first; header words before single words
@@ -386,8 +386,9 @@ def _year(word: str) -> bool:
     return bool(re.fullmatch(r"1[5-9]\d\d|20\d\d", word))
 
 
-def _thresholds(q: _Question, used: set[int]) -> list[tuple[str, float, str, int]]:
-    """(op, value, raw, token position of the number) for each comparison with a number."""
+def _thresholds(q: _Question, used: set[int], headers: list[str]) -> list[tuple[str, float, str, int]]:
+    """(op, value, raw, token position of the number) for each comparison with a number, but one a header's words
+    hold ("over 65" of "Share over 65"), which names that column."""
     out = []
     joined = q.folded
     starts = []
@@ -412,6 +413,8 @@ def _thresholds(q: _Question, used: set[int]) -> list[tuple[str, float, str, int
             try:
                 value = float(raw)
             except ValueError:
+                continue
+            if any(f" {' '.join(words(m.group(0)))} " in f" {h} " for h in headers):
                 continue
             op = m.group(op_group)
             out.append((_OPS.get(op) or _OPS[f"{op} than"], value, raw, k))   # "more" of a split comparison

@@ -385,3 +385,12 @@ def test_rows_named_by_codes_are_not_averaged_as_numbers(pumps):
     result = _checked(pumps, "What is the average price of the pumps?")
     assert result["short_answer"] == "1790" and "Price" in result["answer"]
     assert _checked(pumps, "Which pump has the highest head?")["short_answer"] == "K4-120"
+
+
+
+def test_a_comparison_a_header_holds_names_that_column():
+    # "over 65" is part of the header "Share over 65", not a condition on the Patients column
+    surgery = _engine("surgery.md")
+    result = surgery[0].answer("What was the share of patients over 65 in 2023?")     # "65" is in the header
+    assert result["short_answer"] == "20.4%" and [c["text"] for c in result["citations"]] == ["| 2023 | 9,120 | 20.4% |"]
+    assert _checked(surgery, "How many years had over 9,000 patients?")["short_answer"] == "2"
