@@ -50,11 +50,12 @@ def _resolve_against(question: str, previous: str | None, named: Callable[[str],
         if pattern.search(base):
             return pattern.sub(tail, base) + "?"
         return f"{base} {tail}?"
-    # "And Smith?" / "What about the turnout?": swap the last name, else append.
+    # "And Smith?" / "And the K2-40?" / "What about the turnout?": swap the last name, else append.
     names = [(a, b) for a, b in _names(base, named) if a > 0 and not re.fullmatch(MONTHS, base[a:b], re.IGNORECASE)]
-    if names and (tail[:1].isupper() or (named is not None and all(named(w) for w in tail.split()))):
+    name = re.sub(r"^the\s+", "", tail, flags=re.IGNORECASE)
+    if names and (name[:1].isupper() or (named is not None and all(named(w) for w in name.split()))):
         a, b = names[-1]
-        return base[:a] + tail + base[b:] + "?"
+        return base[:a] + (name if base[:a].lower().endswith("the ") else tail) + base[b:] + "?"
     return f"{base} {tail}?"
 
 

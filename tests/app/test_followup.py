@@ -46,3 +46,10 @@ def test_typed_in_lowercase_a_name_still_replaces_the_last_name_but_not_a_month(
     history = [{"role": "user", "content": "what share did ferreira win in june 2019"}]
     assert resolve("what about okafor", history, names) == "what share did okafor win in june 2019?"
     assert resolve("what about the turnout", history, names) == "what share did ferreira win in june 2019 the turnout?"
+
+
+def test_a_name_after_the_replaces_the_last_name_without_doubling_the_article():
+    weigh = [{"role": "user", "content": "How much does the K2-40 weigh?"}]
+    assert resolve("And the K3-90?", weigh) == "How much does the K3-90 weigh?"
+    cast = [{"role": "user", "content": "How many votes were cast in Leiden?"}]
+    assert resolve("And the Hague?", cast) == "How many votes were cast in the Hague?"
