@@ -178,8 +178,9 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
             value = total if op == "sum" else round(total / len(keyed), places)   # one decimal more than the cells
             shown = " + ".join(grid.text(r, column) for r, _ in keyed)
             computation = f"{shown} = {_fmt(total)}" + ("" if op == "sum" else f"; / {len(keyed)} = {_fmt(value)}")
-            return Result(_fmt(value), f"The {'total' if op == 'sum' else 'average'} {name} where {where} is "
-                          f"{_fmt(value)}", computation, [(r, column) for r, _ in keyed])
+            over = f"of all {len(keyed)} rows" if where == "all rows" else f"where {where}"
+            return Result(_fmt(value), f"The {'total' if op == 'sum' else 'average'} {name} {over} is {_fmt(value)}",
+                          computation, [(r, column) for r, _ in keyed])
         pick = max if op in ("max", "argmax") else min
         best = pick(v for _, v in keyed)
         winners = [r for r, v in keyed if v == best]

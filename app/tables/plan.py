@@ -627,6 +627,13 @@ def _measure(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan
     or the table's only numeric column."""
     named = [j for j in headers if (grid.columns[j].numeric or grid.columns[j].dated) and j != plan.target]
     plan.measure_named = True
+    # a column the question bounds ("with a head over 20") picks rows; the one it measures is another named column
+    bounded = {c.column for c in plan.conditions if c.number is not None and c.op in ("<", ">", "<=", ">=")}
+    free = [j for j in named if j not in bounded]
+    if free:
+        return free[0]
+    if named and plan.target in headers and grid.columns[plan.target].numeric:
+        return plan.target
     if named:
         return named[0]
     if word in HINTS:

@@ -394,3 +394,16 @@ def test_a_comparison_a_header_holds_names_that_column():
     result = surgery[0].answer("What was the share of patients over 65 in 2023?")     # "65" is in the header
     assert result["short_answer"] == "20.4%" and [c["text"] for c in result["citations"]] == ["| 2023 | 9,120 | 20.4% |"]
     assert _checked(surgery, "How many years had over 9,000 patients?")["short_answer"] == "2"
+
+
+@pytest.mark.parametrize("question, short", [
+    ("What is the average price of pumps with a head over 20?", "2003.33"),   # the bounded column picks rows
+    ("Which pump with a head over 20 m has the lowest price?", "K2-65"),       # ... the other one is measured
+])
+def test_a_column_bounded_by_a_number_picks_the_rows_and_another_named_column_is_measured(pumps, question, short):
+    result = _checked(pumps, question)
+    assert result["short_answer"] == short and "Price" in result["answer"]
+
+
+def test_an_average_over_every_row_says_so(pumps):
+    assert _checked(pumps, "What is the average price?")["answer"].startswith("The average Price (EUR) of all 4 rows is")
