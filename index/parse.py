@@ -10,6 +10,11 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,3}[.)])\s+\S")
 REFERENCE_MARKER = re.compile(r"\[(?:\d+|citation needed)\]")     # a wiki footnote mark: "[65]", "[citation needed]"
 LIST_MARKER = re.compile(r"\s*(?:[*+•-]|\d{1,3}[.)])\s+")         # a list item's bullet or number: "* ", "- ", "2. "
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9ÇĞİÖŞÜÂÎÛÉÀ\[])")
+# a period that ends no sentence: a title ("Dr. Amara Osei", "St. John's"), "e.g.", a name's initial ("Mary J. Blige";
+# not the Roman numerals I, V and X: "World War I. After ..."), and "No. 5"
+_NO_END = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Mt|Rev|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Fr)|\be\.g|\bi\.e"
+                     r"|(?<![\w.])[A-HJ-UWYZ])\.$")
+_NUMBER_ABBREVIATION = re.compile(r"\b(?:No|Nos|Vol|pp|Fig)\.$")
 
 
 def blank_references(text: str) -> str:
@@ -139,6 +144,10 @@ def sentences(block: Block) -> list[Span]:
     out, pos = [], 0
     body = block.text
     for m in _SENTENCE_END.finditer(body):
+        before = max(0, m.start() - 8)      # the longest abbreviation and its period
+        if _NO_END.search(body, before, m.start()) or (_NUMBER_ABBREVIATION.search(body, before, m.start())
+                                                         and body[m.end():m.end() + 1].isdigit()):
+            continue
         piece = body[pos:m.start()]
         if piece.strip():
             lead = len(piece) - len(piece.lstrip())

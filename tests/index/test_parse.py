@@ -86,3 +86,11 @@ def test_reference_markers_are_blanked_where_they_stand():
     blank = blank_references(text)
     assert len(blank) == len(text) and "[" not in blank[:text.index(" See")]     # only the markers went
     assert blank.split() == ["Built", "in", "1881,", "it", "burned.", "See", "[a]", "and", "[12b]."]
+
+
+def test_a_title_an_initial_or_no_before_a_number_ends_no_sentence():
+    text = ("Dr. Ines Varga chairs the trust. She followed Rev. T. J. Moss, who held No. 4 Quay Street. "
+            "It closed after World War I. Then it reopened.")
+    assert [s.text for s in split_sentences(text)] == [
+        "Dr. Ines Varga chairs the trust.", "She followed Rev. T. J. Moss, who held No. 4 Quay Street.",
+        "It closed after World War I.", "Then it reopened."]
