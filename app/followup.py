@@ -11,6 +11,7 @@ _LEAD = re.compile(r"^\s*(?:and|what about|how about|and what about|and how abou
 _PREPS = r"in|for|at|on|of|during|from|by"
 _PREP_PHRASE = re.compile(rf"^(?P<prep>{_PREPS})\s+(?P<rest>.+)$", re.IGNORECASE)
 _MAX_FOLLOWUP_WORDS = 9   # longer questions stand on their own
+_IT = re.compile(r"\b(?:it|its)\b", re.IGNORECASE)
 _CAPITALISED = re.compile(r"(?:[A-ZÇĞİÖŞÜ][\w'’-]+)(?:\s+[A-ZÇĞİÖŞÜ][\w'’-]+)*")
 
 
@@ -36,8 +37,10 @@ def resolve(question: str, history: list[dict] | None, named: Callable[[str], bo
 
 
 def _resolve_against(question: str, previous: str | None, named: Callable[[str], bool] | None = None) -> str:
-    if not previous or not is_followup(question) or len(question.split()) > _MAX_FOLLOWUP_WORDS:
+    if not previous or len(question.split()) > _MAX_FOLLOWUP_WORDS:
         return question
+    if not is_followup(question):
+        return _pronoun_resolved(question, previous, named)
     tail = _LEAD.sub("", question).strip().rstrip("?").strip()
     m = _PREP_PHRASE.match(tail)
     if not re.search(r"[^\W_]", m.group("rest") if m else tail):
@@ -57,6 +60,20 @@ def _resolve_against(question: str, previous: str | None, named: Callable[[str],
         a, b = names[-1]
         return base[:a] + (name if base[:a].lower().endswith("the ") else tail) + base[b:] + "?"
     return f"{base} {tail}?"
+
+
+def _pronoun_resolved(question: str, previous: str, named: Callable[[str], bool] | None) -> str:
+    """"Who makes it?" after "What does the Aurora H7 do?" -> "Who makes the Aurora H7?": "it" and "its" stand for the
+    last name of the previous question, when the question names nothing itself."""
+    if not _IT.search(question) or any(a > 0 for a, _ in _names(question, named)):
+        return question
+    base = previous.rstrip().rstrip("?")
+    names = [(a, b) for a, b in _names(base, named) if a > 0 and not re.fullmatch(MONTHS, base[a:b], re.IGNORECASE)]
+    if not names:
+        return question
+    a, b = names[-1]
+    name = ("the " if base[:a].lower().endswith("the ") else "") + base[a:b]
+    return _IT.sub(lambda m: name + ("'s" if m.group().lower() == "its" else ""), question)
 
 
 def _names(text: str, named: Callable[[str], bool] | None) -> list[tuple[int, int]]:

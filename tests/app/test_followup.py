@@ -53,3 +53,11 @@ def test_a_name_after_the_replaces_the_last_name_without_doubling_the_article():
     assert resolve("And the K3-90?", weigh) == "How much does the K3-90 weigh?"
     cast = [{"role": "user", "content": "How many votes were cast in Leiden?"}]
     assert resolve("And the Hague?", cast) == "How many votes were cast in the Hague?"
+
+
+def test_it_stands_for_the_last_name_of_the_previous_question():
+    history = [{"role": "user", "content": "What does the Kestrel K3 pump do?"}]
+    assert resolve("Who makes it?", history) == "Who makes the Kestrel K3?"
+    assert resolve("What is its top speed?", history) == "What is the Kestrel K3's top speed?"
+    assert resolve("Is it cheaper than the Osprey?", history) == "Is it cheaper than the Osprey?"   # names its own
+    assert resolve("Who makes it?", [{"role": "user", "content": "When is the clinic open?"}]) == "Who makes it?"
