@@ -302,7 +302,8 @@ def _citation(n: int, s: Support) -> dict:
             "quote": s.text[skip:], "quote_start": s.start + skip, "quote_end": s.end}
 
 
-_LEADING_MARKERS = re.compile(rf"(?:{LIST_MARKER.pattern})?(?:\s*[\"”]?\s*{REFERENCE_MARKER.pattern})*\s*")  # and a closing quote before them
+# a list item's bullet, then reference markers, each perhaps after the closing quote mark of the sentence before
+_LEADING_MARKERS = re.compile(rf"(?:{LIST_MARKER.pattern})?(?:\s*[\"”]?\s*{REFERENCE_MARKER.pattern})*\s*")
 
 
 _ORDER = ("question", "answer", "short_answer", "kind", "confidence", "citations", "computation", "notes", "timing_ms")

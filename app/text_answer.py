@@ -305,7 +305,9 @@ class TextAnswerer:
             return TextAnswer(None, None, confidence,
                               f"no passage answers it clearly enough ({measure} {score:.2f} < {cut:.2f})",
                               expected_f1=sure, nearest=support if _about(asked, best.hit) else None)
-        short = short_form(spans[k].text)
+        chosen = spans[k]
+        after = chosen.sentence[chosen.start - chosen.sentence_start + len(chosen.text):]
+        short = short_form(counted(chosen.text, after, _unit(question)))
         if confirmed[k]:   # a side is someone: "Tomas Ferreira's 39%" -> "Tomas Ferreira"
             short = _POSSESSED.sub("", short)
         return TextAnswer(support, short, confidence, expected_f1=sure)
@@ -507,6 +509,33 @@ def _following(best: Support, most: int = 2) -> list[Support]:
 _LOCATIVE = re.compile(r"\b(?:in|at|from|near|inside|outside|across)\s+(?:the\s+)?$")
 _UNIT_CUE = re.compile(r"\b(?:how many|number of)\s+(?:[a-z]+ly\s+)?([a-z]+)", re.IGNORECASE)
 _SAME_UNIT = {"person": "peopl", "persons": "peopl"}
+
+
+_COUNT = re.compile(r"(?<![\w.,])(?:\d[\d,]*(?:\.\d+)?|(?:" + NUMBER_WORDS + r"))"
+                    r"(?:\s+(?:hundred|thousand|million|billion))?(?![\w])", re.IGNORECASE)
+_CLAUSE_JOINT = re.compile(r",|;|\(|\band\b|\bbut\b")
+_RANGE_OR_PART = re.compile(r"\b(?:to|of|out|from|between|per)\b|[-–]")
+
+
+def counted(span: str, after: str, unit: str | None) -> str:
+    """Of a span holding counts in separate clauses ("five nights and drew 11,500"), the count the question's unit
+    follows in its sentence ("how many visitors": `after` the span reads " visitors"), with that noun if the span
+    holds it; any other span as it is (one count, a range "3,000 to 5,000", a part "three of the six")."""
+    counts = list(_COUNT.finditer(span))
+    if unit is None or len(counts) < 2:
+        return span
+    for a, b in zip(counts, counts[1:]):
+        between = span[a.end():b.start()]
+        if not _CLAUSE_JOINT.search(between) or _RANGE_OR_PART.search(between) or \
+                not re.search(r"[^\W\d_]{3,}", _CLAUSE_JOINT.sub(" ", between)):
+            return span
+    text = span + after
+    for m in counts:
+        noun = re.match(r"\s+([\w'’]+)", text[m.end():])
+        if noun and stem(fold(noun.group(1))) in (unit, _SAME_UNIT.get(fold(noun.group(1)))):
+            end = m.end() + noun.end(1)
+            return span[m.start():end] if end <= len(span) else span[m.start():m.end()]
+    return span
 
 
 def _unit(question: str) -> str | None:

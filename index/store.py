@@ -41,7 +41,8 @@ from index.lexicon import Lexicon
 from index.sparse import SparseIndex
 from index.tables import Table, tables_from_json
 
-# bump whenever parsing, chunking, tokenizing or the layout changes: old indexes rebuild (11: no sentence end after "Dr.")
+# bump whenever parsing, chunking, tokenizing or the layout changes: old indexes rebuild
+# (10: reference markers blanked; 11: no sentence ends after "Dr." or a name's initial)
 FORMAT_VERSION = 11
 REQUIRED = ("chunks.jsonl", "chunk_docs.json", "tables.json", "docs.json", "embeddings.npy", *lexicon.FILES,
             *(f"bm25/{name}" for name in sparse.FILES))

@@ -2,7 +2,7 @@
 import pytest
 
 from app.retrieve import Hit
-from app.text_answer import QUANTITY, in_reference, is_descriptive, years_first
+from app.text_answer import QUANTITY, _unit, counted, in_reference, is_descriptive, years_first
 from index.chunk import Chunk
 
 
@@ -111,7 +111,9 @@ def test_a_year_in_another_part_of_a_sentence_past_a_semicolon_does_not_date_the
 @pytest.mark.parametrize("question, descriptive", [
     ("What does the town council do?", True), ("what did the volunteers do", True), ("Why was it cancelled?", True),
     ("What does the regatta cost to enter?", False), ("What did the club do in 1931?", False),
-    ("What do you call the quay?", False)])
+    ("What do you call the quay?", False), ("What happens if the ferry is late?", True),
+    ("Does the pass cover the night ferry?", True), ("was the quay rebuilt", True),
+    ("Was the ferry red or blue?", False)])                             # a choice gets a span, yes or no the passage
 def test_what_does_someone_do_asks_for_an_account_like_why_and_what_happened(question, descriptive):
     assert is_descriptive(question) is descriptive
 
@@ -127,3 +129,16 @@ def test_an_acronym_a_retrieved_passage_spells_out_is_no_unknown_name(regatta_en
     assert spelled["kind"] == "text" and spelled["short_answer"] == "1931"
     unknown = regatta_engine.ask("In which year was the TLC founded?")
     assert unknown["kind"] == "none" and "never mention TLC" in unknown["answer"]
+
+
+@pytest.mark.parametrize("question, span, after, short", [
+    ("How many visitors came in 2022?", "five nights and drew 11,500", " visitors.", "11,500"),
+    ("How many nights did it last?", "seven nights and attracted 19,200", " visitors.", "seven nights"),
+    ("How many miles west is it?", "46 kilometres (29", " miles) west", "29"),
+    ("How many visitors came?", "3,000 to 5,000", " visitors", "3,000 to 5,000"),              # a range
+    ("How many aftershocks were there?", "between 64 and 104", " aftershocks", "between 64 and 104"),
+    ("How many lanterns were lit?", "three of the six", " lanterns", "three of the six"),      # a part
+    ("How many visitors came?", "five nights and drew 11,500", " people.", "five nights and drew 11,500"),
+])
+def test_of_counts_in_separate_clauses_a_how_many_answer_keeps_the_one_of_the_unit_asked(question, span, after, short):
+    assert counted(span, after, _unit(question)) == short
