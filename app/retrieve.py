@@ -11,6 +11,8 @@ from index.embed import query_embedder
 from index.fold import terms
 from index.store import StoredIndex
 
+DENSE_FLOOR = 0.373   # median cosine of the 30th dense candidate over SQuAD's questions (`python -m eval retrieval`)
+
 
 @dataclass
 class Hit:
@@ -50,7 +52,7 @@ class Retriever:
         dense = self.dense(question, k) if settings.mode in ("hybrid", "dense") else []
         sparse = self.sparse(question, k) if settings.mode in ("hybrid", "bm25") else []
         if settings.fusion == "weighted" and settings.mode == "hybrid":
-            fused = _weighted(dense, sparse, settings.dense_weight)
+            fused = _weighted(dense, sparse, settings.dense_weight, k)
         else:
             fused = _rrf([dense, sparse], settings.rrf_k)
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
@@ -66,15 +68,22 @@ def _rrf(rankings: list[list[tuple[int, float]]], k: int) -> dict[int, float]:
     return fused
 
 
-def _minmax(pairs: list[tuple[int, float]]) -> dict[int, float]:
+def _minmax(pairs: list[tuple[int, float]], floor: float | None = None) -> dict[int, float]:
+    """Scores scaled to [0, 1] between the lowest (or `floor`, if lower) and the highest."""
     if not pairs:
         return {}
     values = [s for _, s in pairs]
-    lo, hi = min(values), max(values)
+    lo, hi = min(values + ([floor] if floor is not None else [])), max(values)
     return {i: (s - lo) / (hi - lo) if hi > lo else 1.0 for i, s in pairs}
 
 
-def _weighted(dense, sparse, weight: float) -> dict[int, float]:
-    """Convex combination of min-max normalised dense and BM25 scores (missing counts as 0)."""
-    d, s = _minmax(dense), _minmax(sparse)
+def _weighted(dense, sparse, weight: float, k: int) -> dict[int, float]:
+    """Convex combination of min-max normalised dense and BM25 scores (missing counts as 0).
+
+    Each list is scaled between its k-th score and its best, as on SQuAD's 1,292 chunks, where both lists are always
+    k long. A list cut short by a small corpus (or few BM25 matches) is scaled from the score a k-th candidate would
+    have instead (BM25: 0; dense: DENSE_FLOOR), so the second passage of a four-passage document is not scored 0, as
+    if it were the thirtieth: the answer chooser reads this score as a feature fitted on SQuAD."""
+    d = _minmax(dense, None if len(dense) >= k else DENSE_FLOOR)
+    s = _minmax(sparse, None if len(sparse) >= k else 0.0)
     return {i: weight * d.get(i, 0.0) + (1 - weight) * s.get(i, 0.0) for i in set(d) | set(s)}

@@ -10,6 +10,7 @@ embedder on text we did not write.
 from __future__ import annotations
 
 import argparse
+import statistics
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -43,6 +44,17 @@ def own_paragraph_ranks(engine, squad: SquadSet, settings=None) -> list[int | No
     return ranks
 
 
+def candidate_floor(engine, squad: SquadSet) -> str:
+    """What the last of each retriever's candidates scores: the dense cosine's median is the floor the fusion scales
+    a short list from (app/retrieve.py DENSE_FLOOR); how many BM25 lists come out short."""
+    k = engine.settings.candidates
+    dense = [engine.retriever.dense(q.question, k) for q in squad.questions]
+    short = sum(len(engine.retriever.sparse(q.question, k)) < k for q in squad.questions)
+    last = [d[-1][1] for d in dense if len(d) == k]
+    return (f"dense cosine of the {k}th candidate: median {statistics.median(last):.3f} over {len(last)} questions; "
+            f"BM25 lists shorter than {k}: {short}")
+
+
 def score(ranks: list[int | None]) -> RetrievalScores:
     """Recall at CUTOFFS and MRR over the ranks (eval/metrics.py, as the Q/A sets report them)."""
     return RetrievalScores(len(ranks), {k: metrics.recall_at(ranks, k) for k in CUTOFFS}, metrics.mrr(ranks))
@@ -58,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     engine, squad = open_engine(args.squad, args.out)
     print(f"{args.squad.name}, own paragraph retrieved, {score(own_paragraph_ranks(engine, squad)).line()}")
+    print(candidate_floor(engine, squad))
     others = [replace(engine.settings, fusion="weighted", dense_weight=float(w))
               for w in args.dense_weights.split(",") if w.strip()]
     for settings in others + ([replace(engine.settings, fusion="rrf")] if args.rrf else []):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 _WIKI_HEADING = re.compile(r"^(={1,6})\s*(.*?)\s*\1\s*$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_UNDERLINE = re.compile(r"^ {0,3}(={3,}|-{3,})\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,3}[.)])\s+\S")
 REFERENCE_MARKER = re.compile(r"\[(?:\d+|citation needed)\]")     # a wiki footnote mark: "[65]", "[citation needed]"
 LIST_MARKER = re.compile(r"\s*(?:[*+•-]|\d{1,3}[.)])\s+")         # a list item's bullet or number: "* ", "- ", "2. "
@@ -65,9 +66,17 @@ def _lines(text: str) -> list[Span]:
 def _heading(line: str) -> tuple[int, str] | None:
     """(level, heading) for a wiki (`== X ==`) or Markdown (`## X`) heading line."""
     m = _WIKI_HEADING.match(line) or _MD_HEADING.match(line)
-    if not m or not m.group(2).strip():
+    if not m or not m.group(2).strip("= \t"):      # a line of "=" only underlines a heading; it is none itself
         return None
     return len(m.group(1)), m.group(2).strip()
+
+
+def _underlined(lines: list[Span], i: int) -> tuple[int, str] | None:
+    """(level, heading) for a Markdown heading underlined on the next line: `Title` over `=====` (1) or `-----` (2)."""
+    if i + 1 >= len(lines) or not lines[i].text.strip() or _line_kind(lines[i].text) != "paragraph":
+        return None
+    m = _UNDERLINE.match(lines[i + 1].text)
+    return (1 if m.group(1)[0] == "=" else 2, lines[i].text.strip()) if m else None
 
 
 def _line_kind(line: str) -> str:
@@ -91,13 +100,13 @@ def parse(doc: str, text: str) -> ParsedDoc:
     lines = _lines(text)
     title, title_level = "", 0
     first = next((i for i, ln in enumerate(lines) if ln.text.strip()), None)
-    skip = -1
+    skip: set[int] = set()
     if first is not None:
-        head = _heading(lines[first].text)
+        head = _heading(lines[first].text) or _underlined(lines, first)
         if head and head[0] == 1:
-            title, title_level, skip = head[1], 1, first
+            title, title_level, skip = head[1], 1, {first, first + 1} if _underlined(lines, first) else {first}
         elif head is None and _looks_like_title(lines, first):
-            title, skip = lines[first].text.strip(), first
+            title, skip = lines[first].text.strip(), {first}
     title = title or re.sub(r"\.(txt|md)$", "", doc)
 
     blocks: list[Block] = []
@@ -114,9 +123,11 @@ def parse(doc: str, text: str) -> ParsedDoc:
         current = []
 
     for i, line in enumerate(lines):
-        if i == skip:
+        if i in skip:
             continue
         head = _heading(line.text)
+        if head is None and (i == 0 or not lines[i - 1].text.strip()) and (head := _underlined(lines, i)):
+            skip.add(i + 1)
         if head:
             flush()
             level = max(head[0], title_level + 1)

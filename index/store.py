@@ -42,8 +42,8 @@ from index.sparse import SparseIndex
 from index.tables import Table, tables_from_json
 
 # bump whenever parsing, chunking, tokenizing or the layout changes: old indexes rebuild
-# (10: reference markers blanked; 11: no sentence ends after "Dr." or a name's initial)
-FORMAT_VERSION = 11
+# (10: reference markers blanked; 11: no sentence ends after "Dr." or a name's initial; 12: underlined headings)
+FORMAT_VERSION = 12
 REQUIRED = ("chunks.jsonl", "chunk_docs.json", "tables.json", "docs.json", "embeddings.npy", *lexicon.FILES,
             *(f"bm25/{name}" for name in sparse.FILES))
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from app.retrieve import _rrf, _weighted
+from app.retrieve import DENSE_FLOOR, _rrf, _weighted
 from app.settings import Settings
 
 
@@ -13,8 +13,17 @@ def test_reciprocal_rank_fusion_rewards_agreement():
 
 
 def test_weighted_fusion_is_a_convex_combination_of_min_max_scores():
-    fused = _weighted([(1, 0.9), (2, 0.5)], [(2, 10.0), (3, 2.0)], weight=0.5)
+    fused = _weighted([(1, 0.9), (2, 0.5)], [(2, 10.0), (3, 2.0)], weight=0.5, k=2)
     assert fused == {1: pytest.approx(0.5), 2: pytest.approx(0.5), 3: pytest.approx(0.0)}
+
+
+def test_a_list_cut_short_by_a_small_corpus_is_scaled_from_what_a_last_candidate_would_score():
+    # k = 30 but only three chunks: BM25 is scaled from 0, the dense cosines from DENSE_FLOOR, not from their lowest
+    dense, sparse = [(1, 0.8), (2, 0.7), (3, 0.6)], [(1, 4.0), (2, 3.0)]
+    fused = _weighted(dense, sparse, weight=0.5, k=30)
+    span = 0.8 - DENSE_FLOOR
+    assert fused[2] == pytest.approx(0.5 * (0.7 - DENSE_FLOOR) / span + 0.5 * 3.0 / 4.0)
+    assert fused[3] == pytest.approx(0.5 * (0.6 - DENSE_FLOOR) / span) and fused[3] > 0
 
 
 @pytest.mark.parametrize("settings", [Settings(mode="bm25"), Settings(mode="dense"),

@@ -94,3 +94,13 @@ def test_a_title_an_initial_or_no_before_a_number_ends_no_sentence():
     assert [s.text for s in split_sentences(text)] == [
         "Dr. Ines Varga chairs the trust.", "She followed Rev. T. J. Moss, who held No. 4 Quay Street.",
         "It closed after World War I.", "Then it reopened."]
+
+
+def test_an_underlined_line_is_a_markdown_heading_and_the_first_one_the_title():
+    text = ("Tidewater Rowing Club\n=====================\n\nFounded in 1921.\n\nBoats\n-----\n\n"
+            "The club owns six eights.\n\n- one item\n---\n")
+    doc = parse("club.md", text)
+    assert doc.title == "Tidewater Rowing Club"
+    assert [(b.kind, b.section, b.text) for b in doc.blocks] == [
+        ("paragraph", (), "Founded in 1921."), ("paragraph", ("Boats",), "The club owns six eights."),
+        ("list", ("Boats",), "- one item"), ("paragraph", ("Boats",), "---")]    # a rule under a list is no heading
