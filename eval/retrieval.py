@@ -51,8 +51,9 @@ def candidate_floor(engine, squad: SquadSet) -> str:
     dense = [engine.retriever.dense(q.question, k) for q in squad.questions]
     short = sum(len(engine.retriever.sparse(q.question, k)) < k for q in squad.questions)
     last = [d[-1][1] for d in dense if len(d) == k]
-    return (f"dense cosine of the {k}th candidate: median {statistics.median(last):.3f} over {len(last)} questions; "
-            f"BM25 lists shorter than {k}: {short}")
+    median = f"median {statistics.median(last):.3f}" if last else f"none (fewer than {k} chunks)"
+    return (f"dense cosine of the {k}th candidate: {median} over {len(last)} questions; "
+            f"BM25 lists shorter than {k}: {short} of {len(squad.questions)}")
 
 
 def score(ranks: list[int | None]) -> RetrievalScores:
@@ -70,10 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     engine, squad = open_engine(args.squad, args.out)
     print(f"{args.squad.name}, own paragraph retrieved, {score(own_paragraph_ranks(engine, squad)).line()}")
-    print(candidate_floor(engine, squad))
     others = [replace(engine.settings, fusion="weighted", dense_weight=float(w))
               for w in args.dense_weights.split(",") if w.strip()]
     for settings in others + ([replace(engine.settings, fusion="rrf")] if args.rrf else []):
         how = f"weighted, dense weight {settings.dense_weight}" if settings.fusion == "weighted" else "rrf"
         print(f"  {how}: {score(own_paragraph_ranks(engine, squad, settings)).line()}")
+    print(candidate_floor(engine, squad))
     return 0
