@@ -54,10 +54,10 @@ def _resolve_against(question: str, previous: str | None, named: Callable[[str],
             return pattern.sub(tail, base) + "?"
         return f"{base} {tail}?"
     # "And Smith?" / "And the K2-40?" / "What about the turnout?": swap the last name, else append.
-    names = [(a, b) for a, b in _names(base, named) if a > 0 and not re.fullmatch(MONTHS, base[a:b], re.IGNORECASE)]
+    last = _last_name(base, named)
     name = re.sub(r"^the\s+", "", tail, flags=re.IGNORECASE)
-    if names and (name[:1].isupper() or (named is not None and all(named(w) for w in name.split()))):
-        a, b = names[-1]
+    if last and (name[:1].isupper() or (named is not None and all(named(w) for w in name.split()))):
+        a, b = last
         return base[:a] + (name if base[:a].lower().endswith("the ") else tail) + base[b:] + "?"
     return f"{base} {tail}?"
 
@@ -68,12 +68,18 @@ def _pronoun_resolved(question: str, previous: str, named: Callable[[str], bool]
     if not _IT.search(question) or any(a > 0 for a, _ in _names(question, named)):
         return question
     base = previous.rstrip().rstrip("?")
-    names = [(a, b) for a, b in _names(base, named) if a > 0 and not re.fullmatch(MONTHS, base[a:b], re.IGNORECASE)]
-    if not names:
+    last = _last_name(base, named)
+    if not last:
         return question
-    a, b = names[-1]
+    a, b = last
     name = ("the " if base[:a].lower().endswith("the ") else "") + base[a:b]
     return _IT.sub(lambda m: name + ("'s" if m.group().lower() == "its" else ""), question)
+
+
+def _last_name(text: str, named: Callable[[str], bool] | None) -> tuple[int, int] | None:
+    """Where the last name of a question is, but its first word and a month."""
+    names = [(a, b) for a, b in _names(text, named) if a > 0 and not re.fullmatch(MONTHS, text[a:b], re.IGNORECASE)]
+    return names[-1] if names else None
 
 
 def _names(text: str, named: Callable[[str], bool] | None) -> list[tuple[int, int]]:

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 _WIKI_HEADING = re.compile(r"^(={1,6})\s*(.*?)\s*\1\s*$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _UNDERLINE = re.compile(r"^ {0,3}(={3,}|-{3,})\s*$")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,3}[.)])\s+\S")
 REFERENCE_MARKER = re.compile(r"\[(?:\d+|citation needed)\]")     # a wiki footnote mark: "[65]", "[citation needed]"
 LIST_MARKER = re.compile(r"\s*(?:[*+•-]|\d{1,3}[.)])\s+")         # a list item's bullet or number: "* ", "- ", "2. "
+_LIST_ITEM = re.compile(rf"{LIST_MARKER.pattern}\S")               # with `match`: a line that is a list item
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9ÇĞİÖŞÜÂÎÛÉÀ\[])")
 # a period that ends no sentence: a title ("Dr. Amara Osei", "St. John's"), "e.g.", a name's initial ("Mary J. Blige";
 # not the Roman numerals I, V and X: "World War I. After ..."), and "No. 5"
@@ -102,9 +102,10 @@ def parse(doc: str, text: str) -> ParsedDoc:
     first = next((i for i, ln in enumerate(lines) if ln.text.strip()), None)
     skip: set[int] = set()
     if first is not None:
-        head = _heading(lines[first].text) or _underlined(lines, first)
+        underlined = _underlined(lines, first)
+        head = _heading(lines[first].text) or underlined
         if head and head[0] == 1:
-            title, title_level, skip = head[1], 1, {first, first + 1} if _underlined(lines, first) else {first}
+            title, title_level, skip = head[1], 1, {first, first + 1} if head is underlined else {first}
         elif head is None and _looks_like_title(lines, first):
             title, skip = lines[first].text.strip(), {first}
     title = title or re.sub(r"\.(txt|md)$", "", doc)
@@ -171,7 +172,7 @@ def sentences(block: Block) -> list[Span]:
     return out
 
 
-_UNIT_BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•+]|\d{1,3}[.)])\s)|\n(?=\s*\|)")
+_UNIT_BREAK = re.compile(rf"\n\s*\n|\n(?={LIST_MARKER.pattern})|\n(?=\s*\|)")
 
 
 def split_sentences(text: str, offset: int = 0) -> list[Span]:
