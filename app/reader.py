@@ -37,6 +37,9 @@ MAX_ANSWER_TOKENS = 30
 # time per passage, ~6% of a text answer on the seeds (docs/text-answers.md). Node names of the exported graph; an
 # ensemble's members are under /members.N.
 KEPT_FLOAT = r"layer\.\d+/(?:intermediate|output)/dense/|^(/members\.\d+)?/head/"
+# The feed-forward products then run int8 blockwise: one scale per 128 inputs of each token, which an outlier
+# flattens only within its block (index/runtime.py `quantized`; docs/text-answers.md, "Blockwise feed-forward").
+FEED_FORWARD = r"layer\.\d+/(?:intermediate|output)/dense/"
 # A question's passages are read at the same time, each by a session on its share of the cores: on 2 cores, two
 # passages in a median 27 ms against 36-42 ms read one after the other on both (docs/text-answers.md).
 AT_ONCE = 2
@@ -172,9 +175,11 @@ class Reader:
                 raise FileNotFoundError(f"no reader model at {self.path}; run `python -m eval fit-reader`")
             # the network is built only if the model file's graph is not cached yet
             self.forward = compiled(lambda: self.network, probes[0], probes[1:], int8_except=KEPT_FLOAT,
-                                    source=self.path.read_bytes() + builder_identity(), threads=_threads())
+                                    source=self.path.read_bytes() + builder_identity(), threads=_threads(),
+                                    blockwise=FEED_FORWARD)
         else:
-            self.forward = compiled(self._network, probes[0], probes[1:], int8_except=KEPT_FLOAT, threads=_threads())
+            self.forward = compiled(self._network, probes[0], probes[1:], int8_except=KEPT_FLOAT, threads=_threads(),
+                                    blockwise=FEED_FORWARD)
         # an ONNX Runtime session runs calls from several threads at once; a fast tokenizer, whose truncation and
         # padding settings each call sets, does not; nor does the torch fallback here
         self.at_once = isinstance(self.forward, OnnxModule)

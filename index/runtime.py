@@ -29,8 +29,9 @@ from typing import Callable, Sequence
 from index.trace import TOLERANCE, agrees, traced
 
 OPSET = 17
-FORMAT = 1          # bump when the export or quantization below changes what a cached graph holds
+FORMAT = 2          # bump when the export or quantization below changes what a cached graph holds
 EXPORT_TIMEOUT = 600
+BLOCK = 128         # inputs per int8 scale in a blockwise product (64 reads the same, 256 less faithfully)
 
 
 def cache_folder() -> Path:
@@ -39,12 +40,13 @@ def cache_folder() -> Path:
 
 
 def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except: str | None = None,
-             source: bytes | None = None, threads: int | None = None) -> Callable:
+             source: bytes | None = None, threads: int | None = None, blockwise: str | None = None) -> Callable:
     """`module` as an ONNX Runtime session taking and giving torch tensors, if in float32 it gives eager's outputs
     on the `example` and every probe; else `traced(module, example, probes)`.
 
     With `int8_except`, the checked graph's matrix products then run with int8 weights and activations (dynamic
-    quantization), but those whose node names match that pattern, which stay float32.
+    quantization), but those whose node names match that pattern, which stay float32; of those, the ones that also
+    match `blockwise` run int8 with one scale per block of BLOCK inputs of each row (see `quantized`).
 
     With `source`, the bytes the module is built from (its weights file), `module` is a function that builds it,
     called only when there is no cached graph of that source: an int8 graph then loads without the torch module
@@ -53,7 +55,8 @@ def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except:
     `threads`: the threads one call of the session runs on (ONNX Runtime's default: one per core).
     """
     build = module if source is not None else (lambda: module)
-    key = _content_key(module, example, int8_except) if source is None else _source_key(source, example, int8_except)
+    options = int8_except if blockwise is None else (int8_except, blockwise)
+    key = _content_key(module, example, options) if source is None else _source_key(source, example, options)
     path = cache_folder() / f"{key}.onnx"
     # an int8 graph's float32 source and the int8 graph itself are staged under names of this process's own
     float_path = path if int8_except is None else path.with_suffix(f".{os.getpid()}.float32.onnx")
@@ -67,7 +70,7 @@ def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except:
     module = build().eval()
     staged = None if int8_except is None else path.with_suffix(f".{os.getpid()}.int8.part")
     try:
-        _apart(_write_graphs, module, example, float_path, staged, int8_except)
+        _apart(_write_graphs, module, example, float_path, staged, int8_except, blockwise)
         session = OnnxModule(float_path, len(example), threads)
         if not agrees(module, session, (example, *probes)):
             float_path.unlink(missing_ok=True)
@@ -86,13 +89,14 @@ def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except:
     return OnnxModule(path, len(example), threads)
 
 
-def _write_graphs(module, example: Sequence, float_path: Path, int8_path: Path | None, int8_except: str | None) -> None:
+def _write_graphs(module, example: Sequence, float_path: Path, int8_path: Path | None, int8_except: str | None,
+                  blockwise: str | None = None) -> None:
     """Export the float32 graph to `float_path` and, if asked, its int8 form to `int8_path`."""
     graph = export(module, example)
     _write(float_path, graph)
     if int8_path is not None:
         try:
-            _write(int8_path, quantized(graph, re.compile(int8_except)))
+            _write(int8_path, quantized(graph, re.compile(int8_except), blockwise and re.compile(blockwise)))
         except Exception as err:   # noqa: BLE001 - the float32 graph serves
             print(f"note: running {type(module).__name__} in float32 ({type(err).__name__}: {err})", file=sys.stderr)
 
@@ -164,8 +168,14 @@ def export(module, example: Sequence) -> bytes:
     return graph.getvalue()
 
 
-def quantized(graph: bytes, keep_float: re.Pattern) -> bytes:
-    """The graph with its matrix products on int8 weights, but those whose node names match `keep_float`."""
+def quantized(graph: bytes, keep_float: re.Pattern, blockwise: re.Pattern | None = None) -> bytes:
+    """The graph with its matrix products on int8 weights, but those whose node names match `keep_float`; of those,
+    the ones matching `blockwise` get int8 weights and activations with one scale per block of BLOCK inputs.
+
+    Dynamic quantization scales a product's whole input by one number per call, which a few outlier activations
+    flatten; a blockwise product (ONNX Runtime's MatMulNBits at accuracy level 4) scales each token's inputs by
+    block, so an outlier costs only its own block's precision.
+    """
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -180,12 +190,29 @@ def quantized(graph: bytes, keep_float: re.Pattern) -> bytes:
         with tempfile.TemporaryDirectory() as folder:
             out = Path(folder) / "int8.onnx"
             quantize_dynamic(model, out, weight_type=QuantType.QInt8, nodes_to_exclude=kept)
-            return out.read_bytes()
+            if blockwise is None:
+                return out.read_bytes()
+            return _blockwise(onnx.load(str(out)), [name for name in kept if blockwise.search(name)])
     finally:
         root.setLevel(level)
 
 
-def _content_key(module, example: Sequence, int8_except: str | None) -> str:
+def _blockwise(model, names: list[str]) -> bytes:
+    """The model with the named float32 products as 8-bit blockwise products (raises if it names none)."""
+    from onnxruntime.quantization.matmul_nbits_quantizer import DefaultWeightOnlyQuantConfig, MatMulNBitsQuantizer
+
+    if not names:
+        raise ValueError("no float32 matrix product of the graph matches the blockwise pattern")
+    logging.getLogger(MatMulNBitsQuantizer.__module__).setLevel(logging.ERROR)    # a line per product
+    config = DefaultWeightOnlyQuantConfig(block_size=BLOCK, is_symmetric=True, accuracy_level=4, bits=8)
+    others = [node.name for node in model.graph.node if node.op_type == "MatMul" and node.name not in names]
+    quantizer = MatMulNBitsQuantizer(model, bits=8, block_size=BLOCK, is_symmetric=True, accuracy_level=4,
+                                     nodes_to_exclude=others, algo_config=config)   # it takes every MatMul not excluded
+    quantizer.process()
+    return quantizer.model.model.SerializeToString()
+
+
+def _content_key(module, example: Sequence, int8_except) -> str:
     """A hash of everything the exported graph depends on: weights, module class, inputs, versions, options."""
     digest = _settings_digest(type(module).__qualname__, example, int8_except)
     for name, tensor in module.state_dict().items():
@@ -194,14 +221,14 @@ def _content_key(module, example: Sequence, int8_except: str | None) -> str:
     return digest.hexdigest()[:32]
 
 
-def _source_key(source: bytes, example: Sequence, int8_except: str | None) -> str:
+def _source_key(source: bytes, example: Sequence, int8_except) -> str:
     """The same for a module built from `source`: a hash of those bytes in place of the weights."""
     digest = _settings_digest("source", example, int8_except)
     digest.update(hashlib.sha256(source).digest())
     return digest.hexdigest()[:32]
 
 
-def _settings_digest(kind: str, example: Sequence, int8_except: str | None):
+def _settings_digest(kind: str, example: Sequence, int8_except):
     """A hash begun with everything but the weights: format, versions, the module's kind, inputs, options."""
     import onnxruntime
     import torch

@@ -79,6 +79,18 @@ def test_int8_quantizes_every_weighted_product_but_those_named_and_stays_near_fl
         assert torch.allclose(module(x), fast(x), atol=0.05)
 
 
+def test_a_kept_product_named_blockwise_runs_int8_by_block_and_stays_near_float32():
+    import onnx
+
+    module, x = TwoLayers(), torch.rand(1, 5, 16)
+    fast = compiled(module, (x,), [(torch.rand(1, 9, 16),)], int8_except=r"^/(inner|outer)/", blockwise=r"^/outer/")
+    kinds = {n.name: n.op_type for n in onnx.load(str(fast.path)).graph.node}
+    assert kinds["/inner/MatMul"] == "MatMul"                 # kept float32, not named blockwise
+    assert "MatMulNBits" in kinds.values() and "/outer/MatMul" not in kinds
+    with torch.inference_mode():
+        assert torch.allclose(module(x), fast(x), atol=0.05)
+
+
 def test_a_keep_pattern_that_names_no_product_keeps_the_float32_session(capfd):
     import onnx
 
