@@ -35,7 +35,8 @@ UNIT_HINTS = {   # words after a number that say which kind of column it is comp
     **{w: "length distance km mile" for w in "km kilometers kilometres mi miles".split()},
     **{w: "weight mass kg" for w in "kg kilograms pounds lb lbs".split()},
     **{w: "tonnage ton tonne weight displacement grt" for w in "ton tons tonnes tonne grt".split()},
-    **{w: "money prize earnings purse salary fee price cost budget gross revenue" for w in "dollars".split()},
+    **{w: "money prize earnings purse salary fee price cost budget gross revenue amount fare usd eur gbp"
+       for w in "dollars euros eur usd".split()},
     **{w: "time duration length" for w in "seconds secs minutes mins hours".split()},
     **{w: "population inhabitant resident" for w in "people inhabitants residents".split()},
     "tall": "height tall", "high": "height elevation altitude", "long": "length duration", "old": "age",
@@ -57,9 +58,9 @@ _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
 _BOUND_WORDS = frozenset(("than", "least", "most", "over", "under", "above", "below", "exceeding"))  # "one" after them is 1
 ORDINALS = {w: i for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split())}
 MAX_WORDS = frozenset("most highest largest biggest greatest maximum longest tallest latest newest heaviest "
-                      "farthest furthest widest deepest max top".split())
+                      "farthest furthest widest deepest max top priciest dearest".split())
 MIN_WORDS = frozenset("least fewest lowest smallest minimum shortest earliest oldest lightest min closest narrowest "
-                      "tightest".split())
+                      "tightest cheapest".split())
 FAST_WORDS = {"fastest": "min", "quickest": "min", "slowest": "max"}
 HINTS = {  # superlative words that say which kind of column they measure
     "tallest": "height tall floor storey story metre meter ft m", "longest": "length long time duration day km mile",
@@ -69,6 +70,7 @@ HINTS = {  # superlative words that say which kind of column they measure
     "deepest": "depth", "closest": "margin gap difference", "narrowest": "margin gap difference width",
     "tightest": "margin gap difference", "farthest": "distance mark result length", "furthest": "distance mark result",
     "highest": "height elevation altitude", "lowest": "height elevation altitude",
+    **{w: "price cost fare fee amount usd eur gbp" for w in "cheapest priciest dearest expensive".split()},
 }
 COMPARATIVES = {"taller": "tallest", "longer": "longest", "shorter": "shortest", "older": "oldest",
                 "younger": "youngest", "earlier": "earliest", "later": "latest", "newer": "newest",
@@ -164,7 +166,9 @@ def _read(text: str) -> _Question:
     text = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", r"\1", text)      # "15th place": 15
     text = re.sub(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(\s+(?:place|position))\b",
                   lambda m: f"{ORDINALS[m.group(1).lower()]}{m.group(2)}", text, flags=re.I)    # "first place": 1
-    text = re.sub(r"[$£€¥]\s*(\d[\d,]*(?:\.\d+)?)", r"\1 dollars", text)   # "$400": a number in a money column
+    text = re.sub(r"\b(\d+(?:\.\d+)?)k\b", r"\1 thousand", text)     # "300k": 300000
+    text = re.sub(r"[$£€¥]\s*(\d[\d,]*(?:\.\d+)?(?:\s+(?:thousand|million|billion)\b)?)", r"\1 dollars",
+                  text)                                       # "$400", "$2 million": a number in a money column
     toks = _numbers(words(text))
     return _Question(text, toks, [stem(t) for t in toks], " ".join(toks))
 
@@ -306,7 +310,8 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
             continue
         for p in ps:
             k = p - 1
-            if k >= 0 and k not in used and q.tokens[k] in ("no", "a", "an", "any", "zero"):
+            if k >= 0 and k not in used and q.tokens[k] in ("no", "a", "an", "any", "zero") and not (
+                    q.tokens[k] in ("a", "an") and re.search(r"\bhow much\b", q.folded)):   # "the fare for an adult"
                 zero = q.tokens[k] in ("no", "zero")
                 rows = frozenset(r for r in range(len(grid.rows)) if grid.number(r, j) is not None
                                  and (grid.number(r, j) == 0) == zero)
@@ -375,6 +380,10 @@ def read_plan(text: str, grid: Grid, index: CellIndex, reading: Reading | None =
                                                  for m in r.mentions):
         plan.limit = (top.group(1) in ("first", "top"), int(top.group(2)), top.group(1) in ("top", "bottom"))
     _choose_op(r.q, grid, plan, r.headers, list(r.mentions), list(r.thresholds))
+    bounded = {c.column for c in plan.conditions if c.number is not None and c.op in ("<", ">", "<=", ">=")}
+    if plan.op == "lookup" and plan.target in bounded and not grid.columns[plan.target].dated \
+            and re.match(r"(which|what)\b", r.q.folded):
+        plan.target = _name_column(grid)    # "which crossings take under 40 minutes": the rows, not their times
     return plan
 
 
@@ -614,6 +623,10 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
         numeric = [j for j in free if grid.columns[j].numeric]
         if numeric:
             return numeric[0]
+    amounts = [c.index for c in grid.columns if c.numeric and not c.dated and c.index not in conditioned
+               and not set(c.stems) & RANK_STEMS]
+    if re.search(r"\bhow much\b", f) and not free and len(amounts) == 1:
+        return amounts[0]       # "how much did X give": the table's one amount
     if free and not re.search(r"\b(which|who|whom|whose)\b", f):
         return free[0]
     name = _name_column(grid)
@@ -636,12 +649,13 @@ def _measure(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan
         return plan.target
     if named:
         return named[0]
-    if word in HINTS:
-        hinted = {stem(w) for w in HINTS[word].split()}
+    after = next((q.tokens[i + 1] for i, t in enumerate(q.tokens[:-1]) if t == word), None)
+    hint = HINTS.get(word or "") or HINTS.get(after or "")      # "cheapest", "most expensive"
+    if hint:
+        hinted = {stem(w) for w in hint.split()}
         for col in grid.columns:
             if set(col.stems) & hinted and (col.numeric or col.dated):
                 return col.index
-    after = next((q.tokens[i + 1] for i, t in enumerate(q.tokens[:-1]) if t == word), None)
     if after is not None and not generic(after) and not after.isdigit():     # "the most points": a Pts column
         meant = by_meaning(grid, after, [c.index for c in grid.columns if c.numeric and c.index != plan.target])
         if meant is not None:
@@ -805,7 +819,8 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                  and j not in conditioned]
         amount = re.search(r"\bhow much\b|\b(sum|combined|together)\b|\btotal (number|amount) of\b|\badd up\b", f)
         counted = grid.columns[plan.target]
-        if not named and amount and plan.target in headers and counted.numeric and not counted.dated \
+        asked = plan.target in headers or re.search(r"\bhow much\b", f)     # named, or the one amount (_target)
+        if not named and amount and asked and counted.numeric and not counted.dated \
                 and plan.target not in conditioned and (not re.search(r"\bnumber of\b", f)
                                                         or set(counted.stems) & set(noun) - {"number"}):
             named = [plan.target]

@@ -407,3 +407,34 @@ def test_a_column_bounded_by_a_number_picks_the_rows_and_another_named_column_is
 
 def test_an_average_over_every_row_says_so(pumps):
     assert _checked(pumps, "What is the average price?")["answer"].startswith("The average Price (EUR) of all 4 rows is")
+
+
+@pytest.mark.parametrize("question, short", [
+    ("Which pump is the cheapest?", "K2-40"),                  # a price superlative measures the price column
+    ("Which pump is the most expensive?", "K4-120"),
+])
+def test_price_superlatives_measure_the_price(pumps, question, short):
+    result = _checked(pumps, question)
+    assert result["short_answer"] == short and "Price" in result["answer"]
+
+
+def test_a_row_bounded_on_the_column_a_which_question_names_is_answered_by_its_name():
+    buses = _engine("buses.md")
+    result = _checked(buses, "Which buses take under 25 minutes?")
+    assert result["short_answer"] == "Blue; Green"
+
+
+def test_how_much_for_an_adult_names_the_fare_column_and_sets_no_bound():
+    buses = _engine("buses.md")
+    result = _checked(buses, "How much does it cost for an adult from the quay to the airport?")
+    assert result["short_answer"] == "4.80" and "Red" in result["citations"][0]["text"]
+
+
+@pytest.mark.parametrize("question, short", [
+    ("How much did the Harbour Trust give altogether?", "16,250"),    # the table's one amount, summed
+    ("How many gifts were over £10k?", "2"),                          # "£10k": 10,000
+    ("How many gifts were over 10k GBP?", "2"),
+])
+def test_how_much_reads_the_one_amount_and_thousands_written_with_k(question, short):
+    donations = _engine("donations.md")
+    assert _checked(donations, question)["short_answer"] == short
