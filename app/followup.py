@@ -12,6 +12,10 @@ _PREPS = r"in|for|at|on|of|during|from|by"
 _PREP_PHRASE = re.compile(rf"^(?P<prep>{_PREPS})\s+(?P<rest>.+)$", re.IGNORECASE)
 _MAX_FOLLOWUP_WORDS = 9   # longer questions stand on their own
 _IT = re.compile(r"\b(?:it|its)\b", re.IGNORECASE)
+_PERSON = re.compile(r"\b(?:he|she|him|his|her)\b", re.IGNORECASE)
+_OBJECT_AFTER = re.compile(r"\s*(?:$|[?.,;:!]|(?:as|to|in|at|for|from|with|by|on|and|or|after|before|when|if)\b)",
+                           re.IGNORECASE)     # "replaced her as head": "her" is the person, not "her ... head"
+_ASKS_WHO = re.compile(r"^\W*(?:who|whom|whose)\b", re.IGNORECASE)
 _CAPITALISED = re.compile(r"(?:[A-ZÇĞİÖŞÜ][\w'’-]+)(?:\s+[A-ZÇĞİÖŞÜ][\w'’-]+)*")
 
 
@@ -64,22 +68,40 @@ def _resolve_against(question: str, previous: str | None, named: Callable[[str],
 
 def _pronoun_resolved(question: str, previous: str, named: Callable[[str], bool] | None) -> str:
     """"Who makes it?" after "What does the Aurora H7 do?" -> "Who makes the Aurora H7?": "it" and "its" stand for the
-    last name of the previous question, when the question names nothing itself."""
-    if not _IT.search(question) or any(a > 0 for a, _ in _names(question, named)):
-        return question
+    last name of the previous question, when the question names nothing itself. "he", "she", "him", "his" and "her"
+    stand for its first name ("Where did she study?" after "When was Ilse Varnholt born?"), unless it asked who: then
+    they stand for its answer, which the question does not hold ("Who won?" ... "Which party did he represent?")."""
+    if any(a > 0 and (named is None or any(named(w) for w in question[a:b].split()))
+           for a, b in _names(question, named)):
+        return question     # it names something of its own (that the documents name: "PhD" is no name)
     base = previous.rstrip().rstrip("?")
-    last = _last_name(base, named)
-    if not last:
+    names = _named_things(base, named)
+    if not names:
         return question
-    a, b = last
-    name = ("the " if base[:a].lower().endswith("the ") else "") + base[a:b]
-    return _IT.sub(lambda m: name + ("'s" if m.group().lower() == "its" else ""), question)
+    if _IT.search(question):
+        name = _named_as(base, *names[-1])
+        return _IT.sub(lambda m: name + ("'s" if m.group().lower() == "its" else ""), question)
+    if _PERSON.search(question) and not _ASKS_WHO.match(base):
+        name = _named_as(base, *names[0])
+        return _PERSON.sub(lambda m: name + ("'s" if m.group().lower() == "his" or m.group().lower() == "her" and
+                                             not _OBJECT_AFTER.match(question, m.end()) else ""), question, count=1)
+    return question
+
+
+def _named_as(text: str, a: int, b: int) -> str:
+    """The name at text[a:b], with its "the" if the text gives it one."""
+    return ("the " if text[:a].lower().endswith("the ") else "") + text[a:b]
 
 
 def _last_name(text: str, named: Callable[[str], bool] | None) -> tuple[int, int] | None:
     """Where the last name of a question is, but its first word and a month."""
-    names = [(a, b) for a, b in _names(text, named) if a > 0 and not re.fullmatch(MONTHS, text[a:b], re.IGNORECASE)]
+    names = _named_things(text, named)
     return names[-1] if names else None
+
+
+def _named_things(text: str, named: Callable[[str], bool] | None) -> list[tuple[int, int]]:
+    """Where the names of a question are, but its first word and months."""
+    return [(a, b) for a, b in _names(text, named) if a > 0 and not re.fullmatch(MONTHS, text[a:b], re.IGNORECASE)]
 
 
 def _names(text: str, named: Callable[[str], bool] | None) -> list[tuple[int, int]]:

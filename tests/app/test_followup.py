@@ -61,3 +61,22 @@ def test_it_stands_for_the_last_name_of_the_previous_question():
     assert resolve("What is its top speed?", history) == "What is the Kestrel K3's top speed?"
     assert resolve("Is it cheaper than the Osprey?", history) == "Is it cheaper than the Osprey?"   # names its own
     assert resolve("Who makes it?", [{"role": "user", "content": "When is the clinic open?"}]) == "Who makes it?"
+
+
+def test_he_and_she_stand_for_the_previous_questions_first_name_unless_it_asked_who():
+    born = [{"role": "user", "content": "When was Ilse Varnholt born at the Talbridge clinic?"}]
+    assert resolve("Where did she study?", born) == "Where did Ilse Varnholt study?"
+    assert resolve("Who replaced her as head of the lab?", born) == "Who replaced Ilse Varnholt as head of the lab?"
+    assert resolve("What was her most cited paper?", born) == "What was Ilse Varnholt's most cited paper?"
+    assert resolve("Did she marry him?", born) == "Did Ilse Varnholt marry him?"       # one pronoun, one name
+    # after "who ...?" a pronoun stands for the answer, which no question holds: left as typed
+    won = [{"role": "user", "content": "Who won the 2019 Talbridge election?"}]
+    assert resolve("Which party did he represent?", won) == "Which party did he represent?"
+    assert resolve("Did she study at Eastbrook?", born) == "Did she study at Eastbrook?"    # names its own
+
+
+def test_a_capitalised_word_the_documents_do_not_name_does_not_stop_a_pronoun():
+    born = [{"role": "user", "content": "When was Ilse Varnholt born?"}]
+    named = lambda word: all(w.lower() in {"ilse", "varnholt", "eastbrook"} for w in word.split())  # noqa: E731
+    assert resolve("Who was her PhD supervisor?", born, named) == "Who was Ilse Varnholt's PhD supervisor?"
+    assert resolve("Did she study at Eastbrook?", born, named) == "Did she study at Eastbrook?"
