@@ -180,8 +180,8 @@ def reader_shares(spans: list[Offer]) -> np.ndarray:
 def _own_features(asked: Asked, span: Offer) -> list[float]:
     """The features of one span on its own (all of FEATURES but the last)."""
     total = sum(asked.terms.values()) or 1.0
-    in_sentence = set(terms(span.sentence))
-    in_passage = set(terms(span.passage))
+    in_sentence = term_set(span.sentence)
+    in_passage = term_set(span.passage)
     names = sum(asked.names.values())
     missing = sum(w for t, w in asked.names.items()
                   if t not in in_passage and not spelled_out(t, span.passage)) / names if names else 0.0
@@ -204,6 +204,12 @@ def _own_features(asked: Asked, span: Offer) -> list[float]:
         span.similarity,
         type_odds(asked.expects, span.text),
     ]
+
+
+@lru_cache(maxsize=8192)
+def term_set(text: str) -> frozenset[str]:
+    """A text's terms, worked out once: a passage's spans share its passage and often their sentence."""
+    return frozenset(terms(text))
 
 
 def type_odds(expects: dict[str, float], text: str) -> float:
@@ -244,7 +250,7 @@ def _distance(asked: Asked, span: Offer) -> int:
     for m in _WORD.finditer(span.sentence):
         if m.start() < end and m.end() > at:
             continue
-        if set(terms(m.group())) & asked.terms.keys():
+        if term_set(m.group()) & asked.terms.keys():
             lo, hi = (m.end(), at) if m.end() <= at else (end, m.start())
             best = min(best, len(span.sentence[lo:hi].split()))
     return best
