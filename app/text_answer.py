@@ -481,7 +481,8 @@ def _clause(sentence: str, q_tokens: list[str]) -> str | None:
 
 
 _DESCRIPTIVE = re.compile(r"^\s*(?:what happen(?:ed|s)\b|why\b|how (?:did|does|do)\b|"
-                          r"tell me (?:about|more)|describe\b|explain\b|"
+                          r"tell me (?:about|more|what|how|why|whether)\b|describe\b|explain\b|summari[sz]e\b|"
+                          r"what (?:has |have |had )?changed?\b|(?:give me )?an? (?:overview|summary)\b|"
                           r"what (?:does|do|did)\b.*\bdo\s*[?.!]*\s*$|"      # "what does X do?"
                           r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b(?!.*\bor\b))",
                           re.IGNORECASE)    # a yes/no question, but not "was it A or B?"

@@ -113,7 +113,10 @@ def test_a_year_in_another_part_of_a_sentence_past_a_semicolon_does_not_date_the
     ("What does the regatta cost to enter?", False), ("What did the club do in 1931?", False),
     ("What do you call the quay?", False), ("What happens if the ferry is late?", True),
     ("Does the pass cover the night ferry?", True), ("was the quay rebuilt", True),
-    ("Was the ferry red or blue?", False)])                             # a choice gets a span, yes or no the passage
+    ("Was the ferry red or blue?", False),                              # a choice gets a span, yes or no the passage
+    ("tell me what changed after the new harbour master took over", True), ("What changed in 2031?", True),
+    ("Summarize the ferry dispute", True), ("give me an overview of the regatta", True),
+    ("Tell me the ferry's name", False)])
 def test_what_does_someone_do_asks_for_an_account_like_why_and_what_happened(question, descriptive):
     assert is_descriptive(question) is descriptive
 
