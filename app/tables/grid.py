@@ -32,6 +32,15 @@ def stems(text: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in words(text))
 
 
+_PERIOD = {"daili": "day", "annual": "year"}     # the stemmer keeps these two apart from their period ("weekly": week)
+
+
+def header_stems(name: str) -> tuple[str, ...]:
+    """A header's stems, a period adjective's period among them: "Daily sailings" is named by "sailings per day"."""
+    own = stems(name)
+    return own + tuple(_PERIOD[t] for t in own if t in _PERIOD)
+
+
 def number_of(text: str) -> float | None:
     """The number a cell leads with (`$1,200`, `12 (3)`, `4th`, `1:23.4` as seconds), or None."""
     t = _FOOTNOTE.sub("", text).strip()
@@ -136,6 +145,6 @@ def grid_of(table: Table) -> Grid:
                                or sum(x.rstrip().endswith("%") for x in filled) >= 0.7 * len(filled))
         money = numeric and (bool(re.search(r"[$£€¥]", name)) or sum(bool(re.match(r"\W{0,2}[$£€¥]", x))
                                                                       for x in filled) >= 0.5 * len(filled))
-        columns.append(GridColumn(j, name, stems(name), numeric, dated, distinct, percent, money))
+        columns.append(GridColumn(j, name, header_stems(name), numeric, dated, distinct, percent, money))
     title = set(stems(" ".join([table.title, *table.section])))
     return Grid(table, rows, texts, columns, title)

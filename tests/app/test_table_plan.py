@@ -438,3 +438,9 @@ def test_how_much_for_an_adult_names_the_fare_column_and_sets_no_bound():
 def test_how_much_reads_the_one_amount_and_thousands_written_with_k(question, short):
     donations = _engine("donations.md")
     assert _checked(donations, question)["short_answer"] == short
+
+
+def test_a_period_names_its_adjective_in_a_header():
+    buses = _engine("buses.md")     # "per day" names "Daily trips" ("daily" stems to "daili", not "day")
+    result = buses[0].answer("How many trips are there per day in total?")
+    assert result["short_answer"] == "48" and not result.get("weak")
