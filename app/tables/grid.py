@@ -9,7 +9,7 @@ from functools import lru_cache
 from index.fold import fold, stem
 from index.tables.model import Row, Table
 
-_WORD = re.compile(r"\d+(?:\.\d+)?|[a-z0-9]+")
+_WORD = re.compile(r"\d+(?:\.\d+)*|[a-z0-9]+")     # "3.1.2": one version, not 3.1 and 2
 _FOOTNOTE = re.compile(r"\[[^\]]*\]|\*+$|†|‡")
 _LEAD_NUMBER = re.compile(r"^[^\d\-−–+.]{0,3}([-−–+]?\d[\d,]*(?:\.\d+)?|[-−–]?\.\d+)(?:\s*(%|[a-z]{0,6}))?")
 _CODE = re.compile(r"[^\W\d_]+-?\d+(?:[-/.][^\W_]+)+")    # "H7-6", "B737-800": a name, though "T1" is a place

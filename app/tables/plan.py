@@ -91,6 +91,7 @@ _CAPITALISED = re.compile(r"(?<=[\w,;:] )[^\W\d_][\w-]*")     # a capital inside
 _ELAPSED = re.compile(r"\bhow (long|old|many years)\b")
 _UNTIL = ("by", "in", "until", "of")         # "how long ... by 2023", "as of 2023": the year to count to
 _RANGE = re.compile(r"\bbetween\b(?!\s+(them|the two|the three|both|us)\b)")   # not "between them": a sum
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")       # a number token ("2.0.1" is a version)
 _BETWEEN = re.compile(r"\bbetween\s+\$?(\d[\d,]*(?:\.\d+)?)\s+and\s+\$?(\d[\d,]*(?:\.\d+)?)")
 _OPS = {"no more than": "<=", "not more than": "<=", "no less than": ">=", "not less than": ">=",
         "no fewer than": ">=", "in excess of": ">", "bigger than": ">", "longer than": ">", "taller than": ">",
@@ -297,7 +298,7 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
         if not grid.columns[j].numeric:
             continue
         for p in ps:
-            k = next((i for i in (p - 1, p - 2) if i >= 0 and i not in used and q.tokens[i].replace(".", "").isdigit()
+            k = next((i for i in (p - 1, p - 2) if i >= 0 and i not in used and _DECIMAL.fullmatch(q.tokens[i])
                       and all(not (x in used) for x in range(i + 1, p))), None)
             if k is None or (k > 0 and q.tokens[k - 1] in ("than", "least", "most", "over", "under", "top")):
                 continue

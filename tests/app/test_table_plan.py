@@ -444,3 +444,15 @@ def test_a_period_names_its_adjective_in_a_header():
     buses = _engine("buses.md")     # "per day" names "Daily trips" ("daily" stems to "daili", not "day")
     result = buses[0].answer("How many trips are there per day in total?")
     assert result["short_answer"] == "48" and not result.get("weak")
+
+
+def test_a_dotted_version_is_one_value():
+    releases = _engine("releases.md")
+    assert _checked(releases, "What was the startup time of 2.0.1?")["short_answer"] == "605"
+    assert _checked(releases, "When was 2.0.1 released?")["answer"].startswith("Released where Version is “2.0.1”")
+    # no such row: not the rows of "2.0" and "2"
+    assert releases[0].answer("What is new in 2.0.2?") is None
+    refused = releases[0].answer("When was 2.0.2 released?")
+    assert refused["kind"] == "none" and "2.0.2" in refused["answer"]
+    missing = releases[0].answer("What was the startup time of 2.0.2?")
+    assert missing is None or missing["kind"] == "none"
