@@ -91,6 +91,16 @@ def test_a_kept_product_named_blockwise_runs_int8_by_block_and_stays_near_float3
         assert torch.allclose(module(x), fast(x), atol=0.05)
 
 
+def test_a_blockwise_pattern_that_names_no_product_keeps_the_dynamic_int8_graph(capfd):
+    import onnx
+
+    module, x = TwoLayers(), torch.rand(1, 5, 16)
+    fast = compiled(module, (x,), [], int8_except=r"^/outer/", blockwise=r"no such layer")
+    kinds = {n.name: n.op_type for n in onnx.load(str(fast.path)).graph.node}
+    assert kinds["/outer/MatMul"] == "MatMul" and "MatMulInteger" in kinds.values()
+    assert "MatMulNBits" not in kinds.values() and "no blockwise products" in capfd.readouterr().err
+
+
 def test_a_keep_pattern_that_names_no_product_keeps_the_float32_session(capfd):
     import onnx
 
