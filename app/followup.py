@@ -58,7 +58,8 @@ def _resolve_against(question: str, previous: str | None, named: Callable[[str],
             return pattern.sub(tail, base) + "?"
         return f"{base} {tail}?"
     # "And Smith?" / "And the K2-40?" / "What about the turnout?": swap the last name, else append.
-    last = _last_name(base, named)
+    names = _named_things(base, named)
+    last = names[-1] if names else None
     name = re.sub(r"^the\s+", "", tail, flags=re.IGNORECASE)
     if last and (name[:1].isupper() or (named is not None and all(named(w) for w in name.split()))):
         a, b = last
@@ -83,20 +84,18 @@ def _pronoun_resolved(question: str, previous: str, named: Callable[[str], bool]
         return _IT.sub(lambda m: name + ("'s" if m.group().lower() == "its" else ""), question)
     if _PERSON.search(question) and not _ASKS_WHO.match(base):
         name = _named_as(base, *names[0])
-        return _PERSON.sub(lambda m: name + ("'s" if m.group().lower() == "his" or m.group().lower() == "her" and
-                                             not _OBJECT_AFTER.match(question, m.end()) else ""), question, count=1)
+        def person(m: re.Match) -> str:       # "his" is always a possessive, "her" unless a preposition follows
+            word = m.group().lower()
+            possessive = word == "his" or (word == "her" and not _OBJECT_AFTER.match(question, m.end()))
+            return name + ("'s" if possessive else "")
+
+        return _PERSON.sub(person, question, count=1)
     return question
 
 
 def _named_as(text: str, a: int, b: int) -> str:
     """The name at text[a:b], with its "the" if the text gives it one."""
     return ("the " if text[:a].lower().endswith("the ") else "") + text[a:b]
-
-
-def _last_name(text: str, named: Callable[[str], bool] | None) -> tuple[int, int] | None:
-    """Where the last name of a question is, but its first word and a month."""
-    names = _named_things(text, named)
-    return names[-1] if names else None
 
 
 def _named_things(text: str, named: Callable[[str], bool] | None) -> list[tuple[int, int]]:

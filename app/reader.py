@@ -31,15 +31,14 @@ DEFAULT_PATH = Path(__file__).parent / "models" / "reader.pt"
 MAX_LENGTH = 192        # question + passage word pieces; a chunk is at most ~128
 MAX_ANSWER_TOKENS = 30
 # The attention's matrix products run with int8 weights (dynamic quantization in ONNX Runtime) but each layer's
-# feed-forward products and the head stay float32. The feed-forward output's input, after GELU, has outlier
+# feed-forward products and the head are kept out of it. The feed-forward output's input, after GELU, has outlier
 # activations that one int8 scale per call flattens (quantizing it cost 8.3 points of held-out has-answer F1 on fold
-# [4, 9]); quantizing the feed-forward input cost 1.4 points of has-answer F1 by rotation, for ~30% of the reader's
-# time per passage, ~6% of a text answer on the seeds (docs/text-answers.md). Node names of the exported graph; an
-# ensemble's members are under /members.N.
-KEPT_FLOAT = r"layer\.\d+/(?:intermediate|output)/dense/|^(/members\.\d+)?/head/"
-# The feed-forward products then run int8 blockwise: one scale per 128 inputs of each token, which an outlier
-# flattens only within its block (index/runtime.py `quantized`; docs/text-answers.md, "Blockwise feed-forward").
+# [4, 9]); quantizing the feed-forward input cost 1.4 points of has-answer F1 by rotation (docs/text-answers.md).
+# The feed-forward products run int8 blockwise instead: one scale per 128 inputs of each token, which an outlier
+# flattens only within its block (index/runtime.py `quantized`; docs/text-answers.md, "Blockwise feed-forward"); the
+# head stays float32. Node names of the exported graph; an ensemble's members are under /members.N.
 FEED_FORWARD = r"layer\.\d+/(?:intermediate|output)/dense/"
+KEPT_FLOAT = rf"{FEED_FORWARD}|^(/members\.\d+)?/head/"
 # A question's passages are read at the same time, each by a session on its share of the cores: on 2 cores, two
 # passages in a median 27 ms against 36-42 ms read one after the other on both (docs/text-answers.md).
 AT_ONCE = 2

@@ -55,7 +55,7 @@ def compiled(module, example: Sequence, probes: Sequence[Sequence], int8_except:
     `threads`: the threads one call of the session runs on (ONNX Runtime's default: one per core).
     """
     build = module if source is not None else (lambda: module)
-    options = int8_except if blockwise is None else (int8_except, blockwise)
+    options = int8_except if blockwise is None else (int8_except, blockwise)    # as before without blockwise
     key = _content_key(module, example, options) if source is None else _source_key(source, example, options)
     path = cache_folder() / f"{key}.onnx"
     # an int8 graph's float32 source and the int8 graph itself are staged under names of this process's own
@@ -216,29 +216,29 @@ def _blockwise(model, names: list[str]) -> bytes:
     return quantizer.model.model.SerializeToString()
 
 
-def _content_key(module, example: Sequence, int8_except) -> str:
+def _content_key(module, example: Sequence, options) -> str:
     """A hash of everything the exported graph depends on: weights, module class, inputs, versions, options."""
-    digest = _settings_digest(type(module).__qualname__, example, int8_except)
+    digest = _settings_digest(type(module).__qualname__, example, options)
     for name, tensor in module.state_dict().items():
         digest.update(name.encode())
         digest.update(tensor.detach().contiguous().cpu().numpy().tobytes())
     return digest.hexdigest()[:32]
 
 
-def _source_key(source: bytes, example: Sequence, int8_except) -> str:
+def _source_key(source: bytes, example: Sequence, options) -> str:
     """The same for a module built from `source`: a hash of those bytes in place of the weights."""
-    digest = _settings_digest("source", example, int8_except)
+    digest = _settings_digest("source", example, options)
     digest.update(hashlib.sha256(source).digest())
     return digest.hexdigest()[:32]
 
 
-def _settings_digest(kind: str, example: Sequence, int8_except):
+def _settings_digest(kind: str, example: Sequence, options):
     """A hash begun with everything but the weights: format, versions, the module's kind, inputs, options."""
     import onnxruntime
     import torch
 
     digest = hashlib.sha256()
-    for part in (FORMAT, OPSET, torch.__version__, onnxruntime.__version__, kind, int8_except,
+    for part in (FORMAT, OPSET, torch.__version__, onnxruntime.__version__, kind, options,
                  [(tuple(t.shape), str(t.dtype)) for t in example]):
         digest.update(repr(part).encode())
     return digest

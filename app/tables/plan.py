@@ -30,13 +30,13 @@ FILLER_WORDS = frozenset("there listed list table row rows column columns value 
                          "had come came go went place placed become became named listed shown gave given win wins "
                          "won lose loses lost among race percent cent dollars figure figures add up member "
                          "members".split())
+_PRICE = "price cost fare fee amount usd eur gbp"      # the words a price column's header holds
 UNIT_HINTS = {   # words after a number that say which kind of column it is compared with
     **{w: "height metre meter length elevation altitude" for w in "m meter meters metre metres ft feet foot".split()},
     **{w: "length distance km mile" for w in "km kilometers kilometres mi miles".split()},
     **{w: "weight mass kg" for w in "kg kilograms pounds lb lbs".split()},
     **{w: "tonnage ton tonne weight displacement grt" for w in "ton tons tonnes tonne grt".split()},
-    **{w: "money prize earnings purse salary fee price cost budget gross revenue amount fare usd eur gbp"
-       for w in "dollars euros eur usd".split()},
+    **{w: f"money prize earnings purse salary budget gross revenue {_PRICE}" for w in "dollars euros eur usd".split()},
     **{w: "time duration length" for w in "seconds secs minutes mins hours".split()},
     **{w: "population inhabitant resident" for w in "people inhabitants residents".split()},
     "tall": "height tall", "high": "height elevation altitude", "long": "length duration", "old": "age",
@@ -70,7 +70,7 @@ HINTS = {  # superlative words that say which kind of column they measure
     "deepest": "depth", "closest": "margin gap difference", "narrowest": "margin gap difference width",
     "tightest": "margin gap difference", "farthest": "distance mark result length", "furthest": "distance mark result",
     "highest": "height elevation altitude", "lowest": "height elevation altitude",
-    **{w: "price cost fare fee amount usd eur gbp" for w in "cheapest priciest dearest expensive".split()},
+    **{w: _PRICE for w in "cheapest priciest dearest expensive".split()},
 }
 COMPARATIVES = {"taller": "tallest", "longer": "longest", "shorter": "shortest", "older": "oldest",
                 "younger": "youngest", "earlier": "earliest", "later": "latest", "newer": "newest",
@@ -381,8 +381,7 @@ def read_plan(text: str, grid: Grid, index: CellIndex, reading: Reading | None =
                                                  for m in r.mentions):
         plan.limit = (top.group(1) in ("first", "top"), int(top.group(2)), top.group(1) in ("top", "bottom"))
     _choose_op(r.q, grid, plan, r.headers, list(r.mentions), list(r.thresholds))
-    bounded = {c.column for c in plan.conditions if c.number is not None and c.op in ("<", ">", "<=", ">=")}
-    if plan.op == "lookup" and plan.target in bounded and not grid.columns[plan.target].dated \
+    if plan.op == "lookup" and plan.target in _bounded(plan) and not grid.columns[plan.target].dated \
             and re.match(r"(which|what)\b", r.q.folded):
         plan.target = _name_column(grid)    # "which crossings take under 40 minutes": the rows, not their times
     return plan
@@ -624,10 +623,11 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
         numeric = [j for j in free if grid.columns[j].numeric]
         if numeric:
             return numeric[0]
-    amounts = [c.index for c in grid.columns if c.numeric and not c.dated and c.index not in conditioned
-               and not set(c.stems) & RANK_STEMS]
-    if re.search(r"\bhow much\b", f) and not free and len(amounts) == 1:
-        return amounts[0]       # "how much did X give": the table's one amount
+    if re.search(r"\bhow much\b", f) and not free:
+        amounts = [c.index for c in grid.columns if c.numeric and not c.dated and c.index not in conditioned
+                   and not set(c.stems) & RANK_STEMS]
+        if len(amounts) == 1:
+            return amounts[0]       # "how much did X give": the table's one amount
     if free and not re.search(r"\b(which|who|whom|whose)\b", f):
         return free[0]
     name = _name_column(grid)
@@ -636,14 +636,18 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
     return name
 
 
+def _bounded(plan: Plan) -> set[int]:
+    """The columns the plan bounds by a number ("with a head over 20"): they pick rows."""
+    return {c.column for c in plan.conditions if c.number is not None and c.op in ("<", ">", "<=", ">=")}
+
+
 def _measure(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan, word: str | None) -> int | None:
     """The numeric (or dated) column an operation reads: named in the question, hinted by the superlative word,
     or the table's only numeric column."""
     named = [j for j in headers if (grid.columns[j].numeric or grid.columns[j].dated) and j != plan.target]
     plan.measure_named = True
     # a column the question bounds ("with a head over 20") picks rows; the one it measures is another named column
-    bounded = {c.column for c in plan.conditions if c.number is not None and c.op in ("<", ">", "<=", ">=")}
-    free = [j for j in named if j not in bounded]
+    free = [j for j in named if j not in _bounded(plan)]
     if free:
         return free[0]
     if named and plan.target in headers and grid.columns[plan.target].numeric:
