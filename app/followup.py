@@ -16,16 +16,25 @@ _PERSON = re.compile(r"\b(?:he|she|him|his|her)\b", re.IGNORECASE)
 _OBJECT_AFTER = re.compile(r"\s*(?:$|[?.,;:!]|(?:as|to|in|at|for|from|with|by|on|and|or|after|before|when|if)\b)",
                            re.IGNORECASE)     # "replaced her as head": "her" is the person, not "her ... head"
 _ASKS_WHO = re.compile(r"^\W*(?:who|whom|whose)\b", re.IGNORECASE)
+_ASKS_WHO_IS = re.compile(r"^\W*who(?:\s+(?:is|was)|'s|’s)\s+$", re.IGNORECASE)   # ... and a name right after
 _CAPITALISED = re.compile(r"(?:[A-ZÇĞİÖŞÜ][\w'’-]+)(?:\s+[A-ZÇĞİÖŞÜ][\w'’-]+)*")
 
 
 def previous_question(history: list[dict] | None, named: Callable[[str], bool] | None = None) -> str | None:
     """The last user turn of a messages-style history, itself resolved if it was a follow-up."""
-    resolved = None
+    return _previous(history, named)[0]
+
+
+def _previous(history: list[dict] | None, named: Callable[[str], bool] | None) -> tuple[str | None, str | None]:
+    """The last user turn, resolved, and the reply that followed it (None before one)."""
+    resolved = reply = None
     for turn in history or []:
-        if isinstance(turn, dict) and turn.get("role") == "user" and str(turn.get("content", "")).strip():
-            resolved = _resolve_against(str(turn["content"]).strip(), resolved, named)
-    return resolved
+        content = str(turn.get("content", "")).strip() if isinstance(turn, dict) else ""
+        if content and turn.get("role") == "user":
+            resolved, reply = _resolve_against(content, resolved, named, reply), None
+        elif content and turn.get("role") == "assistant":
+            reply = content
+    return resolved, reply
 
 
 def is_followup(question: str) -> bool:
@@ -37,14 +46,16 @@ def is_followup(question: str) -> bool:
 def resolve(question: str, history: list[dict] | None, named: Callable[[str], bool] | None = None) -> str:
     """The follow-up rewritten as a full question, or the question unchanged. `named` tells a word the documents
     use as a name, so a follow-up typed in lowercase ("and millbrook") still swaps a name for a name."""
-    return _resolve_against(question, previous_question(history, named), named)
+    previous, reply = _previous(history, named)
+    return _resolve_against(question, previous, named, reply)
 
 
-def _resolve_against(question: str, previous: str | None, named: Callable[[str], bool] | None = None) -> str:
+def _resolve_against(question: str, previous: str | None, named: Callable[[str], bool] | None = None,
+                     reply: str | None = None) -> str:
     if not previous or len(question.split()) > _MAX_FOLLOWUP_WORDS:
         return question
     if not is_followup(question):
-        return _pronoun_resolved(question, previous, named)
+        return _pronoun_resolved(question, previous, named, reply)
     tail = _LEAD.sub("", question).strip().rstrip("?").strip()
     m = _PREP_PHRASE.match(tail)
     if not re.search(r"[^\W_]", m.group("rest") if m else tail):
@@ -67,11 +78,13 @@ def _resolve_against(question: str, previous: str | None, named: Callable[[str],
     return f"{base} {tail}?"
 
 
-def _pronoun_resolved(question: str, previous: str, named: Callable[[str], bool] | None) -> str:
+def _pronoun_resolved(question: str, previous: str, named: Callable[[str], bool] | None,
+                      reply: str | None = None) -> str:
     """"Who makes it?" after "What does the Aurora H7 do?" -> "Who makes the Aurora H7?": "it" and "its" stand for the
     last name of the previous question, when the question names nothing itself. "he", "she", "him", "his" and "her"
-    stand for its first name ("Where did she study?" after "When was Ilse Varnholt born?"), unless it asked who: then
-    they stand for its answer, which the question does not hold ("Who won?" ... "Which party did he represent?")."""
+    stand for its first name ("Where did she study?" after "When was Ilse Varnholt born?" or "Who was Ilse Varnholt?"),
+    unless it asked who of someone else: then they stand for its answer, the reply's first name that the question did not say ("Who won?" "Ada Byron ..."
+    "Which party did she represent?"), and without a reply naming one the question is left as typed."""
     if any(a > 0 and (named is None or any(named(w) for w in question[a:b].split()))
            for a, b in _names(question, named)):
         return question     # it names something of its own (that the documents name: "PhD" is no name)
@@ -82,8 +95,14 @@ def _pronoun_resolved(question: str, previous: str, named: Callable[[str], bool]
     if _IT.search(question):
         name = _named_as(base, *names[-1])
         return _IT.sub(lambda m: name + ("'s" if m.group().lower() == "its" else ""), question)
-    if _PERSON.search(question) and not _ASKS_WHO.match(base):
-        name = _named_as(base, *names[0])
+    if _PERSON.search(question):
+        if not _ASKS_WHO.match(base) or _ASKS_WHO_IS.match(base[:names[0][0]]):
+            name = _named_as(base, *names[0])   # "who was Ada Byron": she is the one named
+        else:
+            name = _answered(reply, base, named)
+            if name is None:
+                return question
+
         def person(m: re.Match) -> str:       # "his" is always a possessive, "her" unless a preposition follows
             word = m.group().lower()
             possessive = word == "his" or (word == "her" and not _OBJECT_AFTER.match(question, m.end()))
@@ -91,6 +110,17 @@ def _pronoun_resolved(question: str, previous: str, named: Callable[[str], bool]
 
         return _PERSON.sub(person, question, count=1)
     return question
+
+
+def _answered(reply: str | None, asked: str, named: Callable[[str], bool] | None) -> str | None:
+    """The first name a reply gives that the question it answers did not ("Dr Ada Byron" in "The director is Dr Ada
+    Byron." for "who is the director"), and that the documents use as a name; None without one."""
+    said = {w.lower() for w in _WORD.findall(asked)}
+    for a, b in _names(reply or "", named):
+        run = _WORD.findall(reply[a:b])
+        if any(w.lower() not in said for w in run) and (named is None or any(named(w) for w in run)):
+            return reply[a:b]
+    return None
 
 
 def _named_as(text: str, a: int, b: int) -> str:

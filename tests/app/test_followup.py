@@ -69,10 +69,29 @@ def test_he_and_she_stand_for_the_previous_questions_first_name_unless_it_asked_
     assert resolve("Who replaced her as head of the lab?", born) == "Who replaced Ilse Varnholt as head of the lab?"
     assert resolve("What was her most cited paper?", born) == "What was Ilse Varnholt's most cited paper?"
     assert resolve("Did she marry him?", born) == "Did Ilse Varnholt marry him?"       # one pronoun, one name
-    # after "who ...?" a pronoun stands for the answer, which no question holds: left as typed
+    # after "who ...?" a pronoun stands for the answer, which no question holds: without a reply, left as typed
     won = [{"role": "user", "content": "Who won the 2019 Talbridge election?"}]
     assert resolve("Which party did he represent?", won) == "Which party did he represent?"
     assert resolve("Did she study at Eastbrook?", born) == "Did she study at Eastbrook?"    # names its own
+
+
+def test_after_a_who_question_a_pronoun_stands_for_the_name_the_reply_gave():
+    asked = {"role": "user", "content": "Who is the head of the Talbridge clinic?"}
+    replied = {"role": "assistant", "content": "The head of the Talbridge clinic is Dr Ilse Varnholt [1]."}
+    assert resolve("When did she join?", [asked, replied]) == "When did Dr Ilse Varnholt join?"
+    assert resolve("When did she join?", [asked]) == "When did she join?"             # no reply yet
+    abstained = {"role": "assistant", "content": "The documents do not contain an answer to this question."}
+    named = lambda word: all(w.lower() in {"ilse", "varnholt", "talbridge"} for w in word.split())  # noqa: E731
+    assert resolve("When did she join?", [asked, abstained], named) == "When did she join?"   # it named no one
+    # a chain: the pronoun resolved from the reply carries on to the next question
+    chain = [asked, replied, {"role": "user", "content": "When did she join?"}, {"role": "assistant", "content": "2019"}]
+    assert resolve("Where did she work before?", chain) == "Where did Dr Ilse Varnholt work before?"
+
+
+def test_after_who_is_a_name_a_pronoun_stands_for_that_name():
+    history = [{"role": "user", "content": "who was Harold Venning"},
+               {"role": "assistant", "content": "Harold Venning's successor, Ada Byron, said he founded the lab."}]
+    assert resolve("when did he retire", history) == "when did Harold Venning retire"
 
 
 def test_a_capitalised_word_the_documents_do_not_name_does_not_stop_a_pronoun():

@@ -356,6 +356,12 @@ def test_own_table_refusals(market):
     assert ask(market, "Who founded the market?") is None
 
 
+def test_a_named_row_asked_for_something_the_table_lacks_is_left_to_the_text(market):
+    # "gatekeeper" looks like a label ("North Gate"), but the question names its row: the passages may say it
+    assert ask(market, "Who is the gatekeeper at North Gate?") is None
+    assert "has no Stall “Gatehouse”" in ask(market, "How many visitors did the Gatehouse stall have?")["answer"]
+
+
 def test_an_inferred_group_name_answers_with_the_inference_in_notes(club):
     result = ask(club, "How many votes did Ana Lima get in North?")
     assert result["short_answer"] == "700"
