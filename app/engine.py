@@ -160,6 +160,10 @@ class Engine:
         vectors = self.text.word_vectors
         return vectors is None or vectors.in_vocabulary(word)
 
+    def is_name(self, word: str) -> bool:
+        """Whether the documents use `word` as a name (`Vocabulary.is_name`), a common word only if they capitalise it."""
+        return self.vocabulary.is_name(word, self.common_word)
+
     def retrieve(self, question: str, settings: Settings | None = None) -> list[Hit]:
         """Fused retrieval hits for a question (misspellings repaired first), best first."""
         return self.retriever.search(self.vocabulary.correct_text(question), settings or self.settings)
@@ -173,7 +177,7 @@ class Engine:
         its first word's typo, its contractions and its names' possessives typed without an apostrophe repaired
         ("whats lindqvists boat" -> "what is Lindqvist's boat"), as the reader was fitted on SQuAD's written questions;
         Turkish glossed in English; and, typed without capitals, the documents' names capitalised."""
-        followed = repair_interrogative(resolve(question, history, self.vocabulary.is_name), self.vocabulary.surface)
+        followed = repair_interrogative(resolve(question, history, self.is_name), self.vocabulary.surface)
         contracted = restore_contractions(followed)
         glossed = expand(contracted)
         return self.vocabulary.truecase(self.vocabulary.possessives(glossed), self.common_word), glossed != contracted

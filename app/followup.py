@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from app.answer_types import head_word
 from app.question import MONTHS
+from index.fold import fold
 from index.lexicon import WORD as _WORD
 
 _LEAD = re.compile(r"^\s*(?:and|what about|how about|and what about|and how about|ya|peki)\b[\s,]*", re.IGNORECASE)
@@ -85,7 +87,8 @@ def _pronoun_resolved(question: str, previous: str, named: Callable[[str], bool]
     stand for its first name ("Where did she study?" after "When was Ilse Varnholt born?" or "Who was Ilse Varnholt?"),
     unless it asked who of someone else: then they stand for its answer, the reply's first name that the question did not say ("Who won?" "Ada Byron ..."
     "Which party did she represent?"), and without a reply naming one the question is left as typed."""
-    if any(a > 0 and (named is None or any(named(w) for w in question[a:b].split()))
+    head = head_word(question)    # "which party ...": the kind of thing asked for, not a name of its own
+    if any(a > 0 and (named is None or any(named(w) for w in question[a:b].split() if fold(w) != head))
            for a, b in _names(question, named)):
         return question     # it names something of its own (that the documents name: "PhD" is no name)
     base = previous.rstrip().rstrip("?")

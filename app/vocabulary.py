@@ -32,12 +32,13 @@ class Vocabulary:
         self.names = lexicon.names
         self.lowercase = {t for t, n in lexicon.lower.items() if n}   # terms the documents also write in lowercase
 
-    def is_name(self, word: str) -> bool:
+    def is_name(self, word: str, common: Callable[[str], bool] = lambda word: False) -> bool:
         """Whether the documents write every term of `word` as a name: almost always capitalised, or used but never in
-        lowercase (a table's row label: "millbrook" for "Millbrook")."""
+        lowercase and no `common` word (a table's row label: "millbrook" for "Millbrook"; not a header's "Before")."""
         toks = tokenize(word)
         return bool(toks) and all(t not in STOPWORDS and not t[0].isdigit() and (
-            stem(t) in self.names or (t in self.surface and stem(t) not in self.lowercase)) for t in toks)
+            stem(t) in self.names or (t in self.surface and stem(t) not in self.lowercase and not common(t)))
+            for t in toks)
 
     def truecase(self, question: str, common: Callable[[str], bool] = lambda word: False) -> str:
         """A question typed without capitals (but for its first letter) with the documents' names capitalised

@@ -99,3 +99,12 @@ def test_a_capitalised_word_the_documents_do_not_name_does_not_stop_a_pronoun():
     named = lambda word: all(w.lower() in {"ilse", "varnholt", "eastbrook"} for w in word.split())  # noqa: E731
     assert resolve("Who was her PhD supervisor?", born, named) == "Who was Ilse Varnholt's PhD supervisor?"
     assert resolve("Did she study at Eastbrook?", born, named) == "Did she study at Eastbrook?"
+
+
+def test_the_kind_of_thing_a_question_asks_for_is_no_name_of_its_own():
+    # documents that write "the Harbour Party" make "party" a name; in "which party ..." it names what is asked for
+    won = [{"role": "user", "content": "Who won the 2019 Talbridge election?"},
+           {"role": "assistant", "content": "Ada Byron — Ada Byron of the Harbour Party won with 52% [1]."}]
+    named = lambda word: all(w.lower() in {"party", "ada", "byron", "talbridge"} for w in word.split())  # noqa: E731
+    assert resolve("which party did she represent", won, named) == "which party did Ada Byron represent"
+    assert resolve("Did she beat the Harbour Party?", won, named) == "Did she beat the Harbour Party?"   # names its own

@@ -64,6 +64,11 @@ def test_a_name_is_a_word_the_documents_capitalise_or_never_write_in_lowercase()
     v = Vocabulary({}, {"prose.md": prose, "table.md": table, "more.md": "Later Yıldız sold it; turnout fell."})
     assert v.is_name("yildiz") and v.is_name("Harbourside") and v.is_name("ayse yildiz")
     assert not v.is_name("turnout") and not v.is_name("the") and not v.is_name("millbrook")
+    # a common word a table only writes capitalised ("| Before |" as a header) is no name, a rare one still is
+    headers = Vocabulary({}, {"t.md": "| Branch | Before | After |\n|---|---|---|\n| Harbourside | 12 | 14 |"})
+    common = lambda word: word in {"before", "after", "branch"}     # noqa: E731 (the encoder's own word pieces)
+    assert not headers.is_name("before", common) and headers.is_name("before")
+    assert headers.is_name("harbourside", common)
 
 
 def test_a_name_typed_with_its_possessives_s_but_no_apostrophe_is_read_as_the_possessive():
