@@ -77,19 +77,6 @@ def years_first(question: str, passages: list[Hit]) -> list[Hit]:
     return [h for h, ok in zip(passages, agree) if ok] + [h for h, ok in zip(passages, agree) if not ok]
 
 
-TYPED = ("number", "percent", "measure", "date")   # kinds of answer a passage visibly holds or lacks
-
-
-def typed_first(question: str, passages: list[Hit]) -> list[Hit]:
-    """The passages in retrieval order, but those whose text holds nothing of the kind a number or date question
-    asks for (`candidates`) after the rest: a caption naming the election does not hold its vote share."""
-    kind = answer_type(question)
-    if kind not in TYPED or is_descriptive(question):
-        return passages
-    held = [bool(candidates(blank_references(h.chunk.text), kind)) for h in passages]
-    return [h for h, ok in zip(passages, held) if ok] + [h for h, ok in zip(passages, held) if not ok]
-
-
 def account_sentences(question: str, asked: Asked, passages: list[Hit]) -> list[Sentence]:
     """The sentences an account may start from: in passages about the question (`_about`) that agree with its years,
     and not themselves naming only other years."""
@@ -189,7 +176,7 @@ class TextAnswerer:
         if self.ranker is not None and settings.ranker and is_descriptive(question):
             return self._describe(question, years_first(question, passages)[:settings.account_passages])
         if self.reader is not None and settings.reader:
-            passages = years_first(question, typed_first(question, passages))[:settings.reader_passages]
+            passages = years_first(question, passages)[:settings.reader_passages]
             chooser = self.chooser if settings.chooser else None
             if chooser:
                 return self._choose(question, passages, chooser, describe=is_descriptive(question))
