@@ -143,6 +143,8 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
                       [(base, anchor.column), (other, plan.target)])
     if op == "difference" and plan.span and plan.measure is not None:
         return _span(grid, plan, rows, where)
+    if op == "difference" and plan.measure2 is not None and not plan.pair:
+        return _change(grid, plan, rows)
     if not rows and plan.yes_no and op == "lookup" and conditions and all(c.rows for c in conditions
                                                                           if c.op in ("=", "has")):
         return Result("No", f"No: no row has {where}", f"rows where {where}: 0",
@@ -310,6 +312,21 @@ def _share(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None
     return Result(value, f"{' and '.join(_label(grid, r) for r in part)} had {value} of the {name}{among}",
                   f"{named} / {total:,.10g} (the {name} of {len(keyed)} rows) = {value}",
                   [(r, j) for r in part] + [(r, j) for r in keyed if r not in part])
+
+
+def _change(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
+    """One row's change from the earlier column to the later ("2023 (£)" to "2024 (£)"): by how much it rose or fell."""
+    a, b = plan.measure, plan.measure2
+    rows = [r for r in rows if grid.number(r, a) is not None and grid.number(r, b) is not None]
+    if len(rows) != 1:
+        return None             # no row named, or several: no one change to give
+    r = rows[0]
+    change = grid.number(r, b) - grid.number(r, a)
+    moved = "rose" if change > 0 else "fell" if change < 0 else "stayed the same"
+    name_a, name_b = grid.columns[a].name, grid.columns[b].name
+    return Result(_fmt(abs(change)), f"{_label(grid, r)} {moved}" + (f" by {_fmt(abs(change))}" if change else "")
+                  + f" from {grid.text(r, a)} ({name_a}) to {grid.text(r, b)} ({name_b})",
+                  f"{grid.text(r, b)} ({name_b}) - {grid.text(r, a)} ({name_a}) = {_fmt(change)}", [(r, a), (r, b)])
 
 
 def _span(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None:

@@ -30,6 +30,11 @@ FILLER_WORDS = frozenset("there listed list table row rows column columns value 
                          "had come came go went place placed become became named listed shown gave given win wins "
                          "won lose loses lost among race percent cent dollars figure figures add up member "
                          "members".split())
+RISE = frozenset("rise rises rose risen rising increase increases increased grow grows grew grown gain gains gained "
+                 "climb climbs climbed up".split())
+FALL = frozenset("fall falls fell fallen falling decrease decreases decreased drop drops dropped cut cuts reduce "
+                 "reduced decline declines declined shrink shrank down".split())
+MOVES = RISE | FALL | {"change", "changes", "changed"}    # how a figure moved from one column to the next ("2024")
 _PRICE = "price cost fare fee amount usd eur gbp"      # the words a price column's header holds
 UNIT_HINTS = {   # words after a number that say which kind of column it is compared with
     **{w: "height metre meter length elevation altitude" for w in "m meter meters metre metres ft feet foot".split()},
@@ -198,7 +203,7 @@ def generic(word: str) -> bool:
     """A word that names no row or column by itself."""
     return (word in STOPWORDS or word in QUESTION_WORDS or word in OPERATION_WORDS or word in FILLER_WORDS
             or word in ORDINALS or word in NUMBER_WORDS or word in MAX_WORDS or word in MIN_WORDS
-            or word in FAST_WORDS or word in COMPARATIVES)
+            or word in FAST_WORDS or word in COMPARATIVES or word in MOVES)
 
 
 def one_typo(a: str, b: str, shortest: int = 6) -> bool:
@@ -407,8 +412,9 @@ def _thresholds(q: _Question, used: set[int], headers: list[str]) -> list[tuple[
         pos += len(t) + 1
     for m in (() if re.search(r"\bdifference\b", joined) else _BETWEEN.finditer(joined)):
         ks = [next((i for i, s in enumerate(starts) if s == m.start(g)), None) for g in (1, 2)]
-        if None in ks or any(k in used for k in ks):
-            continue
+        if None in ks or any(k in used for k in ks) or all(
+                any(m.group(g) in words(h) for h in headers) for g in (1, 2)):
+            continue            # "between 2023 and 2024" of columns "2023 (£)" and "2024 (£)" names them, no range
         lo, hi = sorted((float(m.group(1).replace(",", "")), float(m.group(2).replace(",", ""))))
         out += [(">=", lo, _fmt_bound(lo), ks[0]), ("<=", hi, _fmt_bound(hi), ks[1])]
         used.update(i for i, s in enumerate(starts) if m.start() <= s < m.end())
@@ -712,7 +718,9 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     plan.conditions += [m for m in mentions if m.column != plan.target or m.op == "="]
     if any(m.column == plan.target and m.op != "=" for m in mentions) and not plan.pair:
         plan.conditions += [m for m in mentions if m.column == plan.target and m.op != "="]
-    beats = None if plan.pair or thresholds else _column_beats(q, grid, headers)
+    how_much = re.search(r"\bhow much\b", f)     # "how much did A rise": a change; "how many lines rose": rows
+    beats = None if plan.pair or thresholds else _column_beats(q, grid, headers) or (
+        None if how_much else _column_moves(q, grid, headers))
     if beats is not None:       # "which branch had more visits than loans": rows where one column beats another
         plan.conditions.append(beats)
         if plan.target in headers and grid.columns[plan.target].numeric:
@@ -730,9 +738,15 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     nth = next((ORDINALS[t] for i, t in enumerate(q.tokens) if t in ORDINALS
                 and not (i and q.tokens[i - 1].replace(".", "").isdigit())), None)
     years_between = re.search(r"\bhow many years\b", f) and (plan.pair or re.search(r"\bbetween\b", f))
-    if years_between or re.search(r"\b(difference|how many more|how much more|how many less|how much less|"
-                                  r"how many fewer|how many extra|how long between|how much higher|how much lower)\b", f):
+    moved = how_much and toks & MOVES and not plan.pair and _two_columns(q, grid, headers, plan)
+    if years_between or moved or re.search(r"\b(difference|how many more|how much more|how many less|how much less|"
+                                           r"how many fewer|how many extra|how long between|how much higher|"
+                                           r"how much lower)\b", f):
         plan.op = "difference"
+        two = None if plan.pair else _two_columns(q, grid, headers, plan)
+        if two:                 # "how much more went on A in 2024 than in 2023": one row's change between columns
+            plan.measure, plan.measure2 = two
+            return
         plan.measure = _measure(q, grid, headers, plan, comparative)     # "how many years older": a date column
         high = toks & (MAX_WORDS | {"last", "latest", "greatest", "most"})
         low = toks & (MIN_WORDS | {"first", "earliest", "least"})
@@ -945,6 +959,44 @@ def _column_beats(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Co
         return Condition(a, "rows", f"{name_a} {'>' if more else '<'} {name_b}", rows=frozenset(rows),
                          positions=(word, at))
     return None
+
+
+def _two_columns(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan | None = None
+                 ) -> tuple[int, int] | None:
+    """The two quantity columns a question names (no bound's), earlier first: by the years their headers hold, else
+    in the table's order ("2023 (£)", "2024 (£)"). One named column of a year goes with the column of the year before
+    it ("which fees rose in 2023"). None for any other number of columns."""
+    named = [j for j in _quantities(grid, headers) if plan is None or j not in _bounded(plan)]
+    year = {j: y for j in range(len(grid.columns)) if (y := _header_year(grid, j)) is not None}
+    if len(named) == 1 and named[0] in year:
+        before = [j for j in year if year[j] < year[named[0]] and j in _quantities(grid, {j: [] for j in year})]
+        return (max(before, key=year.get), named[0]) if before else None
+    if len(named) != 2:
+        return None
+    if all(j in year for j in named) and year[named[0]] != year[named[1]]:
+        return tuple(sorted(named, key=year.get))
+    return min(named), max(named)
+
+
+def _header_year(grid: Grid, j: int) -> int | None:
+    """The year a column's header holds ("2023 (£)"), if any."""
+    return next((int(w) for w in words(grid.columns[j].name) if _year(w)), None)
+
+
+def _column_moves(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Condition | None:
+    """"which lines were cut between 2023 and 2024": the rows whose figure rose (fell) from the earlier of two named
+    columns to the later."""
+    rise, fall = set(q.tokens) & RISE, set(q.tokens) & FALL
+    two = _two_columns(q, grid, headers) if bool(rise) != bool(fall) else None
+    if two is None:
+        return None
+    a, b = two
+    pairs = [(r, grid.sort_key(r, a), grid.sort_key(r, b)) for r in range(len(grid.rows))]
+    rows = [r for r, x, y in pairs if x is not None and y is not None and (y > x if rise else y < x)]
+    name_a, name_b = grid.columns[a].name or f"column {a + 1}", grid.columns[b].name or f"column {b + 1}"
+    word = min(rise or fall)
+    return Condition(b, "rows", f"{name_b} {'>' if rise else '<'} {name_a}", rows=frozenset(rows),
+                     positions=(q.tokens.index(word),))
 
 
 def _nearest_numeric(q: _Question, grid: Grid, headers: dict[int, list[int]], pos: int, op: str) -> int | None:

@@ -456,3 +456,27 @@ def test_a_dotted_version_is_one_value():
     assert refused["kind"] == "none" and "2.0.2" in refused["answer"]
     missing = releases[0].answer("What was the startup time of 2.0.2?")
     assert missing is None or missing["kind"] == "none"
+
+
+@pytest.fixture(scope="module")
+def fees():
+    return _engine("harbour_fees.md")    # one column per year: "2022 (€)", "2023 (€)"
+
+
+@pytest.mark.parametrize("question, short, sentence", [
+    ("How much did the visitor berth fee go up from 2022 to 2023?", "450", "Visitor berth rose by 450"),
+    ("how much more was winter storage in 2023 compared to 2022", "60", "Winter storage rose by 60"),
+    ("How much less did a slipway launch cost in 2023 than in 2022?", "2", "Slipway launch fell by 2"),
+    ("what was the difference in the crane lift fee between 2022 and 2023", "0", "Crane lift stayed the same"),
+])
+def test_a_rows_change_between_two_year_columns(fees, question, short, sentence):
+    result = _checked(fees, question)
+    assert (result["short_answer"], result["answer"].startswith(sentence)) == (short, True)
+    assert result["computation"].endswith(f"= {'-' if 'fell' in sentence else ''}{short}")
+
+
+def test_the_rows_that_rose_or_fell_between_two_year_columns(fees):
+    assert _checked(fees, "Which fees were cut between 2022 and 2023?")["short_answer"] == "Slipway launch"
+    assert _checked(fees, "How many fees went up from 2022 to 2023?")["short_answer"] == "3"
+    rose = _checked(fees, "which fees increased in 2023")["short_answer"]
+    assert rose == "Mooring, per night; Winter storage; Visitor berth"
