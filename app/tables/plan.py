@@ -36,6 +36,8 @@ FALL = frozenset("fall falls fell fallen falling decrease decreases decreased dr
                  "reduced decline declines declined shrink shrank down".split())
 MOVES = RISE | FALL | {"change", "changes", "changed"}    # how a figure moved from one column to the next ("2024")
 _PRICE = "price cost fare fee amount usd eur gbp"      # the words a price column's header holds
+SPENDING = frozenset("spent spend spends spending paid pay pays cost costs charged charge charges".split())
+PRICE_STEMS = frozenset(stem(w) for w in _PRICE.split())
 UNIT_HINTS = {   # words after a number that say which kind of column it is compared with
     **{w: "height metre meter length elevation altitude" for w in "m meter meters metre metres ft feet foot".split()},
     **{w: "length distance km mile" for w in "km kilometers kilometres mi miles".split()},
@@ -355,6 +357,11 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
             m.column, m.rows, m.columns = named[0][0], named[0][1], ()
         elif m.columns and grid.columns[m.column].numeric:
             m.columns = ()          # numbers: only the column picked, not every column holding the value
+    for m in [m for m in mentions if m.op == "has" and m.positions]:     # "the new science block": a word of a cell
+        k = min(m.positions) - 1                                            # ("Science Council") that a word the table
+        if k >= 0 and k not in used and not generic(q.tokens[k]) and not q.tokens[k].isdigit():   # lacks qualifies
+            mentions.remove(m)                                              # names something else
+            used.difference_update(m.positions)
     content = [i for i, t in enumerate(q.tokens) if not generic(t) and not t.isdigit() or i in used or _year(t)]
     covered = [i for i in content if i in used or q.stems[i] in grid.title_stems or q.tokens[i] in grid.title_stems]
     uncovered = [q.tokens[i] for i in content if i not in covered]
@@ -531,6 +538,10 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
             percent = [c.index for c in grid.columns if c.percent]
             if len(percent) == 1:
                 out.setdefault(percent[0], []).append(i)
+    money = [c.index for c in grid.columns if c.numeric and (c.money or set(c.stems) & PRICE_STEMS)]
+    for i, t in enumerate(q.tokens):    # "spent", "paid": the one column of money, whatever its header
+        if t in SPENDING and i not in used and not any(i in ps for ps in out.values()) and len(money) == 1:
+            out.setdefault(money[0], []).append(i)
     # a question word naming several columns names the one whose header it covers most
     by_pos: dict[int, list[int]] = {}
     for j, ps in out.items():

@@ -480,3 +480,16 @@ def test_the_rows_that_rose_or_fell_between_two_year_columns(fees):
     assert _checked(fees, "How many fees went up from 2022 to 2023?")["short_answer"] == "3"
     rose = _checked(fees, "which fees increased in 2023")["short_answer"]
     assert rose == "Mooring, per night; Winter storage; Visitor berth"
+
+
+def test_spent_and_paid_name_the_one_column_of_money():
+    donations = _engine("donations.md")
+    for question in ("How much was spent on the garden?", "how much was paid for the organ"):
+        result = _checked(donations, question)
+        assert result["short_answer"] in ("4,250", "30,000") and not result.get("weak")
+
+
+def test_a_cells_word_that_an_unknown_word_qualifies_names_something_else():
+    donations = _engine("donations.md")     # "harbour" of "Harbour Trust", but the question asks of a new wall
+    assert donations[0].answer("How much did the new harbour wall cost?") is None
+    assert _checked(donations, "How much did the harbour trust pay?")["short_answer"] == "16,250"
