@@ -77,8 +77,9 @@ class Vocabulary:
         return 2 * w if token in self.names else w
 
     def _correct_word(self, word: str) -> str:
-        """The closest corpus word to an unknown folded word of five letters or more (`hydrolgist` -> `hydrologist`)."""
-        if word in self.surface or len(word) < 5 or word[0].isdigit():
+        """The closest corpus word to an unknown folded word of five letters or more (`hydrolgist` -> `hydrologist`); a
+        function word is never one ("where" is no typo of "were" in documents that never write it)."""
+        if word in self.surface or len(word) < 5 or word[0].isdigit() or word in STOPWORDS:
             return word
         from rapidfuzz import fuzz, process
 

@@ -17,6 +17,11 @@ def test_a_misspelt_word_is_repaired_to_the_corpus_word():
     assert vocabulary("The lighthouse keeper trimmed the wick.").correct_word("keeper") == "keeper"
 
 
+def test_a_function_word_the_documents_never_write_is_no_typo():
+    v = vocabulary("The boats were moored at the quay.")
+    assert v.correct_word("where") == "where" and v.correct_text("Where were the boats moored?").startswith("Where")
+
+
 def test_between_equally_close_words_the_repair_is_the_same_in_every_process():
     # "stationiry" is one letter from both words; sets iterate in an order that changes with PYTHONHASHSEED
     script = ("from app.vocabulary import Vocabulary; v = Vocabulary({}, {'a': 'Office stationery is ordered. "
