@@ -307,7 +307,7 @@ class TextAnswerer:
                               expected_f1=sure, nearest=support if _about(asked, best.hit) else None)
         chosen = spans[k]
         after = chosen.sentence[chosen.start - chosen.sentence_start + len(chosen.text):]
-        short = short_form(counted(chosen.text, after, _unit(question)))
+        short = without_clause(short_form(counted(chosen.text, after, _unit(question))))
         if confirmed[k]:   # a side is someone: "Tomas Ferreira's 39%" -> "Tomas Ferreira"
             short = _POSSESSED.sub("", short)
         return TextAnswer(support, short, confidence, expected_f1=sure)
@@ -498,6 +498,20 @@ def is_descriptive(question: str) -> bool:
     do") or is a yes/no question ("Does the warranty cover ...?"), which the passage answers better than any span
     of it: the reader was fitted on SQuAD, whose answers are spans, never "yes" or "no"."""
     return bool(_DESCRIPTIVE.search(question))
+
+
+_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which|where|when|while|[a-z]+ing|[a-z]+ed)\b")   # ", replacing ..."
+_NAME_LINKS = frozenset("of the and de la von van du da del der &".split())
+
+
+def without_clause(span: str) -> str:
+    """A name or figure without the relative or participial clause the span runs on into ("Hollis Building Supplies,
+    replacing Marsh & Sons" -> "Hollis Building Supplies"; "1959, opened in 2012" -> "1959"); any other span as is."""
+    m = _CLAUSE.search(span)
+    head = span[:m.start()].split() if m else []
+    if head and all(w[0].isupper() or w[0].isdigit() or w in _NAME_LINKS for w in head) and not set(head) <= _NAME_LINKS:
+        return span[:m.start()]
+    return span
 
 
 def _following(best: Support, most: int = 2) -> list[Support]:

@@ -2,7 +2,7 @@
 import pytest
 
 from app.retrieve import Hit
-from app.text_answer import QUANTITY, _unit, counted, in_reference, is_descriptive, years_first
+from app.text_answer import QUANTITY, _unit, counted, in_reference, is_descriptive, without_clause, years_first
 from index.chunk import Chunk
 
 
@@ -145,3 +145,12 @@ def test_an_acronym_a_retrieved_passage_spells_out_is_no_unknown_name(regatta_en
 ])
 def test_of_counts_in_separate_clauses_a_how_many_answer_keeps_the_one_of_the_unit_asked(question, span, after, short):
     assert counted(span, after, _unit(question)) == short
+
+
+def test_a_name_or_figure_stops_before_the_clause_it_runs_on_into():
+    assert without_clause("Hollis Building Supplies, replacing Marsh & Sons") == "Hollis Building Supplies"
+    assert without_clause("the Pell Trust, which paid for the roof") == "the Pell Trust"
+    assert without_clause("1987, opened in 1990") == "1987"
+    # a list, or words that are no name, stay whole
+    assert without_clause("heating, cooling and lighting") == "heating, cooling and lighting"
+    assert without_clause("two boats, including the Tern") == "two boats, including the Tern"
