@@ -93,18 +93,16 @@ def _pronoun_resolved(question: str, previous: str, named: Callable[[str], bool]
         return question     # it names something of its own (that the documents name: "PhD" is no name)
     base = previous.rstrip().rstrip("?")
     names = _named_things(base, named)
-    if not names:
-        return question
-    if _IT.search(question):
+    if _IT.search(question) and names:
         name = _named_as(base, *names[-1])
         return _IT.sub(lambda m: name + ("'s" if m.group().lower() == "its" else ""), question)
     if _PERSON.search(question):
-        if not _ASKS_WHO.match(base) or _ASKS_WHO_IS.match(base[:names[0][0]]):
+        if names and (not _ASKS_WHO.match(base) or _ASKS_WHO_IS.match(base[:names[0][0]])):
             name = _named_as(base, *names[0])   # "who was Ada Byron": she is the one named
         else:
-            name = _answered(reply, base, named)
-            if name is None:
-                return question
+            name = _answered(reply, base, named) if _ASKS_WHO.match(base) else None
+        if name is None:
+            return question
 
         def person(m: re.Match) -> str:       # "his" is always a possessive, "her" unless a preposition follows
             word = m.group().lower()

@@ -18,6 +18,15 @@ def test_answers_a_prose_question_from_the_tests_own_document(own_engine):
     _check_citations(result, OWN_DOCS)
 
 
+def test_after_a_who_question_a_pronoun_stands_for_the_person_the_engine_answered(own_engine):
+    asked = "Who has chaired the board since 2020?"
+    answered = own_engine.ask(asked)
+    history = [{"role": "user", "content": asked}, {"role": "assistant", "content": answered["answer"]}]
+    result = own_engine.ask("What was her profession?", history=history)
+    assert result["resolved_question"] == "What was Ingrid Halvorsen's profession?"
+    assert "hydrologist" in result["short_answer"]
+
+
 def test_answers_a_founding_year_from_the_tests_own_document(own_engine):
     result = own_engine.ask("When was the Riverside Greenhouse Cooperative founded?")
     assert result["short_answer"] == "2011" and result["citations"][0]["section"] == ""

@@ -83,6 +83,9 @@ def test_after_a_who_question_a_pronoun_stands_for_the_name_the_reply_gave():
     abstained = {"role": "assistant", "content": "The documents do not contain an answer to this question."}
     named = lambda word: all(w.lower() in {"ilse", "varnholt", "talbridge"} for w in word.split())  # noqa: E731
     assert resolve("When did she join?", [asked, abstained], named) == "When did she join?"   # it named no one
+    nameless = {"role": "user", "content": "Who has chaired the board since 2020?"}       # names no one itself
+    chair = {"role": "assistant", "content": "Dr Ilse Varnholt — Since 2020 the chair has been Dr Ilse Varnholt."}
+    assert resolve("What was her job?", [nameless, chair]) == "What was Dr Ilse Varnholt's job?"
     # a chain: the pronoun resolved from the reply carries on to the next question
     chain = [asked, replied, {"role": "user", "content": "When did she join?"}, {"role": "assistant", "content": "2019"}]
     assert resolve("Where did she work before?", chain) == "Where did Dr Ilse Varnholt work before?"
