@@ -73,7 +73,8 @@ HINTS = {  # superlative words that say which kind of column they measure
     "tallest": "height tall floor storey story metre meter ft m", "longest": "length long time duration day km mile",
     "shortest": "length time duration day km mile", "oldest": "date year born built founded established age",
     "earliest": "date year", "latest": "date year", "newest": "date year built opened", "youngest": "date year born age",
-    "fastest": "time", "quickest": "time", "slowest": "time", "heaviest": "weight mass", "widest": "width",
+    **{w: "time duration ms sec second minute min hour" for w in ("fastest", "quickest", "slowest")},
+    "heaviest": "weight mass", "widest": "width",
     "deepest": "depth", "closest": "margin gap difference", "narrowest": "margin gap difference width",
     "tightest": "margin gap difference", "farthest": "distance mark result length", "furthest": "distance mark result",
     "highest": "height elevation altitude", "lowest": "height elevation altitude",
@@ -111,6 +112,8 @@ _OPS = {"no more than": "<=", "not more than": "<=", "no less than": ">=", "not 
 # "more visits than 100,000": a comparative with a bound ("more than") and "than" around the column's name
 _SPLIT_COMPARE = re.compile(rf"\b({'|'.join(w for w in MORE + LESS if f'{w} than' in _OPS)})\s+(?:[^\W\d]+\s+){{1,3}}?"
                             r"than\s+\$?(\d[\d,]*(?:\.\d+)?)")
+# "how much more / fewer / faster ...": a difference
+DEGREES = sorted({*COMPARATIVES, *MORE, *LESS, "cheaper", "dearer"} - {"after", "before", "above", "below"})
 
 
 @dataclass
@@ -750,9 +753,8 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                 and not (i and q.tokens[i - 1].replace(".", "").isdigit())), None)
     years_between = re.search(r"\bhow many years\b", f) and (plan.pair or re.search(r"\bbetween\b", f))
     moved = how_much and toks & MOVES and not plan.pair and _two_columns(q, grid, headers, plan)
-    if years_between or moved or re.search(r"\b(difference|how many more|how much more|how many less|how much less|"
-                                           r"how many fewer|how many extra|how long between|how much higher|"
-                                           r"how much lower)\b", f):
+    if years_between or moved or re.search(r"\b(difference|how many extra|how long between)\b", f) or re.search(
+            rf"\bhow (?:much|many) (?:{'|'.join(DEGREES)})\b", f):     # "how much faster is A than B"
         plan.op = "difference"
         two = None if plan.pair else _two_columns(q, grid, headers, plan)
         if two:                 # "how much more went on A in 2024 than in 2023": one row's change between columns

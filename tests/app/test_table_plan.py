@@ -493,3 +493,9 @@ def test_a_cells_word_that_an_unknown_word_qualifies_names_something_else():
     donations = _engine("donations.md")     # "harbour" of "Harbour Trust", but the question asks of a new wall
     assert donations[0].answer("How much did the new harbour wall cost?") is None
     assert _checked(donations, "How much did the harbour trust pay?")["short_answer"] == "16,250"
+
+
+def test_how_much_faster_is_the_difference_of_two_rows_in_the_time_column():
+    releases = _engine("releases.md")      # "faster" hints a time column: "Startup (ms)", not the release date
+    for question in ("How much faster is 2.0.1 than 1.9.0?", "how much slower was 1.9.0 than 2.0.1"):
+        assert _checked(releases, question)["short_answer"] == "235"
