@@ -541,6 +541,10 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
             percent = [c.index for c in grid.columns if c.percent]
             if len(percent) == 1:
                 out.setdefault(percent[0], []).append(i)
+    for i, s in enumerate(q.stems):     # "funded" names "Funder", "directed" "Director": the doer of the verb
+        for j in _doers(grid, s):
+            if i not in used and not any(i in ps for ps in out.values()):
+                out.setdefault(j, []).append(i)
     money = [c.index for c in grid.columns if c.numeric and (c.money or set(c.stems) & PRICE_STEMS)]
     for i, t in enumerate(q.tokens):    # "spent", "paid": the one column of money, whatever its header
         if t in SPENDING and i not in used and not any(i in ps for ps in out.values()) and len(money) == 1:
@@ -560,6 +564,12 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
     for ps in out.values():
         used.update(ps)
     return out
+
+
+def _doers(grid: Grid, verb: str) -> list[int]:
+    """The columns whose header names the doer of a stemmed verb ("Funder" for "fund", "Director" for "direct")."""
+    return [c.index for c in grid.columns if any(len(w) >= 5 and w.endswith(("er", "or")) and verb in (
+        stem(w[:-1]), stem(w[:-2])) for w in words(c.name))]
 
 
 def offers_choice(text: str) -> re.Match | None:
@@ -609,8 +619,8 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
     if who:                 # "who was the opponent ...": a text column named right after "who"
         conditioned = {m.column for m in mentions}
         for w in [w for w in who.group(1).split() if not generic(w) and not w.isdigit()][:2]:
-            hit = [c.index for c in grid.columns if stem(w) in c.stems and not c.numeric
-                   and c.index not in conditioned]
+            hit = [j for j in _doers(grid, stem(w)) if not grid.columns[j].numeric] or [
+                c.index for c in grid.columns if stem(w) in c.stems and not c.numeric and c.index not in conditioned]
             if hit:
                 return hit[0]
     if re.search(r"\bwhen\b|\b(?:what|which) (?:(?:is|was|were|are|the|only|first|last) ){0,3}"

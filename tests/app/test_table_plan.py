@@ -499,3 +499,9 @@ def test_how_much_faster_is_the_difference_of_two_rows_in_the_time_column():
     releases = _engine("releases.md")      # "faster" hints a time column: "Startup (ms)", not the release date
     for question in ("How much faster is 2.0.1 than 1.9.0?", "how much slower was 1.9.0 than 2.0.1"):
         assert _checked(releases, question)["short_answer"] == "235"
+
+
+def test_who_with_a_verb_asks_for_the_column_naming_its_doer():
+    films = _engine("lighthouse_films.md")     # "directed": "Director"; the film named picks the row
+    assert _checked(films, "Who directed the 2019 film?")["short_answer"] == "Carla Menezes"
+    assert _checked(films, "which film did anders vik direct")["short_answer"] == "Fog Signal"
