@@ -208,7 +208,7 @@ def generic(word: str) -> bool:
     """A word that names no row or column by itself."""
     return (word in STOPWORDS or word in QUESTION_WORDS or word in OPERATION_WORDS or word in FILLER_WORDS
             or word in ORDINALS or word in NUMBER_WORDS or word in MAX_WORDS or word in MIN_WORDS
-            or word in FAST_WORDS or word in COMPARATIVES or word in MOVES)
+            or word in FAST_WORDS or word in COMPARATIVES)
 
 
 def one_typo(a: str, b: str, shortest: int = 6) -> bool:
@@ -747,6 +747,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         None if how_much else _column_moves(q, grid, headers))
     if beats is not None:       # "which branch had more visits than loans": rows where one column beats another
         plan.conditions.append(beats)
+        _read_moves(plan)
         if plan.target in headers and grid.columns[plan.target].numeric:
             plan.target = _name_column(grid)
     if plan.count_bound:
@@ -769,6 +770,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         two = None if plan.pair else _two_columns(q, grid, headers, plan)
         if two:                 # "how much more went on A in 2024 than in 2023": one row's change between columns
             plan.measure, plan.measure2 = two
+            _read_moves(plan)
             return
         plan.measure = _measure(q, grid, headers, plan, comparative)     # "how many years older": a date column
         high = toks & (MAX_WORDS | {"last", "latest", "greatest", "most"})
@@ -982,6 +984,12 @@ def _column_beats(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Co
         return Condition(a, "rows", f"{name_a} {'>' if more else '<'} {name_b}", rows=frozenset(rows),
                          positions=(word, at))
     return None
+
+
+def _read_moves(plan: Plan) -> None:
+    """A plan that reads a figure's move between two columns covers the words saying it moved ("cut", "rose"): they
+    name nothing, but elsewhere they ask what no column holds ("in which year did the patients fall")."""
+    plan.uncovered = [w for w in plan.uncovered if w not in MOVES]
 
 
 def _two_columns(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan | None = None
