@@ -484,6 +484,9 @@ _DESCRIPTIVE = re.compile(r"^\s*(?:what happen(?:ed|s)\b|why\b|how (?:did|does|d
                           r"tell me (?:about|more|what|how|why|whether)\b|describe\b|explain\b|summari[sz]e\b|"
                           r"what (?:has |have |had )?changed?\b|(?:give me )?an? (?:overview|summary)\b|"
                           r"what (?:does|do|did)\b.*\bdo\s*[?.!]*\s*$|"      # "what does X do?"
+                          r"who(?:'s|’s|\s+is|\s+was)\s+(?!(?:the|a|an|this|that|his|her|its|their|he|she|it|they)\b)"
+                          r"(?:[\w'’.-]+\s+)?(?-i:(?:[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.-]*\s+){0,3}[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.-]*)\s*[?.!]*\s*$|"
+                          # "who is Zoë Hartmann?", "who's zoe Hartmann": who someone named is, an account of them
                           r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b(?!.*\bor\b))",
                           re.IGNORECASE)    # a yes/no question, but not "was it A or B?"
 

@@ -116,9 +116,18 @@ def test_a_year_in_another_part_of_a_sentence_past_a_semicolon_does_not_date_the
     ("Was the ferry red or blue?", False),                              # a choice gets a span, yes or no the passage
     ("tell me what changed after the new harbour master took over", True), ("What changed in 2031?", True),
     ("Summarize the ferry dispute", True), ("give me an overview of the regatta", True),
-    ("Tell me the ferry's name", False)])
+    ("Tell me the ferry's name", False),
+    ("Who is Maren Solberg?", True), ("who's maren Solberg", True), ("Who was Dr Piet Vandermeer", True),   # who
+    ("Who is the harbour master?", False), ("Who was Mayor of Tollerby in 2022?", False),   # someone named is
+    ("Who is Maren Solberg married to?", False), ("who is he", False)])                     # an account of them
 def test_what_does_someone_do_asks_for_an_account_like_why_and_what_happened(question, descriptive):
     assert is_descriptive(question) is descriptive
+
+
+def test_who_someone_named_is_is_answered_with_the_passages_about_them(regatta_engine):
+    result = regatta_engine.ask("Who is Piet Vandermeer?")
+    assert result["kind"] == "text" and result["short_answer"] is None
+    assert any("former ferry captain" in c["quote"] for c in result["citations"])
 
 
 def test_what_someone_did_is_answered_with_the_passage_and_no_short_answer(regatta_engine):
