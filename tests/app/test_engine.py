@@ -112,10 +112,11 @@ def depot_engine(tmp_path_factory, model):
     return Engine(store.load(out), model, out)
 
 
-def test_an_account_asked_of_a_table_row_comes_from_the_passage_not_a_table_refusal(depot_engine):
-    question = "Tell me about the Ashford visit"
+@pytest.mark.parametrize("question", ["Tell me about the depot visit", "Tell me about the Ashford visit"])
+def test_an_account_asked_of_a_table_row_comes_from_the_passage_not_a_table_refusal(depot_engine, question):
     refusal = depot_engine.tables.answer(question, None)
-    assert refusal["kind"] == "none" and refusal["final"]     # the table reads "visit" as a depot it lacks
+    # the table reads "visit" as a depot it lacks ("Visby"), unless the question names one of its depots
+    assert (refusal is None) == ("Ashford" in question) and (refusal is None or refusal["final"])
     result = depot_engine.ask(question)
     assert result["kind"] == "text" and result["short_answer"] is None
     assert "surprise visit to the Ashford depot" in result["citations"][0]["quote"]
