@@ -85,8 +85,9 @@ def _pronoun_resolved(question: str, previous: str, named: Callable[[str], bool]
     """"Who makes it?" after "What does the Aurora H7 do?" -> "Who makes the Aurora H7?": "it" and "its" stand for the
     last name of the previous question, when the question names nothing itself. "he", "she", "him", "his" and "her"
     stand for its first name ("Where did she study?" after "When was Ilse Varnholt born?" or "Who was Ilse Varnholt?"),
-    unless it asked who of someone else: then they stand for its answer, the reply's first name that the question did not say ("Who won?" "Ada Byron ..."
-    "Which party did she represent?"), and without a reply naming one the question is left as typed."""
+    unless it asked who of someone else: then they stand for its answer, the reply's first name that the question did
+    not say ("Who won?" "Ada Byron ..." "Which party did she represent?"); without a reply naming one, the question is
+    left as typed."""
     head = head_word(question)    # "which party ...": the kind of thing asked for, not a name of its own
     if any(a > 0 and (named is None or any(named(w) for w in question[a:b].split() if fold(w) != head))
            for a, b in _names(question, named)):

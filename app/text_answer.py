@@ -480,12 +480,14 @@ def _clause(sentence: str, q_tokens: list[str]) -> str | None:
     return best
 
 
+_CAPITAL = "[A-ZÀ-ÖØ-ÞĀ-ſ]"     # a capital, Latin-1's and Latin Extended-A's letters ("İmamoğlu") taken as one
 _DESCRIPTIVE = re.compile(r"^\s*(?:what happen(?:ed|s)\b|why\b|how (?:did|does|do)\b|"
                           r"tell me (?:about|more|what|how|why|whether)\b|describe\b|explain\b|summari[sz]e\b|"
                           r"what (?:has |have |had )?changed?\b|(?:give me )?an? (?:overview|summary)\b|"
                           r"what (?:does|do|did)\b.*\bdo\s*[?.!]*\s*$|"      # "what does X do?"
                           r"who(?:'s|’s|\s+is|\s+was)\s+(?!(?:the|a|an|this|that|his|her|its|their|he|she|it|they)\b)"
-                          r"(?:[\w'’.-]+\s+)?(?-i:(?:[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.-]*\s+){0,3}[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.-]*)\s*[?.!]*\s*$|"
+                          rf"(?:[\w'’.-]+\s+)?(?-i:(?:{_CAPITAL}[\w'’.-]*\s+){{0,3}}{_CAPITAL}[\w'’.-]*)"
+                          r"\s*[?.!]*\s*$|"
                           # "who is Zoë Hartmann?", "who's zoe Hartmann": who someone named is, an account of them
                           r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b(?!.*\bor\b))",
                           re.IGNORECASE)    # a yes/no question, but not "was it A or B?"
@@ -512,9 +514,8 @@ def without_clause(span: str) -> str:
     replacing Marsh & Sons" -> "Hollis Building Supplies"; "1959, opened in 2012" -> "1959"); any other span as is."""
     m = _CLAUSE.search(span)
     head = span[:m.start()].split() if m else []
-    if head and all(w[0].isupper() or w[0].isdigit() or w in _NAME_LINKS for w in head) and not set(head) <= _NAME_LINKS:
-        return span[:m.start()]
-    return span
+    named = all(w[0].isupper() or w[0].isdigit() or w in _NAME_LINKS for w in head)
+    return span[:m.start()] if head and named and not set(head) <= _NAME_LINKS else span
 
 
 def _following(best: Support, most: int = 2) -> list[Support]:

@@ -85,6 +85,7 @@ class GridColumn:
     distinct: float             # share of distinct values among filled cells
     percent: bool = False       # the header says percent (or %) or most filled cells end with %
     money: bool = False         # the header names a currency or most filled cells start with one
+    doers: tuple[str, ...] = ()  # the verbs whose doer the header names, stemmed ("fund" of "Funder")
 
 
 @dataclass
@@ -145,6 +146,7 @@ def grid_of(table: Table) -> Grid:
                                or sum(x.rstrip().endswith("%") for x in filled) >= 0.7 * len(filled))
         money = numeric and (bool(re.search(r"[$£€¥]", name)) or sum(bool(re.match(r"\W{0,2}[$£€¥]", x))
                                                                       for x in filled) >= 0.5 * len(filled))
-        columns.append(GridColumn(j, name, header_stems(name), numeric, dated, distinct, percent, money))
+        doers = tuple({stem(w[:k]) for w in words(name) if len(w) >= 5 and w.endswith(("er", "or")) for k in (-1, -2)})
+        columns.append(GridColumn(j, name, header_stems(name), numeric, dated, distinct, percent, money, doers))
     title = set(stems(" ".join([table.title, *table.section])))
     return Grid(table, rows, texts, columns, title)

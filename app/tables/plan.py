@@ -545,9 +545,10 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
         for j in _doers(grid, s):
             if i not in used and not any(i in ps for ps in out.values()):
                 out.setdefault(j, []).append(i)
-    money = [c.index for c in grid.columns if c.numeric and (c.money or set(c.stems) & PRICE_STEMS)]
     for i, t in enumerate(q.tokens):    # "spent", "paid": the one column of money, whatever its header
-        if t in SPENDING and i not in used and not any(i in ps for ps in out.values()) and len(money) == 1:
+        money = [c.index for c in grid.columns if c.numeric and (c.money or set(c.stems) & PRICE_STEMS)] \
+            if t in SPENDING else []
+        if len(money) == 1 and i not in used and not any(i in ps for ps in out.values()):
             out.setdefault(money[0], []).append(i)
     # a question word naming several columns names the one whose header it covers most
     by_pos: dict[int, list[int]] = {}
@@ -568,8 +569,7 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
 
 def _doers(grid: Grid, verb: str) -> list[int]:
     """The columns whose header names the doer of a stemmed verb ("Funder" for "fund", "Director" for "direct")."""
-    return [c.index for c in grid.columns if any(len(w) >= 5 and w.endswith(("er", "or")) and verb in (
-        stem(w[:-1]), stem(w[:-2])) for w in words(c.name))]
+    return [c.index for c in grid.columns if verb in c.doers]
 
 
 def offers_choice(text: str) -> re.Match | None:
