@@ -138,12 +138,13 @@ class TableEngine:
 
     def _missing_row(self, readings: list) -> dict | None:
         """Refuse a question the table covers but for one name like, and yet unlike, one of its row labels
-        ("Westgate" where the table has "Eastgate"): never answer with the other row."""
+        ("Westgate" where the table has "Eastgate"): never answer with the other row. A question that names one of the
+        rows asks for what that row lacks ("which club did <player> come from"), not for another row."""
         for reading, table in readings:
-            if len(reading.uncovered) != 1 or reading.covered == 0 or any(
-                    m.column == 0 and m.rows for m in reading.mentions):
-                continue    # a question naming one of its rows asks for what that row lacks ("which club did
-            word = reading.uncovered[0]     # <player> come from"), not for another row
+            names_a_row = any(m.column == 0 and m.rows for m in reading.mentions)
+            if len(reading.uncovered) != 1 or reading.covered == 0 or names_a_row:
+                continue
+            word = reading.uncovered[0]
             labels = {w for row in table.rows if row.label for w in words(row.label) if len(w) >= 4}
             near = sorted((v for v in labels if not one_typo(word, v) and (
                 fuzz.ratio(word, v) >= 60 or word[:4] == v[:4] or word[-4:] == v[-4:])),

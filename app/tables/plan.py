@@ -360,11 +360,9 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
             m.column, m.rows, m.columns = named[0][0], named[0][1], ()
         elif m.columns and grid.columns[m.column].numeric:
             m.columns = ()          # numbers: only the column picked, not every column holding the value
-    for m in [m for m in mentions if m.op == "has" and m.positions]:     # "the new science block": a word of a cell
-        k = min(m.positions) - 1                                            # ("Science Council") that a word the table
-        if k >= 0 and k not in used and not generic(q.tokens[k]) and not q.tokens[k].isdigit():   # lacks qualifies
-            mentions.remove(m)                                              # names something else
-            used.difference_update(m.positions)
+    for m in [m for m in mentions if m.op == "has" and _qualified(q, m, used)]:
+        mentions.remove(m)          # "the new science block": a cell's word ("Science Council") that a word the table
+        used.difference_update(m.positions)     # lacks qualifies names something else
     content = [i for i, t in enumerate(q.tokens) if not generic(t) and not t.isdigit() or i in used or _year(t)]
     covered = [i for i in content if i in used or q.stems[i] in grid.title_stems or q.tokens[i] in grid.title_stems]
     uncovered = [q.tokens[i] for i in content if i not in covered]
@@ -376,6 +374,12 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
         q.tokens[i] in capitals or _year(q.tokens[i]) or i + 1 in header_pos)]
     missing = any(w in capitals or _year(w) for w in blocking)
     return Reading(q, thresholds, mentions, headers, notes, coverage, len(covered), uncovered, blocking, missing)
+
+
+def _qualified(q: _Question, m: Condition, used: set[int]) -> bool:
+    """Whether a word the table does not hold comes right before a mention ("new" before "science")."""
+    k = min(m.positions, default=0) - 1
+    return k >= 0 and k not in used and not generic(q.tokens[k]) and not q.tokens[k].isdigit()
 
 
 def read_plan(text: str, grid: Grid, index: CellIndex, reading: Reading | None = None) -> Plan | None:
@@ -998,9 +1002,10 @@ def _two_columns(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: 
     in the table's order ("2023 (£)", "2024 (£)"). One named column of a year goes with the column of the year before
     it ("which fees rose in 2023"). None for any other number of columns."""
     named = [j for j in _quantities(grid, headers) if plan is None or j not in _bounded(plan)]
-    year = {j: y for j in range(len(grid.columns)) if (y := _header_year(grid, j)) is not None}
+    every = _quantities(grid, dict.fromkeys(range(len(grid.columns)), []))
+    year = {j: y for j in every if (y := _header_year(grid, j)) is not None}
     if len(named) == 1 and named[0] in year:
-        before = [j for j in year if year[j] < year[named[0]] and j in _quantities(grid, {j: [] for j in year})]
+        before = [j for j in year if year[j] < year[named[0]]]
         return (max(before, key=year.get), named[0]) if before else None
     if len(named) != 2:
         return None
