@@ -488,7 +488,7 @@ _DESCRIPTIVE = re.compile(r"^\s*(?:what happen(?:ed|s)\b|why\b|how (?:did|does|d
                           r"who(?:'s|’s|\s+is|\s+was)\s+(?!(?:the|a|an|this|that|his|her|its|their|he|she|it|they)\b)"
                           rf"(?:[\w'’.-]+\s+)?(?-i:(?:{_CAPITAL}[\w'’.-]*\s+){{0,3}}{_CAPITAL}[\w'’.-]*)"
                           r"\s*[?.!]*\s*$|"
-                          # "who is Zoë Hartmann?", "who's zoe Hartmann": who someone named is, an account of them
+                          # "who is Ada Byron?", "who's ada Byron": who someone named is, an account of them
                           r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b(?!.*\bor\b))",
                           re.IGNORECASE)    # a yes/no question, but not "was it A or B?"
 
@@ -510,8 +510,8 @@ _NAME_LINKS = frozenset("of the and de la von van du da del der &".split())
 
 
 def without_clause(span: str) -> str:
-    """A name or figure without the relative or participial clause the span runs on into ("Hollis Building Supplies,
-    replacing Marsh & Sons" -> "Hollis Building Supplies"; "1959, opened in 2012" -> "1959"); any other span as is."""
+    """A name or figure without the relative or participial clause the span runs on into ("the Pell Trust, which paid
+    for the roof" -> "the Pell Trust"; "1959, opened in 2012" -> "1959"); any other span as is."""
     m = _CLAUSE.search(span)
     head = span[:m.start()].split() if m else []
     named = all(w[0].isupper() or w[0].isdigit() or w in _NAME_LINKS for w in head)
