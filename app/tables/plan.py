@@ -361,7 +361,7 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
         elif m.columns and grid.columns[m.column].numeric:
             m.columns = ()          # numbers: only the column picked, not every column holding the value
     for m in [m for m in mentions if m.op == "has" and _qualified(q, m, used)]:
-        mentions.remove(m)          # "the new science block": a cell's word ("Science Council") that a word the table
+        mentions.remove(m)          # "the new harbour wall": a cell's word ("Harbour Trust") that a word the table
         used.difference_update(m.positions)     # lacks qualifies names something else
     content = [i for i, t in enumerate(q.tokens) if not generic(t) and not t.isdigit() or i in used or _year(t)]
     covered = [i for i in content if i in used or q.stems[i] in grid.title_stems or q.tokens[i] in grid.title_stems]
@@ -377,7 +377,7 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
 
 
 def _qualified(q: _Question, m: Condition, used: set[int]) -> bool:
-    """Whether a word the table does not hold comes right before a mention ("new" before "science")."""
+    """Whether a word the table does not hold comes right before a mention ("new" before "harbour")."""
     k = min(m.positions, default=0) - 1
     return k >= 0 and k not in used and not generic(q.tokens[k]) and not q.tokens[k].isdigit()
 
