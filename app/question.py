@@ -11,7 +11,7 @@ MONTHS = "January|February|March|April|May|June|July|August|September|October|No
 NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
                 "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|hundred")
 _UPPER = "A-ZÇĞİÖŞÜÂÎÛÉÈÀÁÍÓÚÑ"
-_NAME_WORD = rf"[{_UPPER}][\w'’.-]*"
+NAME_WORD = rf"[{_UPPER}][\w'’.-]*"
 
 PATTERNS = {
     "percent": re.compile(r"\d+(?:[.,]\d+)?\s?%|\d+(?:\.\d+)?\s(?:percent|per cent)\b"),
@@ -19,7 +19,7 @@ PATTERNS = {
     "number": re.compile(rf"\b\d{{1,3}}(?:,\d{{3}})+(?:-fold)?\b|\b\d+(?:\.\d+)?(?:-fold)?\b|\b(?:{NUMBER_WORDS})\b",
                          re.IGNORECASE),
     "quote": re.compile(r"\"[^\"]{3,}\"?|“[^”]{3,}”?"),
-    "name": re.compile(rf"{_NAME_WORD}(?:\s+(?:of\s+the\s+|of\s+|the\s+|and\s+)?{_NAME_WORD})*"),
+    "name": re.compile(rf"{NAME_WORD}(?:\s+(?:of\s+the\s+|of\s+|the\s+|and\s+)?{NAME_WORD})*"),
 }
 _TYPE_TERMS = frozenset(stem(w) for w in "percent percentage share proportion year date day month time number "
                         "count amount figure name place person".split())

@@ -22,7 +22,7 @@ import numpy as np
 
 from app.acronym import spelled_out
 from app.chooser import FEATURES, Asked, Chooser, best_offer, features, names_nothing_asked, offers, within_sentence
-from app.question import MONTHS, NUMBER_WORDS, Candidate, answer_type, asks_for, candidates
+from app.question import MONTHS, NAME_WORD, NUMBER_WORDS, Candidate, answer_type, asks_for, candidates
 from app.reader import Policy, Reader, Reading, passage_of, short_form
 from app.retrieve import Hit
 from app.roles import asked_side, contradicts, side_of
@@ -480,13 +480,12 @@ def _clause(sentence: str, q_tokens: list[str]) -> str | None:
     return best
 
 
-_CAPITAL = "[A-ZÀ-ÖØ-ÞĀ-ſ]"     # a capital, Latin-1's and Latin Extended-A's letters ("İmamoğlu") taken as one
 _DESCRIPTIVE = re.compile(r"^\s*(?:what happen(?:ed|s)\b|why\b|how (?:did|does|do)\b|"
                           r"tell me (?:about|more|what|how|why|whether)\b|describe\b|explain\b|summari[sz]e\b|"
                           r"what (?:has |have |had )?changed?\b|(?:give me )?an? (?:overview|summary)\b|"
                           r"what (?:does|do|did)\b.*\bdo\s*[?.!]*\s*$|"      # "what does X do?"
                           r"who(?:'s|’s|\s+is|\s+was)\s+(?!(?:the|a|an|this|that|his|her|its|their|he|she|it|they)\b)"
-                          rf"(?:[\w'’.-]+\s+)?(?-i:(?:{_CAPITAL}[\w'’.-]*\s+){{0,3}}{_CAPITAL}[\w'’.-]*)"
+                          rf"(?:[\w'’.-]+\s+)?(?-i:(?:{NAME_WORD}\s+){{0,3}}{NAME_WORD})"
                           r"\s*[?.!]*\s*$|"
                           # "who is Ada Byron?", "who's ada Byron": who someone named is, an account of them
                           r"(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b(?!.*\bor\b))",
