@@ -22,13 +22,9 @@ _ASKS_WHO_IS = re.compile(r"^\W*who(?:\s+(?:is|was)|'s|’s)\s+$", re.IGNORECASE
 _CAPITALISED = re.compile(r"(?:[A-ZÇĞİÖŞÜ][\w'’-]+)(?:\s+[A-ZÇĞİÖŞÜ][\w'’-]+)*")
 
 
-def previous_question(history: list[dict] | None, named: Callable[[str], bool] | None = None) -> str | None:
-    """The last user turn of a messages-style history, itself resolved if it was a follow-up."""
-    return _previous(history, named)[0]
-
-
 def _previous(history: list[dict] | None, named: Callable[[str], bool] | None) -> tuple[str | None, str | None]:
-    """The last user turn, resolved, and the reply that followed it (None before one)."""
+    """The last user turn of a messages-style history, itself resolved if it was a follow-up, and the reply that
+    followed it (None before one)."""
     resolved = reply = None
     for turn in history or []:
         content = str(turn.get("content", "")).strip() if isinstance(turn, dict) else ""
