@@ -747,11 +747,13 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     if any(m.column == plan.target and m.op != "=" for m in mentions) and not plan.pair:
         plan.conditions += [m for m in mentions if m.column == plan.target and m.op != "="]
     how_much = re.search(r"\bhow much\b", f)     # "how much did A rise": a change; "how many lines rose": rows
-    beats = None if plan.pair or thresholds else _column_beats(q, grid, headers) or (
-        None if how_much else _column_moves(q, grid, headers))
+    beats = None if plan.pair or thresholds else _column_beats(q, grid, headers)
+    if beats is None and not (plan.pair or thresholds or how_much):
+        beats = _column_moves(q, grid, headers)     # "which lines were cut between 2023 and 2024"
+        if beats is not None:
+            _read_moves(plan)
     if beats is not None:       # "which branch had more visits than loans": rows where one column beats another
         plan.conditions.append(beats)
-        _read_moves(plan)
         if plan.target in headers and grid.columns[plan.target].numeric:
             plan.target = _name_column(grid)
     if plan.count_bound:
@@ -767,11 +769,11 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     nth = next((ORDINALS[t] for i, t in enumerate(q.tokens) if t in ORDINALS
                 and not (i and q.tokens[i - 1].replace(".", "").isdigit())), None)
     years_between = re.search(r"\bhow many years\b", f) and (plan.pair or re.search(r"\bbetween\b", f))
-    moved = how_much and toks & MOVES and not plan.pair and _two_columns(q, grid, headers, plan)
+    two = None if plan.pair else _two_columns(grid, headers, plan)
+    moved = how_much and toks & MOVES and two
     if years_between or moved or re.search(r"\b(difference|how many extra|how long between)\b", f) or re.search(
             rf"\bhow (?:much|many) (?:{'|'.join(DEGREES)})\b", f):     # "how much faster is A than B"
         plan.op = "difference"
-        two = None if plan.pair else _two_columns(q, grid, headers, plan)
         if two:                 # "how much more went on A in 2024 than in 2023": one row's change between columns
             plan.measure, plan.measure2 = two
             _read_moves(plan)
@@ -980,14 +982,16 @@ def _column_beats(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Co
         after = [j for j, ps in headers.items() if grid.columns[j].numeric and any(at < p <= at + 3 for p in ps)]
         if len(before) != 1 or len(after) != 1 or before == after:
             continue
-        a, b = before[0], after[0]
-        more = q.tokens[word] in MORE
-        pairs = [(r, grid.sort_key(r, a), grid.sort_key(r, b)) for r in range(len(grid.rows))]
-        rows = [r for r, x, y in pairs if x is not None and y is not None and (x > y if more else x < y)]
-        name_a, name_b = grid.columns[a].name or f"column {a + 1}", grid.columns[b].name or f"column {b + 1}"
-        return Condition(a, "rows", f"{name_a} {'>' if more else '<'} {name_b}", rows=frozenset(rows),
-                         positions=(word, at))
+        return _compared(grid, before[0], after[0], q.tokens[word] in MORE, (word, at))
     return None
+
+
+def _compared(grid: Grid, a: int, b: int, more: bool, positions: tuple[int, ...]) -> Condition:
+    """The rows whose cell in column `a` is larger (`more`) or smaller than their cell in column `b`."""
+    pairs = [(r, grid.sort_key(r, a), grid.sort_key(r, b)) for r in range(len(grid.rows))]
+    rows = [r for r, x, y in pairs if x is not None and y is not None and (x > y if more else x < y)]
+    name_a, name_b = grid.columns[a].name or f"column {a + 1}", grid.columns[b].name or f"column {b + 1}"
+    return Condition(a, "rows", f"{name_a} {'>' if more else '<'} {name_b}", rows=frozenset(rows), positions=positions)
 
 
 def _read_moves(plan: Plan) -> None:
@@ -996,8 +1000,7 @@ def _read_moves(plan: Plan) -> None:
     plan.uncovered = [w for w in plan.uncovered if w not in MOVES]
 
 
-def _two_columns(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan | None = None
-                 ) -> tuple[int, int] | None:
+def _two_columns(grid: Grid, headers: dict[int, list[int]], plan: Plan | None = None) -> tuple[int, int] | None:
     """The two quantity columns a question names (no bound's), earlier first: by the years their headers hold, else
     in the table's order ("2023 (£)", "2024 (£)"). One named column of a year goes with the column of the year before
     it ("which fees rose in 2023"). None for any other number of columns."""
@@ -1023,16 +1026,11 @@ def _column_moves(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Co
     """"which lines were cut between 2023 and 2024": the rows whose figure rose (fell) from the earlier of two named
     columns to the later."""
     rise, fall = set(q.tokens) & RISE, set(q.tokens) & FALL
-    two = _two_columns(q, grid, headers) if bool(rise) != bool(fall) else None
+    two = _two_columns(grid, headers) if bool(rise) != bool(fall) else None
     if two is None:
         return None
-    a, b = two
-    pairs = [(r, grid.sort_key(r, a), grid.sort_key(r, b)) for r in range(len(grid.rows))]
-    rows = [r for r, x, y in pairs if x is not None and y is not None and (y > x if rise else y < x)]
-    name_a, name_b = grid.columns[a].name or f"column {a + 1}", grid.columns[b].name or f"column {b + 1}"
-    word = min(rise or fall)
-    return Condition(b, "rows", f"{name_b} {'>' if rise else '<'} {name_a}", rows=frozenset(rows),
-                     positions=(q.tokens.index(word),))
+    earlier, later = two
+    return _compared(grid, later, earlier, bool(rise), (q.tokens.index(min(rise or fall)),))
 
 
 def _nearest_numeric(q: _Question, grid: Grid, headers: dict[int, list[int]], pos: int, op: str) -> int | None:
