@@ -106,7 +106,7 @@ class Engine:
                                  SentenceLookup(index.extras.get(SENTENCES)), reader, policy, default_chooser(),
                                  default_ranker(), default_word_vectors())
         meaning = HeaderMeaning(partial(embed, self.model)) if self.model is not None else None
-        self.tables = TableEngine(index.tables, meaning)
+        self.tables = TableEngine(index.tables, meaning, self.common_word)
         self.index, self.retriever, self.vocabulary, self.build_id = index, retriever, vocabulary, build_id
 
     def _follow(self) -> None:

@@ -7,6 +7,7 @@ arithmetic; refuse when the question names a row or column the table does not ha
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from rapidfuzz import fuzz
@@ -43,9 +44,11 @@ COMPUTED = ("ratio", "share", "elapsed")     # planner operations the labelled-f
 class TableEngine:
     """Answers questions from parsed tables; `answer` returns None when the question is not for a table."""
 
-    def __init__(self, tables: list[Table], meaning: HeaderMeaning | None = None):
+    def __init__(self, tables: list[Table], meaning: HeaderMeaning | None = None,
+                 common: Callable[[str], bool] = lambda word: False):
         self.all_tables = tables
         self.meaning = meaning          # headers by meaning (the embedding model); None: by their words only
+        self.common = common            # whether a folded word is a common word, no name (the encoder's own pieces)
         self.by_id = {t.id: t for t in tables}
         self.by_doc: dict[str, list[str]] = {}
         for t in tables:
@@ -139,7 +142,8 @@ class TableEngine:
     def _missing_row(self, readings: list) -> dict | None:
         """Refuse a question the table covers but for one name like, and yet unlike, one of its row labels
         ("Westgate" where the table has "Eastgate"): never answer with the other row. A question that names one of the
-        rows asks for what that row lacks ("which club did <player> come from"), not for another row."""
+        rows asks for what that row lacks ("which club did <player> come from"), not for another row; a common word typed
+        in lowercase is no name at all ("who manages the club" against a row "Mann")."""
         for reading, table in readings:
             names_a_row = any(m.column == 0 and m.rows for m in reading.mentions)
             if len(reading.uncovered) != 1 or reading.covered == 0 or names_a_row:
@@ -152,6 +156,8 @@ class TableEngine:
             if len(word) < 4 or not near:
                 continue
             typed = next((w for w in re.findall(r"[^\W\d_]+", reading.q.text) if fold(w) == word), word)
+            if typed.islower() and self.common(word):
+                continue
             header = table.label_header or "row"
             return {"answer": f"The table has no {header} “{typed}”, so it cannot answer this.",
                     "short_answer": None, "kind": "none", "confidence": _CONFIDENCE_REFUSAL, "citations": [],
