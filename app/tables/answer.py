@@ -143,7 +143,7 @@ class TableEngine:
         """Refuse a question the table covers but for one name like, and yet unlike, one of its row labels
         ("Westgate" where the table has "Eastgate"): never answer with the other row. A question that names one of the
         rows asks for what that row lacks ("which club did <player> come from"), not for another row; a common word typed
-        in lowercase is no name at all ("who manages the club" against a row "Mann")."""
+        in lowercase is no name at all ("tell me about the visit" against a row "Visby")."""
         for reading, table in readings:
             names_a_row = any(m.column == 0 and m.rows for m in reading.mentions)
             if len(reading.uncovered) != 1 or reading.covered == 0 or names_a_row:
