@@ -11,6 +11,7 @@ from index.fold import STOPWORDS, fold, stem, tokenize
 from index.lexicon import WORD as _WORD, Lexicon
 
 _YEAR = re.compile(r"(1[5-9]|2[0-9])\d\d")
+_JOINED = re.compile(rf"{_WORD.pattern}(?:&{_WORD.pattern})*")   # "A&E", "R&D": one word, not "A" and "E"
 _BOUND = re.compile(r"\b(?:before|after|since|until|till|than|between|and|from|to|by|over|under|prior to)\s*$", re.I)
 
 
@@ -134,7 +135,7 @@ class Vocabulary:
         A year in a comparison ("opened before 1990") is a bound, not a subject, and does not count.
         """
         unknown = []
-        words = list(_WORD.finditer(question))
+        words = list(_JOINED.finditer(question))
         shouting = sum(m.group().isupper() for m in words) > len(words) / 2  # capitals carry no signal
         for i, m in enumerate(words):
             word = m.group()
@@ -144,7 +145,7 @@ class Vocabulary:
                 continue
             toks = [t for t in tokenize(word) if t not in STOPWORDS]
             if toks and all(self.correct_word(t) not in self.surface and stem(t) not in self.words for t in toks) \
-                    and not (word.isupper() and spelled_out(fold(word), context)):
+                    and not (word.isupper() and spelled_out(fold(word).replace("&", ""), context)):
                 unknown.append(word)
         return unknown
 

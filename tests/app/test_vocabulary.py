@@ -61,6 +61,8 @@ def test_a_name_no_document_mentions_is_unknown_but_another_inflection_or_a_spel
     assert v.unknown_terms("When was the TRC founded?") == ["TRC"]                 # no passage given spells it out
     assert v.unknown_terms("When was the TRC founded?", context=text) == []
     assert v.unknown_terms("When was the TLC founded?", context=text) == ["TLC"]
+    assert v.unknown_terms("How many went to A&E?") == ["A&E"]                     # one word, not "A" and "E"
+    assert v.unknown_terms("When did the T&R club win?", context=text) == []        # "Tollerby Rowing" spells it
 
 
 def test_a_name_is_a_word_the_documents_capitalise_or_never_write_in_lowercase():
