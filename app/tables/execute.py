@@ -22,11 +22,16 @@ class Result:
     notes: list[str] = field(default_factory=list)
 
 
-def _fmt(value: float) -> str:
-    """A computed number: thousands separated from 10,000 up (not years), at most four decimals."""
+_GROUPED = re.compile(r"\d,\d{3}\b")     # a cell writing thousands separated: "1,150"
+
+
+def _fmt(value: float, grouped: bool = False) -> str:
+    """A computed number: thousands separated from 10,000 up (not years), or from 1,000 up when `grouped` (figures
+    from cells that separate theirs), at most four decimals."""
+    sep = "," if abs(value) >= 10000 or grouped else ""
     if abs(value - round(value)) < 1e-9:
-        return f"{round(value):,}" if abs(value) >= 10000 else str(round(value))
-    return f"{value:{',' if abs(value) >= 10000 else ''}.4f}".rstrip("0").rstrip(".")
+        return f"{round(value):{sep}}"
+    return f"{value:{sep}.4f}".rstrip("0").rstrip(".")
 
 
 def _holds(grid: Grid, r: int, c: Condition) -> bool:
@@ -179,9 +184,14 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
                                 for m in [re.search(r"\d\.(\d+)", grid.text(r, column))] if m])
             value = total if op == "sum" else round(total / len(keyed), places)   # one decimal more than the cells
             shown = " + ".join(grid.text(r, column) for r, _ in keyed)
-            computation = f"{shown} = {_fmt(total)}" + ("" if op == "sum" else f"; / {len(keyed)} = {_fmt(value)}")
+            grouped = bool(_GROUPED.search(shown))
+            computation = f"{shown} = {_fmt(total, grouped)}" + (
+                "" if op == "sum" else f"; / {len(keyed)} = {_fmt(value, grouped)}")
             over = f"of all {len(keyed)} rows" if where == "all rows" else f"where {where}"
-            return Result(_fmt(value), f"The {'total' if op == 'sum' else 'average'} {name} {over} is {_fmt(value)}",
+            if op == "sum" and where == "all rows":
+                computation += f" ({len(keyed)} rows)"      # the count the answer states, shown where it comes from
+            return Result(_fmt(value, grouped), f"The {'total' if op == 'sum' else 'average'} {name} {over} is "
+                          f"{_fmt(value, grouped)}",
                           computation, [(r, column) for r, _ in keyed])
         pick = max if op in ("max", "argmax") else min
         best = pick(v for _, v in keyed)

@@ -320,9 +320,9 @@ def test_a_ratio_of_two_columns_and_a_share_of_a_column_total_are_computed_and_s
 
 @pytest.mark.parametrize("question, short", [
     ("How many kg of plums did North Gate, Old Mill and Chapel Lane sell between them?", "1020"),   # three rows
-    ("How many visitors did North Gate and Old Mill have between them?", "8180"),    # a sum, not rows in between
+    ("How many visitors did North Gate and Old Mill have between them?", "8,180"),   # a sum, not rows in between
     ("What do the visitor figures add up to?", "21,730"),
-    ("avg visitors per stall", "5432.5"),                                # "per" the rows: an average
+    ("avg visitors per stall", "5,432.5"),                               # "per" the rows: an average
 ])
 def test_named_rows_taken_together_are_summed_and_per_row_is_an_average(market, question, short):
     assert _checked(market, question)["short_answer"] == short
@@ -383,7 +383,7 @@ def test_a_code_with_digits_is_a_name_not_a_number():
 
 def test_rows_named_by_codes_are_not_averaged_as_numbers(pumps):
     result = _checked(pumps, "What is the average price of the pumps?")
-    assert result["short_answer"] == "1790" and "Price" in result["answer"]
+    assert result["short_answer"] == "1,790" and "Price" in result["answer"]
     assert _checked(pumps, "Which pump has the highest head?")["short_answer"] == "K4-120"
 
 
@@ -397,7 +397,7 @@ def test_a_comparison_a_header_holds_names_that_column():
 
 
 @pytest.mark.parametrize("question, short", [
-    ("What is the average price of pumps with a head over 20?", "2003.33"),   # the bounded column picks rows
+    ("What is the average price of pumps with a head over 20?", "2,003.33"),  # the bounded column picks rows
     ("Which pump with a head over 20 m has the lowest price?", "K2-65"),       # ... the other one is measured
 ])
 def test_a_column_bounded_by_a_number_picks_the_rows_and_another_named_column_is_measured(pumps, question, short):
@@ -407,6 +407,12 @@ def test_a_column_bounded_by_a_number_picks_the_rows_and_another_named_column_is
 
 def test_an_average_over_every_row_says_so(pumps):
     assert _checked(pumps, "What is the average price?")["answer"].startswith("The average Price (EUR) of all 4 rows is")
+
+
+def test_a_total_over_every_row_shows_the_count_it_states(pumps):
+    result = _checked(pumps, "How much do the pumps cost altogether?")
+    assert result["answer"].startswith("The total Price (EUR) of all 4 rows is 7,160")   # separated as its cells are
+    assert result["computation"] == "1,150 + 1,420 + 1,980 + 2,610 = 7,160 (4 rows)"
 
 
 @pytest.mark.parametrize("question, short", [
