@@ -202,15 +202,16 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
             return None
         word = "largest" if pick is max else "smallest"
         shown = "; ".join(dict.fromkeys(values))
-        return Result(shown, f"{shown} has the {word} {name} ({grid.text(winners[0], column)})",
+        verb = "share" if len(dict.fromkeys(values)) > 1 else "has"
+        return Result(shown, f"{shown} {verb} the {word} {name} ({grid.text(winners[0], column)})",
                       f"{word} {name} of {len(keyed)} rows where {where}: {_label(grid, winners[0])} "
                       f"{grid.text(winners[0], column)}", [(r, column) for r in winners] +
                       [(r, answer_col) for r in winners])
     # lookup
     values = [(r, _shown(grid, plan, r, plan.target)) for r in rows if grid.text(r, plan.target)]
-    if not values or (not conditions and not plan.pair):
+    if not values or (not conditions and not plan.pair and not plan.every):
         return None
-    if all(c.column == plan.target and c.op == "=" for c in conditions + plan.pair):
+    if not plan.every and all(c.column == plan.target and c.op == "=" for c in conditions + plan.pair):
         return None         # the answer would only repeat the question's own words
     if plan.yes_no:
         return Result("Yes", f"Yes: {_rows_have(len(values))} {where}", f"rows where {where}: {len(values)}",
@@ -221,7 +222,8 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
     if len(distinct) > MAX_CITED:
         return None
     shown = "; ".join(distinct)
-    return Result(shown, f"{grid.columns[plan.target].name or 'The value'} where {where}: {shown}",
+    name = grid.columns[plan.target].name or "The value"
+    return Result(shown, f"Every {name} in the table: {shown}" if plan.every else f"{name} where {where}: {shown}",
                   f"rows where {where}: " + ", ".join(f"row {r + 1}" for r, _ in values),
                   [(r, plan.target) for r, _ in values])
 

@@ -157,6 +157,7 @@ class Plan:
     asks_year: bool = False              # "what year ...": a date cell answers with its year
     span: bool = False                   # a difference between the column's largest and smallest value
     single: bool = False                 # "name one ...": the first value rather than all of them
+    every: bool = False                  # "list the departments": every value of the column, no row picked
     between: bool = False                # count the rows strictly between the two rows of `pair`
     anchor: tuple[str, Condition] | None = None    # ("before" | "after", the row named): rows above or below it
     limit: tuple[bool, int, bool] | None = None    # (from the top, n, of the whole table): "first three", "top 10"
@@ -403,7 +404,18 @@ def read_plan(text: str, grid: Grid, index: CellIndex, reading: Reading | None =
     if plan.op == "lookup" and plan.target in _bounded(plan) and not grid.columns[plan.target].dated \
             and re.match(r"(which|what)\b", r.q.folded):
         plan.target = _name_column(grid)    # "which crossings take under 40 minutes": the rows, not their times
+    plan.every = _asks_every(r.q, grid, plan, r.headers)
     return plan
+
+
+def _asks_every(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int]]) -> bool:
+    """Whether the question asks for a text column's every value: "list the departments", "what are the
+    departments" (its header named in the plural, nothing else asked)."""
+    if plan.op != "lookup" or plan.conditions or plan.pair or plan.yes_no or plan.uncovered \
+            or grid.columns[plan.target].numeric or not re.match(r"(list|(what|which) are)\b", q.folded):
+        return False
+    header = words(grid.columns[plan.target].name)
+    return any(q.tokens[p].endswith("s") and q.tokens[p] not in header for p in headers.get(plan.target, ()))
 
 
 def _fmt_bound(value: float) -> str:
@@ -825,6 +837,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     if sup and not re.search(r"\bhow (many|much)\b", f) or (sup and re.search(r"\b(which|who|what)\b", f)):
         plan.op = "argmin" if (sup in MIN_WORDS or FAST_WORDS.get(sup) == "min") else "argmax"
         plan.measure = _measure(q, grid, headers, plan, sup)
+        _read_linking_verb(q, plan, headers, sup)
         if plan.measure is not None and grid.columns[plan.measure].dated and sup in ("oldest", "youngest"):
             plan.op = "argmin" if sup == "oldest" else "argmax"
         if plan.measure is None and sup in ("top", "first", "latest", "last", "bottom"):
@@ -992,6 +1005,14 @@ def _compared(grid: Grid, a: int, b: int, more: bool, positions: tuple[int, ...]
     rows = [r for r, x, y in pairs if x is not None and y is not None and (x > y if more else x < y)]
     name_a, name_b = grid.columns[a].name or f"column {a + 1}", grid.columns[b].name or f"column {b + 1}"
     return Condition(a, "rows", f"{name_a} {'>' if more else '<'} {name_b}", rows=frozenset(rows), positions=positions)
+
+
+def _read_linking_verb(q: _Question, plan: Plan, headers: dict[int, list[int]], sup: str) -> None:
+    """In "who scored the most goals", the verb before "the most <named column>" only ties the row to its figure: a
+    plan measuring that column covers it (elsewhere a word the table lacks weakens a plan)."""
+    i = q.tokens.index(sup) if sup in q.tokens else 0      # "the most recent" is read as "latest"
+    if plan.measure is not None and i >= 2 and q.tokens[i - 1] == "the" and i + 1 in headers.get(plan.measure, ()):
+        plan.uncovered = [w for w in plan.uncovered if w != q.tokens[i - 2]]
 
 
 def _read_moves(plan: Plan) -> None:

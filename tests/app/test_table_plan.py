@@ -409,6 +409,29 @@ def test_an_average_over_every_row_says_so(pumps):
     assert _checked(pumps, "What is the average price?")["answer"].startswith("The average Price (EUR) of all 4 rows is")
 
 
+def test_the_verb_before_the_most_of_a_named_column_ties_the_row_to_its_figure(pumps):
+    result = _checked(pumps, "Which pump delivers the most flow?")
+    assert result["short_answer"] == "K4-120" and result["plan"]["uncovered"] == []   # "delivers" does not weaken it
+
+
+@pytest.mark.parametrize("question", ["List the pumps", "What are the pumps?", "which are the pumps"])
+def test_a_column_asked_for_in_the_plural_and_nothing_else_lists_every_value(pumps, question):
+    result = _checked(pumps, question)
+    assert result["short_answer"] == "K2-40; K2-65; K3-90; K4-120" and result["answer"].startswith("Every Pump in")
+
+
+@pytest.mark.parametrize("question", ["What is the pump?", "List the pumps that leak"])
+def test_a_column_asked_for_in_the_singular_or_with_more_words_is_no_list(pumps, question):
+    assert pumps[0].answer(question) is None or not pumps[0].answer(question)["answer"].startswith("Every")
+
+
+def test_rows_tied_for_the_largest_figure_share_it():
+    text = "| Keeper | Saves |\n|---|---|\n| Ana | 12 |\n| Bo | 12 |\n| Cy | 7 |\n"
+    engine = TableEngine(extract_tables(parse("keepers.md", text)))
+    result = _checked((engine, text), "Who made the most saves?")
+    assert result["answer"].startswith("Ana; Bo share the largest Saves (12)")
+
+
 def test_a_total_over_every_row_shows_the_count_it_states(pumps):
     result = _checked(pumps, "How much do the pumps cost altogether?")
     assert result["answer"].startswith("The total Price (EUR) of all 4 rows is 7,160")   # separated as its cells are
