@@ -38,7 +38,10 @@ ORDER_OPS = ("argmax", "argmin", "first", "last", "nth")   # rows picked by orde
 MIN_COVERAGE = 0.5      # the planner answers only when the table covers this share of the question's content words
 
 
-COMPUTED = ("ratio", "share", "elapsed")     # planner operations the labelled-figure reader has no counterpart for
+COMPUTED = ("ratio", "share", "elapsed", "avg")   # planner operations the labelled-figure reader has no counterpart for
+
+
+_REASON = re.compile(r"\s*(?:why|how come)\b", re.IGNORECASE)
 
 
 class TableEngine:
@@ -73,6 +76,8 @@ class TableEngine:
         """The answer contract for a table question, a `none` refusal for a missing row/column, else None.
         `candidates` are table ids picked by retrieval (best first); None tries every table. A result with
         `weak: True` leaves words of the question that the table does not cover: the text path may do better."""
+        if _REASON.match(question):
+            return None         # "why ...", "how come ...": a reason, which no table holds
         question = as_measure(question)
         chosen = self.all_tables if candidates is None else \
             [self.by_id[i] for i in candidates if i in self.by_id][:MAX_CANDIDATES]

@@ -128,7 +128,9 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
                       f"cells where {where}: {shown}{' …' if len(cells) > MAX_CITED else ''} = {len(cells)}", cells)
     if op == "count":
         labels = ", ".join(_label(grid, r) for r in rows[:MAX_CITED]) + (" …" if len(rows) > MAX_CITED else "")
-        return Result(str(len(rows)), f"{_rows_have(len(rows))} {where}", f"rows where {where}: {labels} = {len(rows)}",
+        said = f"The table has {len(rows)} row{'' if len(rows) == 1 else 's'}" if where == "all rows" \
+            else f"{_rows_have(len(rows))} {where}"
+        return Result(str(len(rows)), said, f"rows where {where}: {labels} = {len(rows)}",
                       [(r, _first_condition_col(plan, grid)) for r in rows])
     if op in ("next", "previous"):
         anchor = plan.pair[0] if plan.pair else next((c for c in conditions if c.op in ("=", "has")), None)

@@ -27,13 +27,15 @@ OPERATION_WORDS = frozenset(
 FILLER_WORDS = frozenset("there listed list table row rows column columns value values record records entry entries "
                          "times people person they them it its their the a an of in on at to for from "
                          "by with as into that this these those get got did does do take took make made have has "
-                         "had come came go went place placed become became named listed shown gave given win wins "
-                         "won lose loses lost among race percent cent dollars figure figures add up member "
-                         "members".split())
+                         "had come came go goes gone going went place placed become became named listed shown gave "
+                         "given win wins won lose loses lost among race percent cent dollars figure figures add up "
+                         "member members".split())
 RISE = frozenset("rise rises rose risen rising increase increases increased grow grows grew grown gain gains gained "
                  "climb climbs climbed up".split())
 FALL = frozenset("fall falls fell fallen falling decrease decreases decreased drop drops dropped cut cuts reduce "
                  "reduced decline declines declined shrink shrank down".split())
+BOUND_WORDS = frozenset("above over below under more less greater fewer higher lower between at least "
+                        "exceeding than".split())   # what may follow a column named with a bound on it
 MOVES = RISE | FALL | {"change", "changes", "changed"}    # how a figure moved from one column to the next ("2024")
 _PRICE = "price cost fare fee amount usd eur gbp"      # the words a price column's header holds
 SPENDING = frozenset("spent spend spends spending paid pay pays cost costs charged charge charges".split())
@@ -320,6 +322,8 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     for j, ps in headers.items():       # "no silver medals": 0 in Silver; "a gold medal": Gold above 0
         if not grid.columns[j].numeric or grid.columns[j].dated:
             continue
+        if set(q.tokens[max(ps) + 1:max(ps) + 3]) & BOUND_WORDS:
+            continue                    # "a pass rate (figure) above 85": the bound picks the rows, not "a"
         for p in ps:
             k = p - 1
             if k >= 0 and k not in used and q.tokens[k] in ("no", "a", "an", "any", "zero") and not (
@@ -404,6 +408,7 @@ def read_plan(text: str, grid: Grid, index: CellIndex, reading: Reading | None =
     if plan.op == "lookup" and plan.target in _bounded(plan) and not grid.columns[plan.target].dated \
             and re.match(r"(which|what)\b", r.q.folded):
         plan.target = _name_column(grid)    # "which crossings take under 40 minutes": the rows, not their times
+    _read_linking_verb(r.q, plan, r.headers)
     plan.every = _asks_every(r.q, grid, plan, r.headers)
     return plan
 
@@ -564,6 +569,7 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
     for i, t in enumerate(q.tokens):    # "spent", "paid": the one column of money, whatever its header
         money = [c.index for c in grid.columns if c.numeric and (c.money or set(c.stems) & PRICE_STEMS)] \
             if t in SPENDING else []
+        money = [j for j in money if j in out] if len(money) > 1 else money   # "spent in 2024": "2024 (£)"
         if len(money) == 1 and i not in used and not any(i in ps for ps in out.values()):
             out.setdefault(money[0], []).append(i)
     # a question word naming several columns names the one whose header it covers most
@@ -830,14 +836,17 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             and not any(c.op in "<>" for c in plan.conditions if c.number is not None):
         plan.op = "previous"
         return
-    if re.search(r"\b(average|avg|mean)\b", f):
+    in_header = {p for ps in headers.values() for p in ps}
+    averaged = [i for i, t in enumerate(q.tokens) if t in ("average", "avg", "mean")]
+    only_header = all(i in in_header for i in averaged)   # "the longest average stay", "average grade in french":
+    if averaged and not (only_header and (sup or plan.conditions or plan.pair)):    # a header's word, no average
         plan.op = "avg"
-        plan.measure = _measure(q, grid, headers, plan, None)
+        named = {j: kept for j, ps in headers.items() if (kept := [p for p in ps if p not in averaged])}
+        plan.measure = _measure(q, grid, named or headers, plan, None)   # not "Average stay" for "average beds"
         return
     if sup and not re.search(r"\bhow (many|much)\b", f) or (sup and re.search(r"\b(which|who|what)\b", f)):
         plan.op = "argmin" if (sup in MIN_WORDS or FAST_WORDS.get(sup) == "min") else "argmax"
         plan.measure = _measure(q, grid, headers, plan, sup)
-        _read_linking_verb(q, plan, headers, sup)
         if plan.measure is not None and grid.columns[plan.measure].dated and sup in ("oldest", "youngest"):
             plan.op = "argmin" if sup == "oldest" else "argmax"
         if plan.measure is None and sup in ("top", "first", "latest", "last", "bottom"):
@@ -1007,12 +1016,19 @@ def _compared(grid: Grid, a: int, b: int, more: bool, positions: tuple[int, ...]
     return Condition(a, "rows", f"{name_a} {'>' if more else '<'} {name_b}", rows=frozenset(rows), positions=positions)
 
 
-def _read_linking_verb(q: _Question, plan: Plan, headers: dict[int, list[int]], sup: str) -> None:
-    """In "who scored the most goals", the verb before "the most <named column>" only ties the row to its figure: a
-    plan measuring that column covers it (elsewhere a word the table lacks weakens a plan)."""
-    i = q.tokens.index(sup) if sup in q.tokens else 0      # "the most recent" is read as "latest"
-    if plan.measure is not None and i >= 2 and q.tokens[i - 1] == "the" and i + 1 in headers.get(plan.measure, ()):
-        plan.uncovered = [w for w in plan.uncovered if w != q.tokens[i - 2]]
+def _read_linking_verb(q: _Question, plan: Plan, headers: dict[int, list[int]]) -> None:
+    """The verb that only ties the rows to the figure asked, before "the most <named column>" ("who scored the most
+    goals") or ending "how many <named column> did <rows> <verb>" ("how many goals did forwards score"): a plan on
+    that column covers it (elsewhere a word the table lacks weakens a plan)."""
+    named = set(headers.get(plan.measure if plan.measure is not None else plan.target, ()))
+    t = q.tokens
+    verbs = {t[i - 2] for i in range(2, len(t)) if (t[i] in MAX_WORDS or t[i] in MIN_WORDS or t[i] in FAST_WORDS)
+             and t[i - 1] == "the" and i + 1 in named}
+    did = next((i for i in range(len(t) - 2, max(2, len(t) - 6), -1) if t[i] in ("did", "do", "does")), None)
+    if t[:2] in (["how", "many"], ["how", "much"]) and 2 in named and did is not None and not (
+            set(t[did + 1:-1]) & set(plan.uncovered)):      # the rows named right before the verb ending it
+        verbs.add(t[-1])
+    plan.uncovered = [w for w in plan.uncovered if w not in verbs]
 
 
 def _read_moves(plan: Plan) -> None:
@@ -1045,10 +1061,15 @@ def _header_year(grid: Grid, j: int) -> int | None:
 
 def _column_moves(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Condition | None:
     """"which lines were cut between 2023 and 2024": the rows whose figure rose (fell) from the earlier of two named
-    columns to the later."""
+    columns to the later; with no column named ("which lines went up"), of the table's only two columns of years."""
     rise, fall = set(q.tokens) & RISE, set(q.tokens) & FALL
     two = _two_columns(grid, headers) if bool(rise) != bool(fall) else None
-    if two is None:
+    if two is None and bool(rise) != bool(fall) and not _quantities(grid, headers) \
+            and re.match(r"(which|what|how many)\b", q.folded):      # asking for rows, not "why ... gone down"
+        every = _quantities(grid, dict.fromkeys(range(len(grid.columns)), []))
+        year = {j: y for j in every if (y := _header_year(grid, j)) is not None}
+        two = tuple(sorted(year, key=year.get)) if len(year) == 2 == len(set(year.values())) else None
+    if two is None:                     # no column named: the table's only two columns of years, if so
         return None
     earlier, later = two
     return _compared(grid, later, earlier, bool(rise), (q.tokens.index(min(rise or fall)),))

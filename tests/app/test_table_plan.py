@@ -511,6 +511,56 @@ def test_the_rows_that_rose_or_fell_between_two_year_columns(fees):
     assert rose == "Mooring, per night; Winter storage; Visitor berth"
 
 
+def test_the_rows_that_went_up_or_down_with_no_column_named_are_read_between_the_only_two_year_columns(fees):
+    assert _checked(fees, "Which fees went up?")["short_answer"] == "Mooring, per night; Winter storage; Visitor berth"
+    assert _checked(fees, "which fees have gone down")["short_answer"] == "Slipway launch"
+    assert fees[0].answer("Why has the slipway fee gone down?") is None      # a reason: the text's question
+
+
+def test_spending_words_name_the_money_column_the_question_names_among_several(fees):
+    result = _checked(fees, "How much was spent on winter storage in 2023?")
+    assert result["short_answer"] == "700" and result["plan"]["uncovered"] == []
+
+
+WARDS = ("| Ward | Position | Beds | Average stay (days) | Goals |\n|---|---|---|---|---|\n"
+         "| Ash | North | 20 | 3.5 | 4 |\n| Birch | North | 12 | 6.1 | 9 |\n| Cedar | South | 16 | 2.2 | 1 |\n")
+
+
+@pytest.fixture(scope="module")
+def wards():
+    return TableEngine(extract_tables(parse("wards.md", WARDS))), WARDS
+
+
+def test_a_header_that_starts_with_average_is_a_column_not_the_average_of_it(wards):
+    assert _checked(wards, "Which ward has the longest average stay?")["short_answer"] == "Birch"
+    beds = _checked(wards, "What is the average number of beds?")
+    assert beds["short_answer"] == "16" and beds["answer"].startswith("The average Beds")
+    assert _checked(wards, "What is the average stay?")["short_answer"] == "3.93"
+    birch = _checked(wards, "average stay in birch?")      # one row's cell, not an average of one row
+    assert birch["short_answer"] == "6.1" and not birch["answer"].startswith("The average")
+
+
+
+def test_a_column_named_with_a_bound_is_picked_by_the_bound_alone(wards):
+    result = _checked(wards, "Which wards have a beds figure above 14?")
+    assert result["short_answer"] == "Ash; Cedar" and "> “0”" not in result["answer"]
+
+
+def test_an_average_leaves_out_the_total_row():
+    text = "| Club | Points |\n|---|---|\n| Ash | 10 |\n| Elm | 5 |\n| Total | 15 |\n"
+    engine = TableEngine(extract_tables(parse("points.md", text)))
+    assert _checked((engine, text), "What is the average number of points?")["short_answer"] == "7.5"
+
+
+def test_a_count_of_every_row_says_the_table_has_them(wards):
+    assert _checked(wards, "How many wards are there?")["answer"].startswith("The table has 3 rows")
+
+
+def test_the_verb_ending_how_many_of_a_named_column_did_rows_ties_them_to_the_figure(wards):
+    result = _checked(wards, "How many goals did the north wards score?")
+    assert result["short_answer"] == "13" and result["plan"]["uncovered"] == []
+
+
 def test_spent_and_paid_name_the_one_column_of_money():
     donations = _engine("donations.md")
     for question in ("How much was spent on the garden?", "how much was paid for the organ"):
