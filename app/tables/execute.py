@@ -275,7 +275,8 @@ def _pair(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
             diff = abs(va - vb)
         else:
             diff = abs((grid.number(a_rows[0], column) or 0) - (grid.number(b_rows[0], column) or 0))
-        return Result(_fmt(diff), f"The difference is {_fmt(diff)}", f"{computation}; difference = {_fmt(diff)}",
+        shown = _fmt(diff, bool(_GROUPED.search(computation)))
+        return Result(shown, f"The difference is {shown}", f"{computation}; difference = {shown}",
                       used)
     if plan.yes_no and plan.choice is None:     # "did A have more X than B": whether the first named wins
         first = min((a, b), key=lambda c: c.positions[:1] or (0,))

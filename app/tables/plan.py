@@ -7,6 +7,7 @@ generic vocabulary of operations are used; nothing here knows any document.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from app.tables.grid import Grid, MONTHS, number_of, words
@@ -301,7 +302,8 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     q = _read(text)
     used: set[int] = set()
     notes: list[str] = []
-    thresholds = _thresholds(q, used, [" ".join(words(c.name)) for c in grid.columns])   # "more than 20", "before 1990"
+    labels = _row_labels(grid, index) if set(q.tokens) & MOVES else set()   # "fall between 2019 and 2020"
+    thresholds = _thresholds(q, used, [" ".join(words(c.name)) for c in grid.columns], labels)
     if _ELAPSED.search(q.folded):              # "how long had A been open by 2023": the year is an operand
         used.update(i for i, t in enumerate(q.tokens) if _year(t) and i and q.tokens[i - 1] in _UNTIL)
     mentions: list[Condition] = []             # cell values, longest first; header words before single words
@@ -431,9 +433,17 @@ def _year(word: str) -> bool:
     return bool(re.fullmatch(r"1[5-9]\d\d|20\d\d", word))
 
 
-def _thresholds(q: _Question, used: set[int], headers: list[str]) -> list[tuple[str, float, str, int]]:
+def _row_labels(grid: Grid, index: CellIndex) -> set[str]:
+    """The folded texts of the cells that label the rows: the first column's, and a column of dates' ("2019")."""
+    return {text for text, where in index.exact.items()
+            if any(j == 0 or grid.columns[j].dated for _, j in where)}
+
+
+def _thresholds(q: _Question, used: set[int], headers: list[str], labels: AbstractSet[str] = frozenset()
+                ) -> list[tuple[str, float, str, int]]:
     """(op, value, raw, token position of the number) for each comparison with a number, but one a header's words
-    hold ("over 65" of "Share over 65"), which names that column."""
+    hold ("over 65" of "Share over 65"), which names that column, and "between" two of `labels` (row labels: "fell
+    between 2019 and 2020" of a row per year), which names two rows."""
     out = []
     joined = q.folded
     starts = []
@@ -444,7 +454,7 @@ def _thresholds(q: _Question, used: set[int], headers: list[str]) -> list[tuple[
     for m in (() if re.search(r"\bdifference\b", joined) else _BETWEEN.finditer(joined)):
         ks = [next((i for i, s in enumerate(starts) if s == m.start(g)), None) for g in (1, 2)]
         if None in ks or any(k in used for k in ks) or all(
-                any(m.group(g) in words(h) for h in headers) for g in (1, 2)):
+                any(m.group(g) in words(h) for h in headers) for g in (1, 2)) or {m.group(1), m.group(2)} <= labels:
             continue            # "between 2023 and 2024" of columns "2023 (£)" and "2024 (£)" names them, no range
         lo, hi = sorted((float(m.group(1).replace(",", "")), float(m.group(2).replace(",", ""))))
         out += [(">=", lo, _fmt_bound(lo), ks[0]), ("<=", hi, _fmt_bound(hi), ks[1])]
@@ -766,14 +776,20 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         plan.conditions += [m for m in mentions if m.column == plan.target and m.op != "="]
     how_much = re.search(r"\bhow much\b", f)     # "how much did A rise": a change; "how many lines rose": rows
     beats = None if plan.pair or thresholds else _column_beats(q, grid, headers)
+    by_year = False
     if beats is None and not (plan.pair or thresholds or how_much):
         beats = _column_moves(q, grid, headers)     # "which lines were cut between 2023 and 2024"
+        by_year = beats is None and (beats := _row_moves(q, grid, headers)) is not None  # "in which years did ..."
         if beats is not None:
             _read_moves(plan)
     if beats is not None:       # "which branch had more visits than loans": rows where one column beats another
         plan.conditions.append(beats)
         if plan.target in headers and grid.columns[plan.target].numeric:
             plan.target = _name_column(grid)
+        if by_year:
+            plan.target = 0     # a row per year: the years
+        if re.match(r"(in )?(which|what)\b", f) and not toks & (MAX_WORDS | MIN_WORDS):
+            return              # the rows themselves: "in which year did the number of patients fall" is no count
     if plan.count_bound:
         plan.op = "count"
         return
@@ -788,7 +804,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                 and not (i and q.tokens[i - 1].replace(".", "").isdigit())), None)
     years_between = re.search(r"\bhow many years\b", f) and (plan.pair or re.search(r"\bbetween\b", f))
     two = None if plan.pair else _two_columns(grid, headers, plan)
-    moved = how_much and toks & MOVES and two
+    moved = how_much and toks & MOVES and (two or len(plan.pair) == 2)    # "how much did revenue grow from A to B"
     if years_between or moved or re.search(r"\b(difference|how many extra|how long between)\b", f) or re.search(
             rf"\bhow (?:much|many) (?:{'|'.join(DEGREES)})\b", f):     # "how much faster is A than B"
         plan.op = "difference"
@@ -1059,10 +1075,17 @@ def _header_year(grid: Grid, j: int) -> int | None:
     return next((int(w) for w in words(grid.columns[j].name) if _year(w)), None)
 
 
+def _moved(q: _Question) -> tuple[set[str], set[str]]:
+    """The question's words saying a figure rose, and fell; "up" and "down" only after a form of "go" ("went up", not
+    "ended up")."""
+    went = {b for a, b in zip(q.tokens, q.tokens[1:]) if a in ("go", "goes", "went", "gone", "going")}
+    return set(q.tokens) & RISE - {"up"} | went & {"up"}, set(q.tokens) & FALL - {"down"} | went & {"down"}
+
+
 def _column_moves(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Condition | None:
     """"which lines were cut between 2023 and 2024": the rows whose figure rose (fell) from the earlier of two named
     columns to the later; with no column named ("which lines went up"), of the table's only two columns of years."""
-    rise, fall = set(q.tokens) & RISE, set(q.tokens) & FALL
+    rise, fall = _moved(q)
     two = _two_columns(grid, headers) if bool(rise) != bool(fall) else None
     if two is None and bool(rise) != bool(fall) and not _quantities(grid, headers) \
             and re.match(r"(which|what|how many)\b", q.folded):      # asking for rows, not "why ... gone down"
@@ -1073,6 +1096,24 @@ def _column_moves(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Co
         return None
     earlier, later = two
     return _compared(grid, later, earlier, bool(rise), (q.tokens.index(min(rise or fall)),))
+
+
+def _row_moves(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Condition | None:
+    """"in which years did revenue go up": in a table of a row per year, in order, the rows whose figure in the one
+    quantity column named rose (fell) from the row before."""
+    rise, fall = _moved(q)
+    named = list(_quantities(grid, headers))
+    years = [grid.sort_key(r, 0) for r in range(len(grid.rows))]
+    if bool(rise) == bool(fall) or len(named) != 1 or not re.match(r"(in )?(which|what|how many)\b", q.folded) \
+            or not grid.columns[0].dated or None in years or years != sorted(years):
+        return None
+    j = named[0]
+    values = [grid.number(r, j) for r in range(len(grid.rows))]
+    rows = [r for r in range(1, len(values)) if None not in (values[r], values[r - 1])
+            and (values[r] > values[r - 1] if rise else values[r] < values[r - 1])]
+    name = grid.columns[j].name or f"column {j + 1}"
+    return Condition(j, "rows", f"{name} {'>' if rise else '<'} the row before", rows=frozenset(rows),
+                     positions=(q.tokens.index(min(rise or fall)),))
 
 
 def _nearest_numeric(q: _Question, grid: Grid, headers: dict[int, list[int]], pos: int, op: str) -> int | None:
