@@ -1089,10 +1089,10 @@ def _column_moves(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Co
     two = _two_columns(grid, headers) if bool(rise) != bool(fall) else None
     if two is None and bool(rise) != bool(fall) and not _quantities(grid, headers) \
             and re.match(r"(which|what|how many)\b", q.folded):      # asking for rows, not "why ... gone down"
-        every = _quantities(grid, dict.fromkeys(range(len(grid.columns)), []))
-        year = {j: y for j in every if (y := _header_year(grid, j)) is not None}
+        every = _quantities(grid, dict.fromkeys(range(len(grid.columns)), []))   # no column named: the table's
+        year = {j: y for j in every if (y := _header_year(grid, j)) is not None}  # only two columns of years
         two = tuple(sorted(year, key=year.get)) if len(year) == 2 == len(set(year.values())) else None
-    if two is None:                     # no column named: the table's only two columns of years, if so
+    if two is None:
         return None
     earlier, later = two
     return _compared(grid, later, earlier, bool(rise), (q.tokens.index(min(rise or fall)),))
