@@ -250,6 +250,8 @@ class CellIndex:
                 for w in set(ws):
                     self.word.setdefault(w, []).append((r, j))
         self.vocabulary = set(self.word)
+        self.labels = {text for text, where in self.exact.items()     # the cells labelling the rows: the first
+                       if any(j == 0 or grid.columns[j].dated for _, j in where)}   # column's, a column of dates'
         self.spelled: dict[str, list[tuple[int, int]]] = {}     # cell texts without spaces, for typo matching
         for key, where in self.exact.items():
             self.spelled.setdefault(key.replace(" ", ""), []).extend(where)
@@ -302,7 +304,7 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     q = _read(text)
     used: set[int] = set()
     notes: list[str] = []
-    labels = _row_labels(grid, index) if set(q.tokens) & MOVES else set()   # "fall between 2019 and 2020"
+    labels = index.labels if set(q.tokens) & MOVES else set()   # "fall between 2019 and 2020": two rows
     thresholds = _thresholds(q, used, [" ".join(words(c.name)) for c in grid.columns], labels)
     if _ELAPSED.search(q.folded):              # "how long had A been open by 2023": the year is an operand
         used.update(i for i, t in enumerate(q.tokens) if _year(t) and i and q.tokens[i - 1] in _UNTIL)
@@ -431,12 +433,6 @@ def _fmt_bound(value: float) -> str:
 
 def _year(word: str) -> bool:
     return bool(re.fullmatch(r"1[5-9]\d\d|20\d\d", word))
-
-
-def _row_labels(grid: Grid, index: CellIndex) -> set[str]:
-    """The folded texts of the cells that label the rows: the first column's, and a column of dates' ("2019")."""
-    return {text for text, where in index.exact.items()
-            if any(j == 0 or grid.columns[j].dated for _, j in where)}
 
 
 def _thresholds(q: _Question, used: set[int], headers: list[str], labels: AbstractSet[str] = frozenset()
@@ -1058,8 +1054,7 @@ def _two_columns(grid: Grid, headers: dict[int, list[int]], plan: Plan | None = 
     in the table's order ("2023 (£)", "2024 (£)"). One named column of a year goes with the column of the year before
     it ("which fees rose in 2023"). None for any other number of columns."""
     named = [j for j in _quantities(grid, headers) if plan is None or j not in _bounded(plan)]
-    every = _quantities(grid, dict.fromkeys(range(len(grid.columns)), []))
-    year = {j: y for j in every if (y := _header_year(grid, j)) is not None}
+    year = _year_columns(grid)
     if len(named) == 1 and named[0] in year:
         before = [j for j in year if year[j] < year[named[0]]]
         return (max(before, key=year.get), named[0]) if before else None
@@ -1068,6 +1063,12 @@ def _two_columns(grid: Grid, headers: dict[int, list[int]], plan: Plan | None = 
     if all(j in year for j in named) and year[named[0]] != year[named[1]]:
         return tuple(sorted(named, key=year.get))
     return min(named), max(named)
+
+
+def _year_columns(grid: Grid) -> dict[int, int]:
+    """The quantity columns whose header holds a year ("2023 (£)"), with that year."""
+    every = _quantities(grid, dict.fromkeys(range(len(grid.columns)), []))
+    return {j: y for j in every if (y := _header_year(grid, j)) is not None}
 
 
 def _header_year(grid: Grid, j: int) -> int | None:
@@ -1089,8 +1090,7 @@ def _column_moves(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Co
     two = _two_columns(grid, headers) if bool(rise) != bool(fall) else None
     if two is None and bool(rise) != bool(fall) and not _quantities(grid, headers) \
             and re.match(r"(which|what|how many)\b", q.folded):      # asking for rows, not "why ... gone down"
-        every = _quantities(grid, dict.fromkeys(range(len(grid.columns)), []))   # no column named: the table's
-        year = {j: y for j in every if (y := _header_year(grid, j)) is not None}  # only two columns of years
+        year = _year_columns(grid)          # no column named: the table's only two columns of years
         two = tuple(sorted(year, key=year.get)) if len(year) == 2 == len(set(year.values())) else None
     if two is None:
         return None
