@@ -98,8 +98,9 @@ class Offer:
 
 
 def within_sentence(at: int, text: str, sentence_start: int, sentence: str) -> bool:
-    """Whether a span (file offset, text) ends inside its sentence: a short answer never runs into the next one."""
-    return at + len(text) <= sentence_start + len(sentence)
+    """Whether a span (file offset, text) ends inside its sentence and its table cell: a short answer never runs into
+    the next sentence, nor across a pipe table's cells ("705 | 17%")."""
+    return at + len(text) <= sentence_start + len(sentence) and "|" not in text
 
 
 def offers(chunk, rank: int, retrieval: float, spans: list[tuple[float, int, str, int, str]],

@@ -38,7 +38,7 @@ ORDER_OPS = ("argmax", "argmin", "first", "last", "nth")   # rows picked by orde
 MIN_COVERAGE = 0.5      # the planner answers only when the table covers this share of the question's content words
 
 
-COMPUTED = ("ratio", "share", "elapsed", "avg")   # planner operations the labelled-figure reader has no counterpart for
+COMPUTED = ("ratio", "share", "elapsed", "avg", "add")   # planner operations the labelled-figure reader has no counterpart for
 
 
 _REASON = re.compile(r"\s*(?:why|how come)\b", re.IGNORECASE)
@@ -107,17 +107,18 @@ class TableEngine:
                                 # still marked weak: a passage may answer better)
         if old is not None and old["kind"] == "table" and _asks_entity(question) and _numeric(old["short_answer"]):
             old = None          # a bare number for "which ...?" / "who ...?": the wrong kind of answer
-        if old is not None and old["kind"] == "table" and planned is not None and not [
-                w for w in planned["plan"]["uncovered"] if not is_generic(w) and w not in SYNONYMS] \
+        if old is not None and old["kind"] == "table" and planned is not None and (not [
+                w for w in planned["plan"]["uncovered"] if not is_generic(w) and w not in SYNONYMS] or _loose(
+                    old_table, readings)) \
                 and planned["plan"]["values"] and not rows_named and not (old["computation"] or "").endswith(" rows"):
-            old = None          # rows picked by a cell or a bound beat a figure for rows the question never named
+            old = None          # rows picked by a cell or a bound beat a figure for rows the question never named,
+                                # unless the picking plan leaves words over that the figure's reading covers
         if old is not None and old["kind"] == "table":
             reading = next(r for r, t in readings if t is old_table)
-            uncovered = [w for w in reading.uncovered if not is_generic(w) and w not in SYNONYMS]
+            uncovered = _uncovered(reading)
             if not uncovered:
                 return old
-            if uncovered:
-                old = None if [w for w in reading.blocking if w in uncovered] else {**old, "weak": True}
+            old = None if [w for w in reading.blocking if w in uncovered] else {**old, "weak": True}
         if planned is None and (old is None or old["kind"] != "none"):
             refusal = self._missing_row(readings)
             if refusal is not None:
@@ -195,6 +196,16 @@ class TableEngine:
                 out["weak"] = True
             return out
         return None
+
+
+def _uncovered(reading) -> list[str]:
+    """The content words of a question that a table's reading leaves over."""
+    return [w for w in reading.uncovered if not is_generic(w) and w not in SYNONYMS]
+
+
+def _loose(table: Table, readings: list) -> bool:
+    """Whether the reading of `table` leaves content words of the question over."""
+    return any(t is table and _uncovered(r) for r, t in readings)
 
 
 class _Answer:

@@ -169,6 +169,8 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
             if value else None
     if op in ("argmax", "argmin") and plan.measure is None:
         return _mode(grid, plan, rows, where)
+    if op == "add" and plan.measure is not None and plan.measure2 is not None:
+        return _added(grid, plan, rows, where)
     if op in ("sum", "avg", "max", "min", "argmax", "argmin"):
         column = plan.measure if plan.measure is not None else plan.target
         keyed = [(r, grid.sort_key(r, column)) for r in rows]
@@ -327,6 +329,19 @@ def _share(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None
     return Result(value, f"{' and '.join(_label(grid, r) for r in part)} had {value} of the {name}{among}",
                   f"{named} / {total:,.10g} (the {name} of {len(keyed)} rows) = {value}",
                   [(r, j) for r in part] + [(r, j) for r in keyed if r not in part])
+
+
+def _added(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None:
+    """Two columns added up over the rows picked ("adults and children combined")."""
+    cells = [(r, j) for j in (plan.measure, plan.measure2) for r in rows if grid.number(r, j) is not None]
+    if not cells:
+        return None
+    shown = " + ".join(grid.text(r, j) for r, j in cells)
+    grouped = bool(_GROUPED.search(shown))
+    total = _fmt(sum(grid.number(r, j) for r, j in cells), grouped)
+    names = " and ".join(grid.columns[j].name for j in (plan.measure, plan.measure2))
+    over = f"of all {len(rows)} rows" if where == "all rows" else f"where {where}"
+    return Result(total, f"{names} together {over} come to {total}", f"{shown} = {total}", cells)
 
 
 def _change(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:

@@ -24,13 +24,14 @@ OPERATION_WORDS = frozenset(
     "better worse than or and difference between average mean sum total combined altogether only same times "
     "other another each every all any both either than over under above below least at no not nor but also one "
     "two three four five six seven eight nine ten second third fourth fifth nth per recent avg proportion fraction "
-    "together".split())
+    "together compared compare comparing versus vs".split())
 FILLER_WORDS = frozenset("there listed list table row rows column columns value values record records entry entries "
                          "times people person they them it its their the a an of in on at to for from "
                          "by with as into that this these those get got did does do take took make made have has "
                          "had come came go goes gone going went place placed become became named listed shown gave "
                          "given win wins won lose loses lost among race percent cent dollars figure figures add up "
-                         "member members".split())
+                         "member members currently still presently whole entire kind kinds sort sorts"
+                         .split())
 RISE = frozenset("rise rises rose risen rising increase increases increased grow grows grew grown gain gains gained "
                  "climb climbs climbed up".split())
 FALL = frozenset("fall falls fell fallen falling decrease decreases decreased drop drops dropped cut cuts reduce "
@@ -44,7 +45,7 @@ PRICE_STEMS = frozenset(stem(w) for w in _PRICE.split())
 UNIT_HINTS = {   # words after a number that say which kind of column it is compared with
     **{w: "height metre meter length elevation altitude" for w in "m meter meters metre metres ft feet foot".split()},
     **{w: "length distance km mile" for w in "km kilometers kilometres mi miles".split()},
-    **{w: "weight mass kg" for w in "kg kilograms pounds lb lbs".split()},
+    **{w: "weight mass kg" for w in "kg kgs kilo kilos kilogram kilograms pounds lb lbs".split()},
     **{w: "tonnage ton tonne weight displacement grt" for w in "ton tons tonnes tonne grt".split()},
     **{w: f"money prize earnings purse salary budget gross revenue {_PRICE}" for w in "dollars euros eur usd".split()},
     **{w: "time duration length" for w in "seconds secs minutes mins hours".split()},
@@ -137,7 +138,7 @@ class Condition:
 class Plan:
     """What to compute over one table."""
 
-    op: str                              # lookup count sum avg argmax argmin max min first last nth next previous
+    op: str                              # lookup count sum add avg argmax argmin max min first last nth next previous
                                          # compare_rows compare_columns difference closest ratio share elapsed
     target: int                          # column whose cell is the answer (for lookups and arg-ops)
     measure: int | None = None           # numeric column an operation reads
@@ -236,6 +237,8 @@ class CellIndex:
         self.word: dict[str, list[tuple[int, int]]] = {}
         self.joined: dict[str, list[tuple[int, int]]] = {}
         self.cell_words: dict[tuple[int, int], list[str]] = {}
+        self.stemmed: dict[str, list[tuple[int, int]]] = {}     # cells of several words, stemmed: "lower leg injuri"
+        self.timed = any(c.dated for c in grid.columns) or bool(_year_columns(grid))   # years: "the year before"
         for r, line in enumerate(grid.texts):
             for j, text in enumerate(line):
                 if not text:
@@ -247,6 +250,7 @@ class CellIndex:
                 self.exact.setdefault(" ".join(ws), []).append((r, j))
                 if len(ws) > 1:
                     self.joined.setdefault("".join(ws), []).append((r, j))   # "quayside" for "Quay Side"
+                    self.stemmed.setdefault(" ".join(stem(w) for w in ws), []).append((r, j))
                 for w in set(ws):
                     self.word.setdefault(w, []).append((r, j))
         self.vocabulary = set(self.word)
@@ -372,8 +376,11 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     for m in [m for m in mentions if m.op == "has" and _qualified(q, m, used)]:
         mentions.remove(m)          # "the new harbour wall": a cell's word ("Harbour Trust") that a word the table
         used.difference_update(m.positions)     # lacks qualifies names something else
-    content = [i for i, t in enumerate(q.tokens) if not generic(t) and not t.isdigit() or i in used or _year(t)]
-    covered = [i for i in content if i in used or q.stems[i] in grid.title_stems or q.tokens[i] in grid.title_stems]
+    used.update(_units(q, grid, headers, used))
+    content = [i for i, t in enumerate(q.tokens) if not generic(t) and not t.isdigit() and not _unit(q, i)
+               or i in used or _year(t)]
+    covered = [i for i in content if i in used or q.stems[i] in grid.title_stems or q.tokens[i] in grid.title_stems
+               or index.timed and q.tokens[i] == "year"]     # "the year before" of a table of dates or year columns
     uncovered = [q.tokens[i] for i in content if i not in covered]
     coverage = len(covered) / len(content) if content else 0.0
     capitals = set(words(" ".join(w for w in _CAPITALISED.findall(text) if w[0].isupper()))) \
@@ -383,6 +390,55 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
         q.tokens[i] in capitals or _year(q.tokens[i]) or i + 1 in header_pos)]
     missing = any(w in capitals or _year(w) for w in blocking)
     return Reading(q, thresholds, mentions, headers, notes, coverage, len(covered), uncovered, blocking, missing)
+
+
+def _verb_columns(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> dict[int, int]:
+    """Question positions naming a count column by a verb ("win", "won", "played") -> that column, whose header is the
+    verb alone ("Won", "Played"; not "Winning score")."""
+    return {p: j for j, ps in headers.items() if grid.columns[j].numeric and not grid.columns[j].dated
+            and len([s for s in grid.columns[j].stems if s not in STOPWORDS]) == 1 for p in ps
+            if q.stems[p] in FORMS or q.tokens[p] in FORMS.values() or q.tokens[p].endswith("ed")}
+
+
+def _did(q: _Question) -> int | None:
+    """The position of "did" ("do", "does") after a question's first words: "how many games did A win"."""
+    return next((i for i, w in enumerate(q.tokens) if w in ("did", "do", "does") and i > 2), None)
+
+
+_COUNTS = re.compile(r"\b(how many|number of|average|mean|total|more|fewer|less)\b")   # a question asking a figure
+
+
+def _units(q: _Question, grid: Grid, headers: dict[int, list[int]], used: set[int]) -> set[int]:
+    """The positions of the nouns that a count column named by a verb counts: "games" of "how many games did A win",
+    "lost more games than they won", "how many games were played" and "the number of games won" (Won and Lost count
+    games, whatever the header says). The noun is then read as covered, not as a word the table lacks."""
+    if not _COUNTS.search(q.folded):
+        return set()            # "when are matches played" asks no figure of Played
+    verbs = _verb_columns(q, grid, headers)
+    t, did = q.tokens, _did(q)
+    out = set()
+    for i, w in enumerate(t):
+        if i in used or generic(w) or w.isdigit():
+            continue
+        if t[:2] == ["how", "many"] and i == 2 and did is not None and any(p > did for p in verbs) \
+                or i + 1 in verbs or i + 2 in verbs and t[i + 1] in ("was", "were", "is", "are") or i >= 2 and t[i - 1] in MORE + LESS and i - 2 in verbs:
+            out.add(i)
+    return out
+
+
+def _verb_counted(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> int | None:
+    """The count column named by the verb of "how many <noun> did <rows> <verb>" ("how many games did A win": Won)."""
+    did = _did(q)
+    after = sorted((p, j) for p, j in _verb_columns(q, grid, headers).items() if did is not None and p > did)
+    counted = len(q.tokens) > 2 and not generic(q.tokens[2])      # "games", not "times"
+    return after[0][1] if q.tokens[:2] == ["how", "many"] and counted and after else None
+
+
+def _unit(q: _Question, i: int) -> bool:
+    """Whether the word at `i` is a unit of measure ("kg", "kilos"), no word for a table to hold; a rate's units ("miles
+    per hour") name its column, and stay."""
+    t = q.tokens
+    return t[i] in UNIT_HINTS and "per" not in t[max(0, i - 1):i + 2]
 
 
 def _qualified(q: _Question, m: Condition, used: set[int]) -> bool:
@@ -489,11 +545,12 @@ def _cell_mentions(q: _Question, index: CellIndex, used: set[int], mentions: lis
                 continue
             if size == 1 and (len(ws[0]) < 2 or generic(ws[0])):
                 continue
-            if generic(ws[0]) and not ws[0].isdigit() or generic(ws[-1]) and not ws[-1].isdigit():
-                continue                    # a phrase starts and ends on content words
             text = " ".join(ws)
-            exact: dict[int, set[int]] = {}
-            for r, j in index.exact.get(text, []) or index.joined.get(text.replace(" ", ""), []):
+            whole = index.stemmed.get(" ".join(stem(w) for w in ws), []) if size > 1 else []
+            if (generic(ws[0]) and not ws[0].isdigit() or generic(ws[-1]) and not ws[-1].isdigit()) and not whole:
+                continue                    # a phrase starts and ends on content words, or is a whole cell's words
+            exact: dict[int, set[int]] = {}     # ("lower leg injuries": the cell "Lower-leg injury")
+            for r, j in index.exact.get(text, []) or index.joined.get(text.replace(" ", ""), []) or whole:
                 exact.setdefault(j, set()).add(r)
             found = exact or index.phrase(ws)
             if not found:
@@ -703,6 +760,9 @@ def _measure(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan
     """The numeric (or dated) column an operation reads: named in the question, hinted by the superlative word,
     or the table's only numeric column."""
     named = [j for j in headers if (grid.columns[j].numeric or grid.columns[j].dated) and j != plan.target]
+    paired = {c.column for c in plan.pair}      # "in the jul-sep quarter than in jan-mar": Quarter picks the rows
+    named = [j for j in named if j not in paired] or ([] if plan.target in headers and grid.columns[
+        plan.target].numeric and paired else named)
     plan.measure_named = True
     # a column the question bounds ("with a head over 20") picks rows; the one it measures is another named column
     free = [j for j in named if j not in _bounded(plan)]
@@ -733,6 +793,11 @@ def _measure(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan
         dated = [j for j in numeric if grid.columns[j].dated]
         if dated:
             return dated[0]
+    years = _year_columns(grid)
+    if len(numeric) > 1 and all(j in years for j in numeric):   # "the biggest item in the budget" of "2023 (£)" and
+        latest = max(numeric, key=years.get)                      # "2024 (£)": the latest year's
+        plan.notes.append("No year named: read the latest year's column.")
+        return latest
     return numeric[0] if len(numeric) == 1 else None
 
 
@@ -743,6 +808,9 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     # comparisons with a number filter a numeric column: the one named next to the number, else any measure
     for op, value, raw, pos in thresholds:
         column = _nearest_numeric(q, grid, headers, pos, op)
+        if column is not None and _years_of_no_figure(grid, column, thresholds):
+            plan.unresolved.append(raw)     # "how many staff were there between 2019 and 2021" of a table with no
+            continue                        # years: a time range, not a bound on the staff figures
         after = q.stems[pos + 1] if pos + 1 < len(q.tokens) else ""
         rows_are = set(grid.title_stems) | ROW_WORDS | {s for c in grid.columns if not c.numeric for s in c.stems}
         if column is None and plan.yes_no and after in rows_are and not plan.count_bound:
@@ -801,8 +869,11 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     years_between = re.search(r"\bhow many years\b", f) and (plan.pair or re.search(r"\bbetween\b", f))
     two = None if plan.pair else _two_columns(grid, headers, plan)
     moved = how_much and toks & MOVES and (two or len(plan.pair) == 2)    # "how much did revenue grow from A to B"
-    if years_between or moved or re.search(r"\b(difference|how many extra|how long between)\b", f) or re.search(
-            rf"\bhow (?:much|many) (?:{'|'.join(DEGREES)})\b", f):     # "how much faster is A than B"
+    degree = next((i + 2 for i in range(len(q.tokens) - 2) if q.tokens[i] == "how" and q.tokens[i + 1] in (
+        "much", "many") and q.tokens[i + 2] in DEGREES), None)    # "how much faster is A than B", not "how many
+    in_cell = any(degree in m.positions for m in mentions)       # lower leg injuries" of a cell "Lower-leg injury"
+    if years_between or moved or re.search(r"\b(difference|how many extra|how long between)\b", f) or (
+            degree is not None and not in_cell):
         plan.op = "difference"
         if two:                 # "how much more went on A in 2024 than in 2023": one row's change between columns
             plan.measure, plan.measure2 = two
@@ -901,13 +972,20 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         conditioned = {c.column for c in plan.conditions} | {c.column for c in plan.pair}
         named = [j for j in headers if grid.columns[j].numeric and not grid.columns[j].dated and set(grid.columns[j].stems) & (set(noun) - {"number"})
                  and j not in conditioned]
-        amount = re.search(r"\bhow much\b|\b(sum|combined|together)\b|\btotal (number|amount) of\b|\badd up\b", f)
+        amount = re.search(r"\bhow much\b|\b(sum|combined|together)\b|\btotal (number|amount) of\b|\badd up\b", f) \
+            or after and after.group(1) in UNIT_HINTS and after.group(1) not in FILLER_WORDS   # "how many kilos of" 
         counted = grid.columns[plan.target]
         asked = plan.target in headers or re.search(r"\bhow much\b", f)     # named, or the one amount (_target)
         if not named and amount and asked and counted.numeric and not counted.dated \
                 and plan.target not in conditioned and (not re.search(r"\bnumber of\b", f)
                                                         or set(counted.stems) & set(noun) - {"number"}):
             named = [plan.target]
+        if not named and (verb := _verb_counted(q, grid, headers)) is not None and verb not in conditioned:
+            named = [verb]              # "how many games did A win": A's figure in Won, not a count of rows
+        many = next((i + 2 for i in range(len(q.tokens) - 2) if q.tokens[i:i + 2] == ["how", "many"]), None)
+        if not named and many is not None and plan.target in headers and counted.numeric and not counted.dated \
+                and any(many in c.positions and not grid.columns[c.column].numeric for c in plan.conditions):
+            named = [plan.target]       # "how many lower leg injuries in 2023": the row's figure in 2023, not 1 row
         if not named and not after and amount and len(
                 quantities := [j for j in _quantities(grid, headers) if j not in conditioned]) == 1:
             named = quantities          # "what do the visit figures add up to": the one quantity named
@@ -915,6 +993,9 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.measure = named[0]
             plan.target = plan.measure
             plan.op = "sum"
+            plan.measure2 = _added(q, grid, headers, conditioned)
+            if plan.measure2 is not None:
+                plan.op = "add"
             return
         if not re.search(r"\bhow many\b|\bnumber of\b|\bcount\b", f):
             plan.op = "lookup"
@@ -933,6 +1014,16 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                                             # counting A's one row would say "1"
         return
     plan.op = "lookup"
+
+
+def _added(q: _Question, grid: Grid, headers: dict[int, list[int]], conditioned: set[int]) -> int | None:
+    """The second of two quantity columns a total adds up ("adults and children combined": Adults + Children)."""
+    if not _together(q.folded):
+        return None
+    named = {p: j for j, ps in _quantities(grid, headers).items() if j not in conditioned for p in ps}
+    pairs = [(named[p], named[p + 2]) for p in named if p + 2 in named and q.tokens[p + 1] == "and"
+             and named[p] != named[p + 2]]
+    return pairs[0][1] if len(pairs) == 1 else None
 
 
 def _quantities(grid: Grid, headers: dict[int, list[int]]) -> dict[int, list[int]]:
@@ -1012,7 +1103,8 @@ def _column_beats(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Co
         word = next((i for i in range(at - 1, max(-1, at - 5), -1) if q.tokens[i] in MORE + LESS), None)
         if word is None:
             continue
-        before = [j for j, ps in headers.items() if grid.columns[j].numeric and any(word < p < at for p in ps)]
+        before = [j for j, ps in headers.items() if grid.columns[j].numeric and any(word < p < at for p in ps)] or [
+            j for j, ps in headers.items() if grid.columns[j].numeric and word - 1 in ps]   # "lost more than won"
         after = [j for j, ps in headers.items() if grid.columns[j].numeric and any(at < p <= at + 3 for p in ps)]
         if len(before) != 1 or len(after) != 1 or before == after:
             continue
@@ -1063,6 +1155,17 @@ def _two_columns(grid: Grid, headers: dict[int, list[int]], plan: Plan | None = 
     if all(j in year for j in named) and year[named[0]] != year[named[1]]:
         return tuple(sorted(named, key=year.get))
     return min(named), max(named)
+
+
+def _years_of_no_figure(grid: Grid, column: int, thresholds: list[tuple[str, float, str, int]]) -> bool:
+    """Whether two bounds are years of a table with no time in it (no dates, no years in the headers or the first
+    column), on a column whose every figure is far below them: a time range, not a range of the column's figures."""
+    if len(thresholds) != 2 or not all(_year(raw) for _, _, raw, _ in thresholds) or any(
+            c.dated for c in grid.columns) or _year_columns(grid) or any(
+            _year(w) for r in range(len(grid.rows)) for w in words(grid.text(r, 0))):
+        return False
+    figures = [n for r in range(len(grid.rows)) if (n := grid.number(r, column)) is not None]
+    return bool(figures) and max(figures) < min(value for _, value, _, _ in thresholds) / 10
 
 
 def _year_columns(grid: Grid) -> dict[int, int]:
@@ -1135,6 +1238,9 @@ def _nearest_numeric(q: _Question, grid: Grid, headers: dict[int, list[int]], po
              if grid.columns[j].numeric or grid.columns[j].dated]
     if named:
         return min(named)[1]
+    dated = [c.index for c in grid.columns if c.dated]
+    if dated and _year(q.tokens[pos]):
+        return dated[0]         # "between 2019 and 2021", no column named: the years, not the one other figure
     if op in ("<", ">", ">=") and re.search(r"\b(before|after|since|prior)\b", q.folded):
         dated = [c.index for c in grid.columns if c.dated]
         if dated:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from app.chooser import (DEFAULT_PATH, FEATURES, Asked, Chooser, Offer, best_offer, default_chooser, features,
-                         whole_date, whole_name)
+                         whole_date, whole_name, within_sentence)
 from app.vocabulary import Vocabulary
 from index.parse import split_sentences
 from tests.conftest import TEXT_DOCS
@@ -210,3 +210,8 @@ def test_a_surer_span_in_a_passage_naming_nothing_asked_does_not_hide_one_that_d
     assert best_offer(np.array([0.6, 0.4]), rows) == 1           # the surer span's passage never names the Otter crew
     assert best_offer(np.array([0.6, -1.0]), rows) == 0          # ruled out (below 0): the other is all there is
     assert best_offer(np.array([0.6, 0.4]), rows[:1]) == 0
+
+
+def test_a_short_answer_never_crosses_a_pipe_tables_cells():
+    row = "| Given to charity | 705 | 17% | £0 |"      # a table row inside a passage, read as a sentence
+    assert within_sentence(19, "705", 0, row) and not within_sentence(19, "705 | 17%", 0, row)

@@ -599,3 +599,102 @@ def test_a_fall_between_rows_is_the_years_whose_figure_fell_from_the_year_before
     result = _checked(donations, "In which years did the amount given fall?")
     assert result["short_answer"] == "2020; 2021" and "8,500" not in result["short_answer"]
     assert _checked(donations, "how many years did the amount go up")["short_answer"] == "1"
+
+
+QUIZ = ("| Team | Played | Won | Lost |\n|---|---|---|---|\n| Owls | 8 | 6 | 2 |\n| Foxes | 8 | 3 | 5 |\n"
+        "| Hares | 8 | 1 | 7 |\n")
+
+
+@pytest.fixture(scope="module")
+def quiz():
+    return TableEngine(extract_tables(parse("quiz.md", QUIZ))), QUIZ
+
+
+@pytest.mark.parametrize("question, short", [
+    ("how many rounds did the foxes win", "3"),               # the figure in the column the verb names, not 1 row
+    ("How many rounds did the teams lose between them?", "14"),
+    ("what's the average number of rounds won", "3.33"),
+    ("which teams lost more rounds than they won", "Foxes; Hares"),    # one column against another, by their verbs
+    ("Which teams won more than they lost?", "Owls"),
+])
+def test_a_noun_counted_by_a_column_a_verb_names_is_what_that_column_counts(quiz, question, short):
+    result = _checked(quiz, question)       # "rounds" is in no header: Won and Lost count them
+    assert result["short_answer"] == short and result["plan"]["uncovered"] == [] and not result.get("weak")
+
+
+def test_a_noun_beside_a_verbs_column_is_not_its_count_when_no_figure_is_asked(quiz):
+    assert quiz[0].answer("When are rounds played?") is None      # a time the table does not hold, not Played
+
+
+def test_a_range_of_years_bounds_the_years_not_another_figure():
+    kilns = ("| Kiln | Firings | Staff |\n|---|---|---|\n| North | 40 | 3 |\n| South | 25 | 2 |\n")
+    engine = TableEngine(extract_tables(parse("kilns.md", kilns)))    # no years: a time range it cannot answer
+    assert engine.answer("How many staff were there between 2019 and 2021?") is None
+    repairs = ("| Year | Repair | Cost |\n|---|---|---|\n| 2018 | Roof | 2,100 |\n| 2019 | Door | 2,050 |\n"
+               "| 2021 | Chimney | 900 |\n")
+    engine = TableEngine(extract_tables(parse("repairs.md", repairs)))
+    result = _checked((engine, repairs), "How many repairs were there between 2019 and 2021?")
+    assert result["short_answer"] == "2" and "Year" in result["answer"]      # Year bounded, not Cost
+
+
+def test_a_superlative_over_year_columns_with_none_named_reads_the_latest_year_and_says_so(fees):
+    result = _checked(fees, "Which fee is the lowest?")
+    assert result["short_answer"] == "Slipway launch" and "2023 (€) (10.00)" in result["answer"]     # not 12.00
+    assert any("latest year" in note for note in result["notes"])
+
+
+REPAIRS = ("| Fault | 2022 | 2023 |\n|---|---|---|\n| Broken-wheel repair | 14 | 19 |\n| Loose saddle | 8 | 5 |\n"
+           "| Flat tyre | 40 | 52 |\n| Total | 62 | 76 |\n")
+SHED = ("| Quarter | Members | Guests | Tools lent |\n|---|---|---|---|\n| Jan–Mar 2023 | 120 | 45 | 310 |\n"
+        "| Apr–Jun 2023 | 150 | 60 | 420 |\n| Jul–Sep 2023 | 95 | 30 | 275 |\n")
+FLEET = ("| Boat | Built | Entered service | Seats | Withdrawn |\n|---|---|---|---|---|\n"
+         "| Tern | 1988 | 1990 | 12 | 2010 |\n| Gannet | 2003 | 2004 | 16 | In service |\n| Puffin | 2014 | 2015 | 20 | In service |\n")
+
+
+@pytest.fixture(scope="module")
+def repairs():
+    return TableEngine(extract_tables(parse("repairs.md", REPAIRS))), REPAIRS
+
+
+def test_a_whole_cell_named_in_other_words_picks_its_row_though_it_starts_with_a_comparative(repairs):
+    result = _checked(repairs, "how many broken wheel repairs did the shop do in 2023")     # "Broken-wheel repair"
+    assert result["short_answer"] == "19"       # the row's figure in 2023: no count of rows, no difference
+    lower = _checked(repairs, "how many loose saddles were fixed in 2022")
+    assert lower["short_answer"] == "8"
+
+
+def test_a_unit_of_measure_is_no_word_the_table_must_hold():
+    crops = "| Crop | 2022 | 2023 |\n|---|---|---|\n| Beans | 410 | 385 |\n| Onions | 220 | 260 |\n"
+    engine = TableEngine(extract_tables(parse("crops.md", crops)))
+    result = _checked((engine, crops), "how many kilos of onions were there in 2023")
+    assert result["short_answer"] == "260" and result["plan"]["uncovered"] == []     # an amount, not 1 row
+    result = _checked((engine, crops), "by how much did the beans go down between 2022 and 2023 (kg)")
+    assert result["short_answer"] == "25" and not result.get("weak")
+
+
+def test_the_year_and_the_kind_of_a_table_of_year_columns_are_its_own_words(repairs):
+    result = _checked(repairs, "which kind of fault went down in 2023 compared with the year before")
+    assert result["short_answer"] == "Loose saddle" and not result.get("weak")
+
+
+def test_a_pair_of_rows_named_by_their_dated_labels_is_measured_in_the_column_asked():
+    engine = TableEngine(extract_tables(parse("shed.md", SHED)))
+    result = _checked((engine, SHED), "how many more members came in the apr-jun quarter than in the jul-sep quarter")
+    assert result["short_answer"] == "55"       # 150 - 95, not the difference of the quarters' dates
+
+
+def test_rows_picked_by_a_cell_beat_a_sum_over_every_row_when_a_word_is_left_over():
+    engine = TableEngine(extract_tables(parse("fleet.md", FLEET)))
+    assert _checked((engine, FLEET), "which boats are still in service")["short_answer"] == "Gannet; Puffin"
+    result = _checked((engine, FLEET), "what is the combined seat capacity of the boats currently in service")
+    assert result["short_answer"] == "36"       # 16 + 20, not 48: "capacity" is left over, the rows still picked
+
+
+@pytest.mark.parametrize("question, short", [
+    ("how many people came in total, members and guests combined", "500"),
+    ("How many members and guests came altogether in apr-jun 2023?", "210"),
+])
+def test_two_quantity_columns_named_together_are_added_up(question, short):
+    engine = TableEngine(extract_tables(parse("shed.md", SHED)))
+    result = _checked((engine, SHED), question)
+    assert result["short_answer"] == short and "Members and Guests together" in result["answer"]
