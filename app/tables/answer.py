@@ -89,6 +89,8 @@ class TableEngine:
         planned = self._planned(question, readings)
         if planned is not None and _echoes(planned):
             planned = None      # "who came out on top in Eastgate?" is not answered by "Eastgate"
+        if planned is not None and _numeric(planned["short_answer"]) and _kind_unread(question, planned):
+            planned = None      # "which shipyard built the Kittiwake": its year in Built is no shipyard
         listed = old is not None and ";" in (old["short_answer"] or "")
         if planned is not None and (planned["plan"]["op"] in COMPUTED and not (old and _percent(old)) or
                                     planned["plan"]["op"] in ("sum", "difference") and listed):
@@ -501,6 +503,12 @@ def _measure_unread(question: str, uncovered: list[str]) -> bool:
 def _polar(result: dict) -> bool:
     """Whether an answer is a yes or a no."""
     return result.get("short_answer") in ("Yes", "No")
+
+
+def _kind_unread(question: str, planned: dict) -> bool:
+    """Whether the kind of thing a "which ..." question asks for is a word the plan left over."""
+    asked = re.match(r"\s*which\s+(\w+)", question, re.I)
+    return asked is not None and fold(asked.group(1)) in planned["plan"]["uncovered"]
 
 
 def _asks_entity(question: str) -> bool:

@@ -698,3 +698,9 @@ def test_two_quantity_columns_named_together_are_added_up(question, short):
     engine = TableEngine(extract_tables(parse("shed.md", SHED)))
     result = _checked((engine, SHED), question)
     assert result["short_answer"] == short and "Members and Guests together" in result["answer"]
+
+
+def test_a_figure_is_no_answer_to_which_kind_of_thing_the_table_does_not_hold():
+    engine = TableEngine(extract_tables(parse("fleet.md", FLEET)))
+    assert engine.answer("which shipyard built the gannet") is None       # a year of Built is no shipyard
+    assert _checked((engine, FLEET), "which year was the gannet built")["short_answer"] == "2003"
