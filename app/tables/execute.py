@@ -340,8 +340,10 @@ def _added(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None
     grouped = bool(_GROUPED.search(shown))
     total = _fmt(sum(grid.number(r, j) for r, j in cells), grouped)
     names = " and ".join(grid.columns[j].name for j in (plan.measure, plan.measure2))
-    over = f"of all {len(rows)} rows" if where == "all rows" else f"where {where}"
-    return Result(total, f"{names} together {over} come to {total}", f"{shown} = {total}", cells)
+    every = where == "all rows"
+    over = f"of all {len(rows)} rows" if every else f"where {where}"
+    return Result(total, f"{names} together {over} come to {total}",
+                  f"{shown} = {total}" + (f" ({len(rows)} rows)" if every else ""), cells)
 
 
 def _change(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
