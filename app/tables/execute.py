@@ -97,6 +97,8 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
         rows, where = union, where + " and (" + " or ".join(_describe(grid, c) for c in plan.pair) + ")"
     if op == "ratio" and plan.measure is not None and plan.measure2 is not None:
         return _ratio(grid, plan, rows, where)
+    if op == "elapsed" and plan.measure2 is not None:
+        return _between(grid, plan, rows)
     if op == "elapsed" and len(rows) == 1 and date_of(grid.text(rows[0], plan.measure)):
         r, j = rows[0], plan.measure
         years = plan.n - date_of(grid.text(r, j))[0]
@@ -329,6 +331,20 @@ def _share(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None
     return Result(value, f"{' and '.join(_label(grid, r) for r in part)} had {value} of the {name}{among}",
                   f"{named} / {total:,.10g} (the {name} of {len(keyed)} rows) = {value}",
                   [(r, j) for r in part] + [(r, j) for r in keyed if r not in part])
+
+
+def _between(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
+    """The years from one row's date in a column to its date in a later one ("Entered service" to "Withdrawn")."""
+    if len(rows) != 1:
+        return None
+    r, a, b = rows[0], plan.measure, plan.measure2
+    start, end = date_of(grid.text(r, a)), date_of(grid.text(r, b))
+    if start is None or end is None or end[0] < start[0]:
+        return None             # "In service": no end yet
+    years = end[0] - start[0]
+    return Result(f"{years} years", f"{_label(grid, r)}: {years} years from {grid.text(r, a)} "
+                  f"({grid.columns[a].name}) to {grid.text(r, b)} ({grid.columns[b].name})",
+                  f"{grid.text(r, b)} - {grid.text(r, a)} = {years}", [(r, a), (r, b)])
 
 
 def _added(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None:

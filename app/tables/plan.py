@@ -1078,10 +1078,19 @@ def _share(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan) 
 
 
 def _elapsed(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan) -> bool:
-    """"how long had A been open by 2023", "how old was A in 2020": the years from A's date to the year named."""
+    """"how long had A been open by 2023", "how old was A in 2020": the years from A's date to the year named; "how
+    many years did A spend in service", no year named: from A's date in the column named ("Entered service") to its
+    date in the next column of dates ("Withdrawn")."""
     if not _ELAPSED.search(q.folded) or not (plan.pair or plan.conditions):
         return False
     years = [int(t) for t in q.tokens if _year(t)]
+    named = [c.index for c in grid.columns if c.dated and (c.index in headers or (set(c.stems) - STOPWORDS) & set(
+        q.stems))]      # "in service" of "Entered service", though a cell "In service" took the words
+    later = [c.index for c in grid.columns if c.dated and named and c.index > named[0]]
+    kept = [c for c in plan.conditions if c.column not in named[:1] + later[:1]]
+    if not years and len(named) == 1 and later and (kept or plan.pair):
+        plan.op, plan.measure, plan.measure2, plan.conditions = "elapsed", named[0], later[0], kept
+        return True
     dated = [j for j in headers if grid.columns[j].dated] or [c.index for c in grid.columns if c.dated]
     if len(years) != 1 or len(dated) != 1 or any(c.column == dated[0] for c in plan.conditions + plan.pair):
         return False

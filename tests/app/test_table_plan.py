@@ -648,7 +648,9 @@ REPAIRS = ("| Fault | 2022 | 2023 |\n|---|---|---|\n| Broken-wheel repair | 14 |
 SHED = ("| Quarter | Members | Guests | Tools lent |\n|---|---|---|---|\n| Jan–Mar 2023 | 120 | 45 | 310 |\n"
         "| Apr–Jun 2023 | 150 | 60 | 420 |\n| Jul–Sep 2023 | 95 | 30 | 275 |\n")
 FLEET = ("| Boat | Built | Entered service | Seats | Withdrawn |\n|---|---|---|---|---|\n"
-         "| Tern | 1988 | 1990 | 12 | 2010 |\n| Gannet | 2003 | 2004 | 16 | In service |\n| Puffin | 2014 | 2015 | 20 | In service |\n")
+         "| Auk | 1975 | 1976 | 10 | 1999 |\n| Tern | 1988 | 1990 | 12 | 2010 |\n| Skua | 1991 | 1992 | 12 | 2012 |\n"
+         "| Wren | 1995 | 1996 | 8 | 2016 |\n| Kite | 1998 | 1999 | 14 | 2018 |\n"
+         "| Gannet | 2003 | 2004 | 16 | In service |\n| Puffin | 2014 | 2015 | 20 | In service |\n")
 
 
 @pytest.fixture(scope="module")
@@ -704,3 +706,11 @@ def test_a_figure_is_no_answer_to_which_kind_of_thing_the_table_does_not_hold():
     engine = TableEngine(extract_tables(parse("fleet.md", FLEET)))
     assert engine.answer("which shipyard built the gannet") is None       # a year of Built is no shipyard
     assert _checked((engine, FLEET), "which year was the gannet built")["short_answer"] == "2003"
+
+
+def test_years_in_service_run_from_the_date_column_named_to_the_next_one():
+    engine = TableEngine(extract_tables(parse("fleet.md", FLEET)))
+    result = _checked((engine, FLEET), "how many years was the tern in service")
+    assert result["short_answer"] == "20 years" and "2010 - 1990 = 20" in result["computation"]
+    still = engine.answer("how many years did the gannet spend in service")     # no end date: no such figure
+    assert still is None or "years" not in (still["short_answer"] or "")
