@@ -38,7 +38,7 @@ ORDER_OPS = ("argmax", "argmin", "first", "last", "nth")   # rows picked by orde
 MIN_COVERAGE = 0.5      # the planner answers only when the table covers this share of the question's content words
 
 
-COMPUTED = ("ratio", "share", "elapsed", "avg", "add")   # planner operations the labelled-figure reader has no counterpart for
+COMPUTED = ("ratio", "share", "elapsed", "avg", "add")   # planner operations the labelled-figure reader lacks
 
 
 _REASON = re.compile(r"\s*(?:why|how come)\b", re.IGNORECASE)

@@ -420,8 +420,10 @@ def _units(q: _Question, grid: Grid, headers: dict[int, list[int]], used: set[in
     for i, w in enumerate(t):
         if i in used or generic(w) or w.isdigit():
             continue
-        if t[:2] == ["how", "many"] and i == 2 and did is not None and any(p > did for p in verbs) \
-                or i + 1 in verbs or i + 2 in verbs and t[i + 1] in ("was", "were", "is", "are") or i >= 2 and t[i - 1] in MORE + LESS and i - 2 in verbs:
+        asked = t[:2] == ["how", "many"] and i == 2 and did is not None and any(p > did for p in verbs)
+        passive = i + 2 in verbs and t[i + 1] in ("was", "were", "is", "are")         # "games were played"
+        compared = i >= 2 and t[i - 1] in MORE + LESS and i - 2 in verbs           # "lost more games than"
+        if asked or i + 1 in verbs or passive or compared:
             out.add(i)
     return out
 
@@ -973,7 +975,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         named = [j for j in headers if grid.columns[j].numeric and not grid.columns[j].dated and set(grid.columns[j].stems) & (set(noun) - {"number"})
                  and j not in conditioned]
         amount = re.search(r"\bhow much\b|\b(sum|combined|together)\b|\btotal (number|amount) of\b|\badd up\b", f) \
-            or after and after.group(1) in UNIT_HINTS and after.group(1) not in FILLER_WORDS   # "how many kilos of" 
+            or after and after.group(1) in UNIT_HINTS and after.group(1) not in FILLER_WORDS   # "how many kilos of"
         counted = grid.columns[plan.target]
         asked = plan.target in headers or re.search(r"\bhow much\b", f)     # named, or the one amount (_target)
         if not named and amount and asked and counted.numeric and not counted.dated \
@@ -993,7 +995,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.measure = named[0]
             plan.target = plan.measure
             plan.op = "sum"
-            plan.measure2 = _added(q, grid, headers, conditioned)
+            plan.measure2 = _added_column(q, grid, headers, conditioned)
             if plan.measure2 is not None:
                 plan.op = "add"
             return
@@ -1016,7 +1018,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     plan.op = "lookup"
 
 
-def _added(q: _Question, grid: Grid, headers: dict[int, list[int]], conditioned: set[int]) -> int | None:
+def _added_column(q: _Question, grid: Grid, headers: dict[int, list[int]], conditioned: set[int]) -> int | None:
     """The second of two quantity columns a total adds up ("adults and children combined": Adults + Children)."""
     if not _together(q.folded):
         return None
