@@ -90,7 +90,7 @@ class TableEngine:
         if planned is not None and _echoes(planned):
             planned = None      # "who came out on top in Eastgate?" is not answered by "Eastgate"
         if planned is not None and _numeric(planned["short_answer"]) and _kind_unread(question, planned):
-            planned = None      # "which shipyard built the Kittiwake": its year in Built is no shipyard
+            planned = None      # "which shipyard built the ferry": its year in Built is no shipyard
         listed = old is not None and ";" in (old["short_answer"] or "")
         if planned is not None and (planned["plan"]["op"] in COMPUTED and not (old and _percent(old)) or
                                     planned["plan"]["op"] in ("sum", "difference") and listed):
