@@ -109,15 +109,14 @@ class TableEngine:
                                 # still marked weak: a passage may answer better)
         if old is not None and old["kind"] == "table" and _asks_entity(question) and _numeric(old["short_answer"]):
             old = None          # a bare number for "which ...?" / "who ...?": the wrong kind of answer
-        if old is not None and old["kind"] == "table" and planned is not None and (not [
-                w for w in planned["plan"]["uncovered"] if not is_generic(w) and w not in SYNONYMS] or _loose(
-                    old_table, readings)) \
+        if old is not None and old["kind"] == "table" and planned is not None and (
+                not _left_over(planned["plan"]["uncovered"]) or _loose(old_table, readings)) \
                 and planned["plan"]["values"] and not rows_named and not (old["computation"] or "").endswith(" rows"):
             old = None          # rows picked by a cell or a bound beat a figure for rows the question never named,
                                 # unless the picking plan leaves words over that the figure's reading covers
         if old is not None and old["kind"] == "table":
             reading = next(r for r, t in readings if t is old_table)
-            uncovered = _uncovered(reading)
+            uncovered = _left_over(reading.uncovered)
             if not uncovered:
                 return old
             old = None if [w for w in reading.blocking if w in uncovered] else {**old, "weak": True}
@@ -200,14 +199,14 @@ class TableEngine:
         return None
 
 
-def _uncovered(reading) -> list[str]:
-    """The content words of a question that a table's reading leaves over."""
-    return [w for w in reading.uncovered if not is_generic(w) and w not in SYNONYMS]
+def _left_over(uncovered: list[str]) -> list[str]:
+    """The content words among those a table's reading left over (not generic words, not synonyms of its own)."""
+    return [w for w in uncovered if not is_generic(w) and w not in SYNONYMS]
 
 
 def _loose(table: Table, readings: list) -> bool:
     """Whether the reading of `table` leaves content words of the question over."""
-    return any(t is table and _uncovered(r) for r, t in readings)
+    return any(t is table and _left_over(r.uncovered) for r, t in readings)
 
 
 class _Answer:

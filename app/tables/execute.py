@@ -25,10 +25,10 @@ class Result:
 _GROUPED = re.compile(r"\d,\d{3}\b")     # a cell writing thousands separated: "1,150"
 
 
-def _fmt(value: float, grouped: bool = False) -> str:
-    """A computed number: thousands separated from 10,000 up (not years), or from 1,000 up when `grouped` (figures
-    from cells that separate theirs), at most four decimals."""
-    sep = "," if abs(value) >= 10000 or grouped else ""
+def _fmt(value: float, like: str = "") -> str:
+    """A computed number: thousands separated from 10,000 up (not years), or from 1,000 up when the cells it comes
+    from, written out in `like`, separate theirs ("1,150 + 1,420"); at most four decimals."""
+    sep = "," if abs(value) >= 10000 or _GROUPED.search(like) else ""
     if abs(value - round(value)) < 1e-9:
         return f"{round(value):{sep}}"
     return f"{value:{sep}.4f}".rstrip("0").rstrip(".")
@@ -190,14 +190,13 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
                                 for m in [re.search(r"\d\.(\d+)", grid.text(r, column))] if m])
             value = total if op == "sum" else round(total / len(keyed), places)   # one decimal more than the cells
             shown = " + ".join(grid.text(r, column) for r, _ in keyed)
-            grouped = bool(_GROUPED.search(shown))
-            computation = f"{shown} = {_fmt(total, grouped)}" + (
-                "" if op == "sum" else f"; / {len(keyed)} = {_fmt(value, grouped)}")
+            computation = f"{shown} = {_fmt(total, shown)}" + (
+                "" if op == "sum" else f"; / {len(keyed)} = {_fmt(value, shown)}")
             over = f"of all {len(keyed)} rows" if where == "all rows" else f"where {where}"
             if op == "sum" and where == "all rows":
                 computation += f" ({len(keyed)} rows)"      # the count the answer states, shown where it comes from
-            return Result(_fmt(value, grouped), f"The {'total' if op == 'sum' else 'average'} {name} {over} is "
-                          f"{_fmt(value, grouped)}",
+            return Result(_fmt(value, shown), f"The {'total' if op == 'sum' else 'average'} {name} {over} is "
+                          f"{_fmt(value, shown)}",
                           computation, [(r, column) for r, _ in keyed])
         pick = max if op in ("max", "argmax") else min
         best = pick(v for _, v in keyed)
@@ -279,7 +278,7 @@ def _pair(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
             diff = abs(va - vb)
         else:
             diff = abs((grid.number(a_rows[0], column) or 0) - (grid.number(b_rows[0], column) or 0))
-        shown = _fmt(diff, bool(_GROUPED.search(computation)))
+        shown = _fmt(diff, computation)
         return Result(shown, f"The difference is {shown}", f"{computation}; difference = {shown}",
                       used)
     if plan.yes_no and plan.choice is None:     # "did A have more X than B": whether the first named wins
@@ -353,8 +352,7 @@ def _added(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None
     if not cells:
         return None
     shown = " + ".join(grid.text(r, j) for r, j in cells)
-    grouped = bool(_GROUPED.search(shown))
-    total = _fmt(sum(grid.number(r, j) for r, j in cells), grouped)
+    total = _fmt(sum(grid.number(r, j) for r, j in cells), shown)
     names = " and ".join(grid.columns[j].name for j in (plan.measure, plan.measure2))
     every = where == "all rows"
     over = f"of all {len(rows)} rows" if every else f"where {where}"

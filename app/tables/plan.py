@@ -238,7 +238,7 @@ class CellIndex:
         self.joined: dict[str, list[tuple[int, int]]] = {}
         self.cell_words: dict[tuple[int, int], list[str]] = {}
         self.stemmed: dict[str, list[tuple[int, int]]] = {}     # cells of several words, stemmed: "lower leg injuri"
-        self.timed = any(c.dated for c in grid.columns) or bool(_year_columns(grid))   # years: "the year before"
+        self.timed = _timed(grid)     # "the year before" names the table's own years
         for r, line in enumerate(grid.texts):
             for j, text in enumerate(line):
                 if not text:
@@ -1171,12 +1171,16 @@ def _two_columns(grid: Grid, headers: dict[int, list[int]], plan: Plan | None = 
 def _years_of_no_figure(grid: Grid, column: int, thresholds: list[tuple[str, float, str, int]]) -> bool:
     """Whether two bounds are years of a table with no time in it (no dates, no years in the headers or the first
     column), on a column whose every figure is far below them: a time range, not a range of the column's figures."""
-    if len(thresholds) != 2 or not all(_year(raw) for _, _, raw, _ in thresholds) or any(
-            c.dated for c in grid.columns) or _year_columns(grid) or any(
+    if len(thresholds) != 2 or not all(_year(raw) for _, _, raw, _ in thresholds) or _timed(grid) or any(
             _year(w) for r in range(len(grid.rows)) for w in words(grid.text(r, 0))):
         return False
     figures = [n for r in range(len(grid.rows)) if (n := grid.number(r, column)) is not None]
     return bool(figures) and max(figures) < min(value for _, value, _, _ in thresholds) / 10
+
+
+def _timed(grid: Grid) -> bool:
+    """Whether a table has years of its own: a column of dates, or columns headed by years ("2023 (£)")."""
+    return any(c.dated for c in grid.columns) or bool(_year_columns(grid))
 
 
 def _year_columns(grid: Grid) -> dict[int, int]:
@@ -1233,6 +1237,7 @@ def _row_moves(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Condi
 def _nearest_numeric(q: _Question, grid: Grid, headers: dict[int, list[int]], pos: int, op: str) -> int | None:
     """The numeric column a threshold at question position `pos` applies to: a percent column for "10%"."""
     word = q.tokens[pos - 1] if pos else ""
+    dated = [c.index for c in grid.columns if c.dated]
     if pos + 1 < len(q.tokens) and q.tokens[pos + 1] == "percent":
         percent = [c.index for c in grid.columns if c.percent]
         named = [j for j in headers if j in percent] or [     # or the percent column of the count column named
@@ -1241,21 +1246,16 @@ def _nearest_numeric(q: _Question, grid: Grid, headers: dict[int, list[int]], po
             return (named or percent)[0]
         if len(percent) > 1:
             return None         # several percent columns and none named: not a guess
-    if word in ("before", "after", "since", "to") and _year(q.tokens[pos]):
-        dated = [c.index for c in grid.columns if c.dated]
-        if dated:
-            return dated[0]
+    if dated and word in ("before", "after", "since", "to") and _year(q.tokens[pos]):
+        return dated[0]
     named = [(min(abs(p - pos) for p in ps), j) for j, ps in headers.items()
              if grid.columns[j].numeric or grid.columns[j].dated]
     if named:
         return min(named)[1]
-    dated = [c.index for c in grid.columns if c.dated]
     if dated and _year(q.tokens[pos]):
         return dated[0]         # "between 2019 and 2021", no column named: the years, not the one other figure
-    if op in ("<", ">", ">=") and re.search(r"\b(before|after|since|prior)\b", q.folded):
-        dated = [c.index for c in grid.columns if c.dated]
-        if dated:
-            return dated[0]
+    if dated and op in ("<", ">", ">=") and re.search(r"\b(before|after|since|prior)\b", q.folded):
+        return dated[0]
     numeric = [c.index for c in grid.columns if c.numeric and c.index != 0]
     unit = q.tokens[pos + 1] if pos + 1 < len(q.tokens) else ""
     if unit and not generic(unit) and unit not in UNIT_HINTS and not unit.isdigit() and not any(
