@@ -12,11 +12,12 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz
 
+from app.question import answer_type
 from app.tables.compute import (Finding, beats, check, col_label, column_sum, combine, contenders, count_rows, did_lead, difference,
                                extreme, lookup, margin, opening, several, turnout, where, winner)
 from app.tables.contests import better_of, closest, count_beating, extreme_of, in_order, listed, lost_rows
 from app.tables.execute import contract, run_plan
-from app.tables.grid import Grid, grid_of
+from app.tables.grid import Grid, date_of, grid_of
 from app.tables.grid import words
 from app.tables.meaning import HeaderMeaning
 from app.tables.plan import LESS, MORE, CellIndex, offers_choice, one_typo, read_against, read_plan
@@ -91,6 +92,10 @@ class TableEngine:
             planned = None      # "who came out on top in Eastgate?" is not answered by "Eastgate"
         if planned is not None and _numeric(planned["short_answer"]) and _kind_unread(question, planned):
             planned = None      # "which shipyard built the ferry": its year in Built is no shipyard
+        if planned is not None and _wrong_kind(question, planned):
+            planned = None      # "when was the light first lit": 22 years in post is no date
+        if old is not None and old["kind"] == "table" and _wrong_kind(question, old):
+            old = None          # "where was the biggest audience": a row's date is no place
         listed = old is not None and ";" in (old["short_answer"] or "")
         if planned is not None and (planned["plan"]["op"] in COMPUTED and not (old and _percent(old)) or
                                     planned["plan"]["op"] in ("sum", "difference") and listed):
@@ -186,8 +191,11 @@ class TableEngine:
             plan = read_plan(question, grid, index, reading)
             if plan is None or plan.unresolved or low and not (plan.op in ("argmax", "argmin") and plan.measure_named):
                 continue        # one word left over ("the longest song"): only a superlative on a named column
+            if plan.op == "lookup" and _WHO.match(question) and any(
+                    c.column == plan.target and c.op in ("=", "has") for c in plan.conditions):
+                continue        # "who won the dahlia class": the class the question names is no person
             if plan.uncovered and not (plan.conditions or plan.pair) and plan.op not in ORDER_OPS and not (
-                    (plan.counts_rows or plan.span) and not reading.blocking):
+                    (plan.counts_rows or plan.span or _whole_column(question, plan, reading)) and not reading.blocking):
                 continue        # words the table lacks, and no row picked by a cell: not this table's question
             result = run_plan(grid, plan)
             if result is None:
@@ -197,6 +205,16 @@ class TableEngine:
                 out["weak"] = True
             return out
         return None
+
+
+_OVER_ALL = re.compile(r"\b(altogether|in (total|all)|(on )?average|combined|between them|overall)\b", re.I)
+
+
+def _whole_column(question: str, plan, reading) -> bool:
+    """Whether the plan totals or averages a column the question names over every row, as the question says it
+    should ("how much did the collections raise altogether"): a verb left over does not make it another question."""
+    return plan.op in ("sum", "avg") and plan.measure in reading.headers and plan.limit is None \
+        and bool(_OVER_ALL.search(question))
 
 
 def _left_over(uncovered: list[str]) -> list[str]:
@@ -508,6 +526,19 @@ def _kind_unread(question: str, planned: dict) -> bool:
     """Whether the kind of thing a "which ..." question asks for is a word the plan left over."""
     asked = re.match(r"\s*which\s+(\w+)", question, re.I)
     return asked is not None and fold(asked.group(1)) in planned["plan"]["uncovered"]
+
+
+_WHO = re.compile(r"\s*(who|whom|whose)\b", re.I)
+
+
+def _wrong_kind(question: str, result: dict) -> bool:
+    """Whether a question asking when ("when ...", "what year ...") gets an answer holding no date or year, or one
+    asking where gets a date (a number may be a place in a ranking: "where did they finish")."""
+    answer = result.get("short_answer")
+    if not answer:
+        return False
+    asked = answer_type(question)
+    return asked == "date" and date_of(answer) is None or asked == "place" and date_of(answer) is not None
 
 
 def _asks_entity(question: str) -> bool:

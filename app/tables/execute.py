@@ -173,6 +173,8 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
         return _mode(grid, plan, rows, where)
     if op == "add" and plan.measure is not None and plan.measure2 is not None:
         return _added(grid, plan, rows, where)
+    if op in ("argmax", "argmin") and plan.measure2 is not None:
+        return _most_changed(grid, plan, rows, where)
     if op in ("sum", "avg", "max", "min", "argmax", "argmin"):
         column = plan.measure if plan.measure is not None else plan.target
         keyed = [(r, grid.sort_key(r, column)) for r in rows]
@@ -346,6 +348,27 @@ def _between(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
                   f"{grid.text(r, b)} - {grid.text(r, a)} = {years}", [(r, a), (r, b)])
 
 
+def _most_changed(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None:
+    """The row whose figure rose (op argmax) or fell (argmin) the most from one column to a later one."""
+    a, b = plan.measure, plan.measure2
+    moves = [(r, grid.number(r, b) - grid.number(r, a)) for r in rows
+             if grid.number(r, a) is not None and grid.number(r, b) is not None]
+    if not moves:
+        return None
+    pick = max if plan.op == "argmax" else min
+    best = pick(v for _, v in moves)
+    winners = [r for r, v in moves if v == best]
+    shown = "; ".join(dict.fromkeys(_shown(grid, plan, r, plan.target) for r in winners))
+    span = f"from {grid.columns[a].name} to {grid.columns[b].name}"
+    r = winners[0]
+    moved = "rose" if best >= 0 else "fell"
+    most = "most" if (best >= 0) == (plan.op == "argmax") else "least"     # the largest rise or fall, or the smallest
+    return Result(shown, f"{shown} {moved} the {most} {span} ({grid.text(r, a)} to {grid.text(r, b)})",
+                  f"{'largest' if plan.op == 'argmax' else 'smallest'} change {span} of {len(moves)} rows where {where}: "
+                  f"{_label(grid, r)} {grid.text(r, b)} - {grid.text(r, a)} = {_fmt(best, grid.text(r, b))}",
+                  [(r, j) for r in winners for j in (a, b)])
+
+
 def _added(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None:
     """Two columns added up over the rows picked ("adults and children combined")."""
     cells = [(r, j) for j in (plan.measure, plan.measure2) for r in rows if grid.number(r, j) is not None]
@@ -370,9 +393,11 @@ def _change(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
     change = grid.number(r, b) - grid.number(r, a)
     moved = "rose" if change > 0 else "fell" if change < 0 else "stayed the same"
     name_a, name_b = grid.columns[a].name, grid.columns[b].name
-    return Result(_fmt(abs(change)), f"{_label(grid, r)} {moved}" + (f" by {_fmt(abs(change))}" if change else "")
-                  + f" from {grid.text(r, a)} ({name_a}) to {grid.text(r, b)} ({name_b})",
-                  f"{grid.text(r, b)} ({name_b}) - {grid.text(r, a)} ({name_a}) = {_fmt(change)}", [(r, a), (r, b)])
+    cells = f"{grid.text(r, b)} - {grid.text(r, a)}"
+    return Result(_fmt(abs(change), cells), f"{_label(grid, r)} {moved}" + (
+        f" by {_fmt(abs(change), cells)}" if change else "") + f" from {grid.text(r, a)} ({name_a}) to "
+        f"{grid.text(r, b)} ({name_b})", f"{grid.text(r, b)} ({name_b}) - {grid.text(r, a)} ({name_a}) = "
+        f"{_fmt(change, cells)}", [(r, a), (r, b)])
 
 
 def _span(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None:
@@ -452,7 +477,8 @@ def contract(grid: Grid, plan: Plan, result: Result) -> dict:
     marks = "".join(f"[{c['n']}]" for c in citations)
     notes = list(plan.notes)
     if plan.measure is not None:
-        notes.append(f"Column used: {grid.columns[plan.measure].name or 'unnamed'}.")
+        used = [grid.columns[j].name or "unnamed" for j in (plan.measure, plan.measure2) if j is not None]
+        notes.append(f"Column{'s' if len(used) > 1 else ''} used: {' and '.join(used)}.")
     confidence = round(min(0.95, 0.45 + 0.5 * plan.coverage), 2)
     return {"answer": f"{result.sentence} {marks}.", "short_answer": result.short, "kind": "table",
             "confidence": confidence, "citations": citations, "computation": result.computation, "notes": notes,

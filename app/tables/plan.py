@@ -7,6 +7,7 @@ generic vocabulary of operations are used; nothing here knows any document.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -315,6 +316,7 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     mentions: list[Condition] = []             # cell values, longest first; header words before single words
     _cell_mentions(q, index, used, mentions, min_len=2)
     headers = _header_mentions(q, grid, used)
+    used.update(_year_range_ends(q) - {p for ps in headers.values() for p in ps})   # "24" of "2023-24": no number
     for j, ps in headers.items():       # "7 laps", "3 silver medals": that number in the column just named
         if not grid.columns[j].numeric:
             continue
@@ -483,6 +485,15 @@ def _asks_every(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[in
         return False
     header = words(grid.columns[plan.target].name)
     return any(q.tokens[p].endswith("s") and q.tokens[p] not in header for p in headers.get(plan.target, ()))
+
+
+_YEAR_RANGE = re.compile(r"\b(1[5-9]\d\d|20\d\d)\s*[-–—/]\s*(\d\d)\b")
+
+
+def _year_range_ends(q: _Question) -> set[int]:
+    """Token positions of the two-digit ends of year ranges ("2023-24", "1998/99"), which name a season, not a number."""
+    ranges = {(m.group(1), m.group(2)) for m in _YEAR_RANGE.finditer(q.text)}
+    return {i + 1 for i in range(len(q.tokens) - 1) if (q.tokens[i], q.tokens[i + 1]) in ranges}
 
 
 def _fmt_bound(value: float) -> str:
@@ -869,7 +880,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     nth = next((ORDINALS[t] for i, t in enumerate(q.tokens) if t in ORDINALS
                 and not (i and q.tokens[i - 1].replace(".", "").isdigit())), None)
     years_between = re.search(r"\bhow many years\b", f) and (plan.pair or re.search(r"\bbetween\b", f))
-    two = None if plan.pair else _two_columns(grid, headers, plan)
+    two = None if plan.pair else _two_columns(grid, headers, plan) or _latest_two(grid, headers, f)
     moved = how_much and toks & MOVES and (two or len(plan.pair) == 2)    # "how much did revenue grow from A to B"
     degree = next((i + 2 for i in range(len(q.tokens) - 2) if q.tokens[i] == "how" and q.tokens[i + 1] in (
         "much", "many") and q.tokens[i + 2] in DEGREES), None)    # "how much faster is A than B", not "how many
@@ -931,6 +942,11 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         return
     if sup and not re.search(r"\bhow (many|much)\b", f) or (sup and re.search(r"\b(which|who|what)\b", f)):
         plan.op = "argmin" if (sup in MIN_WORDS or FAST_WORDS.get(sup) == "min") else "argmax"
+        if beats is not None and not by_year and (two := _moving_columns(q, grid, headers)) is not None:
+            plan.measure, plan.measure2 = two   # "which class grew the most from 2022 to 2023": the largest rise
+            if not _moved(q)[0]:
+                plan.op = "argmin" if plan.op == "argmax" else "argmax"     # "fell the most": the lowest change
+            return
         plan.measure = _measure(q, grid, headers, plan, sup)
         if plan.measure is not None and grid.columns[plan.measure].dated and sup in ("oldest", "youngest"):
             plan.op = "argmin" if sup == "oldest" else "argmax"
@@ -988,9 +1004,11 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         if not named and many is not None and plan.target in headers and counted.numeric and not counted.dated \
                 and any(many in c.positions and not grid.columns[c.column].numeric for c in plan.conditions):
             named = [plan.target]       # "how many lower leg injuries in 2023": the row's figure in 2023, not 1 row
-        if not named and not after and amount and len(
-                quantities := [j for j in _quantities(grid, headers) if j not in conditioned]) == 1:
-            named = quantities          # "what do the visit figures add up to": the one quantity named
+        quantities = [j for j in _quantities(grid, headers) if j not in conditioned]
+        if not named and len(quantities) == 1 and (not after and amount or after and after.group(0).startswith(
+                "total") and not grid.columns[plan.target].numeric and plan.target in headers):
+            named = quantities          # "what do the visit figures add up to": the one quantity named; "the total
+                                        # income in 2023-24": the rows' header named, the year's column summed
         if named:
             plan.measure = named[0]
             plan.target = plan.measure
@@ -1111,16 +1129,32 @@ def _column_beats(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Co
     cell is the larger (the smaller for "fewer", "less", "lower", ...)."""
     than = [i for i, t in enumerate(q.tokens) if t == "than"]
     for at in than:
-        word = next((i for i in range(at - 1, max(-1, at - 5), -1) if q.tokens[i] in MORE + LESS), None)
+        word = next((i for i in range(at - 1, max(-1, at - 6), -1) if q.tokens[i] in MORE + LESS), None)
         if word is None:
             continue
-        before = [j for j, ps in headers.items() if grid.columns[j].numeric and any(word < p < at for p in ps)] or [
-            j for j, ps in headers.items() if grid.columns[j].numeric and word - 1 in ps]   # "lost more than won"
-        after = [j for j, ps in headers.items() if grid.columns[j].numeric and any(at < p <= at + 3 for p in ps)]
+        before = _most_named(q, grid, headers, lambda p: word < p < at) or _most_named(
+            q, grid, headers, lambda p: p == word - 1)      # "lost more than won"
+        after = _most_named(q, grid, headers, lambda p: at < p <= at + 3)
+        if not after and _YEAR_BEFORE.match(" ".join(q.tokens[at + 1:at + 5])):
+            year = _year_columns(grid)      # "fewer entries than the year before": the latest named year's column
+            dated = sorted((j for j in before or year if j in year), key=year.get)[-1:]     # (or latest of all)
+            earlier = sorted((j for j in year if dated and year[j] < year[dated[0]]), key=year.get)[-1:]
+            before, after = (dated, earlier) if earlier else (before, after)
         if len(before) != 1 or len(after) != 1 or before == after:
             continue
         return _compared(grid, before[0], after[0], q.tokens[word] in MORE, (word, at))
     return None
+
+
+_YEAR_BEFORE = re.compile(r"(the )?(year before|previous year|year earlier|prior year|last year)\b|a year (before|earlier)")
+
+
+def _most_named(q: _Question, grid: Grid, headers: dict[int, list[int]], near: Callable[[int], bool]) -> list[int]:
+    """The numeric columns whose headers hold the most of the header words at the positions `near` accepts ("entries in
+    2023": Entries 2023, not Entries 2022), several when they tie ("fewer entries": both)."""
+    named = [p for ps in headers.values() for p in ps if near(p)]
+    counts = {c.index: n for c in grid.columns if c.numeric and (n := sum(q.stems[p] in c.stems for p in named))}
+    return [j for j, n in counts.items() if n == max(counts.values())]
 
 
 def _compared(grid: Grid, a: int, b: int, more: bool, positions: tuple[int, ...]) -> Condition:
@@ -1168,6 +1202,14 @@ def _two_columns(grid: Grid, headers: dict[int, list[int]], plan: Plan | None = 
     return min(named), max(named)
 
 
+def _latest_two(grid: Grid, headers: dict[int, list[int]], f: str) -> tuple[int, int] | None:
+    """"than the year before", no column named: the table's two latest columns of years, earlier first."""
+    year = _year_columns(grid)
+    if _quantities(grid, headers) or len(year) < 2 or not _YEAR_BEFORE.search(f):
+        return None
+    return tuple(sorted(year, key=year.get)[-2:])
+
+
 def _years_of_no_figure(grid: Grid, column: int, thresholds: list[tuple[str, float, str, int]]) -> bool:
     """Whether two bounds are years of a table with no time in it (no dates, no years in the headers or the first
     column), on a column whose every figure is far below them: a time range, not a range of the column's figures."""
@@ -1203,17 +1245,27 @@ def _moved(q: _Question) -> tuple[set[str], set[str]]:
 
 def _column_moves(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Condition | None:
     """"which lines were cut between 2023 and 2024": the rows whose figure rose (fell) from the earlier of two named
-    columns to the later; with no column named ("which lines went up"), of the table's only two columns of years."""
-    rise, fall = _moved(q)
-    two = _two_columns(grid, headers) if bool(rise) != bool(fall) else None
-    if two is None and bool(rise) != bool(fall) and not _quantities(grid, headers) \
-            and re.match(r"(which|what|how many)\b", q.folded):      # asking for rows, not "why ... gone down"
-        year = _year_columns(grid)          # no column named: the table's only two columns of years
-        two = tuple(sorted(year, key=year.get)) if len(year) == 2 == len(set(year.values())) else None
+    columns to the later."""
+    two = _moving_columns(q, grid, headers)
     if two is None:
         return None
+    rise, fall = _moved(q)
     earlier, later = two
     return _compared(grid, later, earlier, bool(rise), (q.tokens.index(min(rise or fall)),))
+
+
+def _moving_columns(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> tuple[int, int] | None:
+    """The earlier and the later column a figure rose or fell between: two named, or with none named ("which lines
+    went up"), the table's only two columns of years."""
+    rise, fall = _moved(q)
+    if bool(rise) == bool(fall):
+        return None
+    two = _two_columns(grid, headers)
+    if two is None and not _quantities(grid, headers) \
+            and re.match(r"(which|what|how many)\b", q.folded):      # asking for rows, not "why ... gone down"
+        year = _year_columns(grid)
+        two = tuple(sorted(year, key=year.get)) if len(year) == 2 == len(set(year.values())) else None
+    return two
 
 
 def _row_moves(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Condition | None:

@@ -38,7 +38,8 @@ def _checked(engine_text, question: str) -> dict:
     assert result is not None and result["kind"] == "table", (question, result)
     for c in result["citations"]:
         assert text[c["start"]:c["end"]] == c["text"] and c["quote"] in c["text"]
-    cited = " ".join(c["text"] for c in result["citations"]) + " " + (result["computation"] or "")
+    cited = " ".join(c["text"] for c in result["citations"]) + " " + (result["computation"] or "") + " " + " ".join(
+        name for c in result["citations"] for name in c["row"]["columns"])     # or a header ("2023 (£)")
     for number in _NUMBER.findall(re.sub(r"\[\d+\]", "", result["answer"])):
         assert number in cited, (question, number)
     return result
@@ -714,3 +715,78 @@ def test_years_in_service_run_from_the_date_column_named_to_the_next_one():
     assert result["short_answer"] == "20 years" and "2010 - 1990 = 20" in result["computation"]
     still = engine.answer("how many years did the gannet spend in service")     # no end date: no such figure
     assert still is None or "years" not in (still["short_answer"] or "")
+
+
+HONEY = ("| Honey source | 2021–22 (kg) | 2022–23 (kg) | 2023–24 (kg) |\n|---|---|---|---|\n"
+         "| North field hives | 1,150 | 1,020 | 1,380 |\n| Orchard hives | 410 | 24 | 20 |\n"
+         "| Church lane hives | 260 | 300 | 510 |\n")
+WARDENS = ("| Warden | From | To | Years |\n|---|---|---|---|\n| Agnes Pryce | 1950 | 1962 | 12 |\n"
+           "| Tomas Reyes | 1962 | 1981 | 19 |\n| Ilse Baum | 1981 | 2005 | 24 |\n")
+SHOW = "| Category | Entries |\n|---|---|\n| Marrows | 12 |\n| Chutneys | 30 |\n| Sponge cakes | 18 |\n"
+
+
+@pytest.fixture(scope="module")
+def honey():
+    return TableEngine(extract_tables(parse("honey.md", HONEY))), HONEY
+
+
+def test_a_season_written_2023_24_names_its_column_and_is_no_number_24(honey):
+    result = _checked(honey, "what was the total honey in 2023-24")     # "Honey source" names the rows
+    assert result["short_answer"] == "1,910" and result["plan"]["op"] == "sum"     # not the row holding 24
+
+
+@pytest.mark.parametrize("question, short", [
+    ("which hives grew the most between 2022-23 and 2023-24", "North field hives"),     # +360, not the largest
+    ("which hives grew the least between 2022-23 and 2023-24", "Church lane hives"),    # +210 of those that rose
+    ("which hives fell the most between 2021-22 and 2022-23", "Orchard hives"),         # -386
+])
+def test_the_row_that_moved_most_between_two_year_columns_is_read_from_their_difference(honey, question, short):
+    result = _checked(honey, question)
+    assert result["short_answer"] == short
+
+
+def test_than_the_year_before_compares_the_latest_year_named_or_not_with_the_one_before_it(honey):
+    assert _checked(honey, "which hives gave more honey than the year before")["short_answer"] == \
+        "North field hives; Church lane hives"          # 2023-24 against 2022-23, no column named
+    assert _checked(honey, "which hives gave less honey in 2022-23 than the year before")["short_answer"] == \
+        "North field hives; Orchard hives"              # 2022-23 against 2021-22
+    result = _checked(honey, "by how much did the north field hives go up compared with the year before")
+    assert result["short_answer"] == "360"
+
+
+def test_a_column_shared_by_two_headers_is_told_apart_by_their_other_words():
+    visits = "| Site | Visits 2022 | Visits 2023 |\n|---|---|---|\n| Mill | 500 | 420 |\n| Quay | 300 | 380 |\n"
+    engine = TableEngine(extract_tables(parse("visits.md", visits)))
+    assert _checked((engine, visits), "which sites had more visits in 2023 than in 2022")["short_answer"] == "Quay"
+
+
+def test_a_question_asking_when_is_never_answered_with_a_figure_that_is_no_date():
+    engine = TableEngine(extract_tables(parse("wardens.md", WARDENS)))
+    assert engine.answer("when did the first warden start") is None or re.search(
+        r"1[89]\d\d|20\d\d", engine.answer("when did the first warden start")["short_answer"] or "")
+    assert engine.answer("when did tomas reyes take the job") is None      # 19 years is no date
+
+
+def test_a_column_averaged_or_totalled_by_name_stands_though_a_verb_is_left_over():
+    engine = TableEngine(extract_tables(parse("wardens.md", WARDENS)))
+    result = _checked((engine, WARDENS), "on average how many years did a warden serve")
+    assert result["short_answer"] == "18.33" and result.get("weak")      # "serve" left over: the text may do better
+
+
+def test_who_is_not_answered_with_the_cell_the_question_itself_names():
+    engine = TableEngine(extract_tables(parse("show.md", SHOW)))
+    assert engine.answer("who won the marrow category") is None        # no person in the table
+    assert _checked((engine, SHOW), "how many entries were there for marrows")["short_answer"] == "12"
+
+
+def test_a_question_asking_where_is_never_answered_with_a_date():
+    gigs = ("| Date | Venue | Audience |\n|---|---|---|\n| 3 May | Corn Exchange | 210 |\n| 4 May | Drill Hall | 340 |\n"
+            "| 6 May | Old Chapel | 95 |\n")
+    engine = TableEngine(extract_tables(parse("gigs.md", gigs)))
+    assert _checked((engine, gigs), "where was the biggest audience")["short_answer"] == "Drill Hall"     # not 4 May
+
+
+def test_who_succeeded_a_named_row_is_the_row_after_it_though_the_verb_is_in_no_cell():
+    engine = TableEngine(extract_tables(parse("wardens.md", WARDENS)))
+    assert _checked((engine, WARDENS), "who succeeded reyes as warden")["short_answer"] == "Ilse Baum"
+    assert _checked((engine, WARDENS), "who preceded ilse baum")["short_answer"] == "Tomas Reyes"
