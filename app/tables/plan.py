@@ -39,6 +39,8 @@ FALL = frozenset("fall falls fell fallen falling decrease decreases decreased dr
                  "reduced decline declines declined shrink shrank down".split())
 BOUND_WORDS = frozenset("above over below under more less greater fewer higher lower between at least "
                         "exceeding than".split())   # what may follow a column named with a bound on it
+AFTER_WORDS = frozenset("next after following followed succeeded succeeding behind".split())   # the row after the one
+BEFORE_WORDS = frozenset("previous before preceding prior preceded".split())                  # named, and before it
 MOVES = RISE | FALL | {"change", "changes", "changed"}    # how a figure moved from one column to the next ("2024")
 _PRICE = "price cost fare fee amount usd eur gbp"      # the words a price column's header holds
 SPENDING = frozenset("spent spend spends spending paid pay pays cost costs charged charge charges".split())
@@ -446,9 +448,11 @@ def _unit(q: _Question, i: int) -> bool:
 
 
 def _qualified(q: _Question, m: Condition, used: set[int]) -> bool:
-    """Whether a word the table does not hold comes right before a mention ("new" before "harbour")."""
+    """Whether a word the table does not hold comes right before a mention ("new" before "harbour"); a word of order
+    does not ("succeeded" before a name)."""
     k = min(m.positions, default=0) - 1
-    return k >= 0 and k not in used and not generic(q.tokens[k]) and not q.tokens[k].isdigit()
+    return k >= 0 and k not in used and not generic(q.tokens[k]) and not q.tokens[k].isdigit() \
+        and q.tokens[k] not in AFTER_WORDS | BEFORE_WORDS
 
 
 def read_plan(text: str, grid: Grid, index: CellIndex, reading: Reading | None = None) -> Plan | None:
@@ -924,13 +928,15 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                 plan.conditions.remove(anchor)
                 plan.anchor, plan.op = (t, anchor), "count"
                 return
-    if re.search(r"\b(next|after|following|followed|succeeded|behind)\b", f) and (plan.pair or plan.conditions) \
+    if toks & AFTER_WORDS and (plan.pair or plan.conditions) \
             and not any(c.op in "<>" for c in plan.conditions if c.number is not None):
         plan.op = "next"
+        plan.uncovered = [w for w in plan.uncovered if w not in AFTER_WORDS]
         return
-    if re.search(r"\b(previous|before|preceding|prior|preceded|ahead of)\b", f) and (plan.pair or plan.conditions) \
+    if (toks & BEFORE_WORDS or re.search(r"\bahead of\b", f)) and (plan.pair or plan.conditions) \
             and not any(c.op in "<>" for c in plan.conditions if c.number is not None):
         plan.op = "previous"
+        plan.uncovered = [w for w in plan.uncovered if w not in BEFORE_WORDS]
         return
     in_header = {p for ps in headers.values() for p in ps}
     averaged = [i for i, t in enumerate(q.tokens) if t in ("average", "avg", "mean")]
