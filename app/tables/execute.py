@@ -175,6 +175,8 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
         return _added(grid, plan, rows, where)
     if op in ("argmax", "argmin") and plan.measure2 is not None:
         return _most_changed(grid, plan, rows, where)
+    if op == "avg" and plan.across:
+        return _yearly_average(grid, plan, rows, where)
     if op in ("sum", "avg", "max", "min", "argmax", "argmin"):
         column = plan.measure if plan.measure is not None else plan.target
         keyed = [(r, grid.sort_key(r, column)) for r in rows]
@@ -367,6 +369,22 @@ def _most_changed(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result
                   f"{'largest' if plan.op == 'argmax' else 'smallest'} change {span} of {len(moves)} rows where {where}: "
                   f"{_label(grid, r)} {grid.text(r, b)} - {grid.text(r, a)} = {_fmt(best, grid.text(r, b))}",
                   [(r, j) for r in winners for j in (a, b)])
+
+
+def _yearly_average(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None:
+    """The picked rows' yearly figure averaged over year columns: each year's figure (the rows' sum) added up and
+    divided by the number of years."""
+    years = [(j, [(r, grid.number(r, j)) for r in rows if grid.number(r, j) is not None]) for j in plan.across]
+    years = [(j, cells) for j, cells in years if cells]
+    if len(years) < 2:
+        return None
+    each = [sum(v for _, v in cells) for _, cells in years]
+    shown = " + ".join(_fmt(v, grid.text(cells[0][0], j)) for v, (j, cells) in zip(each, years))
+    value = round(sum(each) / len(each), 2)
+    names = ", ".join(grid.columns[j].name for j, _ in years)
+    over = "all rows" if where == "all rows" else where
+    return Result(_fmt(value, shown), f"The yearly average over {names} for {over} is {_fmt(value, shown)}",
+                  f"({shown}) / {len(each)} = {_fmt(value, shown)}", [(r, j) for j, cells in years for r, _ in cells])
 
 
 def _added(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None:

@@ -168,6 +168,7 @@ class Plan:
     between: bool = False                # count the rows strictly between the two rows of `pair`
     anchor: tuple[str, Condition] | None = None    # ("before" | "after", the row named): rows above or below it
     limit: tuple[bool, int, bool] | None = None    # (from the top, n, of the whole table): "first three", "top 10"
+    across: tuple[int, ...] = ()         # year columns a yearly average runs over ("a year over 2021-2023")
     choice: tuple[str, str] | None = None    # ("higher", "lower"): the question's own words for the two outcomes
 
 
@@ -240,7 +241,7 @@ class CellIndex:
         self.word: dict[str, list[tuple[int, int]]] = {}
         self.joined: dict[str, list[tuple[int, int]]] = {}
         self.cell_words: dict[tuple[int, int], list[str]] = {}
-        self.stemmed: dict[str, list[tuple[int, int]]] = {}     # cells of several words, stemmed: "lower leg injuri"
+        self.stemmed: dict[str, list[tuple[int, int]]] = {}     # whole cells stemmed: "lower leg injuri", "robin"
         self.timed = _timed(grid)     # "the year before" names the table's own years
         for r, line in enumerate(grid.texts):
             for j, text in enumerate(line):
@@ -253,6 +254,7 @@ class CellIndex:
                 self.exact.setdefault(" ".join(ws), []).append((r, j))
                 if len(ws) > 1:
                     self.joined.setdefault("".join(ws), []).append((r, j))   # "quayside" for "Quay Side"
+                if len(ws) > 1 or ws[0].isalpha():      # "robins" for "Robin"
                     self.stemmed.setdefault(" ".join(stem(w) for w in ws), []).append((r, j))
                 for w in set(ws):
                     self.word.setdefault(w, []).append((r, j))
@@ -384,7 +386,7 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     content = [i for i, t in enumerate(q.tokens) if not generic(t) and not t.isdigit() and not _unit(q, i)
                or i in used or _year(t)]
     covered = [i for i in content if i in used or q.stems[i] in grid.title_stems or q.tokens[i] in grid.title_stems
-               or index.timed and q.tokens[i] == "year"]     # "the year before" of a table of dates or year columns
+               or index.timed and q.tokens[i] in _A_YEAR]    # "the year before" of a table of dates or year columns
     uncovered = [q.tokens[i] for i in content if i not in covered]
     coverage = len(covered) / len(content) if content else 0.0
     capitals = set(words(" ".join(w for w in _CAPITALISED.findall(text) if w[0].isupper()))) \
@@ -563,7 +565,7 @@ def _cell_mentions(q: _Question, index: CellIndex, used: set[int], mentions: lis
             if size == 1 and (len(ws[0]) < 2 or generic(ws[0])):
                 continue
             text = " ".join(ws)
-            whole = index.stemmed.get(" ".join(stem(w) for w in ws), []) if size > 1 else []
+            whole = index.stemmed.get(" ".join(stem(w) for w in ws), [])
             if (generic(ws[0]) and not ws[0].isdigit() or generic(ws[-1]) and not ws[-1].isdigit()) and not whole:
                 continue                    # a phrase starts and ends on content words, or is a whole cell's words
             exact: dict[int, set[int]] = {}     # ("lower leg injuries": the cell "Lower-leg injury")
@@ -575,8 +577,9 @@ def _cell_mentions(q: _Question, index: CellIndex, used: set[int], mentions: lis
             j = _best_column(found, exact, index.grid)
             used.update(span)
             rows = len(index.grid.rows)
-            if size == 1 and not exact and not ws[0].isdigit() and (stem(ws[0]) in index.grid.title_stems or
-                                                                     len(found[j]) > max(2, rows // 2)):
+            inflected = size == 1 and not index.exact.get(text)       # "robins" of a cell "Robin"
+            if size == 1 and (not exact or inflected) and not ws[0].isdigit() and (
+                    stem(ws[0]) in index.grid.title_stems or len(found[j]) > max(2, rows // 2)):
                 continue        # the table's own subject ("games" in a games table): covered, not a filter
             rows_of, columns = set(found[j]), {j: frozenset(found[j])}
             if exact and not index.grid.columns[j].numeric:   # a whole cell in several text columns (Home, Away)
@@ -943,6 +946,13 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     only_header = all(i in in_header for i in averaged)   # "the longest average stay", "average grade in french":
     if averaged and not (only_header and (sup or plan.conditions or plan.pair)):    # a header's word, no average
         plan.op = "avg"
+        plan.across = _yearly(q, grid, headers, plan)
+        if plan.across:         # the words saying it is yearly are what the year columns cover, its years no bounds
+            plan.conditions = [c for c in plan.conditions if not (c.column in plan.across and c.op[:1] in "<>")]
+            kept = [w for w in plan.uncovered if w not in _YEARLY_WORDS]
+            plan.covered += len(plan.uncovered) - len(kept)
+            plan.uncovered, plan.coverage = kept, plan.covered / ((plan.covered + len(kept)) or 1)
+            return
         named = {j: kept for j, ps in headers.items() if (kept := [p for p in ps if p not in averaged])}
         plan.measure = _measure(q, grid, named or headers, plan, None)   # not "Average stay" for "average beds"
         return
@@ -962,6 +972,10 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.op = "max" if plan.op == "argmax" else "min"
         elif plan.measure is not None and plan.measure == plan.target and _name_column(grid) != plan.measure:
             plan.target = _name_column(grid)        # "the team with the most goals": the row, not the figure
+        elif plan.measure is not None and re.match(r"(which|who)\b", f) and grid.columns[plan.target].numeric \
+                and not grid.columns[plan.target].dated:
+            plan.target = _name_column(grid)        # "which kind of item was most likely fixed": the row, not its
+                                                    # figure in Items brought
         return
     if (re.search(r"\b(first|last|final|top|bottom)\b", f) or nth) and plan.limit is None:
         plan.op = "last" if re.search(r"\b(last|final|bottom)\b", f) else "nth" if nth and nth > 1 else "first"
@@ -986,13 +1000,18 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     if re.search(r"\bhow (many|much)\b|\bnumber of\b|\bcount\b|\btotal\b|\bsum\b|\bcombined\b|\badd up\b", f):
         after = re.search(r"\b(?:how many|how much|number of|total|count of)\s+(\w+)(?:\s+(\w+))?(?:\s+(\w+))?", f)
         noun, head = [], ""  # the words counted, up to the first content word ("how many total medals")
-        for w in (after.groups() if after else ()):
+        said = [w for w in (after.groups() if after else ()) if w]
+        for w in said:
             if w and not w.isdigit() and w not in STOPWORDS:
                 noun.append(stem(w))
                 if not generic(w):
                     head = w
                     break
         noun += [FORMS[w] for w in noun if w in FORMS]        # "how many losses": the Lost column
+        rows_are = set(grid.title_stems) | {s for c in grid.columns if not c.numeric or c.dated for s in c.stems} | ROW_WORDS
+        kind = said[said.index(head) + 1:said.index(head) + 2] if head else []
+        if kind and stem(kind[0]) in rows_are - {"number"}:
+            noun = [stem(kind[0])]  # "how many item categories": rows of the Category column, not Items brought
         conditioned = {c.column for c in plan.conditions} | {c.column for c in plan.pair}
         named = [j for j in headers if grid.columns[j].numeric and not grid.columns[j].dated and set(grid.columns[j].stems) & (set(noun) - {"number"})
                  and j not in conditioned]
@@ -1028,7 +1047,6 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             return
         plan.op = "count"
         plan.count_cells = bool(re.search(r"\bhow many times\b", f))
-        rows_are = set(grid.title_stems) | {s for c in grid.columns if not c.numeric or c.dated for s in c.stems} | ROW_WORDS
         plan.counts_rows = bool(set(noun) & rows_are)
         kinds = [j for j in headers if not grid.columns[j].numeric and set(grid.columns[j].stems) & set(noun)
                  and j not in conditioned and grid.columns[j].distinct < 1 and not head.endswith("ing")]
@@ -1206,6 +1224,24 @@ def _two_columns(grid: Grid, headers: dict[int, list[int]], plan: Plan | None = 
     if all(j in year for j in named) and year[named[0]] != year[named[1]]:
         return tuple(sorted(named, key=year.get))
     return min(named), max(named)
+
+
+_A_YEAR = {"year", "yearly", "annual", "annually"}   # not "years": "how many years did X stay" is a duration
+_YEARLY_WORDS = _A_YEAR | {"years"}
+
+
+def _yearly(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan) -> tuple[int, ...]:
+    """The year columns a yearly average runs over ("the average yearly redwing count", "on average how many callouts a
+    year over 2021-2023"): those between the first and last year named, or every one; none when the question names
+    one year's column (its average over the rows) or another figure column, or says nothing of years."""
+    year = _year_columns(grid)
+    quantities = _quantities(grid, headers)
+    named = [j for j in quantities if j in year]
+    years = {int(t) for t in q.tokens if _year(t)}      # "over 2021-2023", whether or not a bound took a year
+    if len(year) < 2 or not set(q.tokens) & _YEARLY_WORDS or len(named) < len(quantities) or len(years) == 1:
+        return ()
+    low, high = (min(years), max(years)) if years else (0, 9999)
+    return tuple(sorted((j for j in year if low <= year[j] <= high), key=year.get))
 
 
 def _latest_two(grid: Grid, headers: dict[int, list[int]], f: str) -> tuple[int, int] | None:

@@ -790,3 +790,37 @@ def test_who_succeeded_a_named_row_is_the_row_after_it_though_the_verb_is_in_no_
     engine = TableEngine(extract_tables(parse("wardens.md", WARDENS)))
     assert _checked((engine, WARDENS), "who succeeded reyes as warden")["short_answer"] == "Ilse Baum"
     assert _checked((engine, WARDENS), "who preceded ilse baum")["short_answer"] == "Tomas Reyes"
+
+
+MENDING = ("| Category | Items brought | Mended | Success rate |\n|---|---|---|---|\n"
+           "| Lamps | 40 | 30 | 75% |\n| Kettles | 25 | 10 | 40% |\n| Coats | 60 | 54 | 90% |\n| Clocks | 12 | 4 | 33% |\n")
+NESTS = ("| Bird | 2021 | 2022 | 2023 |\n|---|---|---|---|\n| Swift | 12 | 15 | 18 |\n| Wren | 30 | 24 | 27 |\n"
+         "| Total | 42 | 39 | 45 |\n")
+
+
+def test_which_kind_of_row_is_answered_with_the_row_not_its_figure_in_another_column():
+    engine = TableEngine(extract_tables(parse("mending.md", MENDING)))
+    result = _checked((engine, MENDING), "which kind of item was most likely to be mended successfully")
+    assert result["short_answer"] == "Coats"        # the row, not its 60 in Items brought
+
+
+def test_how_many_of_a_compound_noun_ending_in_the_rows_word_counts_the_rows():
+    engine = TableEngine(extract_tables(parse("mending.md", MENDING)))
+    result = _checked((engine, MENDING), "how many item categories had a success rate above 70%")
+    assert result["short_answer"] == "2"            # rows of Category, not the Items brought of those rows (100)
+
+
+@pytest.mark.parametrize("question, short", [
+    ("what was the average yearly count of swifts", "15"),                          # (12 + 15 + 18) / 3
+    ("on average how many wrens a year over 2022-2023", "25.5"),                    # (24 + 27) / 2
+    ("on average how many birds were there a year", "42"),                          # (42 + 39 + 45) / 3, every row
+])
+def test_a_yearly_average_runs_across_the_year_columns(question, short):
+    engine = TableEngine(extract_tables(parse("nests.md", NESTS)))
+    result = _checked((engine, NESTS), question)
+    assert result["short_answer"] == short and "yearly average" in result["answer"]
+
+
+def test_a_plural_names_a_one_word_cell():
+    engine = TableEngine(extract_tables(parse("nests.md", NESTS)))
+    assert _checked((engine, NESTS), "how many wrens nested in 2022")["short_answer"] == "24"
