@@ -22,6 +22,7 @@ import numpy as np
 
 from app.acronym import spelled_out
 from app.chooser import FEATURES, Asked, Chooser, best_offer, features, names_nothing_asked, offers, within_sentence
+from app.offices import asked_office, names_office
 from app.question import MONTHS, NAME_WORD, NUMBER_WORDS, Candidate, answer_type, asks_for, candidates
 from app.reader import Policy, Reader, Reading, passage_of, short_form
 from app.retrieve import Hit
@@ -234,7 +235,7 @@ class TextAnswerer:
         contexts = [passage_of(h.chunk) for h in passages]
         spans = self.reader.read_spans(question, [text for text, _ in contexts], [skip for _, skip in contexts],
                                        n=SPANS_PER_PASSAGE)
-        years, side = YearsAsked.of(question), asked_side(question)
+        years, side, office = YearsAsked.of(question), asked_side(question), asked_office(question)
         found = []
         for rank, (offered, hit, (_, skip)) in enumerate(zip(spans, passages, contexts)):
             sentences = split_sentences(hit.chunk.text, hit.chunk.start)
@@ -251,6 +252,8 @@ class TextAnswerer:
                     continue        # the span names a year not asked, or its sentence (heading, title) only other years
                 if contradicts(side, sentence.text, at - sentence.start, end):
                     continue        # the other side of a contest than the one asked for ("who won": not "A" of "A lost to B")
+                if office is not None and not names_office(office, sentence.text, self.word_vectors):
+                    continue        # "who is the treasurer": not the chair that a sentence with no treasurer names
                 kept.append(PassageReading(reading, rank, hit, sentence, self.policy.value(reading.score, rank)))
                 if len(kept) == per_passage:
                     break

@@ -41,6 +41,9 @@ def header_stems(name: str) -> tuple[str, ...]:
     return own + tuple(_PERIOD[t] for t in own if t in _PERIOD)
 
 
+_SUBUNIT = re.compile(r"\d+(?:\.\d+)?\s?(?:p|c|¢)")     # "11p", "45c": a hundredth of the column's currency
+
+
 def number_of(text: str) -> float | None:
     """The number a cell leads with (`$1,200`, `12 (3)`, `4th`, `1:23.4` as seconds), or None."""
     t = _FOOTNOTE.sub("", text).strip()
@@ -103,7 +106,14 @@ class Grid:
         return self.texts[r][j]
 
     def number(self, r: int, j: int) -> float | None:
-        return number_of(self.texts[r][j]) if self.texts[r][j] else None
+        """A cell's number; in a money column, pence or cents ("11p" beside "£3.20") in pounds or dollars."""
+        text = self.texts[r][j]
+        if not text:
+            return None
+        value = number_of(text)
+        if value is not None and self.columns[j].money and _SUBUNIT.fullmatch(text.strip()):
+            return value / 100
+        return value
 
     def sort_key(self, r: int, j: int):
         """A comparable value of a cell: its date for dated columns, else its number."""
@@ -144,8 +154,9 @@ def grid_of(table: Table) -> Grid:
         name = names.get(j, "")
         percent = numeric and ("%" in name or bool(set(stems(name)) & {"percent", "percentag", "share", "pct"})
                                or sum(x.rstrip().endswith("%") for x in filled) >= 0.7 * len(filled))
-        money = numeric and (bool(re.search(r"[$£€¥]", name)) or sum(bool(re.match(r"\W{0,2}[$£€¥]", x))
-                                                                      for x in filled) >= 0.5 * len(filled))
+        priced = sum(bool(re.match(r"\W{0,2}[$£€¥]", x)) for x in filled)
+        money = numeric and (bool(re.search(r"[$£€¥]", name)) or priced >= 0.5 * len(filled) or bool(priced) and (
+            priced + sum(bool(_SUBUNIT.fullmatch(x.strip())) for x in filled)) >= 0.5 * len(filled))   # "9p", "£2.60"
         doers = tuple({stem(w[:k]) for w in words(name) if len(w) >= 5 and w.endswith(("er", "or")) for k in (-1, -2)})
         columns.append(GridColumn(j, name, header_stems(name), numeric, dated, distinct, percent, money, doers))
     title = set(stems(" ".join([table.title, *table.section])))

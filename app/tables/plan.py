@@ -187,10 +187,22 @@ def _read(text: str) -> _Question:
     text = re.sub(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(\s+(?:place|position))\b",
                   lambda m: f"{ORDINALS[m.group(1).lower()]}{m.group(2)}", text, flags=re.I)    # "first place": 1
     text = re.sub(r"\b(\d+(?:\.\d+)?)k\b", r"\1 thousand", text)     # "300k": 300000
+    text = _SHORT_SEASON.sub(_season, text)                     # "winter 23/24": 2023-24
     text = re.sub(r"[$£€¥]\s*(\d[\d,]*(?:\.\d+)?(?:\s+(?:thousand|million|billion)\b)?)", r"\1 dollars",
                   text)                                       # "$400", "$2 million": a number in a money column
     toks = _numbers(words(text))
     return _Question(text, toks, [stem(t) for t in toks], " ".join(toks))
+
+
+_SHORT_SEASON = re.compile(r"\b(\d\d)/(\d\d)\b")
+
+
+def _season(m: re.Match) -> str:
+    """"23/24" as the season 2023-24 (two consecutive years, the century of the nearest: "99/00" 1999-00)."""
+    first, second = int(m.group(1)), int(m.group(2))
+    if (second - first) % 100 != 1:
+        return m.group(0)
+    return f"{2000 + first if first < 50 else 1900 + first}-{m.group(2)}"
 
 
 def _numbers(ws: list[str]) -> list[str]:
@@ -900,6 +912,8 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             _read_moves(plan)
             return
         plan.measure = _measure(q, grid, headers, plan, comparative)     # "how many years older": a date column
+        if moved:
+            _read_moves(plan)   # "how much did turnover grow from 2016 to 2023": two rows, "grow" read
         high = toks & (MAX_WORDS | {"last", "latest", "greatest", "most"})
         low = toks & (MIN_WORDS | {"first", "earliest", "least"})
         plan.span = not plan.pair and bool(high) and bool(low)    # "between the greatest and the least": a range
@@ -997,7 +1011,9 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             low = bool(set(grid.columns[by[0]].stems) & RANK_STEMS)
             plan.op = "argmin" if (ranked.group(1) == "first") == low else "argmax"
         return
-    if re.search(r"\bhow (many|much)\b|\bnumber of\b|\bcount\b|\btotal\b|\bsum\b|\bcombined\b|\badd up\b", f):
+    header_pos = {p for ps in headers.values() for p in ps}
+    said_count = any(t == "count" and i not in header_pos for i, t in enumerate(q.tokens))   # not "Peak count"'s
+    if re.search(r"\bhow (many|much)\b|\bnumber of\b|\btotal\b|\bsum\b|\bcombined\b|\badd up\b", f) or said_count:
         after = re.search(r"\b(?:how many|how much|number of|total|count of)\s+(\w+)(?:\s+(\w+))?(?:\s+(\w+))?", f)
         noun, head = [], ""  # the words counted, up to the first content word ("how many total medals")
         said = [w for w in (after.groups() if after else ()) if w]
@@ -1042,7 +1058,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             if plan.measure2 is not None:
                 plan.op = "add"
             return
-        if not re.search(r"\bhow many\b|\bnumber of\b|\bcount\b", f):
+        if not re.search(r"\bhow many\b|\bnumber of\b", f) and not said_count:
             plan.op = "lookup"
             return
         plan.op = "count"
@@ -1170,7 +1186,9 @@ def _column_beats(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Co
     return None
 
 
-_YEAR_BEFORE = re.compile(r"(the )?(year before|previous year|year earlier|prior year|last year)\b|a year (before|earlier)")
+_PERIOD_WORDS = r"(?:year|season|winter|summer|spring|autumn)"
+_YEAR_BEFORE = re.compile(rf"(the )?({_PERIOD_WORDS} before|previous {_PERIOD_WORDS}|{_PERIOD_WORDS} earlier|prior "
+                          rf"{_PERIOD_WORDS}|last {_PERIOD_WORDS})\b|a {_PERIOD_WORDS} (before|earlier)")
 
 
 def _most_named(q: _Question, grid: Grid, headers: dict[int, list[int]], near: Callable[[int], bool]) -> list[int]:
@@ -1245,10 +1263,11 @@ def _yearly(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan)
 
 
 def _latest_two(grid: Grid, headers: dict[int, list[int]], f: str) -> tuple[int, int] | None:
-    """"than the year before", no column named: the table's two latest columns of years, earlier first."""
+    """"than the year before" ("the winter before"), no column named but years': the table's two latest columns of
+    years, earlier first."""
     year = _year_columns(grid)
-    if _quantities(grid, headers) or len(year) < 2 or not _YEAR_BEFORE.search(f):
-        return None
+    if any(j not in year for j in _quantities(grid, headers)) or len(year) < 2 or not _YEAR_BEFORE.search(f):
+        return None     # no column named, or only columns of years ("peak" of "Peak count 2022-23" and "... 2023-24")
     return tuple(sorted(year, key=year.get)[-2:])
 
 

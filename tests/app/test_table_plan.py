@@ -824,3 +824,33 @@ def test_a_yearly_average_runs_across_the_year_columns(question, short):
 def test_a_plural_names_a_one_word_cell():
     engine = TableEngine(extract_tables(parse("nests.md", NESTS)))
     assert _checked((engine, NESTS), "how many wrens nested in 2022")["short_answer"] == "24"
+
+
+SWANS = ("| Species | Peak count 2022–23 | Peak count 2023–24 |\n|---|---|---|\n| Bewick's swan | 40 | 55 |\n"
+         "| Pintail | 310 | 290 |\n| Shoveler | 120 | 180 |\n")
+STALL = ("| Year | Stallholders | Price of a pie | Takings |\n|---|---|---|---|\n| 1975 | 4 | 9p | £2,100 |\n"
+         "| 1998 | 9 | 85p | £15,400 |\n| 2024 | 12 | £2.60 | £48,900 |\n")
+
+
+def test_a_short_season_23_24_and_a_count_in_a_header_read_that_seasons_column():
+    engine = TableEngine(extract_tables(parse("swans.md", SWANS)))
+    result = _checked((engine, SWANS), "peak pintail count winter 23/24")
+    assert result["short_answer"] == "290"      # the column, not a count of the one row named
+
+
+def test_the_winter_before_is_the_column_of_the_year_before():
+    engine = TableEngine(extract_tables(parse("swans.md", SWANS)))
+    result = _checked((engine, SWANS), "how many more shovelers at the peak compared to the winter before")
+    assert result["short_answer"] == "60"
+
+
+def test_a_rise_between_two_rows_named_by_year_reads_the_verb_saying_it_rose():
+    engine = TableEngine(extract_tables(parse("stall.md", STALL)))
+    result = _checked((engine, STALL), "how much did takings grow from 1998 to 2024")
+    assert result["short_answer"] == "33,500" and not result.get("weak")
+
+
+def test_pence_beside_pounds_are_hundredths_of_a_pound():
+    engine = TableEngine(extract_tables(parse("stall.md", STALL)))
+    result = _checked((engine, STALL), "how much did a pie go up in price between 1975 and 2024")
+    assert result["short_answer"] == "2.51"     # £2.60 - 9p, not 2.6 - 9

@@ -1,0 +1,60 @@
+"""The office a "who is the <office> ..." question asks for, and whether a sentence names it.
+
+A sentence that names someone but not the office asked for does not say who holds it: "who is the treasurer" is not
+answered by "The chair of the Society, Owen Mulcahy, thanked them", nor "who is the deputy team leader" by "Dougie
+Renwick, Team Leader". The office's head word (its last word) must be in the sentence, or a word the word vectors put
+near it ("spouse" for "wife"), and so must any word of rank before it ("deputy", "vice", "assistant"), which makes it
+another office. The rank words are English, not any document's vocabulary.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.acronym import spelled_out
+from app.wordvectors import WordVectors
+from index.fold import STOPWORDS, fold, stem
+
+RANKS = frozenset("deputy vice assistant acting interim associate co joint honorary".split())
+NEAR = 0.5      # word-vector cosine at which a sentence's word says the office in other words: synonyms came out at
+                # 0.55-0.58 (wife/spouse, captain/skipper), other offices at 0.12-0.36 (treasurer/chair,
+                # secretary/treasurer, manager/director)
+_WORD = re.compile(r"[\w'’]+")
+_ASKED = re.compile(r"\s*who(?:'s|’s|s|\s+is|\s+was|\s+are|\s+were)\s+(?:currently\s+|now\s+|presently\s+)?"
+                    r"(?:the|their|its|our)\s+(?P<office>[\w'’-]+(?:\s+[\w'’-]+){0,3}?)\s*"
+                    r"(?:\b(?:of|at|for|in|on|from|with|before|after|when|during|since|now|currently)\b|[?.!]|$)",
+                    re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Office:
+    """The office asked for: its head word (as written and stemmed) and the words of rank before it."""
+
+    word: str
+    head: str
+    ranks: tuple[str, ...]
+
+
+def asked_office(question: str) -> Office | None:
+    """The office a "who is the <office> (of ...)" question asks for, or None for any other question."""
+    m = _ASKED.match(question)
+    if not m:
+        return None
+    words = [w for w in _words(m.group("office")) if w not in STOPWORDS]
+    if not words:
+        return None
+    return Office(words[-1], stem(words[-1]), tuple(w for w in words[:-1] if w in RANKS))
+
+
+def names_office(office: Office, sentence: str, vectors: WordVectors | None) -> bool:
+    """Whether a sentence names the office: its words of rank, and its head word or one near it in meaning."""
+    words = _words(sentence)
+    if any(rank not in words for rank in office.ranks):
+        return False
+    if office.head in {stem(w) for w in words} or spelled_out(office.word, sentence):
+        return True
+    return vectors is not None and vectors.nearest(office.word, [w for w in words if w not in STOPWORDS]) >= NEAR
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(fold(text).replace("-", " "))

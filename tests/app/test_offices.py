@@ -1,0 +1,64 @@
+"""Who holds an office: a sentence that names someone but not the office asked for does not answer "who is the ...".
+The documents are the tests' own; the word vectors are the packaged model's."""
+from __future__ import annotations
+
+import pytest
+
+from app.offices import Office, asked_office, names_office
+from app.wordvectors import default_word_vectors
+
+CLUB = """# Fjordvik Sailing Club: Annual Report 2025
+
+## Committee
+
+The chair of the Fjordvik Sailing Club, Ottilie Brandvold, thanked the volunteers at a reception in February. Our
+secretary is Jens Amundsen, who keeps the minutes and the membership list.
+
+## Training
+
+Maren Solli, Head Coach, ran forty sessions on the water this year.
+"""
+
+
+@pytest.fixture(scope="module")
+def vectors():
+    return default_word_vectors()
+
+
+@pytest.mark.parametrize("question, office", [
+    ("who is the treasurer of the sailing club", Office("treasurer", "treasur", ())),
+    ("Who was the deputy team leader at Bryn Hall?", Office("leader", "leader", ("deputy",))),
+    ("whos the current vice-chair", Office("chair", "chair", ("vice",))),
+    ("who won the final", None),                    # no office: a contest (app/roles.py)
+    ("who opened the meeting", None),
+])
+def test_the_office_a_question_asks_for(question, office):
+    assert asked_office(question) == office
+
+
+def test_a_sentence_names_the_office_itself_or_a_word_near_it_in_meaning(vectors):
+    assert names_office(asked_office("who is the secretary"), "Our secretary is Jens Amundsen.", vectors)
+    assert names_office(asked_office("who is the wife of the mayor"), "His spouse, Ana, spoke.", vectors)
+    assert not names_office(asked_office("who is the treasurer"), "The chair, Ottilie Brandvold, spoke.", vectors)
+    assert not names_office(asked_office("who is the deputy coach"), "Maren Solli, Head Coach, ran it.", vectors)
+
+
+@pytest.fixture(scope="module")
+def club_engine(tmp_path_factory, model):
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+
+    docs = tmp_path_factory.mktemp("club-docs")
+    (docs / "club.md").write_text(CLUB, encoding="utf-8")
+    out = tmp_path_factory.mktemp("club-index") / "index"
+    build(docs, out, model=model)
+    return Engine(store.load(out), model, out)
+
+
+def test_an_office_nobody_in_the_documents_holds_gets_no_other_officers_name(club_engine):
+    assert club_engine.ask("who is the secretary of the club")["short_answer"] == "Jens Amundsen"   # not the chair
+    assert club_engine.ask("who is the chair of the fjordvik sailing club")["short_answer"] == "Ottilie Brandvold"
+    for question in ("who is the treasurer of the fjordvik sailing club", "who is the assistant coach"):
+        answer = club_engine.ask(question)
+        assert answer["short_answer"] not in ("Ottilie Brandvold", "Jens Amundsen", "Maren Solli"), question
