@@ -717,6 +717,11 @@ def test_years_in_service_run_from_the_date_column_named_to_the_next_one():
     assert still is None or "years" not in (still["short_answer"] or "")
 
 
+
+def _over(text: str) -> tuple[TableEngine, str]:
+    """An engine over a table of the tests' own, with its text (as `_checked` takes them)."""
+    return TableEngine(extract_tables(parse("table.md", text))), text
+
 HONEY = ("| Honey source | 2021–22 (kg) | 2022–23 (kg) | 2023–24 (kg) |\n|---|---|---|---|\n"
          "| North field hives | 1,150 | 1,020 | 1,380 |\n| Orchard hives | 410 | 24 | 20 |\n"
          "| Church lane hives | 260 | 300 | 510 |\n")
@@ -727,7 +732,7 @@ SHOW = "| Category | Entries |\n|---|---|\n| Marrows | 12 |\n| Chutneys | 30 |\n
 
 @pytest.fixture(scope="module")
 def honey():
-    return TableEngine(extract_tables(parse("honey.md", HONEY))), HONEY
+    return _over(HONEY)
 
 
 def test_a_season_written_2023_24_names_its_column_and_is_no_number_24(honey):
@@ -756,40 +761,40 @@ def test_than_the_year_before_compares_the_latest_year_named_or_not_with_the_one
 
 def test_a_column_shared_by_two_headers_is_told_apart_by_their_other_words():
     visits = "| Site | Visits 2022 | Visits 2023 |\n|---|---|---|\n| Mill | 500 | 420 |\n| Quay | 300 | 380 |\n"
-    engine = TableEngine(extract_tables(parse("visits.md", visits)))
-    assert _checked((engine, visits), "which sites had more visits in 2023 than in 2022")["short_answer"] == "Quay"
+    table = _over(visits)
+    assert _checked(table, "which sites had more visits in 2023 than in 2022")["short_answer"] == "Quay"
 
 
 def test_a_question_asking_when_is_never_answered_with_a_figure_that_is_no_date():
-    engine = TableEngine(extract_tables(parse("wardens.md", WARDENS)))
-    assert engine.answer("when did the first warden start") is None or re.search(
-        r"1[89]\d\d|20\d\d", engine.answer("when did the first warden start")["short_answer"] or "")
-    assert engine.answer("when did tomas reyes take the job") is None      # 19 years is no date
+    table = _over(WARDENS)
+    assert table[0].answer("when did the first warden start") is None or re.search(
+        r"1[89]\d\d|20\d\d", table[0].answer("when did the first warden start")["short_answer"] or "")
+    assert table[0].answer("when did tomas reyes take the job") is None      # 19 years is no date
 
 
 def test_a_column_averaged_or_totalled_by_name_stands_though_a_verb_is_left_over():
-    engine = TableEngine(extract_tables(parse("wardens.md", WARDENS)))
-    result = _checked((engine, WARDENS), "on average how many years did a warden serve")
+    table = _over(WARDENS)
+    result = _checked(table, "on average how many years did a warden serve")
     assert result["short_answer"] == "18.33" and result.get("weak")      # "serve" left over: the text may do better
 
 
 def test_who_is_not_answered_with_the_cell_the_question_itself_names():
-    engine = TableEngine(extract_tables(parse("show.md", SHOW)))
-    assert engine.answer("who won the marrow category") is None        # no person in the table
-    assert _checked((engine, SHOW), "how many entries were there for marrows")["short_answer"] == "12"
+    table = _over(SHOW)
+    assert table[0].answer("who won the marrow category") is None        # no person in the table
+    assert _checked(table, "how many entries were there for marrows")["short_answer"] == "12"
 
 
 def test_a_question_asking_where_is_never_answered_with_a_date():
     gigs = ("| Date | Venue | Audience |\n|---|---|---|\n| 3 May | Corn Exchange | 210 |\n| 4 May | Drill Hall | 340 |\n"
             "| 6 May | Old Chapel | 95 |\n")
-    engine = TableEngine(extract_tables(parse("gigs.md", gigs)))
-    assert _checked((engine, gigs), "where was the biggest audience")["short_answer"] == "Drill Hall"     # not 4 May
+    table = _over(gigs)
+    assert _checked(table, "where was the biggest audience")["short_answer"] == "Drill Hall"     # not 4 May
 
 
 def test_who_succeeded_a_named_row_is_the_row_after_it_though_the_verb_is_in_no_cell():
-    engine = TableEngine(extract_tables(parse("wardens.md", WARDENS)))
-    assert _checked((engine, WARDENS), "who succeeded reyes as warden")["short_answer"] == "Ilse Baum"
-    assert _checked((engine, WARDENS), "who preceded ilse baum")["short_answer"] == "Tomas Reyes"
+    table = _over(WARDENS)
+    assert _checked(table, "who succeeded reyes as warden")["short_answer"] == "Ilse Baum"
+    assert _checked(table, "who preceded ilse baum")["short_answer"] == "Tomas Reyes"
 
 
 MENDING = ("| Category | Items brought | Mended | Success rate |\n|---|---|---|---|\n"
@@ -799,14 +804,14 @@ NESTS = ("| Bird | 2021 | 2022 | 2023 |\n|---|---|---|---|\n| Swift | 12 | 15 | 
 
 
 def test_which_kind_of_row_is_answered_with_the_row_not_its_figure_in_another_column():
-    engine = TableEngine(extract_tables(parse("mending.md", MENDING)))
-    result = _checked((engine, MENDING), "which kind of item was most likely to be mended successfully")
+    table = _over(MENDING)
+    result = _checked(table, "which kind of item was most likely to be mended successfully")
     assert result["short_answer"] == "Coats"        # the row, not its 60 in Items brought
 
 
 def test_how_many_of_a_compound_noun_ending_in_the_rows_word_counts_the_rows():
-    engine = TableEngine(extract_tables(parse("mending.md", MENDING)))
-    result = _checked((engine, MENDING), "how many item categories had a success rate above 70%")
+    table = _over(MENDING)
+    result = _checked(table, "how many item categories had a success rate above 70%")
     assert result["short_answer"] == "2"            # rows of Category, not the Items brought of those rows (100)
 
 
@@ -816,14 +821,14 @@ def test_how_many_of_a_compound_noun_ending_in_the_rows_word_counts_the_rows():
     ("on average how many birds were there a year", "42"),                          # (42 + 39 + 45) / 3, every row
 ])
 def test_a_yearly_average_runs_across_the_year_columns(question, short):
-    engine = TableEngine(extract_tables(parse("nests.md", NESTS)))
-    result = _checked((engine, NESTS), question)
+    table = _over(NESTS)
+    result = _checked(table, question)
     assert result["short_answer"] == short and "yearly average" in result["answer"]
 
 
 def test_a_plural_names_a_one_word_cell():
-    engine = TableEngine(extract_tables(parse("nests.md", NESTS)))
-    assert _checked((engine, NESTS), "how many wrens nested in 2022")["short_answer"] == "24"
+    table = _over(NESTS)
+    assert _checked(table, "how many wrens nested in 2022")["short_answer"] == "24"
 
 
 SWANS = ("| Species | Peak count 2022–23 | Peak count 2023–24 |\n|---|---|---|\n| Bewick's swan | 40 | 55 |\n"
@@ -833,24 +838,24 @@ STALL = ("| Year | Stallholders | Price of a pie | Takings |\n|---|---|---|---|\
 
 
 def test_a_short_season_23_24_and_a_count_in_a_header_read_that_seasons_column():
-    engine = TableEngine(extract_tables(parse("swans.md", SWANS)))
-    result = _checked((engine, SWANS), "peak pintail count winter 23/24")
+    table = _over(SWANS)
+    result = _checked(table, "peak pintail count winter 23/24")
     assert result["short_answer"] == "290"      # the column, not a count of the one row named
 
 
 def test_the_winter_before_is_the_column_of_the_year_before():
-    engine = TableEngine(extract_tables(parse("swans.md", SWANS)))
-    result = _checked((engine, SWANS), "how many more shovelers at the peak compared to the winter before")
+    table = _over(SWANS)
+    result = _checked(table, "how many more shovelers at the peak compared to the winter before")
     assert result["short_answer"] == "60"
 
 
 def test_a_rise_between_two_rows_named_by_year_reads_the_verb_saying_it_rose():
-    engine = TableEngine(extract_tables(parse("stall.md", STALL)))
-    result = _checked((engine, STALL), "how much did takings grow from 1998 to 2024")
+    table = _over(STALL)
+    result = _checked(table, "how much did takings grow from 1998 to 2024")
     assert result["short_answer"] == "33,500" and not result.get("weak")
 
 
 def test_pence_beside_pounds_are_hundredths_of_a_pound():
-    engine = TableEngine(extract_tables(parse("stall.md", STALL)))
-    result = _checked((engine, STALL), "how much did a pie go up in price between 1975 and 2024")
+    table = _over(STALL)
+    result = _checked(table, "how much did a pie go up in price between 1975 and 2024")
     assert result["short_answer"] == "2.51"     # £2.60 - 9p, not 2.6 - 9
