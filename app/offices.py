@@ -1,8 +1,8 @@
 """The office a "who is the <office> ..." question asks for, and whether a sentence names it.
 
 A sentence that names someone but not the office asked for does not say who holds it: "who is the treasurer" is not
-answered by "The chair of the Society, Owen Mulcahy, thanked them", nor "who is the deputy team leader" by "Dougie
-Renwick, Team Leader". The office's head word (its last word) must be in the sentence, or a word the word vectors put
+answered by "The chair of the club, Ada Brandt, thanked them", nor "who is the deputy coach" by "Ola Lind, Head
+Coach". The office's head word (its last word) must be in the sentence, or a word the word vectors put
 near it ("spouse" for "wife"), and so must any word of rank before it ("deputy", "vice", "assistant"), which makes it
 another office. The rank words are English, not any document's vocabulary.
 """

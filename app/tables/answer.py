@@ -93,7 +93,7 @@ class TableEngine:
         if planned is not None and _numeric(planned["short_answer"]) and _kind_unread(question, planned):
             planned = None      # "which shipyard built the ferry": its year in Built is no shipyard
         if planned is not None and _wrong_kind(question, planned):
-            planned = None      # "when was the light first lit": 22 years in post is no date
+            planned = None      # "when did the first warden start": 12 years in post is no date
         if old is not None and old["kind"] == "table" and _wrong_kind(question, old):
             old = None          # "where was the biggest audience": a row's date is no place
         listed = old is not None and ";" in (old["short_answer"] or "")
@@ -193,7 +193,7 @@ class TableEngine:
                 continue        # one word left over ("the longest song"): only a superlative on a named column
             if plan.op == "lookup" and _WHO.match(question) and any(
                     c.column == plan.target and c.op in ("=", "has") for c in plan.conditions):
-                continue        # "who won the dahlia class": the class the question names is no person
+                continue        # "who won the marrow category": the category it names is no person
             if plan.uncovered and not (plan.conditions or plan.pair) and plan.op not in ORDER_OPS and not (
                     (plan.counts_rows or plan.span or _whole_column(question, plan, reading)) and not reading.blocking):
                 continue        # words the table lacks, and no row picked by a cell: not this table's question

@@ -253,7 +253,7 @@ class CellIndex:
         self.word: dict[str, list[tuple[int, int]]] = {}
         self.joined: dict[str, list[tuple[int, int]]] = {}
         self.cell_words: dict[tuple[int, int], list[str]] = {}
-        self.stemmed: dict[str, list[tuple[int, int]]] = {}     # whole cells stemmed: "lower leg injuri", "robin"
+        self.stemmed: dict[str, list[tuple[int, int]]] = {}     # whole cells stemmed: "lower leg injuri", "wren"
         self.timed = _timed(grid)     # "the year before" names the table's own years
         for r, line in enumerate(grid.texts):
             for j, text in enumerate(line):
@@ -266,7 +266,7 @@ class CellIndex:
                 self.exact.setdefault(" ".join(ws), []).append((r, j))
                 if len(ws) > 1:
                     self.joined.setdefault("".join(ws), []).append((r, j))   # "quayside" for "Quay Side"
-                if len(ws) > 1 or ws[0].isalpha():      # "robins" for "Robin"
+                if len(ws) > 1 or ws[0].isalpha():      # "wrens" for "Wren"
                     self.stemmed.setdefault(" ".join(stem(w) for w in ws), []).append((r, j))
                 for w in set(ws):
                     self.word.setdefault(w, []).append((r, j))
@@ -589,7 +589,7 @@ def _cell_mentions(q: _Question, index: CellIndex, used: set[int], mentions: lis
             j = _best_column(found, exact, index.grid)
             used.update(span)
             rows = len(index.grid.rows)
-            inflected = size == 1 and not index.exact.get(text)       # "robins" of a cell "Robin"
+            inflected = size == 1 and not index.exact.get(text)       # "wrens" of a cell "Wren"
             if size == 1 and (not exact or inflected) and not ws[0].isdigit() and (
                     stem(ws[0]) in index.grid.title_stems or len(found[j]) > max(2, rows // 2)):
                 continue        # the table's own subject ("games" in a games table): covered, not a filter
@@ -913,7 +913,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             return
         plan.measure = _measure(q, grid, headers, plan, comparative)     # "how many years older": a date column
         if moved:
-            _read_moves(plan)   # "how much did turnover grow from 2016 to 2023": two rows, "grow" read
+            _read_moves(plan)   # "how much did takings grow from 1998 to 2024": two rows, "grow" read
         high = toks & (MAX_WORDS | {"last", "latest", "greatest", "most"})
         low = toks & (MIN_WORDS | {"first", "earliest", "least"})
         plan.span = not plan.pair and bool(high) and bool(low)    # "between the greatest and the least": a range
@@ -973,7 +973,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     if sup and not re.search(r"\bhow (many|much)\b", f) or (sup and re.search(r"\b(which|who|what)\b", f)):
         plan.op = "argmin" if (sup in MIN_WORDS or FAST_WORDS.get(sup) == "min") else "argmax"
         if beats is not None and not by_year and (two := _moving_columns(q, grid, headers)) is not None:
-            plan.measure, plan.measure2 = two   # "which class grew the most from 2022 to 2023": the largest rise
+            plan.measure, plan.measure2 = two   # "which hives grew the most from 2022-23 to 2023-24": the largest rise
             if not _moved(q)[0]:
                 plan.op = "argmin" if plan.op == "argmax" else "argmax"     # "fell the most": the lowest change
             return
@@ -988,7 +988,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.target = _name_column(grid)        # "the team with the most goals": the row, not the figure
         elif plan.measure is not None and re.match(r"(which|who)\b", f) and grid.columns[plan.target].numeric \
                 and not grid.columns[plan.target].dated:
-            plan.target = _name_column(grid)        # "which kind of item was most likely fixed": the row, not its
+            plan.target = _name_column(grid)        # "which kind of item was most likely mended": the row, not its
                                                     # figure in Items brought
         return
     if (re.search(r"\b(first|last|final|top|bottom)\b", f) or nth) and plan.limit is None:
@@ -1176,7 +1176,7 @@ def _column_beats(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Co
             q, grid, headers, lambda p: p == word - 1)      # "lost more than won"
         after = _most_named(q, grid, headers, lambda p: at < p <= at + 3)
         if not after and _YEAR_BEFORE.match(" ".join(q.tokens[at + 1:at + 5])):
-            year = _year_columns(grid)      # "fewer entries than the year before": the latest named year's column
+            year = _year_columns(grid)      # "fewer visits than the year before": the latest named year's column
             dated = sorted((j for j in before or year if j in year), key=year.get)[-1:]     # (or latest of all)
             earlier = sorted((j for j in year if dated and year[j] < year[dated[0]]), key=year.get)[-1:]
             before, after = (dated, earlier) if earlier else (before, after)
@@ -1192,8 +1192,8 @@ _YEAR_BEFORE = re.compile(rf"(the )?({_PERIOD_WORDS} before|previous {_PERIOD_WO
 
 
 def _most_named(q: _Question, grid: Grid, headers: dict[int, list[int]], near: Callable[[int], bool]) -> list[int]:
-    """The numeric columns whose headers hold the most of the header words at the positions `near` accepts ("entries in
-    2023": Entries 2023, not Entries 2022), several when they tie ("fewer entries": both)."""
+    """The numeric columns whose headers hold the most of the header words at the positions `near` accepts ("visits in
+    2023": Visits 2023, not Visits 2022), several when they tie ("fewer visits": both)."""
     named = [p for ps in headers.values() for p in ps if near(p)]
     counts = {c.index: n for c in grid.columns if c.numeric and (n := sum(q.stems[p] in c.stems for p in named))}
     return [j for j, n in counts.items() if n == max(counts.values())]
@@ -1249,7 +1249,7 @@ _YEARLY_WORDS = _A_YEAR | {"years"}
 
 
 def _yearly(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan) -> tuple[int, ...]:
-    """The year columns a yearly average runs over ("the average yearly redwing count", "on average how many callouts a
+    """The year columns a yearly average runs over ("the average yearly count of swifts", "on average how many wrens a
     year over 2021-2023"): those between the first and last year named, or every one; none when the question names
     one year's column (its average over the rows) or another figure column, or says nothing of years."""
     year = _year_columns(grid)
