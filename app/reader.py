@@ -64,8 +64,8 @@ class Reading:
 
 
 def short_form(span: str) -> str:
-    """A span as a short answer: without surrounding spaces and punctuation."""
-    return span.strip().strip(",;:.").strip()
+    """A span as a short answer: without surrounding spaces, punctuation and emphasis marks ("*Rhodri Evans*")."""
+    return span.strip().strip(",;:.*_").strip()
 
 
 def passage_of(chunk) -> tuple[str, int]:

@@ -310,7 +310,7 @@ class TextAnswerer:
                               expected_f1=sure, nearest=support if _about(asked, best.hit) else None)
         chosen = spans[k]
         after = chosen.sentence[chosen.start - chosen.sentence_start + len(chosen.text):]
-        short = without_clause(short_form(counted(chosen.text, after, _unit(question))))
+        short = without_asked_title(without_clause(short_form(counted(chosen.text, after, _unit(question)))), asked)
         if confirmed[k]:   # a side is someone: "Tomas Ferreira's 39%" -> "Tomas Ferreira"
             short = _POSSESSED.sub("", short)
         return TextAnswer(support, short, confidence, expected_f1=sure)
@@ -507,17 +507,30 @@ def is_descriptive(question: str) -> bool:
     return bool(_DESCRIPTIVE.search(question))
 
 
-_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which|where|when|while|[a-z]+ing|[a-z]+ed)\b")   # ", replacing ..."
+_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which|where|when|while|[a-z]+ing|[a-z]+ed)\b"     # ", replacing ..."
+                     r"|\s+(?:that|which|who)\s+(?:was|were|is|are|had|has|have|would|will)\b"   # "8 July that was"
+                     r"|\s+and\s+(?:a|an|the)\s")                          # "£9.40 and a car with driver £31"
 _NAME_LINKS = frozenset("of the and de la von van du da del der &".split())
 
 
 def without_clause(span: str) -> str:
     """A name or figure without the relative or participial clause the span runs on into ("the Pell Trust, which paid
-    for the roof" -> "the Pell Trust"; "1959, opened in 2012" -> "1959"); any other span as is."""
+    for the roof" -> "the Pell Trust"; "1959, opened in 2012" -> "1959"; "8 July that was not lifted until ..." -> "8
+    July"), or the coordinated phrase after it ("£9.40 and a car with driver £31" -> "£9.40"); any other span as is."""
     m = _CLAUSE.search(span)
     head = span[:m.start()].split() if m else []
-    named = all(w[0].isupper() or w[0].isdigit() or w in _NAME_LINKS for w in head)
+    named = all(w[0].isupper() or w.lstrip("£$€¥")[:1].isdigit() or w in _NAME_LINKS for w in head)
     return span[:m.start()] if head and named and not set(head) <= _NAME_LINKS else span
+
+
+def without_asked_title(span: str, asked: Asked) -> str:
+    """A name without the title words before it that only repeat the question's ("who's the chief fire officer":
+    "Officer Ola Lind" -> "Ola Lind"), as long as a name of two or more words stays."""
+    words = span.split()
+    k = 0
+    while k < len(words) - 2 and words[k][:1].isupper() and stem(fold(words[k])) in asked.terms:
+        k += 1
+    return " ".join(words[k:]) if k and words[k][:1].isupper() else span
 
 
 def _following(best: Support, most: int = 2) -> list[Support]:

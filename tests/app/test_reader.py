@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from app.reader import DEFAULT_PATH, Policy, Reader, best_span, best_spans, default_reader, passage_of
+from app.reader import DEFAULT_PATH, Policy, Reader, best_span, best_spans, default_reader, passage_of, short_form
 from tests.conftest import TEXT_DOCS
 
 
@@ -295,3 +295,8 @@ def test_a_cached_graph_is_not_served_once_the_code_or_encoder_that_builds_the_n
     monkeypatch.setattr(app.reader, "builder_identity", lambda: b"reader.py as edited, the same encoder")
     Reader(tmp_path / "r.pt")
     assert built == [tmp_path / "r.pt"]       # the graph was built again from the model file
+
+
+def test_a_short_answer_drops_the_punctuation_and_emphasis_marks_around_it():
+    assert short_form(" Ingrid Halvorsen, ") == "Ingrid Halvorsen"
+    assert short_form("Chief Warden Ola Lind*") == "Chief Warden Ola Lind"      # from "*... by Chief Warden Ola Lind*"

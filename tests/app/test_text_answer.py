@@ -1,8 +1,10 @@
 """Text answers: what a span must not be, and which questions ask for an account rather than a span."""
 import pytest
 
+from app.chooser import Asked
 from app.retrieve import Hit
-from app.text_answer import QUANTITY, _unit, counted, in_reference, is_descriptive, without_clause, years_first
+from app.text_answer import (QUANTITY, _unit, counted, in_reference, is_descriptive, without_asked_title,
+                              without_clause, years_first)
 from index.chunk import Chunk
 
 
@@ -163,3 +165,13 @@ def test_a_name_or_figure_stops_before_the_clause_it_runs_on_into():
     # a list, or words that are no name, stay whole
     assert without_clause("heating, cooling and lighting") == "heating, cooling and lighting"
     assert without_clause("two boats, including the Tern") == "two boats, including the Tern"
+    assert without_clause("8 July that was not lifted until 15 September") == "8 July"     # a restrictive clause
+    assert without_clause("£9.40 and a car with driver £31") == "£9.40"          # a second phrase coordinated
+    assert without_clause("Ines Moreau and Kofi Asante") == "Ines Moreau and Kofi Asante"     # two names stay
+
+
+def test_a_name_drops_the_title_words_that_only_repeat_the_question():
+    asked = Asked({"chief": 1.0, "fire": 1.0, "offic": 1.0}, {}, "person")      # "who's the chief fire officer"
+    assert without_asked_title("Chief Fire Officer Ola Lind", asked) == "Ola Lind"
+    assert without_asked_title("Officer Lind", asked) == "Officer Lind"          # one word left would be no name
+    assert without_asked_title("Dr Ola Lind", asked) == "Dr Ola Lind"
