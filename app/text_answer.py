@@ -508,15 +508,15 @@ def is_descriptive(question: str) -> bool:
 
 
 _CLAUSE = re.compile(r",\s+(?:who|whom|whose|which|where|when|while|[a-z]+ing|[a-z]+ed)\b"     # ", replacing ..."
-                     r"|\s+(?:that|which|who)\s+(?:was|were|is|are|had|has|have|would|will)\b"   # "8 July that was"
-                     r"|\s+and\s+(?:a|an|the)\s")                          # "£9.40 and a car with driver £31"
+                     r"|\s+(?:that|which|who)\s+(?:was|were|is|are|had|has|have|would|will)\b"   # "3 May that was"
+                     r"|\s+and\s+(?:a|an|the)\s")                          # "£4.50 and a child £2"
 _NAME_LINKS = frozenset("of the and de la von van du da del der &".split())
 
 
 def without_clause(span: str) -> str:
     """A name or figure without the relative or participial clause the span runs on into ("the Pell Trust, which paid
-    for the roof" -> "the Pell Trust"; "1959, opened in 2012" -> "1959"; "8 July that was not lifted until ..." -> "8
-    July"), or the coordinated phrase after it ("£9.40 and a car with driver £31" -> "£9.40"); any other span as is."""
+    for the roof" -> "the Pell Trust"; "1959, opened in 2012" -> "1959"; "3 May that was not lifted until ..." -> "3
+    May"), or the coordinated phrase after it ("£4.50 and a child £2" -> "£4.50"); any other span as is."""
     m = _CLAUSE.search(span)
     head = span[:m.start()].split() if m else []
     named = all(w[0].isupper() or w.lstrip("£$€¥")[:1].isdigit() or w in _NAME_LINKS for w in head)

@@ -212,7 +212,7 @@ _OVER_ALL = re.compile(r"\b(altogether|in (total|all)|(on )?average|combined|bet
 
 def _whole_column(question: str, plan, reading) -> bool:
     """Whether the plan totals or averages a column the question names over every row, as the question says it
-    should ("how much did the collections raise altogether"): a verb left over does not make it another question."""
+    should ("how much did the stalls raise altogether"): a verb left over does not make it another question."""
     return plan.op in ("sum", "avg") and plan.measure in reading.headers and plan.limit is None \
         and bool(_OVER_ALL.search(question))
 

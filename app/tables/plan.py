@@ -1049,7 +1049,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         if not named and len(quantities) == 1 and (not after and amount or after and after.group(0).startswith(
                 "total") and not grid.columns[plan.target].numeric and plan.target in headers):
             named = quantities          # "what do the visit figures add up to": the one quantity named; "the total
-                                        # income in 2023-24": the rows' header named, the year's column summed
+                                        # honey in 2023-24": the rows' header named, the year's column summed
         if named:
             plan.measure = named[0]
             plan.target = plan.measure
