@@ -859,3 +859,11 @@ def test_pence_beside_pounds_are_hundredths_of_a_pound():
     table = _over(STALL)
     result = _checked(table, "how much did a pie go up in price between 1975 and 2024")
     assert result["short_answer"] == "2.51"     # £2.60 - 9p, not 2.6 - 9
+
+
+def test_a_count_of_rows_the_question_lists_one_by_one_adds_up_their_count_column():
+    calls = ("| Call | Calls | Average response |\n|---|---|---|\n| Cat up a tree | 6 | 12 min |\n"
+             "| Flooded cellar | 9 | 25 min |\n| Chimney fire | 4 | 8 min |\n| Lift rescue | 3 | 15 min |\n")
+    table = _over(calls)
+    result = _checked(table, "how many cat, cellar and chimney calls were there in total")
+    assert result["short_answer"] == "19"       # 6 + 9 + 4, not the 3 rows the question names itself
