@@ -1076,7 +1076,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                   if all(re.fullmatch(r"\d[\d,]*", grid.text(r, j)) for r in range(len(grid.rows)) if grid.text(r, j))]
         if len(plan.pair) > 2 and not plan.conditions and not plan.count_cells and len(counts) == 1 and all(
                 len(c.rows) == 1 for c in plan.pair) and len({r for c in plan.pair for r in c.rows}) == len(plan.pair):
-            plan.op, plan.measure = "sum", counts[0]    # "how many chimney, house and grass fires in total": their
+            plan.op, plan.measure = "sum", counts[0]    # "how many cat, cellar and chimney calls in total": their
             plan.target = plan.measure                  # figures added, not the rows the question itself lists
         return
     plan.op = "lookup"
