@@ -382,8 +382,7 @@ def _yearly_average(grid: Grid, plan: Plan, rows: list[int], where: str) -> Resu
     shown = " + ".join(_fmt(v, grid.text(cells[0][0], j)) for v, (j, cells) in zip(each, years))
     value = round(sum(each) / len(each), 2)
     names = ", ".join(grid.columns[j].name for j, _ in years)
-    over = "all rows" if where == "all rows" else where
-    return Result(_fmt(value, shown), f"The yearly average over {names} for {over} is {_fmt(value, shown)}",
+    return Result(_fmt(value, shown), f"The yearly average over {names} for {where} is {_fmt(value, shown)}",
                   f"({shown}) / {len(each)} = {_fmt(value, shown)}", [(r, j) for j, cells in years for r, _ in cells])
 
 

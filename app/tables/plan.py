@@ -7,7 +7,7 @@ generic vocabulary of operations are used; nothing here knows any document.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -1011,8 +1011,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             low = bool(set(grid.columns[by[0]].stems) & RANK_STEMS)
             plan.op = "argmin" if (ranked.group(1) == "first") == low else "argmax"
         return
-    header_pos = {p for ps in headers.values() for p in ps}
-    said_count = any(t == "count" and i not in header_pos for i, t in enumerate(q.tokens))   # not "Peak count"'s
+    said_count = any(t == "count" and i not in in_header for i, t in enumerate(q.tokens))   # not "Peak count"'s
     if re.search(r"\bhow (many|much)\b|\bnumber of\b|\btotal\b|\bsum\b|\bcombined\b|\badd up\b", f) or said_count:
         after = re.search(r"\b(?:how many|how much|number of|total|count of)\s+(\w+)(?:\s+(\w+))?(?:\s+(\w+))?", f)
         noun, head = [], ""  # the words counted, up to the first content word ("how many total medals")
@@ -1072,7 +1071,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                 c.op in ("=", "has") and len(c.rows) == 1 for c in plan.conditions):
             plan.unresolved.append(head)    # "how many day visitors did A get": what is counted no column holds, and
                                             # counting A's one row would say "1"
-        counts = [j for j in _quantities(grid, dict.fromkeys(range(len(grid.columns)), []))    # bare whole numbers
+        counts = [j for j in _all_quantities(grid)      # bare whole numbers
                   if all(re.fullmatch(r"\d[\d,]*", grid.text(r, j)) for r in range(len(grid.rows)) if grid.text(r, j))]
         if len(plan.pair) > 2 and not plan.conditions and not plan.count_cells and len(counts) == 1 and all(
                 len(c.rows) == 1 for c in plan.pair) and len({r for c in plan.pair for r in c.rows}) == len(plan.pair):
@@ -1096,6 +1095,11 @@ def _quantities(grid: Grid, headers: dict[int, list[int]]) -> dict[int, list[int
     """The named columns that hold quantities (numbers that add up: not dates, not percentages, not ranks)."""
     return {j: ps for j, ps in headers.items() if grid.columns[j].numeric and not grid.columns[j].dated
             and not grid.columns[j].percent and not set(grid.columns[j].stems) & RANK_STEMS}
+
+
+def _all_quantities(grid: Grid) -> dict[int, list[int]]:
+    """Every column of the table that holds quantities, named or not."""
+    return _quantities(grid, dict.fromkeys(range(len(grid.columns)), []))
 
 
 def _per(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan) -> bool:
@@ -1181,11 +1185,10 @@ def _column_beats(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Co
         before = _most_named(q, grid, headers, lambda p: word < p < at) or _most_named(
             q, grid, headers, lambda p: p == word - 1)      # "lost more than won"
         after = _most_named(q, grid, headers, lambda p: at < p <= at + 3)
-        if not after and _YEAR_BEFORE.match(" ".join(q.tokens[at + 1:at + 5])):
-            year = _year_columns(grid)      # "fewer visits than the year before": the latest named year's column
-            dated = sorted((j for j in before or year if j in year), key=year.get)[-1:]     # (or latest of all)
-            earlier = sorted((j for j in year if dated and year[j] < year[dated[0]]), key=year.get)[-1:]
-            before, after = (dated, earlier) if earlier else (before, after)
+        if not after and _YEAR_BEFORE.match(" ".join(q.tokens[at + 1:at + 5])) and (
+                pair := _year_and_before(grid, before or _year_columns(grid))) is not None:
+            after, before = [pair[0]], [pair[1]]    # "fewer visits than the year before": the latest named year's
+                                                    # column (or the latest of all) against the one before it
         if len(before) != 1 or len(after) != 1 or before == after:
             continue
         return _compared(grid, before[0], after[0], q.tokens[word] in MORE, (word, at))
@@ -1241,8 +1244,7 @@ def _two_columns(grid: Grid, headers: dict[int, list[int]], plan: Plan | None = 
     named = [j for j in _quantities(grid, headers) if plan is None or j not in _bounded(plan)]
     year = _year_columns(grid)
     if len(named) == 1 and named[0] in year:
-        before = [j for j in year if year[j] < year[named[0]]]
-        return (max(before, key=year.get), named[0]) if before else None
+        return _year_and_before(grid, named)
     if len(named) != 2:
         return None
     if all(j in year for j in named) and year[named[0]] != year[named[1]]:
@@ -1272,9 +1274,21 @@ def _latest_two(grid: Grid, headers: dict[int, list[int]], f: str) -> tuple[int,
     """"than the year before" ("the winter before"), no column named but years': the table's two latest columns of
     years, earlier first."""
     year = _year_columns(grid)
-    if any(j not in year for j in _quantities(grid, headers)) or len(year) < 2 or not _YEAR_BEFORE.search(f):
+    if any(j not in year for j in _quantities(grid, headers)) or not _YEAR_BEFORE.search(f):
         return None     # no column named, or only columns of years ("peak" of "Peak count 2022-23" and "... 2023-24")
-    return tuple(sorted(year, key=year.get)[-2:])
+    return _year_and_before(grid, year)
+
+
+def _year_and_before(grid: Grid, among: Iterable[int]) -> tuple[int, int] | None:
+    """The latest column of years among `among` and the column of the year before it, earlier first (None when no
+    earlier year is in the table)."""
+    year = _year_columns(grid)
+    dated = [j for j in among if j in year]
+    if not dated:
+        return None
+    later = max(dated, key=year.get)
+    earlier = [j for j in year if year[j] < year[later]]
+    return (max(earlier, key=year.get), later) if earlier else None
 
 
 def _years_of_no_figure(grid: Grid, column: int, thresholds: list[tuple[str, float, str, int]]) -> bool:
@@ -1294,7 +1308,7 @@ def _timed(grid: Grid) -> bool:
 
 def _year_columns(grid: Grid) -> dict[int, int]:
     """The quantity columns whose header holds a year ("2023 (£)"), with that year."""
-    every = _quantities(grid, dict.fromkeys(range(len(grid.columns)), []))
+    every = _all_quantities(grid)
     return {j: y for j in every if (y := _header_year(grid, j)) is not None}
 
 
