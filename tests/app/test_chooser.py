@@ -187,17 +187,29 @@ def test_an_offer_carries_its_sentences_cosine_with_the_question_from_the_index(
     assert row(regatta_engine.vocabulary, question, "Maren Solberg")["similarity"] == 0.0   # none given
 
 
-def test_a_spans_reader_share_is_its_part_of_the_readers_odds_over_every_span_offered(vocabulary):
+def test_a_spans_answer_share_is_its_part_of_the_readers_odds_over_every_span_offered(vocabulary):
     asked = Asked.of("Who coached the Heron crew in 2018?", vocabulary)
     at = SENTENCE.index("Maren Solberg")
-    spans = [Offer(score, score, 0, rank, 0.5, "Maren Solberg", at, SENTENCE, 0, PASSAGE) for rank, score in
-             enumerate([3.0, 1.0, 1.0])]
-    share = features(asked, spans)[:, FEATURES.index("reader_share")]
+    spans = [Offer(score, score, 0, rank, 0.5, text, at, SENTENCE, 0, PASSAGE) for rank, (score, text) in
+             enumerate([(3.0, "Maren Solberg"), (1.0, "Heron"), (1.0, "2018")])]
+    share = features(asked, spans)[:, FEATURES.index("answer_share")]
     assert np.allclose(np.exp(share).sum(), 1.0)
     assert share[0] > share[1] == share[2]
     # the same span scores the same against its own passage, but its share falls when another passage offers better
-    alone = features(asked, spans[1:2])[0, FEATURES.index("reader_share")]
+    alone = features(asked, spans[1:2])[0, FEATURES.index("answer_share")]
     assert alone == 0.0 and share[1] < alone
+
+
+def test_an_answer_offered_in_several_places_gets_the_share_of_them_all(vocabulary):
+    asked = Asked.of("Who coached the Heron crew in 2018?", vocabulary)
+    at = SENTENCE.index("Maren Solberg")
+    named = lambda score, text: Offer(score, score, 0, 0, 0.5, text, at, SENTENCE, 0, PASSAGE)  # noqa: E731
+    once = features(asked, [named(2.0, "Maren Solberg"), named(2.0, "Heron"), named(2.0, "2018")])
+    twice = features(asked, [named(2.0, "Maren Solberg"), named(2.0, "maren solberg"), named(2.0, "2018")])
+    column = FEATURES.index("answer_share")
+    assert np.isclose(np.exp(once[0, column]), 1 / 3)
+    assert np.isclose(np.exp(twice[0, column]), 2 / 3) and twice[0, column] == twice[1, column]
+    assert np.isclose(np.exp(twice[2, column]), 1 / 3)   # an answer offered once keeps its own share
 
 
 def test_a_surer_span_in_a_passage_naming_nothing_asked_does_not_hide_one_that_does(vocabulary):
