@@ -667,6 +667,7 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
         money = [j for j in money if j in out] if len(money) > 1 else money   # "spent in 2024": "2024 (£)"
         if len(money) == 1 and i not in used and not any(i in ps for ps in out.values()):
             out.setdefault(money[0], []).append(i)
+    _abbreviated(q, grid, out, used)
     # a question word naming several columns names the one whose header it covers most
     by_pos: dict[int, list[int]] = {}
     for j, ps in out.items():
@@ -682,6 +683,36 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
     for ps in out.values():
         used.update(ps)
     return out
+
+
+def abbreviates(header: str, word: str) -> bool:
+    """Whether a header of one to four letters abbreviates a word of a few letters more: "Pts" points, "Avg" average,
+    "D" draws. Its letters come in order in the word, the first first, and none after the first is a vowel (an
+    abbreviation drops them: "Age" is no "average"); a long word is no header's ("postmistress" is not "Pts")."""
+    short = header.strip().rstrip(".").lower()
+    if not (short.isalpha() and len(short) <= 4 and word[:1] == short[:1]):
+        return False
+    if len(short) == 1:
+        return 4 <= len(word) <= 7
+    letters = iter(word)
+    return (len(short) < len(word) <= 3 * len(short) and not set(short[1:]) & set("aeiou")
+            and all(c in letters for c in short))
+
+
+def _abbreviated(q: _Question, grid: Grid, out: dict[int, list[int]], used: set[int]) -> None:
+    """Question words no header names by its words, named by the one header that abbreviates them most fully ("how
+    many draws" names "D", "points" names "Pts" before "P"). A header of one letter is an abbreviation only in a row
+    of them ("P | W | D | L")."""
+    named = {p for ps in out.values() for p in ps}
+    initials = sum(len(c.name.strip()) == 1 for c in grid.columns) >= 2
+    headers = [c for c in grid.columns if initials or len(c.name.strip()) > 1]
+    for i, t in enumerate(q.tokens):
+        if i in used or i in named or generic(t) or not t.isalpha():
+            continue
+        found = [c for c in headers if abbreviates(c.name, t)]
+        longest = [c for c in found if len(c.name.strip()) == max(len(f.name.strip()) for f in found)]
+        if len(longest) == 1:
+            out.setdefault(longest[0].index, []).append(i)
 
 
 def _doers(grid: Grid, verb: str) -> list[int]:
@@ -1028,8 +1059,9 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         if kind and stem(kind[0]) in rows_are - {"number"}:
             noun = [stem(kind[0])]  # "how many item categories": rows of the Category column, not Items brought
         conditioned = {c.column for c in plan.conditions} | {c.column for c in plan.pair}
-        named = [j for j in headers if grid.columns[j].numeric and not grid.columns[j].dated and set(grid.columns[j].stems) & (set(noun) - {"number"})
-                 and j not in conditioned]
+        counted_at = {i for i, s in enumerate(q.stems) if s in set(noun) - {"number"}}
+        named = [j for j in headers if grid.columns[j].numeric and not grid.columns[j].dated and j not in conditioned
+                 and (set(grid.columns[j].stems) & (set(noun) - {"number"}) or counted_at & set(headers[j]))]
         amount = re.search(r"\bhow much\b|\b(sum|combined|together)\b|\btotal (number|amount) of\b|\badd up\b", f) \
             or after and after.group(1) in UNIT_HINTS and after.group(1) not in FILLER_WORDS   # "how many kilos of"
         counted = grid.columns[plan.target]

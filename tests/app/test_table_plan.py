@@ -867,3 +867,25 @@ def test_a_count_of_rows_the_question_lists_one_by_one_adds_up_their_count_colum
     table = _over(calls)
     result = _checked(table, "how many cat, cellar and chimney calls were there in total")
     assert result["short_answer"] == "19"       # 6 + 9 + 4, not the 3 rows the question names itself
+
+
+LEAGUE = ("| Pos | Side | P | W | D | L | Pts |\n|---|---|---|---|---|---|---|\n| 1 | Kestrel Vale | 10 | 8 | 1 | 1 | 25 |\n"
+          "| 2 | Brook Farm | 10 | 6 | 3 | 1 | 21 |\n| 3 | Yarrow Green | 10 | 2 | 4 | 4 | 10 |\n")
+
+
+@pytest.mark.parametrize("question, short", [
+    ("how many draws did yarrow green have", "4"),         # "D": one letter of the word, first
+    ("brook farm points", "21"),                           # "Pts" before "P": the header abbreviating it most fully
+    ("which side had the most draws", "Yarrow Green"),
+])
+def test_a_header_abbreviating_a_word_is_named_by_it(question, short):
+    table = _over(LEAGUE)
+    assert _checked(table, question)["short_answer"] == short
+
+
+def test_an_abbreviation_keeps_its_first_letter_and_drops_vowels():
+    from app.tables.plan import abbreviates
+    assert abbreviates("Pts", "points") and abbreviates("D", "draws") and abbreviates("Avg.", "average")
+    assert not abbreviates("Age", "average")          # a word of its own, not its consonants
+    assert not abbreviates("Pts", "spots") and not abbreviates("Pts", "pts")    # its first letter first; longer
+    assert not abbreviates("Pts", "postmistress") and not abbreviates("P", "postmistress")   # not much longer
