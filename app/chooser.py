@@ -113,7 +113,7 @@ def offers(chunk, rank: int, retrieval: float, spans: list[tuple[float, int, str
     best = max((score for score, *_ in spans), default=0.0)
     out = []
     for k, (score, at, text, s_start, sentence) in enumerate(spans):
-        start, text = whole_date(*whole_name(at - s_start, text, sentence, names), sentence)
+        start, text = whole_number(*whole_date(*whole_name(at - s_start, text, sentence, names), sentence), sentence)
         out.append(Offer(score, best, k, rank, retrieval, text, s_start + start, sentence, s_start, context,
                          similarities[k] if similarities else 0.0))
     return out
@@ -147,6 +147,21 @@ def whole_date(start: int, text: str, sentence: str) -> tuple[int, str]:
     answers nothing)."""
     if re.fullmatch(r"\d{1,2}", text) and (m := _MONTH_AFTER.match(sentence, start + len(text))):
         return start, sentence[start:m.end()]
+    return start, text
+
+
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+
+
+def whole_number(start: int, text: str, sentence: str) -> tuple[int, str]:
+    """A span that is one half of a number written with a hyphen, widened to the whole number: "six" -> "forty-six"."""
+    before = re.search(rf"\b(?:{_TENS})[-‐]$", sentence[:start], re.I)
+    if before and re.match(rf"(?:{_UNITS})\b", text, re.I):
+        return before.start(), sentence[before.start():start + len(text)]
+    after = re.match(rf"[-‐](?:{_UNITS})\b", sentence[start + len(text):], re.I)
+    if after and re.search(rf"\b(?:{_TENS})$", text, re.I):
+        return start, sentence[start:start + len(text) + after.end()]
     return start, text
 
 

@@ -311,6 +311,7 @@ class TextAnswerer:
         chosen = spans[k]
         after = chosen.sentence[chosen.start - chosen.sentence_start + len(chosen.text):]
         short = without_asked_title(without_clause(short_form(counted(chosen.text, after, _unit(question)))), asked)
+        short = with_unit(short, after, question)
         if confirmed[k]:   # a side is someone: "Tomas Ferreira's 39%" -> "Tomas Ferreira"
             short = _POSSESSED.sub("", short)
         return TextAnswer(support, short, confidence, expected_f1=sure)
@@ -570,6 +571,26 @@ def counted(span: str, after: str, unit: str | None) -> str:
             end = m.end() + noun.end(1)
             return span[m.start():end] if end <= len(span) else span[m.start():m.end()]
     return span
+
+
+_MEASURE_CUE = re.compile(r"\bhow (?:long|far|high|tall|deep|wide|heavy|big|large)\b", re.IGNORECASE)
+# a measure's unit written after its number: "25 minutes", "18 metres", "3.5 km"
+_MEASURE_UNIT = re.compile(r"\s*(?:sec(?:ond)?s?|min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?|decades?|"
+                           r"centur(?:y|ies)|(?:milli|centi|kilo)?met(?:re|er)s?|mm|cm|km|m|miles?|feet|foot|ft|"
+                           r"inch(?:es)?|yards?|acres?|hectares?|ha|(?:kilo)?grams?|g|kg|tonnes?|tons?|pounds?|lbs?|"
+                           r"(?:milli)?lit(?:re|er)s?|ml|l|storeys?|stories|floors|square (?:met(?:re|er)s|miles|"
+                           r"kilomet(?:re|er)s|feet))\b", re.IGNORECASE)
+_BARE_NUMBER = re.compile(rf"(?:about |around |some |nearly |almost |over )?(?:[\d.,]+|(?:{NUMBER_WORDS}|sixty|seventy|"
+                          rf"eighty|ninety)(?:-(?:{NUMBER_WORDS}))?)", re.IGNORECASE)
+
+
+def with_unit(short: str, after: str, question: str) -> str:
+    """A bare number answering "how long / far / high ..." with the unit its sentence writes after it: "twenty-five"
+    -> "twenty-five minutes" (a length without its unit says nothing)."""
+    if not _MEASURE_CUE.search(question) or not _BARE_NUMBER.fullmatch(short):
+        return short
+    unit = _MEASURE_UNIT.match(after)
+    return short + after[:unit.end()] if unit else short
 
 
 def _unit(question: str) -> str | None:

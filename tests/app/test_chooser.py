@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from app.chooser import (DEFAULT_PATH, FEATURES, Asked, Chooser, Offer, best_offer, default_chooser, features,
-                         whole_date, whole_name, within_sentence)
+                         whole_date, whole_name, whole_number, within_sentence)
 from app.vocabulary import Vocabulary
 from index.parse import split_sentences
 from tests.conftest import TEXT_DOCS
@@ -91,6 +91,14 @@ def test_a_span_that_is_only_the_day_of_a_date_is_widened_to_the_whole_date():
     assert whole_date(at, "14 August", sentence) == (at, "14 August")      # not only a day: as it was
     at = sentence.index("12")
     assert whole_date(at, "12", sentence) == (at, "12")                    # a count, no month after it
+
+
+def test_a_span_that_is_half_a_hyphenated_number_is_widened_to_the_whole_number():
+    sentence = "Forty-six rowers raced, and six of them were juniors."
+    assert whole_number(6, "six rowers", sentence) == (0, "Forty-six rowers")
+    assert whole_number(0, "Forty", sentence) == (0, "Forty-six")
+    at = sentence.index("six of")
+    assert whole_number(at, "six", sentence) == (at, "six")                # a number of its own, as it was
 
 
 def test_the_model_file_round_trips_and_refuses_other_features():

@@ -4,7 +4,7 @@ import pytest
 from app.chooser import Asked
 from app.retrieve import Hit
 from app.text_answer import (QUANTITY, _unit, counted, in_reference, is_descriptive, without_asked_title,
-                              without_clause, years_first)
+                              with_unit, without_clause, years_first)
 from index.chunk import Chunk
 
 
@@ -175,3 +175,15 @@ def test_a_name_drops_the_title_words_that_only_repeat_the_question():
     assert without_asked_title("Chief Fire Officer Ola Lind", asked) == "Ola Lind"
     assert without_asked_title("Officer Lind", asked) == "Officer Lind"          # one word left would be no name
     assert without_asked_title("Dr Ola Lind", asked) == "Dr Ola Lind"
+
+
+@pytest.mark.parametrize("question, short, after, answer", [
+    ("how long is the walk to the ferry", "twenty-five", " minutes from the green.", "twenty-five minutes"),
+    ("how high is the bell tower", "about 31", " metres to the vane", "about 31 metres"),
+    ("how far did the relay run", "3.5", "km along the towpath", "3.5km"),
+    ("how long did the lease run", "1958", " until the council bought it", "1958"),   # no unit after it
+    ("how many boats were entered", "12", " boats", "12"),                          # no measure asked
+    ("how long was the delay", "two hours", " in all", "two hours"),                 # has its unit
+])
+def test_a_bare_number_answering_how_long_or_far_takes_its_unit(question, short, after, answer):
+    assert with_unit(short, after, question) == answer
