@@ -146,6 +146,11 @@ QUANTITY = re.compile(r"\b(?:\d|(?:" + NUMBER_WORDS + r"|sixty|seventy|eighty|ni
                       r"billions?|dozens?|half|several|many|few|both|all|none|no|some|most|majority|minority)\b)",
                       re.IGNORECASE)   # what a "how many" answer must hold: a number or a quantifier ("several");
 # a superset of question.NUMBER_WORDS, which stays as the fitted chooser and sentence ranker read it
+ASKS_COST = re.compile(r"\b(?:how much|what) (?:did|does|do|will|would|was|were|is|has|had)\b.*\bcost\b|"
+                       r"\bhow much (?:did|does|do|will|would|has|had)\b.*\b(?:pay|spend|charge)\b|"
+                       r"\bwhat (?:is|was|are|were) the (?:cost|price) of\b", re.IGNORECASE)
+MONEY = re.compile(r"[£$€¥₹₺]|\d+p\b|\b(?:pounds?|euros?|dollars?|pence|cents?|lira|yen|francs?|rupees?|yuan|"
+                   r"thousand|million|billion|trillion|free)\b", re.IGNORECASE)   # what a cost is written with
 
 
 class TextAnswerer:
@@ -280,11 +285,14 @@ class TextAnswerer:
                                  self.cosines(question, [(r.hit.chunk.doc, r.sentence) for r in group]))]
         rows = features(asked, spans)
         expected = chooser.probabilities(rows)
-        if asked.kind in ("number", "percent") and not describe:   # "how many ...", "what share ...": only a span
-            # with a number or a quantifier answers it ("several", "half"; not a name)
-            expected = np.where([bool(QUANTITY.search(o.reading.text)) for o in offered], expected, -1.0)
+        cost = bool(ASKS_COST.search(question))
+        if (asked.kind in ("number", "percent") or cost) and not describe:   # "how many ...", "what share ...": only
+            # a span with a number or a quantifier answers it ("several", "half"; not a name); "what did X cost" only
+            # one with money ("£3,400", "2 million"; not "53-seat")
+            expected = np.where([bool(QUANTITY.search(o.reading.text)) and (not cost or bool(MONEY.search(s.text)))
+                                 for o, s in zip(offered, spans)], expected, -1.0)
             if expected.max() < 0:
-                asked_for = "share" if asked.kind == "percent" else "number"
+                asked_for = "cost" if cost else "share" if asked.kind == "percent" else "number"
                 return TextAnswer(None, None, 0.0, f"no passage states the {asked_for} asked for")
         side = asked_side(question)
         confirmed = np.array([side is not None and side_of(*o.in_sentence()) == side

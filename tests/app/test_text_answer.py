@@ -187,3 +187,36 @@ def test_a_name_drops_the_title_words_that_only_repeat_the_question():
 ])
 def test_a_bare_number_answering_how_long_or_far_takes_its_unit(question, short, after, answer):
     assert with_unit(short, after, question) == answer
+
+
+TOUR = """# Harrowgate Male Voice Choir: Spring Tour 2025
+
+## Travel
+
+The choir travelled to the three concerts in a 53-seat coach hired from Pennant Travel of Aberfal. The coach left
+the rehearsal hall at seven each morning and returned after the last encore.
+
+## Concerts
+
+Tickets for the final concert at St Brannoc's Church cost £12, and the retiring collection raised £640 for the
+lifeboat station.
+"""
+
+
+@pytest.fixture(scope="module")
+def tour_engine(tmp_path_factory, model):
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+
+    docs = tmp_path_factory.mktemp("tour-docs")
+    (docs / "tour.md").write_text(TOUR, encoding="utf-8")
+    out = tmp_path_factory.mktemp("tour-index") / "index"
+    build(docs, out, model=model)
+    return Engine(store.load(out), model, out)
+
+
+def test_a_question_asking_what_something_cost_is_answered_with_money_or_not_at_all(tour_engine):
+    assert tour_engine.ask("what did the coach hire cost the choir")["short_answer"] is None   # not "53-seat coach"
+    assert tour_engine.ask("how much did the choir pay for the coach")["short_answer"] is None  # not "53-seat"
+    assert tour_engine.ask("how much did tickets for the final concert cost")["short_answer"] == "£12"
