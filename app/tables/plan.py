@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.tables.grid import Grid, MONTHS, number_of, words
 from index.fold import STOPWORDS, stem
@@ -888,8 +888,14 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.conditions.append(Condition(column, op, raw, value, frozenset(), (pos,)))
     # mentions: several values of one column asked "A or B" are a pair to compare, else conditions
     by_col: dict[int, list[Condition]] = {}
-    for m in mentions:
-        if m.op != "not":
+    for m in list(mentions):
+        same = next((o for o in by_col.get(m.column, []) if m.rows and o.rows == m.rows and o.op == m.op), None)
+        if same is not None:        # "a car return than a car single": one row named twice is one mention
+            merged = replace(same, positions=same.positions + m.positions)
+            by_col[m.column][by_col[m.column].index(same)] = merged
+            mentions[mentions.index(same)] = merged
+            mentions.remove(m)
+        elif m.op != "not":
             by_col.setdefault(m.column, []).append(m)
     pair_col = next((j for j, ms in by_col.items() if len(ms) >= 2), None)
     if pair_col is not None and re.search(r"\bor\b|\bthan\b|\bbetween\b|\bdifference\b|\bversus\b|\bvs\b|\band\b", f):

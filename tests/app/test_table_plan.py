@@ -889,3 +889,10 @@ def test_an_abbreviation_keeps_its_first_letter_and_drops_vowels():
     assert not abbreviates("Age", "average")          # a word of its own, not its consonants
     assert not abbreviates("Pts", "spots") and not abbreviates("Pts", "pts")    # its first letter first; longer
     assert not abbreviates("Pts", "postmistress") and not abbreviates("P", "postmistress")   # not much longer
+
+
+def test_one_row_named_twice_is_one_row_and_the_two_columns_are_compared():
+    fares = ("| Fare | Peak | Off-peak |\n|---|---|---|\n| Adult | £6.40 | £4.10 |\n| Van and driver | £38.00 | £29.50 |\n")
+    table = _over(fares)
+    result = _checked(table, "how much more is a van at peak than a van off-peak")
+    assert result["short_answer"] == "8.5"      # £38.00 - £29.50, not 0 for a pair of one row
