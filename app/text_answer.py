@@ -151,6 +151,9 @@ ASKS_COST = re.compile(r"\b(?:how much|what) (?:did|does|do|will|would|was|were|
                        r"\bwhat (?:is|was|are|were) the (?:cost|price) of\b", re.IGNORECASE)
 MONEY = re.compile(r"[£$€¥₹₺]|\d+p\b|\b(?:pounds?|euros?|dollars?|pence|cents?|lira|yen|francs?|rupees?|yuan|"
                    r"thousand|million|billion|trillion|free)\b", re.IGNORECASE)   # what a cost is written with
+ASKS_TIME = re.compile(r"^\W*(?:at )?what time (?:did|does|do|was|is|were|will|would)\b", re.IGNORECASE)
+CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b\d{1,2}[:.]\d{2}\b|\b(?:noon|midday|midnight|"
+                   r"o'clock|dawn|dusk|morning|afternoon|evening|night)\b", re.IGNORECASE)   # a time of day, a clock's
 
 
 class TextAnswerer:
@@ -294,6 +297,10 @@ class TextAnswerer:
             if expected.max() < 0:
                 asked_for = "cost" if cost else "share" if asked.kind == "percent" else "number"
                 return TextAnswer(None, None, 0.0, f"no passage states the {asked_for} asked for")
+        if ASKS_TIME.search(question) and not describe:     # "what time did the alarm go off": a time of day or a
+            expected = np.where([bool(CLOCK.search(s.text)) for s in spans], expected, -1.0)   # clock's, no date
+            if expected.max() < 0:
+                return TextAnswer(None, None, 0.0, "no passage states the time asked for")
         side = asked_side(question)
         confirmed = np.array([side is not None and side_of(*o.in_sentence()) == side
                               and any(t in self.vocabulary.names for t in terms(o.reading.text)) for o in offered])
@@ -320,6 +327,8 @@ class TextAnswerer:
         after = chosen.sentence[chosen.start - chosen.sentence_start + len(chosen.text):]
         short = without_asked_title(without_clause(short_form(counted(chosen.text, after, _unit(question)))), asked)
         short = with_unit(short, after, question)
+        if ASKS_TIME.search(question) and (times := list(CLOCK.finditer(short))):
+            short = short[:times[-1].end()]     # "3:15 am on 9 October": the time asked for, not the date after it
         if confirmed[k]:   # a side is someone: "Tomas Ferreira's 39%" -> "Tomas Ferreira"
             short = _POSSESSED.sub("", short)
         return TextAnswer(support, short, confidence, expected_f1=sure)

@@ -220,3 +220,27 @@ def test_a_question_asking_what_something_cost_is_answered_with_money_or_not_at_
     assert tour_engine.ask("what did the coach hire cost the choir")["short_answer"] is None   # not "53-seat coach"
     assert tour_engine.ask("how much did the choir pay for the coach")["short_answer"] is None  # not "53-seat"
     assert tour_engine.ask("how much did tickets for the final concert cost")["short_answer"] == "£12"
+
+
+ALARM = """# Ridgeway Sawmill: Incident Report
+
+## The fire
+
+The smoke alarm in the drying shed went off at 3:15 am on 9 October 2024, and the first crew arrived eleven minutes
+later. The shed had been inspected on 2 September 2024.
+"""
+
+
+def test_a_question_asking_what_time_is_answered_with_a_time_of_day_not_a_date(tmp_path_factory, model):
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+
+    docs = tmp_path_factory.mktemp("alarm-docs")
+    (docs / "alarm.md").write_text(ALARM, encoding="utf-8")
+    out = tmp_path_factory.mktemp("alarm-index") / "index"
+    build(docs, out, model=model)
+    engine = Engine(store.load(out), model, out)
+    assert engine.ask("what time did the smoke alarm go off")["short_answer"] in ("3:15 am", "3:15")
+    inspected = engine.ask("what time was the shed inspected")["short_answer"]
+    assert inspected is None or "September" not in inspected       # a date is no time of day
