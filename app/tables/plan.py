@@ -31,7 +31,8 @@ FILLER_WORDS = frozenset("there listed list table row rows column columns value 
                          "by with as into that this these those get got did does do take took make made have has "
                          "had come came go goes gone going went place placed become became named listed shown gave "
                          "given win wins won lose loses lost among race percent cent dollars figure figures add up "
-                         "member members currently still presently whole entire kind kinds sort sorts"
+                         "member members currently still presently whole entire kind kinds sort sorts type types "
+                         "different distinct"
                          .split())
 RISE = frozenset("rise rises rose risen rising increase increases increased grow grows grew grown gain gains gained "
                  "climb climbs climbed up".split())
@@ -707,8 +708,8 @@ def _abbreviated(q: _Question, grid: Grid, out: dict[int, list[int]], used: set[
     initials = sum(len(c.name.strip()) == 1 for c in grid.columns) >= 2
     headers = [c for c in grid.columns if initials or len(c.name.strip()) > 1]
     for i, t in enumerate(q.tokens):
-        if i in used or i in named or generic(t) or not t.isalpha():
-            continue
+        if i in used or i in named or generic(t) or not t.isalpha() or q.stems[i] in grid.title_stems:
+            continue                # "the whole u14 league": the table's own subject, not "L"
         found = [c for c in headers if abbreviates(c.name, t)]
         longest = [c for c in found if len(c.name.strip()) == max(len(f.name.strip()) for f in found)]
         if len(longest) == 1:

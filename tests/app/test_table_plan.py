@@ -883,6 +883,19 @@ def test_a_header_abbreviating_a_word_is_named_by_it(question, short):
     assert _checked(table, question)["short_answer"] == short
 
 
+def test_the_tables_own_subject_is_no_abbreviated_header():
+    table = _over("## Lowfield Netball League\n\n" + LEAGUE)
+    assert table[0].answer("how many sides are in the whole league") is None or \
+        _checked(table, "how many sides are in the whole league")["short_answer"] == "3"     # rows, never "L"
+    assert table[0].answer("total of the league") is None                                # no "L" column summed
+
+
+def test_how_many_different_types_counts_the_kinds_of_row():
+    fares = ("| Fare | Peak | Off-peak |\n|---|---|---|\n| Adult | £6.40 | £4.10 |\n| Child | £3.20 | £2.00 |\n"
+             "| Van and driver | £38.00 | £29.50 |\n")
+    assert _checked(_over(fares), "how many different fare types are there")["short_answer"] == "3"
+
+
 def test_an_abbreviation_keeps_its_first_letter_and_drops_vowels():
     from app.tables.plan import abbreviates
     assert abbreviates("Pts", "points") and abbreviates("D", "draws") and abbreviates("Avg.", "average")
