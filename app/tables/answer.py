@@ -69,7 +69,7 @@ class TableEngine:
         """The planner's grid and cell index of a table, built once."""
         if table.id not in self._views:
             grid = grid_of(table)
-            grid.meaning = self.meaning
+            grid.meaning, grid.common = self.meaning, self.common
             self._views[table.id] = (grid, CellIndex(grid))
         return self._views[table.id]
 

@@ -3,6 +3,7 @@ folded words, numbers, times and dates, and what the header's words mean."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -101,6 +102,7 @@ class Grid:
     columns: list[GridColumn]
     title_stems: set[str] = field(default_factory=set)
     meaning: object | None = None               # app.tables.meaning.HeaderMeaning, when a model is loaded
+    common: Callable[[str], bool] = lambda word: False   # whether a word is a common word, no name (TableEngine's)
 
     def text(self, r: int, j: int) -> str:
         return self.texts[r][j]

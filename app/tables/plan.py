@@ -375,6 +375,8 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     _typo_mentions(q, index, used, mentions, notes, (3, 2))
     _cell_mentions(q, index, used, mentions, min_len=1)
     _typo_mentions(q, index, used, mentions, notes, (1,))
+    if mentions or headers:             # a table the question is about: a word no cell holds may mean a row
+        _meant_rows(q, grid, used, mentions, notes)
     for m in mentions:      # "other than X", "besides X", "not X": rows without the value
         i = m.positions[0] if m.positions else 0
         while i and q.tokens[i - 1] in ("the", "a", "an"):
@@ -633,6 +635,31 @@ def _typo_mentions(q: _Question, index: CellIndex, used: set[int], mentions: lis
             label = index.grid.text(min(found[j]), j) if key in cells else key
             notes.append(f"Read “{shown}” as “{label}” (a spelling variant; no cell reads “{shown}”).")
             used.update(span)
+
+
+MEANT_ROWS = 40     # rows of a table whose labels a word may mean (each label is embedded once and cached)
+
+
+def _meant_rows(q: _Question, grid: Grid, used: set[int], mentions: list[Condition], notes: list[str]) -> None:
+    """Common words that no cell or header holds, read as the one row label the embedding model finds they clearly
+    mean ("kids": "Children (under 16)", "bikes": "Bicycle"; `HeaderMeaning.closest`), and said so."""
+    if grid.meaning is None or not grid.rows or len(grid.rows) > MEANT_ROWS:
+        return
+    j = _name_column(grid)
+    if grid.columns[j].numeric:
+        return
+    labels = [grid.text(r, j) for r in range(len(grid.rows))]
+    named = {r for m in mentions if m.column == j for r in m.rows}
+    for i, t in enumerate(q.tokens):
+        if i in used or generic(t) or len(t) < 4 or not t.isalpha() or q.stems[i] in grid.title_stems \
+                or not grid.common(t):      # a name no cell holds ("westgate") means no row
+            continue
+        r = grid.meaning.closest(t, labels)
+        if r is None or r in named:
+            continue
+        mentions.append(Condition(j, "=", labels[r], None, frozenset({r}), (i,), read_as=t))
+        notes.append(f"Read “{t}” as the row “{labels[r]}” (closest in meaning).")
+        used.add(i)
 
 
 def _best_column(found: dict[int, set[int]], exact: dict[int, set[int]], grid: Grid) -> int:
@@ -908,7 +935,9 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     plan.conditions += [m for m in mentions if m.column != plan.target or m.op == "="]
     if any(m.column == plan.target and m.op != "=" for m in mentions) and not plan.pair:
         plan.conditions += [m for m in mentions if m.column == plan.target and m.op != "="]
-    how_much = re.search(r"\bhow much\b", f)     # "how much did A rise": a change; "how many lines rose": rows
+    how_much = re.search(r"\bhow much\b", f) or (   # "how much did A rise": a change; "how many lines rose": rows
+        toks & MOVES and not re.search(r"\bhow many\b", f) and any(   # "the increase in A between 2021 and 2024":
+            c.op in ("=", "has") and len(c.rows) == 1 for c in plan.conditions))  # A's change, A being one row
     beats = None if plan.pair or thresholds else _column_beats(q, grid, headers)
     by_year = False
     if beats is None and not (plan.pair or thresholds or how_much):

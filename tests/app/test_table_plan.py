@@ -909,3 +909,28 @@ def test_one_row_named_twice_is_one_row_and_the_two_columns_are_compared():
     table = _over(fares)
     result = _checked(table, "how much more is a van at peak than a van off-peak")
     assert result["short_answer"] == "8.5"      # £38.00 - £29.50, not 0 for a pair of one row
+
+
+VISITS = ("| Visitor group | 2021 | 2024 |\n|---|---|---|\n| Adults | 9,100 | 12,400 |\n| Children (under 16) | 2,050 | 3,300 |\n"
+          "| Dogs on leads | 410 | 380 |\n")
+
+
+def test_a_word_no_cell_holds_finds_its_row_by_meaning_and_a_change_of_one_row_is_its_difference(model):
+    from functools import partial
+
+    from app.tables.meaning import HeaderMeaning
+    from index.embed import embed
+
+    from app.wordvectors import default_word_vectors
+
+    tables = extract_tables(parse("table.md", VISITS))
+    by_words = TableEngine(tables)
+    by_meaning = TableEngine(tables, HeaderMeaning(partial(embed, model)), default_word_vectors().in_vocabulary)
+    assert by_words.answer("increase in kids visiting between 2021 and 2024") is None or \
+        by_words.answer("increase in kids visiting between 2021 and 2024")["short_answer"] != "1,250"
+    result = _checked((by_meaning, VISITS), "increase in kids visiting between 2021 and 2024")
+    assert result["short_answer"] == "1,250"                      # 3,300 - 2,050, the row "Children (under 16)"
+    assert any("“kids” as the row “Children (under 16)”" in n for n in result["notes"])
+    assert _checked((by_words, VISITS), "increase in children between 2021 and 2024")["short_answer"] == "1,250"
+    named = by_meaning.answer("how many westgate visitors were there in 2024")    # a name no cell holds: no row
+    assert named is None or "Read “westgate”" not in " ".join(named.get("notes") or [])
