@@ -74,6 +74,23 @@ def contest_engine(tmp_path_factory, model):
     return Engine(store.load(out), model, out)
 
 
+@pytest.fixture(scope="session")
+def engine_over(tmp_path_factory, model):
+    """Builds a real index and engine over one document of a test's own: `engine_over("club.md", text)`."""
+    from app.engine import Engine
+    from index import store
+    from index.build import build
+
+    def over(name: str, text: str):
+        docs = tmp_path_factory.mktemp(f"{Path(name).stem}-docs")
+        (docs / name).write_text(text, encoding="utf-8")
+        out = tmp_path_factory.mktemp(f"{Path(name).stem}-index") / "index"
+        build(docs, out, model=model)
+        return Engine(store.load(out), model, out)
+
+    return over
+
+
 @pytest.fixture
 def docs_copy(tmp_path) -> Path:
     """A private, editable copy of the tests' own documents."""

@@ -44,16 +44,8 @@ def test_a_sentence_names_the_office_itself_or_a_word_near_it_in_meaning(vectors
 
 
 @pytest.fixture(scope="module")
-def club_engine(tmp_path_factory, model):
-    from app.engine import Engine
-    from index import store
-    from index.build import build
-
-    docs = tmp_path_factory.mktemp("club-docs")
-    (docs / "club.md").write_text(CLUB, encoding="utf-8")
-    out = tmp_path_factory.mktemp("club-index") / "index"
-    build(docs, out, model=model)
-    return Engine(store.load(out), model, out)
+def club_engine(engine_over):
+    return engine_over("club.md", CLUB)
 
 
 def test_an_office_nobody_in_the_documents_holds_gets_no_other_officers_name(club_engine):

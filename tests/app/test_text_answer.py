@@ -204,16 +204,8 @@ lifeboat station.
 
 
 @pytest.fixture(scope="module")
-def tour_engine(tmp_path_factory, model):
-    from app.engine import Engine
-    from index import store
-    from index.build import build
-
-    docs = tmp_path_factory.mktemp("tour-docs")
-    (docs / "tour.md").write_text(TOUR, encoding="utf-8")
-    out = tmp_path_factory.mktemp("tour-index") / "index"
-    build(docs, out, model=model)
-    return Engine(store.load(out), model, out)
+def tour_engine(engine_over):
+    return engine_over("tour.md", TOUR)
 
 
 def test_a_question_asking_what_something_cost_is_answered_with_money_or_not_at_all(tour_engine):
@@ -231,16 +223,8 @@ later. The shed had been inspected on 2 September 2024.
 """
 
 
-def test_a_question_asking_what_time_is_answered_with_a_time_of_day_not_a_date(tmp_path_factory, model):
-    from app.engine import Engine
-    from index import store
-    from index.build import build
-
-    docs = tmp_path_factory.mktemp("alarm-docs")
-    (docs / "alarm.md").write_text(ALARM, encoding="utf-8")
-    out = tmp_path_factory.mktemp("alarm-index") / "index"
-    build(docs, out, model=model)
-    engine = Engine(store.load(out), model, out)
+def test_a_question_asking_what_time_is_answered_with_a_time_of_day_not_a_date(engine_over):
+    engine = engine_over("alarm.md", ALARM)
     assert engine.ask("what time did the smoke alarm go off")["short_answer"] in ("3:15 am", "3:15")
     inspected = engine.ask("what time was the shed inspected")["short_answer"]
     assert inspected is None or "September" not in inspected       # a date is no time of day
