@@ -291,13 +291,13 @@ class TextAnswerer:
         cost = bool(ASKS_COST.search(question))
         if (asked.kind in ("number", "percent") or cost) and not describe:   # "how many ...", "what share ...": only
             # a span with a number or a quantifier answers it ("several", "half"; not a name); "what did X cost" only
-            # one with money ("£3,400", "2 million"; not "53-seat")
+            # one with money ("£3,400", "2 million"; not a coach's seats)
             expected = np.where([bool(QUANTITY.search(o.reading.text)) and (not cost or bool(MONEY.search(s.text)))
                                  for o, s in zip(offered, spans)], expected, -1.0)
             if expected.max() < 0:
                 asked_for = "cost" if cost else "share" if asked.kind == "percent" else "number"
                 return TextAnswer(None, None, 0.0, f"no passage states the {asked_for} asked for")
-        if ASKS_TIME.search(question) and not describe:     # "what time did the alarm go off": a time of day or a
+        if ASKS_TIME.search(question) and not describe:     # "what time did the smoke alarm go off": a time of day, a
             expected = np.where([bool(CLOCK.search(s.text)) for s in spans], expected, -1.0)   # clock's, no date
             if expected.max() < 0:
                 return TextAnswer(None, None, 0.0, "no passage states the time asked for")

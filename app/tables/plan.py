@@ -642,7 +642,7 @@ MEANT_ROWS = 40     # rows of a table whose labels a word may mean (each label i
 
 def _meant_rows(q: _Question, grid: Grid, used: set[int], mentions: list[Condition], notes: list[str]) -> None:
     """Common words that no cell or header holds, read as the one row label the embedding model finds they clearly
-    mean ("kids": "Children (under 16)", "bikes": "Bicycle"; `HeaderMeaning.closest`), and said so."""
+    mean ("kids": "Children (under 16)"; `HeaderMeaning.closest`), and said so."""
     if grid.meaning is None or not grid.rows or len(grid.rows) > MEANT_ROWS:
         return
     j = _name_column(grid)
@@ -716,7 +716,7 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
 def abbreviates(header: str, word: str) -> bool:
     """Whether a header of one to four letters abbreviates a word of a few letters more: "Pts" points, "Avg" average,
     "D" draws. Its letters come in order in the word, the first first, and none after the first is a vowel (an
-    abbreviation drops them: "Age" is no "average"); a long word is no header's ("postmistress" is not "Pts")."""
+    abbreviation drops them: "Age" is no "average"); a long word is no header's ("participants" is not "Pts")."""
     short = header.strip().rstrip(".").lower()
     if not (short.isalpha() and len(short) <= 4 and word[:1] == short[:1]):
         return False
@@ -736,7 +736,7 @@ def _abbreviated(q: _Question, grid: Grid, out: dict[int, list[int]], used: set[
     headers = [c for c in grid.columns if initials or len(c.name.strip()) > 1]
     for i, t in enumerate(q.tokens):
         if i in used or i in named or generic(t) or not t.isalpha() or q.stems[i] in grid.title_stems:
-            continue                # "the whole u14 league": the table's own subject, not "L"
+            continue                # "the whole league" of a league's table: its own subject, not "L"
         found = [c for c in headers if abbreviates(c.name, t)]
         longest = [c for c in found if len(c.name.strip()) == max(len(f.name.strip()) for f in found)]
         if len(longest) == 1:
@@ -918,7 +918,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     by_col: dict[int, list[Condition]] = {}
     for m in list(mentions):
         same = next((o for o in by_col.get(m.column, []) if m.rows and o.rows == m.rows and o.op == m.op), None)
-        if same is not None:        # "a car return than a car single": one row named twice is one mention
+        if same is not None:        # "a van at peak than a van off-peak": one row named twice is one mention
             merged = replace(same, positions=same.positions + m.positions)
             by_col[m.column][by_col[m.column].index(same)] = merged
             mentions[mentions.index(same)] = merged
