@@ -142,7 +142,8 @@ class PassageReading:
         return self.reading.score, self.at, self.reading.text, self.sentence.start, self.sentence.text
 
 
-QUANTITY = re.compile(r"\b(?:\d|(?:" + NUMBER_WORDS + r"|sixty|seventy|eighty|ninety|hundreds|thousands?|millions?|"
+_NUMBER_WORDS = NUMBER_WORDS + "|sixty|seventy|eighty|ninety"
+QUANTITY = re.compile(r"\b(?:\d|(?:" + _NUMBER_WORDS + r"|hundreds|thousands?|millions?|"
                       r"billions?|dozens?|half|several|many|few|both|all|none|no|some|most|majority|minority)\b)",
                       re.IGNORECASE)   # what a "how many" answer must hold: a number or a quantifier ("several");
 # a superset of question.NUMBER_WORDS, which stays as the fitted chooser and sentence ranker read it
@@ -288,19 +289,12 @@ class TextAnswerer:
                                  self.cosines(question, [(r.hit.chunk.doc, r.sentence) for r in group]))]
         rows = features(asked, spans)
         expected = chooser.probabilities(rows)
-        cost = bool(ASKS_COST.search(question))
-        if (asked.kind in ("number", "percent") or cost) and not describe:   # "how many ...", "what share ...": only
-            # a span with a number or a quantifier answers it ("several", "half"; not a name); "what did X cost" only
-            # one with money ("£3,400", "2 million"; not a coach's seats)
-            expected = np.where([bool(QUANTITY.search(o.reading.text)) and (not cost or bool(MONEY.search(s.text)))
-                                 for o, s in zip(offered, spans)], expected, -1.0)
+        must = None if describe else span_must_hold(question, asked.kind)
+        if must is not None:        # "how many ...", "what did X cost", "what time ...": only a span of that kind
+            asked_for, holds = must
+            expected = np.where([holds(o.reading.text, s.text) for o, s in zip(offered, spans)], expected, -1.0)
             if expected.max() < 0:
-                asked_for = "cost" if cost else "share" if asked.kind == "percent" else "number"
                 return TextAnswer(None, None, 0.0, f"no passage states the {asked_for} asked for")
-        if ASKS_TIME.search(question) and not describe:     # "what time did the smoke alarm go off": a time of day, a
-            expected = np.where([bool(CLOCK.search(s.text)) for s in spans], expected, -1.0)   # clock's, no date
-            if expected.max() < 0:
-                return TextAnswer(None, None, 0.0, "no passage states the time asked for")
         side = asked_side(question)
         confirmed = np.array([side is not None and side_of(*o.in_sentence()) == side
                               and any(t in self.vocabulary.names for t in terms(o.reading.text)) for o in offered])
@@ -327,7 +321,7 @@ class TextAnswerer:
         after = chosen.sentence[chosen.start - chosen.sentence_start + len(chosen.text):]
         short = without_asked_title(without_clause(short_form(counted(chosen.text, after, _unit(question)))), asked)
         short = with_unit(short, after, question)
-        if ASKS_TIME.search(question) and (times := list(CLOCK.finditer(short))):
+        if must is not None and must[0] == "time" and (times := list(CLOCK.finditer(short))):
             short = short[:times[-1].end()]     # "3:15 am on 9 October": the time asked for, not the date after it
         if confirmed[k]:   # a side is someone: "Tomas Ferreira's 39%" -> "Tomas Ferreira"
             short = _POSSESSED.sub("", short)
@@ -590,6 +584,7 @@ def counted(span: str, after: str, unit: str | None) -> str:
     return span
 
 
+# app/question.py's "measure" cue but "how old" ("42", not "42 years") and "how often"
 _MEASURE_CUE = re.compile(r"\bhow (?:long|far|high|tall|deep|wide|heavy|big|large)\b", re.IGNORECASE)
 # a measure's unit written after its number: "25 minutes", "18 metres", "3.5 km"
 _MEASURE_UNIT = re.compile(r"\s*(?:sec(?:ond)?s?|min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?|decades?|"
@@ -597,8 +592,21 @@ _MEASURE_UNIT = re.compile(r"\s*(?:sec(?:ond)?s?|min(?:ute)?s?|hours?|hrs?|days?
                            r"inch(?:es)?|yards?|acres?|hectares?|ha|(?:kilo)?grams?|g|kg|tonnes?|tons?|pounds?|lbs?|"
                            r"(?:milli)?lit(?:re|er)s?|ml|l|storeys?|stories|floors|square (?:met(?:re|er)s|miles|"
                            r"kilomet(?:re|er)s|feet))\b", re.IGNORECASE)
-_BARE_NUMBER = re.compile(rf"(?:about |around |some |nearly |almost |over )?(?:[\d.,]+|(?:{NUMBER_WORDS}|sixty|seventy|"
-                          rf"eighty|ninety)(?:-(?:{NUMBER_WORDS}))?)", re.IGNORECASE)
+_BARE_NUMBER = re.compile(rf"(?:about |around |some |nearly |almost |over )?(?:[\d.,]+|(?:{_NUMBER_WORDS})"
+                          rf"(?:-(?:{NUMBER_WORDS}))?)", re.IGNORECASE)
+
+
+def span_must_hold(question: str, kind: str) -> tuple[str, Callable[[str, str], bool]] | None:
+    """What a question asks for that only some spans can be, and the test of a span (the reader's text, the widened
+    text): a cost holds money ("£3,400", "2 million"; not a coach's seats), a number or share a number or a quantifier
+    ("several", "half"; not a name), a time of day a clock's time ("3:15 am"; not a date). None for any other."""
+    if ASKS_COST.search(question):
+        return "cost", lambda raw, text: bool(QUANTITY.search(raw) and MONEY.search(text))
+    if kind in ("number", "percent"):
+        return ("share" if kind == "percent" else "number"), lambda raw, text: bool(QUANTITY.search(raw))
+    if ASKS_TIME.search(question):
+        return "time", lambda raw, text: bool(CLOCK.search(text))
+    return None
 
 
 def with_unit(short: str, after: str, question: str) -> str:

@@ -738,7 +738,8 @@ def _abbreviated(q: _Question, grid: Grid, out: dict[int, list[int]], used: set[
         if i in used or i in named or generic(t) or not t.isalpha() or q.stems[i] in grid.title_stems:
             continue                # "the whole league" of a league's table: its own subject, not "L"
         found = [c for c in headers if abbreviates(c.name, t)]
-        longest = [c for c in found if len(c.name.strip()) == max(len(f.name.strip()) for f in found)]
+        fullest = max((len(c.name.strip()) for c in found), default=0)
+        longest = [c for c in found if len(c.name.strip()) == fullest]
         if len(longest) == 1:
             out.setdefault(longest[0].index, []).append(i)
 
