@@ -321,6 +321,7 @@ class TextAnswerer:
         after = chosen.sentence[chosen.start - chosen.sentence_start + len(chosen.text):]
         short = without_asked_title(without_clause(short_form(counted(chosen.text, after, _unit(question)))), asked)
         short = with_unit(short, after, question)
+        short = end_state(short, chosen.sentence[:chosen.start - chosen.sentence_start], question)
         if must is not None and must[0] == "time" and (times := list(CLOCK.finditer(short))):
             short = short[:times[-1].end()]     # "3:15 am on 9 October": the time asked for, not the date after it
         if confirmed[k]:   # a side is someone: "Tomas Ferreira's 39%" -> "Tomas Ferreira"
@@ -616,6 +617,26 @@ def with_unit(short: str, after: str, question: str) -> str:
         return short
     unit = _MEASURE_UNIT.match(after)
     return short + after[:unit.end()] if unit else short
+
+
+_FROM_TO = re.compile(r"(?:from\s+)?(?P<was>.+?)\s+to\s+(?P<now>.+)", re.IGNORECASE)       # "(from) 14 to 23"
+_UP_FROM = re.compile(r"(?P<now>.+?),?\s+(?:up|down)\s+from\s+(?P<was>.+)", re.IGNORECASE)  # "£2,136, up from £1,410"
+_ASKS_CHANGE = re.compile(r"\b(?:from|between|since|change[sd]?|ris(?:e|es|en)|rose|increase[sd]?|decrease[sd]?|"
+                          r"f[ae]ll|grow|grew|up|down|range|difference|more|less|fewer)\b", re.IGNORECASE)
+
+
+def end_state(short: str, before: str, question: str) -> str:
+    """A change of one figure answering a question that asks no change: the figure it came to ("grew from 14 to 23"
+    -> "23" for "how many fixers have they got now"; "£2,136, up from £1,410" -> "£2,136"). A range ("10 to 15
+    people", no "from") stays."""
+    if _ASKS_CHANGE.search(question):
+        return short
+    m = _UP_FROM.fullmatch(short)
+    if m is None and (short[:5].lower() == "from " or re.search(r"\bfrom\s*$", before, re.IGNORECASE)):
+        m = _FROM_TO.fullmatch(short)
+    if m is None or not (QUANTITY.search(m["was"]) and QUANTITY.search(m["now"])) or CLOCK.search(short):
+        return short        # "from 8:00 to 18:30": hours open, no change
+    return m["now"]
 
 
 def _unit(question: str) -> str | None:

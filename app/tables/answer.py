@@ -94,6 +94,8 @@ class TableEngine:
             planned = None      # "which shipyard built the ferry": its year in Built is no shipyard
         if planned is not None and _wrong_kind(question, planned):
             planned = None      # "when did the first warden start": 12 years in post is no date
+        if old is not None and old["kind"] == "table" and set(words(question)) & _DENIED:
+            old = None          # "how many kettles were not mended": the labelled-figure reader reads no "not"
         if old is not None and old["kind"] == "table" and _wrong_kind(question, old):
             old = None          # "where was the biggest audience": a row's date is no place
         listed = old is not None and ";" in (old["short_answer"] or "")
@@ -102,6 +104,9 @@ class TableEngine:
             return planned      # one column over another, a part of a total, years since, a sum or a difference of
                                 # named rows (if unsure, still marked weak): the labelled-figure reader would give a
                                 # figure or a list of them (a share it reads, "what share turned out", stands)
+        if planned is not None and planned["plan"]["header_meant"] and not planned.get("weak"):
+            return planned      # "how many kettles did people bring": a column named by meaning, which the
+                                # labelled-figure reader cannot read (it takes "mending" of the café's name)
         if planned is not None and offers_choice(question) and planned["plan"]["op"] == "compare_rows":
             return planned      # "a higher or lower X than B": answered with one of those two words
         if planned is not None and planned["plan"]["yes_no"] and (not planned["plan"]["tests"] and _COMPARES.search(
@@ -131,8 +136,10 @@ class TableEngine:
                 return refusal
         if planned is not None and not planned.get("weak"):
             return planned
-        if old is not None and old["kind"] == "none" and not (planned and _explains(planned, _refused_name(old))):
-            return old      # a refusal stands unless the planner found the refused name in a cell or a header
+        if old is not None and old["kind"] == "none" and not (planned and (
+                _explains(planned, _refused_name(old)) or self._commonplace(question, _refused_name(old)))):
+            return old      # a refusal stands unless the planner found the refused name in a cell or a header,
+                            # or it is no name but common words typed in lowercase ("did people bring")
         typed = old if old is not None and old["kind"] == "table" else None
         if typed is not None and (named or planned is None):
             return typed    # both read the question loosely: the one that recognised a named row or column group
@@ -150,6 +157,11 @@ class TableEngine:
             return None, None, False, False
         named = bool(best.groups) and any(c.unit != "text" for g in best.groups for c in g.columns)
         return _Answer(q, best).run(), best.table, named, bool(best.rows)
+
+    def _commonplace(self, question: str, name: str) -> bool:
+        """Whether every word of a name is a common word the question typed in lowercase: no name at all."""
+        typed = {w for w in re.findall(r"[^\W\d_]+", question) if w.islower()}
+        return bool(name) and all(w in typed and self.common(w) for w in name.split())
 
     def _missing_row(self, readings: list) -> dict | None:
         """Refuse a question the table covers but for one name like, and yet unlike, one of its row labels
@@ -180,7 +192,8 @@ class TableEngine:
 
     def _planned(self, question: str, readings: list) -> dict | None:
         """The query planner over the tables that cover the question best."""
-        readings = sorted(readings, key=lambda rt: -rt[0].coverage)     # ties keep the retrievers' order
+        readings = sorted(readings, key=lambda rt: (-rt[0].coverage, -rt[0].covered))   # then the one explaining
+                                                                # more words; ties keep the retrievers' order
         for reading, table in readings[:CANDIDATES]:
             low = reading.coverage < MIN_COVERAGE
             if low and (len(reading.uncovered) > 1 or reading.blocking):
@@ -197,17 +210,23 @@ class TableEngine:
             if plan.uncovered and not (plan.conditions or plan.pair) and plan.op not in ORDER_OPS and not (
                     (plan.counts_rows or plan.span or _whole_column(question, plan, reading)) and not reading.blocking):
                 continue        # words the table lacks, and no row picked by a cell: not this table's question
+            if set(reading.q.tokens) & _DENIED and not any(c.op == "not" for c in plan.conditions):
+                continue        # "how many registered people didn't vote": a "not" the plan did not read
             result = run_plan(grid, plan)
             if result is None:
                 continue
             out = contract(grid, plan, result)
-            if plan.uncovered:
-                out["weak"] = True
-            return out
+            if plan.uncovered and not (_whole_column(question, plan, reading) and not reading.blocking
+                                       and all(self.common(w) for w in plan.uncovered)):
+                out["weak"] = True  # unsure, unless a column named is totalled as asked ("how much did the
+            return out              # collections raise altogether") and only common words are left over
         return None
 
 
-_OVER_ALL = re.compile(r"\b(altogether|in (total|all)|(on )?average|combined|between them|overall)\b", re.I)
+_DENIED = frozenset("not didn doesn don isn wasn weren aren hasn haven hadn never nobody none neither nor cannot "
+                    "couldn wouldn shouldn didnt doesnt dont isnt wasnt werent arent hasnt havent hadnt cant "
+                    "couldnt wouldnt shouldnt wont".split())    # "didn't" reads as "didn", typed "didnt"
+_OVER_ALL = re.compile(r"\b(altogether|(in )?total|in all|(on )?average|combined|between them|overall)\b", re.I)
 
 
 def _whole_column(question: str, plan, reading) -> bool:

@@ -169,6 +169,8 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
         return Result(value, f"The {op if op != 'nth' else f'#{plan.n}'} row where {where} has {value}",
                       f"{op} of {len(rows)} rows where {where} (table order): row {r + 1}", [(r, plan.target)]) \
             if value else None
+    if op in ("sum", "argmax", "argmin") and plan.across:
+        return _over_years(grid, plan, rows[0], where) if len(rows) == 1 else None
     if op in ("argmax", "argmin") and plan.measure is None:
         return _mode(grid, plan, rows, where)
     if op == "add" and plan.measure is not None and plan.measure2 is not None:
@@ -386,6 +388,28 @@ def _yearly_average(grid: Grid, plan: Plan, rows: list[int], where: str) -> Resu
                   f"({shown}) / {len(each)} = {_fmt(value, shown)}", [(r, j) for j, cells in years for r, _ in cells])
 
 
+def _over_years(grid: Grid, plan: Plan, r: int, where: str) -> Result | None:
+    """One row's figures across the year columns: their total, or the year where it is largest or smallest."""
+    cells = [(j, v) for j in plan.across if (v := grid.number(r, j)) is not None]
+    if len(cells) < 2:
+        return None
+    shown = " + ".join(grid.text(r, j) for j, _ in cells)
+    names = ", ".join(grid.columns[j].name for j, _ in cells)
+    if plan.op == "sum":
+        total = _fmt(sum(v for _, v in cells), shown)
+        return Result(total, f"The total over {names} where {where} is {total}", f"{shown} = {total}",
+                      [(r, j) for j, _ in cells])
+    pick = max if plan.op == "argmax" else min
+    best = pick(v for _, v in cells)
+    winners = [grid.columns[j].name for j, v in cells if v == best]
+    word = "largest" if pick is max else "smallest"
+    answer = "; ".join(winners)
+    return Result(answer, f"Where {where}, {answer} has the {word} figure ({_fmt(best, shown)})",
+                  f"{word} of {names} where {where}: " + ", ".join(f"{grid.columns[j].name} {grid.text(r, j)}"
+                                                                   for j, _ in cells),
+                  [(r, j) for j, v in cells if v == best])
+
+
 def _added(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None:
     """Two columns added up over the rows picked ("adults and children combined")."""
     cells = [(r, j) for j in (plan.measure, plan.measure2) for r in rows if grid.number(r, j) is not None]
@@ -501,4 +525,4 @@ def contract(grid: Grid, plan: Plan, result: Result) -> dict:
             "confidence": confidence, "citations": citations, "computation": result.computation, "notes": notes,
             "plan": {"op": plan.op, "target": grid.columns[plan.target].name, "coverage": round(plan.coverage, 2),
                      "uncovered": plan.uncovered, "values": [c.value for c in plan.conditions + plan.pair],
-                     "yes_no": plan.yes_no, "tests": _tests(plan)}}
+                     "yes_no": plan.yes_no, "tests": _tests(plan), "header_meant": plan.header_meant}}

@@ -32,7 +32,7 @@ FILLER_WORDS = frozenset("there listed list table row rows column columns value 
                          "had come came go goes gone going went place placed become became named listed shown gave "
                          "given win wins won lose loses lost among race percent cent dollars figure figures add up "
                          "member members currently still presently whole entire kind kinds sort sorts type types "
-                         "different distinct"
+                         "different distinct off onto upon via"
                          .split())
 RISE = frozenset("rise rises rose risen rising increase increases increased grow grows grew grown gain gains gained "
                  "climb climbs climbed up".split())
@@ -171,6 +171,7 @@ class Plan:
     limit: tuple[bool, int, bool] | None = None    # (from the top, n, of the whole table): "first three", "top 10"
     across: tuple[int, ...] = ()         # year columns a yearly average runs over ("a year over 2021-2023")
     choice: tuple[str, str] | None = None    # ("higher", "lower"): the question's own words for the two outcomes
+    header_meant: bool = False           # a column of figures the question names by meaning, not by its words
 
 
 @dataclass
@@ -314,6 +315,7 @@ class Reading:
     uncovered: list[str]
     blocking: list[str] = field(default_factory=list)   # uncovered words that name something the table lacks
     names_missing: bool = False                          # among them a capitalised name or a year
+    header_meant: bool = False                           # a column of figures was read by meaning (`_meant_header`)
 
     @property
     def other_year(self) -> bool:
@@ -335,8 +337,8 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     headers = _header_mentions(q, grid, used)
     used.update(_year_range_ends(q) - {p for ps in headers.values() for p in ps})   # "24" of "2023-24": no number
     for j, ps in headers.items():       # "7 laps", "3 silver medals": that number in the column just named
-        if not grid.columns[j].numeric:
-            continue
+        if not grid.columns[j].numeric or grid.columns[j].dated:
+            continue                    # "over the 5 seasons": how many seasons, not the season numbered 5
         for p in ps:
             k = next((i for i in (p - 1, p - 2) if i >= 0 and i not in used and _DECIMAL.fullmatch(q.tokens[i])
                       and all(not (x in used) for x in range(i + 1, p))), None)
@@ -375,7 +377,9 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     _typo_mentions(q, index, used, mentions, notes, (3, 2))
     _cell_mentions(q, index, used, mentions, min_len=1)
     _typo_mentions(q, index, used, mentions, notes, (1,))
-    if mentions or headers:             # a table the question is about: a word no cell holds may mean a row
+    meant = False
+    if mentions or headers:             # a table the question is about: a word no cell holds may mean a figure's
+        meant = _meant_header(q, grid, used, headers, notes)    # column, or a row
         _meant_rows(q, grid, used, mentions, notes)
     for m in mentions:      # "other than X", "besides X", "not X": rows without the value
         i = m.positions[0] if m.positions else 0
@@ -410,7 +414,7 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     blocking = [q.tokens[i] for i in content if i not in covered and (
         q.tokens[i] in capitals or _year(q.tokens[i]) or i + 1 in header_pos)]
     missing = any(w in capitals or _year(w) for w in blocking)
-    return Reading(q, thresholds, mentions, headers, notes, coverage, len(covered), uncovered, blocking, missing)
+    return Reading(q, thresholds, mentions, headers, notes, coverage, len(covered), uncovered, blocking, missing, meant)
 
 
 def _verb_columns(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> dict[int, int]:
@@ -481,7 +485,7 @@ def read_plan(text: str, grid: Grid, index: CellIndex, reading: Reading | None =
         return None
     notes = list(r.notes)
     plan = Plan("lookup", _target(r.q, grid, r.headers, r.mentions, notes), notes=notes, coverage=r.coverage,
-                covered=r.covered, uncovered=r.uncovered)
+                covered=r.covered, uncovered=r.uncovered, header_meant=r.header_meant)
     plan.yes_no = bool(re.match(r"(is|are|was|were|did|does|do|has|have|had|can)\b", r.q.folded))
     plan.asks_year = bool(re.search(r"\b(what|which) year\b", r.q.folded))
     plan.single = bool(re.search(r"\b(name|tell me|give)\s+(a|an|one)\b", r.q.folded))   # "name one ...": one value
@@ -575,12 +579,12 @@ def _cell_mentions(q: _Question, index: CellIndex, used: set[int], mentions: lis
             if any(k in used for k in span):
                 continue
             ws = q.tokens[i:i + size]
-            if all(generic(w) for w in ws) and not (size == 1 and ws[0].isdigit()):
-                continue
-            if size == 1 and (len(ws[0]) < 2 or generic(ws[0])):
-                continue
             text = " ".join(ws)
             whole = index.stemmed.get(" ".join(stem(w) for w in ws), [])
+            if all(generic(w) for w in ws) and not (size == 1 and ws[0].isdigit()) and not (size > 1 and whole):
+                continue            # common words, unless they are a whole cell's ("Show entries")
+            if size == 1 and (len(ws[0]) < 2 or generic(ws[0])):
+                continue
             if (generic(ws[0]) and not ws[0].isdigit() or generic(ws[-1]) and not ws[-1].isdigit()) and not whole:
                 continue                    # a phrase starts and ends on content words, or is a whole cell's words
             exact: dict[int, set[int]] = {}     # ("lower leg injuries": the cell "Lower-leg injury")
@@ -638,6 +642,30 @@ def _typo_mentions(q: _Question, index: CellIndex, used: set[int], mentions: lis
 
 
 MEANT_ROWS = 40     # rows of a table whose labels a word may mean (each label is embedded once and cached)
+
+
+def _meant_header(q: _Question, grid: Grid, used: set[int], headers: dict[int, list[int]], notes: list[str]) -> bool:
+    """When the question names no column of figures (but by words of the table's own subject: "repair" of "the repair
+    cafe"), a common word no cell or header holds, read as the header of figures the embedding model finds it clearly
+    means ("bring": "Items brought"), and said so."""
+    numeric = [c.index for c in grid.columns if c.numeric and not c.dated and c.index > 0]
+    subject = [j for j in headers if all(q.stems[p] in grid.title_stems for p in headers[j])]
+    if grid.meaning is None or len(numeric) < 2 or any(j in numeric for j in headers if j not in subject):
+        return False
+    names = [grid.columns[j].name for j in numeric]
+    for i, t in enumerate(q.tokens):
+        if i in used or generic(t) or len(t) < 4 or not t.isalpha() or q.stems[i] in grid.title_stems \
+                or not grid.common(t):
+            continue
+        k = grid.meaning.closest(t, names)
+        if k is not None:
+            for j in subject:
+                del headers[j]
+            headers[numeric[k]] = [i]
+            notes.append(f"Read “{t}” as the column “{names[k]}” (closest in meaning).")
+            used.add(i)
+            return True
+    return False
 
 
 def _meant_rows(q: _Question, grid: Grid, used: set[int], mentions: list[Condition], notes: list[str]) -> None:
@@ -703,7 +731,8 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
             by_pos.setdefault(p, []).append(j)
     for p, js in by_pos.items():
         if len(js) > 1:
-            best = max(js, key=lambda j: (len(out[j]) / max(1, len(grid.columns[j].stems)), -j))
+            best = max(js, key=lambda j: (len(out[j]) / max(1, len(grid.columns[j].stems)),   # then the one more
+                                          sum(not generic(q.tokens[k]) for k in out[j]), -j))   # content words name
             for j in js:
                 if j != best:
                     out[j].remove(p)
@@ -843,6 +872,22 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
     return name
 
 
+_LINKS = {"or", "than", "and", "vs", "versus", "between", "against", "with", "nor"}
+
+
+def _one_label(q: _Question, a: Condition, b: Condition) -> bool:
+    """Whether two mentions of one column name one row: one's rows hold the other's ("half plots were let": "Half plots
+    let", not "Full plots let" too), or one names a row and the other several, a qualifier ("the waiting list for
+    plots"); and no "or", "than", "and" stands between them."""
+    nested = a.rows <= b.rows or b.rows <= a.rows
+    qualifier = 1 == min(len(a.rows), len(b.rows)) < max(len(a.rows), len(b.rows)) and a.value.isalpha() \
+        and b.value.isalpha()       # words: "november" and "1971" in different rows are a date no row holds
+    if not (nested or qualifier) or not a.positions or not b.positions:
+        return False
+    lo, hi = sorted((min(a.positions), min(b.positions)))
+    return not set(q.tokens[lo:hi]) & _LINKS
+
+
 def _bounded(plan: Plan) -> set[int]:
     """The columns the plan bounds by a number ("with a head over 20"): they pick rows."""
     return {c.column for c in plan.conditions if c.number is not None and c.op in ("<", ">", "<=", ">=")}
@@ -918,9 +963,11 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     # mentions: several values of one column asked "A or B" are a pair to compare, else conditions
     by_col: dict[int, list[Condition]] = {}
     for m in list(mentions):
-        same = next((o for o in by_col.get(m.column, []) if m.rows and o.rows == m.rows and o.op == m.op), None)
-        if same is not None:        # "a van at peak than a van off-peak": one row named twice is one mention
-            merged = replace(same, positions=same.positions + m.positions)
+        same = next((o for o in by_col.get(m.column, []) if m.rows and o.op == m.op and (
+            o.rows == m.rows or _one_label(q, o, m))), None)
+        if same is not None:        # "a van at peak than a van off-peak": one row named twice is one mention;
+            keep = min((same, m), key=lambda c: len(c.rows))    # "half plots were let": one label's words
+            merged = replace(keep, positions=tuple(sorted(same.positions + m.positions)))
             by_col[m.column][by_col[m.column].index(same)] = merged
             mentions[mentions.index(same)] = merged
             mentions.remove(m)
@@ -963,6 +1010,10 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                 and not (i and q.tokens[i - 1] == "at") and not (plan.limit and t in ("top", "bottom"))), None)
     if sup == "most" and "recent" in toks:
         sup = "latest"                  # "the most recent": the latest date
+    graded = [j for j in headers if grid.columns[j].percent or set(grid.columns[j].stems) & RANK_STEMS]
+    if sup is None and len(graded) == 1 and (toks & {"best", "worst"}):     # of a rate or a rank only: the worst
+        ranked = bool(set(grid.columns[graded[0]].stems) & RANK_STEMS)      # delay is the longest; "the worst fix
+        sup = "lowest" if ("worst" in toks) != ranked else "highest"        # rate": the lowest; the best rank: 1
     comparative = next((COMPARATIVES[t] for t in q.tokens if t in COMPARATIVES), None)
     nth = next((ORDINALS[t] for i, t in enumerate(q.tokens) if t in ORDINALS
                 and not (i and q.tokens[i - 1].replace(".", "").isdigit())), None)
@@ -1045,7 +1096,15 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             if not _moved(q)[0]:
                 plan.op = "argmin" if plan.op == "argmax" else "argmax"     # "fell the most": the lowest change
             return
+        if _one_row(plan) and re.search(r"\b(which|what) (year|season)\b|\bwhen\b", f) and not any(
+                j in _year_columns(grid) for j in headers) and (across := _yearly(q, grid, headers, plan)):
+            plan.across, plan.target = across, 0     # "which year had the longest waiting list": the year column
+            return                                  # where the one row named is largest
         plan.measure = _measure(q, grid, headers, plan, sup)
+        if plan.measure is not None and plan.measure == plan.target and sup not in _WHEN_ORDER and (
+                plan.measure not in headers or plan.measure not in _quantities(grid, headers)):
+            plan.unresolved.append(sup)     # "what film got the biggest audience": no column of audiences; the
+            return                          # biggest of the films' own seasons is no answer
         if plan.measure is not None and grid.columns[plan.measure].dated and sup in ("oldest", "youngest"):
             plan.op = "argmin" if sup == "oldest" else "argmax"
         if plan.measure is None and sup in ("top", "first", "latest", "last", "bottom"):
@@ -1111,13 +1170,19 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             named = [verb]              # "how many games did A win": A's figure in Won, not a count of rows
         many = next((i + 2 for i in range(len(q.tokens) - 2) if q.tokens[i:i + 2] == ["how", "many"]), None)
         if not named and many is not None and plan.target in headers and counted.numeric and not counted.dated \
-                and any(many in c.positions and not grid.columns[c.column].numeric for c in plan.conditions):
-            named = [plan.target]       # "how many lower leg injuries in 2023": the row's figure in 2023, not 1 row
+                and (any(many in c.positions and not grid.columns[c.column].numeric for c in plan.conditions)
+                     or _one_row(plan) and not grid.columns[plan.conditions[0].column].numeric
+                     and head not in plan.uncovered):
+            named = [plan.target]       # "how many lower leg injuries in 2023": the row's figure in 2023, not 1 row;
+                                        # "how many times did they launch for kayaks": Launches of the one row named
         quantities = [j for j in _quantities(grid, headers) if j not in conditioned]
         if not named and len(quantities) == 1 and (not after and amount or after and after.group(0).startswith(
                 "total") and not grid.columns[plan.target].numeric and plan.target in headers):
             named = quantities          # "what do the visit figures add up to": the one quantity named; "the total
                                         # honey in 2023-24": the rows' header named, the year's column summed
+        if not named and _one_row(plan) and (across := _yearly(q, grid, headers, plan)):
+            plan.op, plan.across = "sum", across     # "total show entries over the three years": one row's years
+            return
         if named:
             plan.measure = named[0]
             plan.target = plan.measure
@@ -1140,6 +1205,16 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                 c.op in ("=", "has") and len(c.rows) == 1 for c in plan.conditions):
             plan.unresolved.append(head)    # "how many day visitors did A get": what is counted no column holds, and
                                             # counting A's one row would say "1"
+        picked = plan.conditions[0] if _one_row(plan) else None
+        by = grid.columns[picked.column] if picked is not None else None
+        if by is not None and not plan.count_cells and not plan.yes_no and by.distinct == 1 \
+                and (picked.op == "=" or by.dated):
+            plan.unresolved.append(picked.value)    # "how many members in 2021/22" of a row per season: one row, by
+                                                    # construction; what is counted, no column holds
+        if plan.counts_rows and not plan.conditions and not plan.pair and not plan.count_bound \
+                and plan.target in headers and plan.target in _year_columns(grid):
+            plan.unresolved.append(grid.columns[plan.target].name)  # "how many items were repaired in 2022" of a
+                                                                    # column per year: no count of its rows
         counts = [j for j in _all_quantities(grid)      # bare whole numbers
                   if all(re.fullmatch(r"\d[\d,]*", grid.text(r, j)) for r in range(len(grid.rows)) if grid.text(r, j))]
         if len(plan.pair) > 2 and not plan.conditions and not plan.count_cells and len(counts) == 1 and all(
@@ -1181,7 +1256,8 @@ def _per(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan) ->
         if each and len(other) == 1:
             plan.op, plan.measure, plan.measure2 = "ratio", other[0], each[0]
             return True
-    for at in (i for i, t in enumerate(q.tokens) if t == "per"):
+    for at in (i for i, t in enumerate(q.tokens) if t == "per" and not any(i in ps for ps in headers.values())):
+        # (not the "per" of a header named: "the lowest average crowd per film" of "Average per screening")
         before = max(((p, j) for j, ps in quantities.items() for p in ps if p < at), default=None)
         after = min(((p, j) for j, ps in headers.items() for p in ps if p > at), default=None)
         if before is None:
@@ -1337,6 +1413,15 @@ def _yearly(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan)
         return ()
     low, high = (min(years), max(years)) if years else (0, 9999)
     return tuple(sorted((j for j in year if low <= year[j] <= high), key=year.get))
+
+
+_WHEN_ORDER = {"latest", "earliest", "oldest", "newest", "youngest", "first", "last", "top", "bottom"}  # by date, place
+
+
+def _one_row(plan: Plan) -> bool:
+    """Whether the question's cell mentions pick one row and nothing else."""
+    return len(plan.conditions) == 1 and not plan.pair and plan.conditions[0].op in ("=", "has") \
+        and len(plan.conditions[0].rows) == 1
 
 
 def _latest_two(grid: Grid, headers: dict[int, list[int]], f: str) -> tuple[int, int] | None:

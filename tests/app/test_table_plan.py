@@ -934,3 +934,83 @@ def test_a_word_no_cell_holds_finds_its_row_by_meaning_and_a_change_of_one_row_i
     assert _checked((by_words, VISITS), "increase in children between 2021 and 2024")["short_answer"] == "1,250"
     named = by_meaning.answer("how many westgate visitors were there in 2024")    # a name no cell holds: no row
     assert named is None or "Read “westgate”" not in " ".join(named.get("notes") or [])
+
+
+HARBOUR = ("| Item | 2021 | 2022 | 2023 |\n|---|---|---|---|\n| Boats hired out | 310 | 295 | 342 |\n"
+           "| Boats repaired | 41 | 57 | 38 |\n| Moorings let | 64 | 66 | 70 |\n| Queue for moorings | 12 | 19 | 9 |\n"
+           "| Show entries | 88 | 95 | 91 |\n")
+
+
+@pytest.mark.parametrize("question, short", [
+    ("how many boats were repaired in 2022", "57"),          # "boats" and "repaired": two words of one row's label
+    ("how many show entries in 2021", "88"),                 # a label of common words ("show", "entries")
+    ("total moorings let over the three years", "200"),      # 64 + 66 + 70: one row across its year columns
+    ("which year had the longest queue for moorings", "2022"),   # the year column where that row is largest
+])
+def test_a_table_with_a_column_per_year_is_read_along_its_rows(question, short):
+    assert _checked(_over(HARBOUR), question)["short_answer"] == short
+
+
+def test_a_count_that_is_one_by_construction_is_no_answer():
+    seasons = ("| Season | Screenings | Average per screening |\n|---|---|---|\n| 2021/22 | 12 | 40 |\n"
+               "| 2022/23 | 15 | 52 |\n| 2023/24 | 14 | 61 |\n")
+    table = _over(seasons)
+    assert table[0].answer("how many members did the club have in 2022/23") is None     # one row per season: "1"
+    assert table[0].answer("how many boats were hired out in 2020") is None
+    assert _checked(table, "average number of screenings per season over the 3 seasons")["short_answer"] == "13.67"
+    assert _checked(table, "which season had the lowest average turnout per screening")["short_answer"] == "2021/22"
+    assert table[0].answer("what film had the biggest audience this season") is None   # not the largest Season
+
+
+def test_a_not_the_plan_does_not_read_is_no_answer_of_the_figure_it_negates():
+    table = _over(MENDING)
+    assert _checked(table, "how many kettles were mended")["short_answer"] == "10"
+    for question in ("how many kettles were not mended", "how many kettles didnt get mended"):
+        result = table[0].answer(question)
+        assert result is None or result["kind"] == "none", question     # never 10 (or 25) for what was not mended
+
+
+@pytest.mark.parametrize("question, short", [
+    ("which category has the worst success rate", "Clocks"),     # worst rate: the lowest
+    ("which category had the best success rate", "Coats"),
+])
+def test_best_and_worst_of_a_named_column_are_its_highest_and_lowest(question, short):
+    assert _checked(_over(MENDING), question)["short_answer"] == short
+
+
+def test_worst_is_not_read_of_a_figure_whose_good_direction_is_unknown():
+    lines = ("| Line | Average delay (min) | On time |\n|---|---|---|\n| Red | 4 | 91% |\n| Blue | 11 | 78% |\n"
+             "| Green | 7 | 85% |\n")
+    result = _over(lines)[0].answer("which line had the worst average delay")
+    assert result is None or result["short_answer"] != "Red"      # never the shortest delay
+    assert _checked(_over(lines), "which line had the worst on time record")["short_answer"] == "Blue"
+
+
+def test_the_best_rank_is_the_lowest_number():
+    ranks = "| Club | Rank | Points |\n|---|---|---|\n| Ashby | 2 | 30 |\n| Brill | 1 | 34 |\n| Cole | 3 | 21 |\n"
+    assert _checked(_over(ranks), "which club has the best rank")["short_answer"] == "Brill"
+
+
+def test_how_many_times_of_one_named_row_is_its_figure_not_a_count_of_it():
+    calls = ("| Call type | Launches | People rescued |\n|---|---|---|\n| Fishing vessels | 11 | 19 |\n"
+             "| Kite surfers | 6 | 7 |\n| Cliff falls | 3 | 3 |\n")
+    table = _over(calls)
+    assert _checked(table, "how many times did the crew launch for kite surfers")["short_answer"] == "6"
+    assert _checked(table, "how many people were rescued off fishing boats")["short_answer"] == "19"   # "off": no word
+                                                                                                # of another row
+
+
+def test_a_verb_no_header_holds_names_the_column_it_means(model):
+    from functools import partial
+
+    from app.tables.meaning import HeaderMeaning
+    from index.embed import embed
+
+    from app.wordvectors import default_word_vectors
+
+    text = "## Riverside Mending Café\n\n" + MENDING
+    tables = extract_tables(parse("table.md", text))
+    by_meaning = TableEngine(tables, HeaderMeaning(partial(embed, model)), default_word_vectors().in_vocabulary)
+    result = _checked((by_meaning, text), "how many kettles did people bring to the mending cafe")
+    assert result["short_answer"] == "25"           # Items brought, not Mended (the café's own name) nor a refusal
+    assert any("“bring” as the column “Items brought”" in n for n in result["notes"])

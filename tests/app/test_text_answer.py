@@ -3,8 +3,8 @@ import pytest
 
 from app.chooser import Asked
 from app.retrieve import Hit
-from app.text_answer import (QUANTITY, _unit, counted, in_reference, is_descriptive, without_asked_title,
-                              with_unit, without_clause, years_first)
+from app.text_answer import (QUANTITY, _unit, counted, end_state, in_reference, is_descriptive,
+                              without_asked_title, with_unit, without_clause, years_first)
 from index.chunk import Chunk
 
 
@@ -187,6 +187,19 @@ def test_a_name_drops_the_title_words_that_only_repeat_the_question():
 ])
 def test_a_bare_number_answering_how_long_or_far_takes_its_unit(question, short, after, answer):
     assert with_unit(short, after, question) == answer
+
+
+@pytest.mark.parametrize("question, short, before, answer", [
+    ("how many bell ringers does the tower have now", "9 to 13", "The band grew from ", "13"),
+    ("what is the hire fee", "from £40 to £55", "The council raised it ", "£55"),
+    ("how much was collected at the fete", "£912, up from £780", "The fete raised ", "£912"),
+    ("how many ringers joined", "9 to 13", "Between ", "9 to 13"),                  # a range, no "from"
+    ("how much did the band grow", "9 to 13", "The band grew from ", "9 to 13"),    # a change is asked
+    ("who led the band", "Ada to Bram", "The lead passed from ", "Ada to Bram"),     # no figures
+    ("when is the hall open", "9:00 to 17:30", "It is open from ", "9:00 to 17:30"),   # hours, no change
+])
+def test_a_change_answering_a_question_that_asks_none_is_the_figure_it_came_to(question, short, before, answer):
+    assert end_state(short, before, question) == answer
 
 
 TOUR = """# Harrowgate Male Voice Choir: Spring Tour 2025
