@@ -94,7 +94,7 @@ class TableEngine:
             planned = None      # "which shipyard built the ferry": its year in Built is no shipyard
         if planned is not None and _wrong_kind(question, planned):
             planned = None      # "when did the first warden start": 12 years in post is no date
-        if old is not None and old["kind"] == "table" and set(words(question)) & _DENIED:
+        if old is not None and old["kind"] == "table" and _DENIAL.search(question):
             old = None          # "how many kettles were not mended": the labelled-figure reader reads no "not"
         if old is not None and old["kind"] == "table" and _wrong_kind(question, old):
             old = None          # "where was the biggest audience": a row's date is no place
@@ -210,7 +210,7 @@ class TableEngine:
             if plan.uncovered and not (plan.conditions or plan.pair) and plan.op not in ORDER_OPS and not (
                     (plan.counts_rows or plan.span or _whole_column(question, plan, reading)) and not reading.blocking):
                 continue        # words the table lacks, and no row picked by a cell: not this table's question
-            if set(reading.q.tokens) & _DENIED and not any(c.op == "not" for c in plan.conditions):
+            if _DENIAL.search(question) and not any(c.op == "not" for c in plan.conditions):
                 continue        # "how many registered people didn't vote": a "not" the plan did not read
             result = run_plan(grid, plan)
             if result is None:
@@ -223,9 +223,8 @@ class TableEngine:
         return None
 
 
-_DENIED = frozenset("not didn doesn don isn wasn weren aren hasn haven hadn never nobody none neither nor cannot "
-                    "couldn wouldn shouldn didnt doesnt dont isnt wasnt werent arent hasnt havent hadnt cant "
-                    "couldnt wouldnt shouldnt wont".split())    # "didn't" reads as "didn", typed "didnt"
+_DENIAL = re.compile(r"\b(?:(?:do|does|did|is|are|was|were|has|have|had|ca|could|would|should|wo)n['’]?t|not|never|"
+                     r"nobody|none|neither|nor|cannot)\b", re.I)     # "didn't", typed "didnt"; not "Don January"
 _OVER_ALL = re.compile(r"\b(altogether|(in )?total|in all|(on )?average|combined|between them|overall)\b", re.I)
 
 
