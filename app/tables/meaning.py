@@ -35,8 +35,9 @@ class HeaderMeaning:
                 del self._vectors[next(iter(self._vectors))]
             return found
 
-    def closest(self, word: str, headers: list[str]) -> int | None:
-        """The position in `headers` of the one `word` means, or None when none is clearly meant."""
+    def closest(self, word: str, headers: list[str], least: float = MIN_SIMILARITY) -> int | None:
+        """The position in `headers` of the one `word` means (cosine `least` or more), or None when none is clearly
+        meant."""
         named = [(i, h) for i, h in enumerate(headers) if h.strip()]
         if not word or not named:
             return None
@@ -44,6 +45,6 @@ class HeaderMeaning:
         scores = sorted(((float(vectors[0] @ v), i) for (i, _), v in zip(named, vectors[1:])), reverse=True)
         best, position = scores[0]
         runner_up = scores[1][0] if len(scores) > 1 else -1.0
-        if best < MIN_SIMILARITY or best - runner_up < MIN_MARGIN:
+        if best < least or best - runner_up < MIN_MARGIN:
             return None
         return position

@@ -1016,3 +1016,12 @@ def test_a_verb_no_header_holds_names_the_column_it_means(model):
     result = _checked((by_meaning, text), "how many kettles did people bring to the mending cafe")
     assert result["short_answer"] == "25"           # Items brought, not Mended (the café's own name) nor a refusal
     assert any("“bring” as the column “Items brought”" in n for n in result["notes"])
+
+
+def test_the_column_named_most_fully_answers_and_the_most_common_kind_is_read_from_its_count():
+    calls = ("| Call type | Calls | Average response time | Average time on site |\n|---|---|---|---|\n"
+             "| Chimney fire | 9 | 7 min | 1 hr 20 min |\n| Lift rescue | 4 | 11 min | 40 min |\n"
+             "| Flooded cellar | 15 | 9 min | 2 hr 5 min |\n")
+    table = _over(calls)
+    assert _checked(table, "average response time for lift calls")["short_answer"] == "11 min"   # not Calls' 4
+    assert _checked(table, "what was the most common type of call")["short_answer"] == "Flooded cellar"
