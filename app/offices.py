@@ -21,7 +21,7 @@ NEAR = 0.5      # word-vector cosine at which a sentence's word says the office 
                 # secretary/treasurer, manager/director)
 _WORD = re.compile(r"[\w'’]+")
 _ASKED = re.compile(r"\s*who(?:'s|’s|s|\s+is|\s+was|\s+are|\s+were)\s+(?:currently\s+|now\s+|presently\s+)?"
-                    r"(?:the|their|its|our)\s+(?P<office>[\w'’-]+(?:\s+[\w'’-]+){0,3}?)\s*"
+                    r"(?P<article>(?:the|their|its|our)\s+)?(?P<office>[\w'’-]+(?:\s+[\w'’-]+){0,3}?)\s*"
                     r"(?:\b(?:of|at|for|in|on|from|with|before|after|when|during|since|now|currently)\b|[?.!]|$)",
                     re.IGNORECASE)
 
@@ -36,10 +36,10 @@ class Office:
 
 
 def asked_office(question: str) -> Office | None:
-    """The office a "who is the <office> (of ...)" question asks for, or None for any other question."""
+    """The office a "who is (the) <office> (of ...)" question asks for, or None for any other question."""
     m = _ASKED.match(question)
-    if not m:
-        return None
+    if not m or not m.group("article") and not m.group("office").islower():
+        return None     # "who is vice chair of ..." typed without "the"; "who is Ada Brandt" asks no office
     words = [w for w in _words(m.group("office")) if w not in STOPWORDS]
     if not words:
         return None
