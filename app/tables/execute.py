@@ -214,7 +214,9 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
         word = "largest" if pick is max else "smallest"
         shown = "; ".join(dict.fromkeys(values))
         verb = "share" if len(dict.fromkeys(values)) > 1 else "has"
-        return Result(shown, f"{shown} {verb} the {word} {name} ({grid.text(winners[0], column)})",
+        said = f"The {word} {name} is {shown} ({'; '.join(_label(grid, r) for r in winners)})" \
+            if op in ("max", "min") else f"{shown} {verb} the {word} {name} ({grid.text(winners[0], column)})"
+        return Result(shown, said,
                       f"{word} {name} of {len(keyed)} rows where {where}: {_label(grid, winners[0])} "
                       f"{grid.text(winners[0], column)}", [(r, column) for r in winners] +
                       [(r, answer_col) for r in winners])

@@ -657,7 +657,7 @@ def _meant_header(q: _Question, grid: Grid, used: set[int], headers: dict[int, l
     names = [grid.columns[j].name for j in numeric]
     for i, t in enumerate(q.tokens):
         if i in used or generic(t) or len(t) < 4 or not t.isalpha() or q.stems[i] in grid.title_stems \
-                or not grid.common(t):
+                or not grid.common(t) or t in _YEARLY_WORDS:     # "over the three years": the year columns'
             continue
         k = grid.meaning.closest(t, names, MEANT_HEADER)
         if k is not None:
@@ -1115,7 +1115,10 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.op = "argmin" if sup == "oldest" else "argmax"
         if plan.measure is None and sup in ("top", "first", "latest", "last", "bottom"):
             plan.op = "first" if sup == "top" else "last"
-        if plan.measure == plan.target and re.search(r"\bwhat\b.*\b(most|highest|largest|greatest|least|lowest)\b", f):
+        if plan.measure is not None and re.match(r"how (?!many|much|come)\w+", f) and not grid.columns[
+                plan.measure].dated:        # "how heavy is the lightest model": the weight, not the model
+            plan.op, plan.target = ("max" if plan.op == "argmax" else "min"), plan.measure
+        elif plan.measure == plan.target and re.search(r"\bwhat\b.*\b(most|highest|largest|greatest|least|lowest)\b", f):
             plan.op = "max" if plan.op == "argmax" else "min"
         elif plan.measure is not None and plan.measure == plan.target and _name_column(grid) != plan.measure:
             plan.target = _name_column(grid)        # "the team with the most goals": the row, not the figure

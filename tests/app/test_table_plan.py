@@ -1016,6 +1016,8 @@ def test_a_verb_no_header_holds_names_the_column_it_means(model):
     result = _checked((by_meaning, text), "how many kettles did people bring to the mending cafe")
     assert result["short_answer"] == "25"           # Items brought, not Mended (the café's own name) nor a refusal
     assert any("“bring” as the column “Items brought”" in n for n in result["notes"])
+    other = by_meaning.answer("how many kettles did the brewery bring in 2023")      # words no table explains
+    assert other is None or other["short_answer"] != "25"
 
 
 def test_the_column_named_most_fully_answers_and_the_most_common_kind_is_read_from_its_count():
@@ -1025,3 +1027,10 @@ def test_the_column_named_most_fully_answers_and_the_most_common_kind_is_read_fr
     table = _over(calls)
     assert _checked(table, "average response time for lift calls")["short_answer"] == "11 min"   # not Calls' 4
     assert _checked(table, "what was the most common type of call")["short_answer"] == "Flooded cellar"
+
+
+def test_how_heavy_is_the_lightest_is_a_weight_not_a_row():
+    pumps = ("| Model | Output (kW) | Weight (kg) |\n|---|---|---|\n| Alto 5 | 5 | 61 |\n| Alto 8 | 8 | 74 |\n"
+             "| Alto 12 | 12 | 96 |\n")
+    result = _checked(_over(pumps), "how heavy is the lightest weight model")
+    assert result["short_answer"] == "61" and "Alto 5" in result["answer"]
