@@ -38,12 +38,22 @@ class Office:
 def asked_office(question: str) -> Office | None:
     """The office a "who is (the) <office> (of ...)" question asks for, or None for any other question."""
     m = _ASKED.match(question)
-    if not m or not m.group("article") and not m.group("office").islower():
+    if not m or not m.group("article") and not _bare_office(m.group("office"), question[m.end("office"):]):
         return None     # "who is vice chair of ..." typed without "the"; "who is Ada Brandt" asks no office
     words = [w for w in _words(m.group("office")) if w not in STOPWORDS]
     if not words:
         return None
     return Office(words[-1], stem(words[-1]), tuple(w for w in words[:-1] if w in RANKS))
+
+
+def _bare_office(office: str, after: str) -> bool:
+    """Whether words typed without "the" name an office: one or two lowercase words, no verb form ("blamed",
+    "dying") and no small word ("a professor", "in charge"), with "of" after them or a word of rank among them ("who
+    is vice chair of ...", "who was mayor of ...")."""
+    words = _words(office)
+    return office.islower() and 1 <= len(words) <= 2 and not any(
+        w in STOPWORDS or w.endswith(("ed", "ing")) for w in words) and (
+        bool(re.match(r"\s*of\b", after)) or any(w in RANKS for w in words))
 
 
 def names_office(office: Office, sentence: str, vectors: WordVectors | None) -> bool:
