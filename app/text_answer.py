@@ -621,6 +621,10 @@ def with_unit(short: str, after: str, question: str) -> str:
 
 _FROM_TO = re.compile(r"(?:from\s+)?(?P<was>.+?)\s+to\s+(?P<now>.+)", re.IGNORECASE)       # "(from) 14 to 23"
 _UP_FROM = re.compile(r"(?P<now>.+?),?\s+(?:up|down)\s+from\s+(?P<was>.+)", re.IGNORECASE)  # "£2,136, up from £1,410"
+_CHANGED_FROM = re.compile(r"\b(?:r[io]se|risen|gr[eo]w|grown|raised|increased|fell|fallen|dropped|cut|went (?:up|down)|"
+                           r"climbed|jumped|reduced|lowered|changed|moved|doubled|halved)\b\W+(?:[\w'’£$€]+\W+){0,4}"
+                           r"from\s*$", re.IGNORECASE)     # "grew from", "raised the hire charge from": a change,
+                                                            # not a range ("ruled from 1271 to 1368")
 _ASKS_CHANGE = re.compile(r"\b(?:from|between|since|change[sd]?|ris(?:e|es|en)|rose|increase[sd]?|decrease[sd]?|"
                           r"f[ae]ll|grow|grew|up|down|range|difference|more|less|fewer)\b", re.IGNORECASE)
 
@@ -628,11 +632,11 @@ _ASKS_CHANGE = re.compile(r"\b(?:from|between|since|change[sd]?|ris(?:e|es|en)|r
 def end_state(short: str, before: str, question: str) -> str:
     """A change of one figure answering a question that asks no change: the figure it came to ("grew from 14 to 23"
     -> "23" for "how many fixers have they got now"; "£2,136, up from £1,410" -> "£2,136"). A range ("10 to 15
-    people", no "from") stays."""
+    people", "ruled from 1271 to 1368": no verb of change before "from") stays."""
     if _ASKS_CHANGE.search(question):
         return short
     m = _UP_FROM.fullmatch(short)
-    if m is None and (short[:5].lower() == "from " or re.search(r"\bfrom\s*$", before, re.IGNORECASE)):
+    if m is None and _CHANGED_FROM.search(before + ("from" if short[:5].lower() == "from " else "")):
         m = _FROM_TO.fullmatch(short)
     if m is None or not (QUANTITY.search(m["was"]) and QUANTITY.search(m["now"])) or CLOCK.search(short):
         return short        # "from 8:00 to 18:30": hours open, no change

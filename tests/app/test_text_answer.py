@@ -194,6 +194,7 @@ def test_a_bare_number_answering_how_long_or_far_takes_its_unit(question, short,
     ("what is the hire fee", "from £40 to £55", "The council raised it ", "£55"),
     ("how much was collected at the fete", "£912, up from £780", "The fete raised ", "£912"),
     ("how many ringers joined", "9 to 13", "Between ", "9 to 13"),                  # a range, no "from"
+    ("when did the mill run", "1790 to 1905", "It operated from ", "1790 to 1905"),  # a range: no verb of change
     ("how much did the band grow", "9 to 13", "The band grew from ", "9 to 13"),    # a change is asked
     ("who led the band", "Ada to Bram", "The lead passed from ", "Ada to Bram"),     # no figures
     ("when is the hall open", "9:00 to 17:30", "It is open from ", "9:00 to 17:30"),   # hours, no change
