@@ -210,9 +210,11 @@ class TableEngine:
             if plan.uncovered and not (plan.conditions or plan.pair) and plan.op not in ORDER_OPS and not (
                     (plan.counts_rows or plan.span or _whole_column(question, plan, reading)) and not reading.blocking):
                 continue        # words the table lacks, and no row picked by a cell: not this table's question
-            if plan.header_meant and plan.uncovered:
-                continue        # a column read by meaning, and words left over: "the brewery's revenue in 2023" is
-                                # not the repair café's Donations
+            if plan.header_meant and plan.uncovered and not any(
+                    not grid.columns[c.column].numeric and not grid.columns[c.column].dated
+                    for c in plan.conditions + plan.pair):
+                continue        # a column read by meaning, words left over and no row named by its text: "the
+                                # brewery's revenue in 2023" is not the repair café's Donations in its 2023 row
             if _DENIAL.search(question) and not any(c.op == "not" for c in plan.conditions):
                 continue        # "how many registered people didn't vote": a "not" the plan did not read
             result = run_plan(grid, plan)
