@@ -591,8 +591,8 @@ def _cell_mentions(q: _Question, index: CellIndex, used: set[int], mentions: lis
             for r, j in index.exact.get(text, []) or index.joined.get(text.replace(" ", ""), []) or whole:
                 exact.setdefault(j, set()).add(r)
             found = exact or index.phrase(ws)
-            if not found:
-                continue
+            if not found or not exact and any(tuple(stem(w) for w in ws) == c.stems for c in index.grid.columns):
+                continue        # "league goals" is the header League goals, not a note's words ("... league goals")
             j = _best_column(found, exact, index.grid)
             used.update(span)
             rows = len(index.grid.rows)

@@ -1034,3 +1034,9 @@ def test_how_heavy_is_the_lightest_is_a_weight_not_a_row():
              "| Alto 12 | 12 | 96 |\n")
     result = _checked(_over(pumps), "how heavy is the lightest weight model")
     assert result["short_answer"] == "61" and "Alto 5" in result["answer"]
+
+
+def test_a_phrase_that_is_a_whole_header_names_the_column_not_a_notes_cell_holding_it():
+    squad = ("| Name | League apps | League goals | Notes |\n|---|---|---|---|\n| Ada Vale | 30 | 12 | |\n"
+             "| Bea Holt | 41 | 9 | top scorer in league goals for 2019 |\n")
+    assert _checked(_over(squad), "what is the number of league goals ada vale made")["short_answer"] == "12"
