@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.tables.answer import TableEngine
+from app.tables.plan import read_plan
 from index.parse import parse
 from index.tables import extract_tables
 
@@ -1039,4 +1040,9 @@ def test_how_heavy_is_the_lightest_is_a_weight_not_a_row():
 def test_a_phrase_that_is_a_whole_header_names_the_column_not_a_notes_cell_holding_it():
     squad = ("| Name | League apps | League goals | Notes |\n|---|---|---|---|\n| Ada Vale | 30 | 12 | |\n"
              "| Bea Holt | 41 | 9 | top scorer in league goals for 2019 |\n")
-    assert _checked(_over(squad), "what is the number of league goals ada vale made")["short_answer"] == "12"
+    engine, _ = _over(squad)
+    grid, index = engine.view(engine.all_tables[0])
+    plan = read_plan("what is the number of league goals ada vale made", grid, index)
+    assert grid.columns[plan.target].name == "League goals"
+    assert [grid.columns[c.column].name for c in plan.conditions] == ["Name"]       # no "Notes contains ..."
+    assert _checked((engine, squad), "what is the number of league goals ada vale made")["short_answer"] == "12"
