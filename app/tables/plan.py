@@ -641,8 +641,9 @@ def _typo_mentions(q: _Question, index: CellIndex, used: set[int], mentions: lis
             used.update(span)
 
 
-MEANT_HEADER = 0.5  # cosine a figures' header needs with a word that no header holds (`_meant_header`): chosen on
-                    # WTQ's 300 questions (0.6 / 0.5 / 0.45 / 0.4: oracle 153 / 154 / 154 / 154, open 113 / 114 / 114 / 112)
+MEANT_HEADER = 0.5  # cosine a figures' header needs with a word that no header holds (`_meant_header`), chosen on
+                    # WTQ's 300 questions: at 0.6 / 0.5 / 0.45 / 0.4, oracle 153 / 154 / 154 / 154, open 113 / 114 /
+                    # 114 / 112 (docs/tables.md, session 42)
 MEANT_ROWS = 40     # rows of a table whose labels a word may mean (each label is embedded once and cached)
 
 
