@@ -213,10 +213,10 @@ class TableEngine:
             if plan.header_meant and plan.uncovered and not any(
                     not grid.columns[c.column].numeric and not grid.columns[c.column].dated
                     for c in plan.conditions + plan.pair):
-                continue        # a column read by meaning, words left over and no row named by its text: "the
-                                # brewery's revenue in 2023" is not the repair café's Donations in its 2023 row
+                continue        # a column read by meaning, words left over and no row named by its text: "how
+                                # many kettles did the brewery bring in 2023" is no question of the café's table
             if _DENIAL.search(question) and not any(c.op == "not" for c in plan.conditions):
-                continue        # "how many registered people didn't vote": a "not" the plan did not read
+                continue        # "how many kettles were not mended": a "not" the plan did not read
             result = run_plan(grid, plan)
             if result is None:
                 continue
@@ -224,7 +224,7 @@ class TableEngine:
             if plan.uncovered and not (_whole_column(question, plan, reading) and not reading.blocking
                                        and all(self.common(w) for w in plan.uncovered)):
                 out["weak"] = True  # unsure, unless a column named is totalled as asked ("how much did the
-            return out              # collections raise altogether") and only common words are left over
+            return out              # collections raise altogether": only "raise" is left over, a common word)
         return None
 
 

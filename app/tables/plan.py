@@ -582,7 +582,7 @@ def _cell_mentions(q: _Question, index: CellIndex, used: set[int], mentions: lis
             text = " ".join(ws)
             whole = index.stemmed.get(" ".join(stem(w) for w in ws), [])
             if all(generic(w) for w in ws) and not (size == 1 and ws[0].isdigit()) and not (size > 1 and whole):
-                continue            # common words, unless they are a whole cell's ("Show entries")
+                continue            # common words, unless they are a whole cell's ("show entries")
             if size == 1 and (len(ws[0]) < 2 or generic(ws[0])):
                 continue
             if (generic(ws[0]) and not ws[0].isdigit() or generic(ws[-1]) and not ws[-1].isdigit()) and not whole:
@@ -648,7 +648,7 @@ MEANT_ROWS = 40     # rows of a table whose labels a word may mean (each label i
 
 
 def _meant_header(q: _Question, grid: Grid, used: set[int], headers: dict[int, list[int]], notes: list[str]) -> bool:
-    """When the question names no column of figures (but by words of the table's own subject: "repair" of "the repair
+    """When the question names no column of figures (but by words of the table's own subject: "mending" of "the mending
     cafe"), a common word no cell or header holds, read as the header of figures the embedding model finds it clearly
     means ("bring": "Items brought"), and said so."""
     numeric = [c.index for c in grid.columns if c.numeric and not c.dated and c.index > 0]
@@ -860,7 +860,7 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
         return _name_column(grid) if _name_column(grid) not in conditioned or not free else free[0]
     if re.search(r"\bhow (many|much)\b", f) or not re.search(r"\b(which|who|whom|whose)\b", f):
         numeric = [j for j in free if grid.columns[j].numeric]
-        if numeric:     # the one named most fully: "average turnout time for flooding calls" is not Call-outs
+        if numeric:     # the one named most fully: "average response time for lift calls" is not Calls
             return max(numeric, key=lambda j: len(headers[j]))
     if re.search(r"\bhow much\b", f) and not free:
         amounts = [c.index for c in grid.columns if c.numeric and not c.dated and c.index not in conditioned
@@ -879,9 +879,9 @@ _LINKS = {"or", "than", "and", "vs", "versus", "between", "against", "with", "no
 
 
 def _one_label(q: _Question, a: Condition, b: Condition) -> bool:
-    """Whether two mentions of one column name one row: one's rows hold the other's ("half plots were let": "Half plots
-    let", not "Full plots let" too), or one names a row and the other several, a qualifier ("the waiting list for
-    plots"); and no "or", "than", "and" stands between them."""
+    """Whether two mentions of one column name one row: one's rows hold the other's ("boats were repaired": "Boats
+    repaired", not "Boats hired out" too), or one names a row and the other several, a qualifier ("the longest queue
+    for moorings"); and no "or", "than", "and" stands between them."""
     nested = a.rows <= b.rows or b.rows <= a.rows
     qualifier = 1 == min(len(a.rows), len(b.rows)) < max(len(a.rows), len(b.rows)) and a.value.isalpha() \
         and b.value.isalpha()       # words: "november" and "1971" in different rows are a date no row holds
@@ -969,7 +969,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         same = next((o for o in by_col.get(m.column, []) if m.rows and o.op == m.op and (
             o.rows == m.rows or _one_label(q, o, m))), None)
         if same is not None:        # "a van at peak than a van off-peak": one row named twice is one mention;
-            keep = min((same, m), key=lambda c: len(c.rows))    # "half plots were let": one label's words
+            keep = min((same, m), key=lambda c: len(c.rows))    # "boats were repaired": one label's words
             merged = replace(keep, positions=tuple(sorted(same.positions + m.positions)))
             by_col[m.column][by_col[m.column].index(same)] = merged
             mentions[mentions.index(same)] = merged
@@ -1015,7 +1015,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         sup = "latest"                  # "the most recent": the latest date
     graded = [j for j in headers if grid.columns[j].percent or set(grid.columns[j].stems) & RANK_STEMS]
     if sup is None and len(graded) == 1 and (toks & {"best", "worst"}):     # of a rate or a rank only: the worst
-        ranked = bool(set(grid.columns[graded[0]].stems) & RANK_STEMS)      # delay is the longest; "the worst fix
+        ranked = bool(set(grid.columns[graded[0]].stems) & RANK_STEMS)      # delay is the longest; "the worst success
         sup = "lowest" if ("worst" in toks) != ranked else "highest"        # rate": the lowest; the best rank: 1
     comparative = next((COMPARATIVES[t] for t in q.tokens if t in COMPARATIVES), None)
     nth = next((ORDINALS[t] for i, t in enumerate(q.tokens) if t in ORDINALS
@@ -1101,12 +1101,12 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             return
         if _one_row(plan) and re.search(r"\b(which|what) (year|season)\b|\bwhen\b", f) and not any(
                 j in _year_columns(grid) for j in headers) and (across := _yearly(q, grid, headers, plan)):
-            plan.across, plan.target = across, 0     # "which year had the longest waiting list": the year column
+            plan.across, plan.target = across, 0     # "which year had the longest queue": the year column
             return                                  # where the one row named is largest
         plan.measure = _measure(q, grid, headers, plan, sup)
         if plan.measure is not None and plan.measure == plan.target and sup not in _WHEN_ORDER and (
                 plan.measure not in headers or plan.measure not in _quantities(grid, headers)):
-            plan.unresolved.append(sup)     # "what film got the biggest audience": no column of audiences; the
+            plan.unresolved.append(sup)     # "what film had the biggest audience": no column of audiences; the
             return                          # biggest of the films' own seasons is no answer
         counts = _count_columns(grid)
         if plan.measure is None and grid.columns[plan.target].distinct == 1 and len(counts) == 1:
@@ -1184,14 +1184,14 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                      or _one_row(plan) and not grid.columns[plan.conditions[0].column].numeric
                      and head not in plan.uncovered):
             named = [plan.target]       # "how many lower leg injuries in 2023": the row's figure in 2023, not 1 row;
-                                        # "how many times did they launch for kayaks": Launches of the one row named
+                                        # "how many times did the crew launch for kite surfers": that row's Launches
         quantities = [j for j in _quantities(grid, headers) if j not in conditioned]
         if not named and len(quantities) == 1 and (not after and amount or after and after.group(0).startswith(
                 "total") and not grid.columns[plan.target].numeric and plan.target in headers):
             named = quantities          # "what do the visit figures add up to": the one quantity named; "the total
                                         # honey in 2023-24": the rows' header named, the year's column summed
         if not named and _one_row(plan) and (across := _yearly(q, grid, headers, plan)):
-            plan.op, plan.across = "sum", across     # "total show entries over the three years": one row's years
+            plan.op, plan.across = "sum", across     # "total moorings let over the three years": one row's years
             return
         if named:
             plan.measure = named[0]
@@ -1219,11 +1219,11 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         by = grid.columns[picked.column] if picked is not None else None
         if by is not None and not plan.count_cells and not plan.yes_no and by.distinct == 1 \
                 and (picked.op == "=" or by.dated):
-            plan.unresolved.append(picked.value)    # "how many members in 2021/22" of a row per season: one row, by
+            plan.unresolved.append(picked.value)    # "how many members in 2022/23" of a row per season: one row, by
                                                     # construction; what is counted, no column holds
         if plan.counts_rows and not plan.conditions and not plan.pair and not plan.count_bound \
                 and plan.target in headers and plan.target in _year_columns(grid):
-            plan.unresolved.append(grid.columns[plan.target].name)  # "how many items were repaired in 2022" of a
+            plan.unresolved.append(grid.columns[plan.target].name)  # "how many items were mended in 2022" of a
                                                                     # column per year: no count of its rows
         counts = _count_columns(grid)
         if len(plan.pair) > 2 and not plan.conditions and not plan.count_cells and len(counts) == 1 and all(
@@ -1266,7 +1266,7 @@ def _per(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan) ->
             plan.op, plan.measure, plan.measure2 = "ratio", other[0], each[0]
             return True
     for at in (i for i, t in enumerate(q.tokens) if t == "per" and not any(i in ps for ps in headers.values())):
-        # (not the "per" of a header named: "the lowest average crowd per film" of "Average per screening")
+        # (not the "per" of a header named: "the lowest average turnout per screening" of "Average per screening")
         before = max(((p, j) for j, ps in quantities.items() for p in ps if p < at), default=None)
         after = min(((p, j) for j, ps in headers.items() for p in ps if p > at), default=None)
         if before is None:

@@ -1046,3 +1046,26 @@ def test_a_phrase_that_is_a_whole_header_names_the_column_not_a_notes_cell_holdi
     assert grid.columns[plan.target].name == "League goals"
     assert [grid.columns[c.column].name for c in plan.conditions] == ["Name"]       # no "Notes contains ..."
     assert _checked((engine, squad), "what is the number of league goals ada vale made")["short_answer"] == "12"
+
+
+def test_a_count_of_the_rows_of_a_table_with_a_column_per_year_is_no_answer():
+    result = _over(HARBOUR)[0].answer("how many items were mended in 2022")
+    assert result is None or result["short_answer"] != "5"         # not the table's 5 rows
+
+
+def test_of_two_tables_covering_a_question_alike_the_one_explaining_more_of_its_words_answers():
+    seasons = ("| Season | Screenings | Average per screening |\n|---|---|---|\n| 2021/22 | 12 | 40 |\n"
+               "| 2022/23 | 15 | 52 |\n")
+    text = "## Harbour\n\n" + HARBOUR + "\n## Film club\n\n" + seasons
+    result = _checked((TableEngine(extract_tables(parse("two.md", text))), text), "how many show entries in 2022")
+    assert result["short_answer"] == "95"           # the harbour's Show entries, not a count of the 2022/23 season
+
+
+def test_a_total_of_a_named_column_with_only_a_common_verb_left_over_is_sure():
+    from app.wordvectors import default_word_vectors
+
+    concerts = ("| Date | Venue | Audience | Collection |\n|---|---|---|---|\n| 3 May | Corn Hall | 120 | £410 |\n"
+                "| 10 May | St Bede's | 95 | £365 |\n| 17 May | Quay Rooms | 140 | £520 |\n")
+    engine = TableEngine(extract_tables(parse("table.md", concerts)), None, default_word_vectors().in_vocabulary)
+    result = _checked((engine, concerts), "how much did the collections raise altogether")
+    assert result["short_answer"] == "1295" and not result.get("weak")     # "raise" is left over: a common verb
