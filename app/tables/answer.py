@@ -159,9 +159,8 @@ class TableEngine:
         return _Answer(q, best).run(), best.table, named, bool(best.rows)
 
     def _commonplace(self, question: str, name: str) -> bool:
-        """Whether every word of a name is a common word the question typed in lowercase: no name at all."""
-        typed = {w for w in re.findall(r"[^\W\d_]+", question) if w.islower()}
-        return bool(name) and all(w in typed and self.common(w) for w in name.split())
+        """Whether every word of a (folded) name is a common word the question typed in lowercase: no name at all."""
+        return bool(name) and all(_as_typed(question, w).islower() and self.common(w) for w in name.split())
 
     def _missing_row(self, readings: list) -> dict | None:
         """Refuse a question the table covers but for one name like, and yet unlike, one of its row labels
@@ -179,7 +178,7 @@ class TableEngine:
                           key=lambda v: -fuzz.ratio(word, v))
             if len(word) < 4 or not near:
                 continue
-            typed = next((w for w in re.findall(r"[^\W\d_]+", reading.q.text) if fold(w) == word), word)
+            typed = _as_typed(reading.q.text, word)
             if typed.islower() and self.common(word):
                 continue
             header = table.label_header or "row"
@@ -226,6 +225,11 @@ class TableEngine:
                 out["weak"] = True  # unsure, unless a column named is totalled as asked ("how much did the
             return out              # collections raise altogether": only "raise" is left over, a common word)
         return None
+
+
+def _as_typed(question: str, word: str) -> str:
+    """A folded word as the question typed it ("Visby" for "visby")."""
+    return next((w for w in re.findall(r"[^\W\d_]+", question) if fold(w) == word), word)
 
 
 _DENIAL = re.compile(r"\b(?:(?:do|does|did|is|are|was|were|has|have|had|ca|could|would|should|wo)n['’]?t|not|never|"

@@ -647,6 +647,15 @@ MEANT_HEADER = 0.5  # cosine a figures' header needs with a word that no header 
 MEANT_ROWS = 40     # rows of a table whose labels a word may mean (each label is embedded once and cached)
 
 
+def _unexplained(q: _Question, grid: Grid, used: set[int]) -> Iterable[tuple[int, str]]:
+    """The question's common words of four letters or more that nothing in the table explains, with their positions:
+    what may mean a header or a row label. A name no cell holds ("westgate") means neither."""
+    for i, t in enumerate(q.tokens):
+        if i not in used and not generic(t) and len(t) >= 4 and t.isalpha() and q.stems[i] not in grid.title_stems \
+                and grid.common(t):
+            yield i, t
+
+
 def _meant_header(q: _Question, grid: Grid, used: set[int], headers: dict[int, list[int]], notes: list[str]) -> bool:
     """When the question names no column of figures (but by words of the table's own subject: "mending" of "the mending
     cafe"), a common word no cell or header holds, read as the header of figures the embedding model finds it clearly
@@ -656,10 +665,9 @@ def _meant_header(q: _Question, grid: Grid, used: set[int], headers: dict[int, l
     if grid.meaning is None or len(numeric) < 2 or any(j in numeric for j in headers if j not in subject):
         return False
     names = [grid.columns[j].name for j in numeric]
-    for i, t in enumerate(q.tokens):
-        if i in used or generic(t) or len(t) < 4 or not t.isalpha() or q.stems[i] in grid.title_stems \
-                or not grid.common(t) or t in _YEARLY_WORDS:     # "over the three years": the year columns'
-            continue
+    for i, t in _unexplained(q, grid, used):
+        if t in _YEARLY_WORDS:
+            continue                    # "over the three years": the year columns'
         k = grid.meaning.closest(t, names, MEANT_HEADER)
         if k is not None:
             for j in subject:
@@ -681,10 +689,7 @@ def _meant_rows(q: _Question, grid: Grid, used: set[int], mentions: list[Conditi
         return
     labels = [grid.text(r, j) for r in range(len(grid.rows))]
     named = {r for m in mentions if m.column == j for r in m.rows}
-    for i, t in enumerate(q.tokens):
-        if i in used or generic(t) or len(t) < 4 or not t.isalpha() or q.stems[i] in grid.title_stems \
-                or not grid.common(t):      # a name no cell holds ("westgate") means no row
-            continue
+    for i, t in _unexplained(q, grid, used):
         r = grid.meaning.closest(t, labels)
         if r is None or r in named:
             continue
@@ -929,7 +934,7 @@ def _measure(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan
         return plan.target
     numeric = [c.index for c in grid.columns if (c.numeric or c.dated) and c.index != plan.target
                and not set(c.stems) & {"rank", "no", "po", "posit", "pos", "number", "#"} and c.index != 0]
-    if word in ("oldest", "earliest", "latest", "newest", "youngest", "first", "last"):
+    if word in _BY_DATE:
         dated = [j for j in numeric if grid.columns[j].dated]
         if dated:
             return dated[0]
@@ -1424,7 +1429,8 @@ def _yearly(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan)
     return tuple(sorted((j for j in year if low <= year[j] <= high), key=year.get))
 
 
-_WHEN_ORDER = {"latest", "earliest", "oldest", "newest", "youngest", "first", "last", "top", "bottom"}  # by date, place
+_BY_DATE = frozenset("oldest earliest latest newest youngest first last".split())   # superlatives of a date column
+_WHEN_ORDER = _BY_DATE | {"top", "bottom"}      # ... or of the table's order
 
 
 def _count_columns(grid: Grid) -> list[int]:

@@ -723,6 +723,18 @@ def _over(text: str) -> tuple[TableEngine, str]:
     """An engine over a table of the tests' own, with its text (as `_checked` takes them)."""
     return TableEngine(extract_tables(parse("table.md", text))), text
 
+
+def _by_meaning(tables: list, model=None) -> TableEngine:
+    """An engine that knows the packaged word vectors' common words and, given the model, reads words by meaning."""
+    from functools import partial
+
+    from app.tables.meaning import HeaderMeaning
+    from app.wordvectors import default_word_vectors
+    from index.embed import embed
+
+    return TableEngine(tables, HeaderMeaning(partial(embed, model)) if model is not None else None,
+                       default_word_vectors().in_vocabulary)
+
 HONEY = ("| Honey source | 2021–22 (kg) | 2022–23 (kg) | 2023–24 (kg) |\n|---|---|---|---|\n"
          "| North field hives | 1,150 | 1,020 | 1,380 |\n| Orchard hives | 410 | 24 | 20 |\n"
          "| Church lane hives | 260 | 300 | 510 |\n")
@@ -917,16 +929,9 @@ VISITS = ("| Visitor group | 2021 | 2024 |\n|---|---|---|\n| Adults | 9,100 | 12
 
 
 def test_a_word_no_cell_holds_finds_its_row_by_meaning_and_a_change_of_one_row_is_its_difference(model):
-    from functools import partial
-
-    from app.tables.meaning import HeaderMeaning
-    from index.embed import embed
-
-    from app.wordvectors import default_word_vectors
-
     tables = extract_tables(parse("table.md", VISITS))
     by_words = TableEngine(tables)
-    by_meaning = TableEngine(tables, HeaderMeaning(partial(embed, model)), default_word_vectors().in_vocabulary)
+    by_meaning = _by_meaning(tables, model)
     assert by_words.answer("increase in kids visiting between 2021 and 2024") is None or \
         by_words.answer("increase in kids visiting between 2021 and 2024")["short_answer"] != "1,250"
     result = _checked((by_meaning, VISITS), "increase in kids visiting between 2021 and 2024")
@@ -1004,16 +1009,8 @@ def test_how_many_times_of_one_named_row_is_its_figure_not_a_count_of_it():
 
 
 def test_a_verb_no_header_holds_names_the_column_it_means(model):
-    from functools import partial
-
-    from app.tables.meaning import HeaderMeaning
-    from index.embed import embed
-
-    from app.wordvectors import default_word_vectors
-
     text = "## Riverside Mending Café\n\n" + MENDING
-    tables = extract_tables(parse("table.md", text))
-    by_meaning = TableEngine(tables, HeaderMeaning(partial(embed, model)), default_word_vectors().in_vocabulary)
+    by_meaning = _by_meaning(extract_tables(parse("table.md", text)), model)
     result = _checked((by_meaning, text), "how many kettles did people bring to the mending cafe")
     assert result["short_answer"] == "25"           # Items brought, not Mended (the café's own name) nor a refusal
     assert any("“bring” as the column “Items brought”" in n for n in result["notes"])
@@ -1062,10 +1059,8 @@ def test_of_two_tables_covering_a_question_alike_the_one_explaining_more_of_its_
 
 
 def test_a_total_of_a_named_column_with_only_a_common_verb_left_over_is_sure():
-    from app.wordvectors import default_word_vectors
-
     concerts = ("| Date | Venue | Audience | Collection |\n|---|---|---|---|\n| 3 May | Corn Hall | 120 | £410 |\n"
                 "| 10 May | St Bede's | 95 | £365 |\n| 17 May | Quay Rooms | 140 | £520 |\n")
-    engine = TableEngine(extract_tables(parse("table.md", concerts)), None, default_word_vectors().in_vocabulary)
+    engine = _by_meaning(extract_tables(parse("table.md", concerts)))
     result = _checked((engine, concerts), "how much did the collections raise altogether")
     assert result["short_answer"] == "1295" and not result.get("weak")     # "raise" is left over: a common verb
