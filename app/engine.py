@@ -19,6 +19,7 @@ from app.followup import resolve
 from app.glossary import expand
 from app.question import repair_interrogative, restore_contractions
 from app.reader import default_reader
+from app.rerank import default_passage_ranker
 from app.retrieve import Hit, Retriever
 from app.settings import MAX_QUESTION_CHARS, Settings
 from app.support import default_ranker
@@ -104,7 +105,7 @@ class Engine:
         reader, policy = default_reader()
         self.text = TextAnswerer(self.model, vocabulary, retriever.embed_query,
                                  SentenceLookup(index.extras.get(SENTENCES)), reader, policy, default_chooser(),
-                                 default_ranker(), default_word_vectors())
+                                 default_ranker(), default_word_vectors(), default_passage_ranker())
         meaning = HeaderMeaning(partial(embed, self.model)) if self.model is not None else None
         self.tables = TableEngine(index.tables, meaning, self.common_word)
         self.index, self.retriever, self.vocabulary, self.build_id = index, retriever, vocabulary, build_id

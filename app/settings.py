@@ -16,6 +16,7 @@ class Settings:
     rrf_k: int = 60               # reciprocal rank fusion constant
     candidates: int = 30          # top-k taken from each retriever before fusion
     top_k: int = 5                # passages handed to the answer composer
+    rerank: bool = True           # the fitted passage ranker (app/rerank.py) orders them before they are read
     reader: bool = True           # the fine-tuned span reader answers (when its model file exists)
     reader_passages: int = 2      # passages it reads: on held-out SQuAD folds 2 score as 3 and 5 do (0.75 x F1 +
                                   # 0.25 x no-answer accuracy 33.75 vs 33.8) and 1 less (32.4); each costs ~11 ms

@@ -18,6 +18,7 @@ import json
 import math
 import sys
 from dataclasses import dataclass
+from typing import ClassVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -102,6 +103,8 @@ class SentenceRanker:
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     coef: tuple[float, ...]
+    FEATURES: ClassVar[tuple[str, ...]] = FEATURES
+    FIT: ClassVar[str] = "python -m eval fit-support"     # the command that writes its file
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
         """Each row's linear score; only differences between one question's candidates mean anything."""
@@ -114,12 +117,13 @@ class SentenceRanker:
         return e / e.sum()
 
     def to_dict(self) -> dict:
-        return {"features": list(FEATURES), "mean": list(self.mean), "scale": list(self.scale), "coef": list(self.coef)}
+        return {"features": list(self.FEATURES), "mean": list(self.mean), "scale": list(self.scale),
+                "coef": list(self.coef)}
 
     @classmethod
     def from_dict(cls, data: dict) -> "SentenceRanker":
-        if tuple(data.get("features", ())) != FEATURES:
-            raise ValueError("the ranker file was fitted on other features; run `python -m eval fit-support`")
+        if tuple(data.get("features", ())) != cls.FEATURES:
+            raise ValueError(f"the ranker file was fitted on other features; run `{cls.FIT}`")
         return cls(tuple(data["mean"]), tuple(data["scale"]), tuple(data["coef"]))
 
 

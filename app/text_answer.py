@@ -25,6 +25,8 @@ from app.chooser import FEATURES, Asked, Chooser, best_offer, features, names_no
 from app.offices import asked_office, names_office
 from app.question import MONTHS, NAME_WORD, NUMBER_WORDS, Candidate, answer_type, asks_for, candidates
 from app.reader import Policy, Reader, Reading, passage_of, short_form
+from app.rerank import PassageRanker
+from app.rerank import features as passage_features
 from app.retrieve import Hit
 from app.roles import asked_side, contradicts, side_of
 from app.settings import Settings
@@ -163,9 +165,10 @@ class TextAnswerer:
     def __init__(self, model, vocabulary: Vocabulary, embed_query: Callable[[str], np.ndarray],
                  sentences: SentenceLookup | None = None, reader: Reader | None = None,
                  policy: Policy = Policy(), chooser: Chooser | None = None, ranker: SentenceRanker | None = None,
-                 word_vectors: WordVectors | None = None):
+                 word_vectors: WordVectors | None = None, passage_ranker: PassageRanker | None = None):
         self.model, self.word_vectors = model, word_vectors
         self.reader, self.policy, self.chooser, self.ranker = reader, policy, chooser, ranker
+        self.passage_ranker = passage_ranker   # the order the passages are read in (app/rerank.py)
         self.embed_query = embed_query   # the retriever's cached query embedder: one encode per question
         self.vocabulary = vocabulary
         self.sentences = sentences or SentenceLookup()   # vectors embedded at build time, stored with the index
@@ -177,7 +180,7 @@ class TextAnswerer:
         For a translated question, words of the source language that no document uses are not
         held against a sentence: their English glosses stand in for them.
         """
-        passages = [h for h in hits if h.chunk.kind == "text"][: settings.top_k]
+        passages = self.ordered(question, [h for h in hits if h.chunk.kind == "text"][: settings.top_k], settings)
         unknown = self.unknown_names(question, passages)
         if unknown:
             return TextAnswer(None, None, 0.0, f"the documents never mention {', '.join(unknown)}")
@@ -218,6 +221,13 @@ class TextAnswerer:
             others = [h for h in hits if h.chunk.kind == "text" and h.chunk.doc != best.hit.chunk.doc][:settings.top_k]
             also = _complements(best, supports + self._score_sentences(question, q_tokens, kind, others))
         return TextAnswer(best, short, round(min(1.0, best.score), 3), also=also)
+
+    def ordered(self, question: str, passages: list[Hit], settings: Settings) -> list[Hit]:
+        """The passages in the order the fitted passage ranker expects them to hold the answer (else as retrieved)."""
+        if self.passage_ranker is None or not settings.rerank or len(passages) < 2:
+            return passages
+        rows = passage_features(question, passages, self.vocabulary, self.embed_query(question), self.sentences)
+        return self.passage_ranker.order(passages, rows)
 
     def unknown_names(self, question: str, passages: list[Hit]) -> list[str]:
         """The question's names and years no document mentions (an acronym the passages spell out is mentioned): the

@@ -6,6 +6,7 @@
     python -m eval fit-reader [--epochs N] [--folds ...]             # fine-tune the span reader (eval/fit_reader.py)
     python -m eval fit-chooser [--passages N]                        # fit the answer chooser (eval/fit_chooser.py)
     python -m eval fit-support                                       # fit the sentence ranker (eval/fit_support.py)
+    python -m eval fit-rerank                                        # fit the passage ranker (eval/fit_rerank.py)
     python -m eval retrieval [--squad FILE]                          # own-paragraph retrieval (eval/retrieval.py)
 """
 from __future__ import annotations
@@ -49,6 +50,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--no-ranker", dest="ranker", action="store_false",
                    help="let the reader's span pick a descriptive question's passage instead of the fitted sentence "
                         "ranker (for comparison)")
+    p.add_argument("--no-rerank", dest="rerank", action="store_false",
+                   help="let the reader read the passages in retrieval order instead of the fitted passage ranker's "
+                        "(for comparison)")
     p.add_argument("--report", type=Path, metavar="FILE", help="also write the Markdown report here (eval/REPORT.md)")
     p.add_argument("--mode", choices=("both", "oracle", "open"), default="both",
                    help="for --set wtq: each question over its own table (oracle), over all tables (open), or both")
@@ -140,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
         from eval import fit_support
 
         return fit_support.main(argv[1:])
+    if argv[:1] == ["fit-rerank"]:
+        from eval import fit_rerank
+
+        return fit_rerank.main(argv[1:])
     if argv[:1] == ["retrieval"]:
         from eval import retrieval
 
@@ -154,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from app.settings import Settings
 
-    settings = Settings(reader=args.reader, chooser=args.chooser, ranker=args.ranker)
+    settings = Settings(reader=args.reader, chooser=args.chooser, ranker=args.ranker, rerank=args.rerank)
     floors = floor_check.load_floors() if args.floors else None
     sets = args.set or [floors.set_path if floors else DEFAULT_SET]
     report = reporting.Report(command.strip(), time.strftime("%Y-%m-%d %H:%M"), {})

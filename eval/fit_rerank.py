@@ -1,0 +1,84 @@
+"""Fit the passage ranker (app/rerank.py) on SQuAD and report it by article rotation.
+
+    python -m eval fit-rerank [--squad FILE] [--out DIR] [--no-write]
+
+Every answerable question is asked in open retrieval over all ten articles through the app's own reading and
+retrieval; each text passage the answerer gets (the first `top_k`) is a row, labelled right when it is the
+question's own paragraph and holds a gold answer. Fitted on 8 articles (a conditional logit, as eval/fit_support.py
+fits the sentence ranker) and scored on the other 2, rotating: how often a passage holding the answer comes first,
+and within the first two (which the span reader reads), against retrieval's own order. A question whose answer was not
+retrieved counts as wrong both ways. The shipped ranker is then fitted on every article and written with those figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from eval.fit_reader import DEFAULT_SQUAD, Item, load_items, open_engine, rotation_pairs
+from eval.fit_support import Group, fit
+
+WITHIN = (1, 2)   # the places reported: first, and among the two passages the reader reads
+
+
+def collect(engine, items: list[Item], log=print) -> list[Group]:
+    """The feature rows of every answerable question's retrieved text passages, as the app builds them."""
+    from app.rerank import features
+
+    asked = [i for i in items if i.answers]
+    groups = []
+    for n, item in enumerate(asked):
+        read = engine.read_as(item.question)
+        hits = [h for h in engine.retrieve(read) if h.chunk.kind == "text"][:engine.settings.top_k]
+        right = np.array([h.chunk.doc == item.doc and any(h.chunk.start <= a < h.chunk.end for a, _ in item.answers)
+                          for h in hits])
+        rows = features(read, hits, engine.vocabulary, engine.retriever.embed_query(read), engine.text.sentences)
+        groups.append(Group(item.article, rows, right))
+        if n % 500 == 0:
+            log(f"  {n}/{len(asked)} questions")
+    return groups
+
+
+def within(groups: list[Group], score, k: int) -> float:
+    """Share of questions (percent) with a passage holding the answer among the k best-scored."""
+    hits = [bool(g.right[np.argsort(-score(g.rows), kind="stable")[:k]].any()) for g in groups if len(g.rows)]
+    return round(100 * sum(hits) / max(1, len(groups)), 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from app.rerank import DEFAULT_PATH, PassageRanker
+
+    p = argparse.ArgumentParser(prog="python -m eval fit-rerank", description=__doc__.splitlines()[0])
+    p.add_argument("--squad", type=Path, default=DEFAULT_SQUAD)
+    p.add_argument("--out", type=Path, default=Path("eval/out"))
+    p.add_argument("--model", type=Path, default=DEFAULT_PATH)
+    p.add_argument("--no-write", action="store_true", help="report the rotation only")
+    args = p.parse_args(argv)
+    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    items = load_items(args.squad)
+    engine, _ = open_engine(args.squad, args.out)
+    groups = collect(engine, items, log)
+    retrieval = lambda rows: -np.arange(len(rows))  # noqa: E731   retrieval's own order
+    lines, held = [], {}
+    for test in rotation_pairs(items):
+        seen = [g for g in groups if g.article in test]
+        ranker = fit([g for g in groups if g.article not in test], kind=PassageRanker)
+        scores = {f"{name} @{k}": within(seen, score, k) for name, score in (("retrieval", retrieval),
+                                                                             ("ranker", ranker.scores)) for k in WITHIN}
+        for name, value in scores.items():
+            held.setdefault(name, []).append((value, len(seen)))
+        lines.append({"articles": test, "questions": len(seen), **scores})
+        log(f"articles {test}: {len(seen)} questions, a passage holding the answer " +
+            ", ".join(f"{name} {value}%" for name, value in scores.items()))
+    total = {k: round(sum(v * n for v, n in vs) / max(1, sum(n for _, n in vs)), 1) for k, vs in held.items()}
+    log("all folds: " + ", ".join(f"{k} {v}%" for k, v in total.items()))
+    if not args.no_write:
+        ranker = fit(groups, kind=PassageRanker)
+        args.model.parent.mkdir(parents=True, exist_ok=True)
+        args.model.write_text(json.dumps({**ranker.to_dict(), "data": args.squad.name,
+                                          "rotation": {"all": total, "folds": lines}}, indent=1))
+        log(f"wrote {args.model}")
+    return 0
