@@ -22,8 +22,8 @@ import numpy as np
 
 from app.acronym import spelled_out
 from app.chooser import FEATURES, Asked, Chooser, best_offer, features, names_nothing_asked, offers, within_sentence
-from app.offices import asked_office, names_office
-from app.question import MONTHS, NAME_WORD, NUMBER_WORDS, Candidate, answer_type, asks_for, candidates
+from app.offices import asked_office, holds_office, names_office
+from app.question import MONTHS, NAME_WORD, NUMBER_WORDS, PATTERNS, Candidate, answer_type, asks_for, candidates
 from app.reader import Policy, Reader, Reading, passage_of, short_form
 from app.rerank import PassageRanker
 from app.rerank import features as passage_features
@@ -308,10 +308,13 @@ class TextAnswerer:
             expected = np.where([holds(o.reading.text, s.text) for o, s in zip(offered, spans)], expected, -1.0)
             if expected.max() < 0:
                 return TextAnswer(None, None, 0.0, f"no passage states the {asked_for} asked for")
-        side = asked_side(question)
+        side, office = asked_side(question), asked_office(question)
         confirmed = np.array([side is not None and side_of(*o.in_sentence()) == side
-                              and any(t in self.vocabulary.names for t in terms(o.reading.text)) for o in offered])
-        if confirmed.any():   # "who won": a name its sentence says won, before any span whose sentence says nothing
+                              and any(t in self.vocabulary.names for t in terms(o.reading.text))
+                              or office is not None and holds_office(office, *o.in_sentence())
+                              and bool(PATTERNS["name"].fullmatch(o.reading.text.strip("*_ "))) for o in offered])
+        if confirmed.any():   # "who won": a name its sentence says won, before any span whose sentence says nothing;
+                              # "who conducts": a name its sentence puts beside "conductor"
             expected = np.where(confirmed, expected, -1.0)
         k = best_offer(expected, rows)
         best = offered[k]
