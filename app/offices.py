@@ -5,11 +5,12 @@ A sentence that names someone but not the office asked for does not say who hold
 answered by "The chair of the club, Ada Brandt, thanked them", nor "who is the deputy coach" by "Ola Lind, Head
 Coach". The office's head word (its last word) must be in the sentence, or a word the word vectors put
 near it ("spouse" for "wife"), and so must any word of rank before it ("deputy", "vice", "assistant"), which makes it
-another office. A verb of holding an office asks the same ("who conducts the orchestra": the conductor), and a
-sentence may say it with the verb ("the choir, conducted by Ada Brandt") or with the office ("our conductor, Ada
-Brandt"). A name standing beside the office word in the sentence ("our conductor, Ada Brandt", "Ada Brandt, the
-conductor") holds it, whatever the reader's confidence. The rank words and the verbs of office are English, not any
-document's vocabulary.
+another office. A name standing beside the office word in the sentence ("our conductor, Ada Brandt", "Ada Brandt,
+the conductor") holds it, whatever the reader's confidence. A verb of holding an office asks for the office too ("who
+conducts the orchestra": the conductor), said with the office or with the verb ("the choir, conducted by Ada
+Brandt"); such a question is not held to sentences naming the office, since a verb has too many other words for it
+("who hosts the show": "presented by"). The rank words and the verbs of office are English, not any document's
+vocabulary.
 """
 from __future__ import annotations
 
@@ -85,7 +86,7 @@ def names_office(office: Office, sentence: str, vectors: WordVectors | None) -> 
     words = _words(sentence)
     if any(rank not in words for rank in office.ranks):
         return False
-    if {office.head, *office.verbs} & {stem(w) for w in words} or spelled_out(office.word, sentence):
+    if office.head in {stem(w) for w in words} or spelled_out(office.word, sentence):
         return True
     return vectors is not None and vectors.nearest(office.word, [w for w in words if w not in STOPWORDS]) >= NEAR
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from app.acronym import spelled_out
 from app.chooser import FEATURES, Asked, Chooser, best_offer, features, names_nothing_asked, offers, within_sentence
-from app.offices import asked_office, holds_office, names_office
+from app.offices import Office, asked_office, holds_office, names_office
 from app.question import MONTHS, NAME_WORD, NUMBER_WORDS, PATTERNS, Candidate, answer_type, asks_for, candidates
 from app.reader import Policy, Reader, Reading, passage_of, short_form
 from app.rerank import PassageRanker
@@ -274,7 +274,8 @@ class TextAnswerer:
                     continue        # the span names a year not asked, or its sentence (heading, title) only other years
                 if contradicts(side, sentence.text, at - sentence.start, end):
                     continue        # the other side of a contest than the one asked for ("who won": not "A" of "A lost to B")
-                if office is not None and not names_office(office, sentence.text, self.word_vectors):
+                if office is not None and not office.verbs and not names_office(office, sentence.text,
+                                                                                 self.word_vectors):
                     continue        # "who is the treasurer": not the chair that a sentence with no treasurer names
                 kept.append(PassageReading(reading, rank, hit, sentence, self.policy.value(reading.score, rank)))
                 if len(kept) == per_passage:
@@ -311,8 +312,8 @@ class TextAnswerer:
         side, office = asked_side(question), asked_office(question)
         confirmed = np.array([side is not None and side_of(*o.in_sentence()) == side
                               and any(t in self.vocabulary.names for t in terms(o.reading.text))
-                              or office is not None and holds_office(office, *o.in_sentence())
-                              and bool(PATTERNS["name"].fullmatch(o.reading.text.strip("*_ "))) for o in offered])
+                              or office is not None and _holds_asked_office(office, asked, o, question)
+                              for o in offered])
         if confirmed.any():   # "who won": a name its sentence says won, before any span whose sentence says nothing;
                               # "who conducts": a name its sentence puts beside "conductor"
             expected = np.where(confirmed, expected, -1.0)
@@ -676,6 +677,20 @@ def _counts(sentence: str, c: Candidate, unit: str) -> bool:
         return True
     noun = _SAME_UNIT.get(folded, stem(folded))
     return noun == unit or _SAME_UNIT.get(unit, unit) == noun
+
+
+def _holds_asked_office(office: Office, asked: Asked, reading: PassageReading, question: str) -> bool:
+    """Whether a span is a name its sentence puts beside the office asked for (app/offices.py `holds_office`), of
+    what the question asks it of: every other word of the question is in that sentence or in its passage's title and
+    headings ("who hosts the breakfast show": not the host of another programme); and not a name the question itself
+    gives ("who was chair before Ada Brandt")."""
+    text = reading.reading.text.strip("*_ ")
+    if not PATTERNS["name"].fullmatch(text) or _same_entity(text, question) \
+            or not holds_office(office, *reading.in_sentence()):
+        return False
+    chunk = reading.hit.chunk
+    said = set(terms(" ".join([reading.sentence.text, chunk.title, *chunk.section])))
+    return asked.terms.keys() - {office.head, *office.verbs} <= said
 
 
 def _same_entity(name: str, question: str) -> bool:

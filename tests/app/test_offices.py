@@ -47,13 +47,6 @@ def test_the_office_a_question_asks_for(question, office):
     assert asked_office(question) == office
 
 
-def test_a_sentence_names_an_office_asked_by_its_verb_with_the_verb_or_the_office(vectors):
-    asked = asked_office("who leads the sewing team")
-    assert names_office(asked, "The sewing team, led by Ada Brandt, mended 200 coats.", vectors)
-    assert names_office(asked, "Ada Brandt is the team leader.", vectors)
-    assert not names_office(asked, "Ada Brandt mended 200 coats.", vectors)
-
-
 def _beside(question: str, sentence: str, name: str) -> bool:
     at = sentence.index(name)
     return holds_office(asked_office(question), sentence, at, at + len(name))
@@ -101,3 +94,10 @@ def test_an_office_nobody_in_the_documents_holds_gets_no_other_officers_name(clu
 def test_a_name_beside_the_office_answers_though_the_reader_is_unsure(club_engine):
     assert club_engine.ask("who conducts the club choir")["short_answer"] == "Ingrid Halvorsen"
     assert club_engine.ask("who coaches the sailors")["short_answer"] != "Ingrid Halvorsen"
+
+
+def test_a_name_beside_the_office_of_something_else_or_named_by_the_question_is_not_sure_to_answer(club_engine):
+    for question in ("who conducts the brass band",                  # the conductor of another ensemble
+                     "who was conductor before ingrid halvorsen"):  # the name the question gives
+        answer = club_engine.ask(question)
+        assert answer["short_answer"] != "Ingrid Halvorsen" or answer["confidence"] >= 0.35, question
