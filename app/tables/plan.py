@@ -857,6 +857,10 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
     free = [j for j in headers if j not in conditioned]
     if noun is not None and not re.search(r"\bhow (many|much)\b", f) and not any(
             stem(noun) in c.stems for c in grid.columns):
+        held = [c.index for c in grid.columns if not c.numeric and any(
+            stem(noun) in {stem(w) for w in words(grid.text(r, c.index))} for r in range(len(grid.rows)))]
+        if len(held) == 1:      # "which concert": the one column whose cells say "Concert" names them
+            return held[0]
         meant = by_meaning(grid, noun, [c.index for c in grid.columns if not c.numeric and c.index not in conditioned])
         if meant is not None:   # "which country": the Nation column, by the embedding model
             if notes is not None:
@@ -1222,6 +1226,12 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                                             # counting A's one row would say "1"
         picked = plan.conditions[0] if _one_row(plan) else None
         by = grid.columns[picked.column] if picked is not None else None
+        if by is not None and not plan.count_cells and not plan.yes_no and not plan.counts_rows and by.distinct == 1 \
+                and (meant := _counted_by_meaning(said, grid, conditioned)) is not None:
+            plan.op, plan.measure, plan.target = "sum", meant, meant    # "how many people came to the summer proms":
+            plan.header_meant = True                                    # the row's Audience, not its 1 row
+            plan.notes.append(f"Read “{said[0]}” as the column “{grid.columns[meant].name}” (closest in meaning).")
+            return
         if by is not None and not plan.count_cells and not plan.yes_no and by.distinct == 1 \
                 and (picked.op == "=" or by.dated):
             plan.unresolved.append(picked.value)    # "how many members in 2022/23" of a row per season: one row, by
@@ -1431,6 +1441,17 @@ def _yearly(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan)
 
 _BY_DATE = frozenset("oldest earliest latest newest youngest first last".split())   # superlatives of a date column
 _WHEN_ORDER = _BY_DATE | {"top", "bottom"}      # ... or of the table's order
+
+
+def _counted_by_meaning(said: list[str], grid: Grid, conditioned: set[int]) -> int | None:
+    """The column of figures the thing a "how many" question counts clearly means, by the embedding model (cut
+    MEANT_HEADER): "people" for Audience. Only a column of whole numbers counts things."""
+    counted = [w for w in said if w not in STOPWORDS][:1]
+    columns = [j for j in _count_columns(grid) if j not in conditioned and not grid.columns[j].dated]
+    if grid.meaning is None or not counted or len(columns) < 1:
+        return None
+    k = grid.meaning.closest(counted[0], [grid.columns[j].name for j in columns], MEANT_HEADER)
+    return None if k is None else columns[k]
 
 
 def _count_columns(grid: Grid) -> list[int]:

@@ -1064,3 +1064,23 @@ def test_a_total_of_a_named_column_with_only_a_common_verb_left_over_is_sure():
     engine = _by_meaning(extract_tables(parse("table.md", concerts)))
     result = _checked((engine, concerts), "how much did the collections raise altogether")
     assert result["short_answer"] == "1295" and not result.get("weak")     # "raise" is left over: a common verb
+
+
+PLAYS = ("| Opened | Production | Theatre | Audience | Takings |\n|---|---|---|---|---|\n"
+         "| 2 Feb | The Winter Pantomime | Quay Rooms | 410 | 3,280 |\n| 9 Mar | Spring Revue | Corn Hall | 265 | 1,590 |\n"
+         "| 4 May | Harbour Lights | Quay Rooms | 330 | 2,640 |\n| 6 Jul | Midsummer Pantomime | Corn Hall | 298 | 2,086 |\n")
+
+
+def test_how_many_people_came_to_one_named_row_is_its_figure_of_people_not_one_row(model):
+    engine = _by_meaning(extract_tables(parse("table.md", PLAYS)), model)
+    result = _checked((engine, PLAYS), "how many people came to the spring revue")
+    assert result["short_answer"] == "265" and "closest in meaning" in " ".join(result["notes"])
+
+
+def test_which_thing_the_header_does_not_name_is_the_column_whose_cells_say_it(model):
+    bills = ("| Date | Bill | Venue | Audience | Box office (£) |\n|---|---|---|---|---|\n"
+             "| 2 Feb | Winter Pantomime | Quay Rooms | 410 | 3,280 |\n| 9 Mar | Brass Band Concert | Corn Hall | 265 | 1,590 |\n"
+             "| 4 May | Harbour Lights | Quay Rooms | 330 | 2,640 |\n")
+    engine = _by_meaning(extract_tables(parse("table.md", bills)), model)
+    result = _checked((engine, bills), "which concert had the biggest audience")
+    assert result["short_answer"] == "Brass Band Concert"      # the Bill column's cells say "Concert", not the Venue
