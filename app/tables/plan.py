@@ -857,10 +857,6 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
     free = [j for j in headers if j not in conditioned]
     if noun is not None and not re.search(r"\bhow (many|much)\b", f) and not any(
             stem(noun) in c.stems for c in grid.columns):
-        held = [c.index for c in grid.columns if not c.numeric and any(
-            stem(noun) in {stem(w) for w in words(grid.text(r, c.index))} for r in range(len(grid.rows)))]
-        if len(held) == 1:      # "which concert": the one column whose cells say "Concert" names them
-            return held[0]
         meant = by_meaning(grid, noun, [c.index for c in grid.columns if not c.numeric and c.index not in conditioned])
         if meant is not None:   # "which country": the Nation column, by the embedding model
             if notes is not None:

@@ -1076,11 +1076,3 @@ def test_how_many_people_came_to_one_named_row_is_its_figure_of_people_not_one_r
     result = _checked((engine, PLAYS), "how many people came to the spring revue")
     assert result["short_answer"] == "265" and "closest in meaning" in " ".join(result["notes"])
 
-
-def test_which_thing_the_header_does_not_name_is_the_column_whose_cells_say_it(model):
-    bills = ("| Date | Bill | Venue | Audience | Box office (£) |\n|---|---|---|---|---|\n"
-             "| 2 Feb | Winter Pantomime | Quay Rooms | 410 | 3,280 |\n| 9 Mar | Brass Band Concert | Corn Hall | 265 | 1,590 |\n"
-             "| 4 May | Harbour Lights | Quay Rooms | 330 | 2,640 |\n")
-    engine = _by_meaning(extract_tables(parse("table.md", bills)), model)
-    result = _checked((engine, bills), "which concert had the biggest audience")
-    assert result["short_answer"] == "Brass Band Concert"      # the Bill column's cells say "Concert", not the Venue
