@@ -12,20 +12,15 @@ retrieved counts as wrong both ways. The shipped ranker is then fitted on every 
 """
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-from pathlib import Path
-
 import numpy as np
 
-from eval.fit_reader import DEFAULT_SQUAD, Item, load_items, open_engine, rotation_pairs
-from eval.fit_support import Group, fit
+from eval.fit_reader import Item, load_items, open_engine, rotation_pairs
+from eval.fit_support import Group, finish, fit, log, options
 
 WITHIN = (1, 2)   # the places reported: first, and among the two passages the reader reads
 
 
-def collect(engine, items: list[Item], log=print) -> list[Group]:
+def collect(engine, items: list[Item], log=log) -> list[Group]:
     """The feature rows of every answerable question's retrieved text passages, as the app builds them."""
     from app.rerank import features
 
@@ -62,13 +57,7 @@ def after_first(ranker):
 def main(argv: list[str] | None = None) -> int:
     from app.rerank import DEFAULT_PATH, PassageRanker
 
-    p = argparse.ArgumentParser(prog="python -m eval fit-rerank", description=__doc__.splitlines()[0])
-    p.add_argument("--squad", type=Path, default=DEFAULT_SQUAD)
-    p.add_argument("--out", type=Path, default=Path("eval/out"))
-    p.add_argument("--model", type=Path, default=DEFAULT_PATH)
-    p.add_argument("--no-write", action="store_true", help="report the rotation only")
-    args = p.parse_args(argv)
-    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    args = options(argv, "fit-rerank", __doc__, DEFAULT_PATH)
     items = load_items(args.squad)
     engine, _ = open_engine(args.squad, args.out)
     groups = collect(engine, items, log)
@@ -84,12 +73,5 @@ def main(argv: list[str] | None = None) -> int:
         lines.append({"articles": test, "questions": len(seen), **scores})
         log(f"articles {test}: {len(seen)} questions, a passage holding the answer " +
             ", ".join(f"{name} {value}%" for name, value in scores.items()))
-    total = {k: round(sum(v * n for v, n in vs) / max(1, sum(n for _, n in vs)), 1) for k, vs in held.items()}
-    log("all folds: " + ", ".join(f"{k} {v}%" for k, v in total.items()))
-    if not args.no_write:
-        ranker = fit(groups, kind=PassageRanker)
-        args.model.parent.mkdir(parents=True, exist_ok=True)
-        args.model.write_text(json.dumps({**ranker.to_dict(), "data": args.squad.name,
-                                          "rotation": {"all": total, "folds": lines}}, indent=1))
-        log(f"wrote {args.model}")
+    finish(args, held, lines, lambda: fit(groups, kind=PassageRanker))
     return 0

@@ -111,13 +111,7 @@ def account_right(groups: list[Group], score) -> float:
 def main(argv: list[str] | None = None) -> int:
     from app.support import DEFAULT_PATH, FEATURES
 
-    p = argparse.ArgumentParser(prog="python -m eval fit-support", description=__doc__.splitlines()[0])
-    p.add_argument("--squad", type=Path, default=DEFAULT_SQUAD)
-    p.add_argument("--out", type=Path, default=Path("eval/out"))
-    p.add_argument("--model", type=Path, default=DEFAULT_PATH)
-    p.add_argument("--no-write", action="store_true", help="report the rotation only")
-    args = p.parse_args(argv)
-    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    args = options(argv, "fit-support", __doc__, DEFAULT_PATH)
     items = load_items(args.squad)
     engine, _ = open_engine(args.squad, args.out)
     groups = collect(engine, items, log)
@@ -136,12 +130,32 @@ def main(argv: list[str] | None = None) -> int:
         log(f"articles {test}: {len(seen)} questions, first sentence holds the answer: " +
             ", ".join(f"{k} {v}%" for k, v in scores.items() if k != "account") +
             f"; the account's sentences: {scores['account']}%")
+    finish(args, held, lines, lambda: fit(groups))
+    return 0
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def options(argv: list[str] | None, command: str, doc: str, model: Path) -> argparse.Namespace:
+    """A fitting script's options: the SQuAD file, the output folder (its index), the model file, --no-write."""
+    p = argparse.ArgumentParser(prog=f"python -m eval {command}", description=doc.splitlines()[0])
+    p.add_argument("--squad", type=Path, default=DEFAULT_SQUAD)
+    p.add_argument("--out", type=Path, default=Path("eval/out"))
+    p.add_argument("--model", type=Path, default=model)
+    p.add_argument("--no-write", action="store_true", help="report the rotation only")
+    return p.parse_args(argv)
+
+
+def finish(args: argparse.Namespace, held: dict[str, list[tuple[float, int]]], lines: list[dict], fitted) -> None:
+    """Log the folds' figures weighted by their questions and, unless --no-write, write the model `fitted()` gives
+    (fitted on every article) with them."""
     total = {k: round(sum(v * n for v, n in vs) / max(1, sum(n for _, n in vs)), 1) for k, vs in held.items()}
     log("all folds: " + ", ".join(f"{k} {v}%" for k, v in total.items()))
     if not args.no_write:
-        ranker = fit(groups)
+        model = fitted()
         args.model.parent.mkdir(parents=True, exist_ok=True)
-        args.model.write_text(json.dumps({**ranker.to_dict(), "data": args.squad.name,
+        args.model.write_text(json.dumps({**model.to_dict(), "data": args.squad.name,
                                           "rotation": {"all": total, "folds": lines}}, indent=1))
         log(f"wrote {args.model}")
-    return 0

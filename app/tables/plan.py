@@ -1084,7 +1084,8 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         return
     in_header = {p for ps in headers.values() for p in ps}
     averaged = [i for i, t in enumerate(q.tokens) if t in ("average", "avg", "mean")]
-    only_header = all(i in in_header for i in averaged)   # "the longest average stay", "average grade in french":
+    only_header = all(i in in_header and q.tokens[i - 1:i] != ["on"] for i in averaged)   # "the longest average stay",
+                                            # "average grade in french" (never "on average", which is the operator):
     if averaged and not (only_header and (sup or plan.conditions or plan.pair)):    # a header's word, no average
         plan.op = "avg"
         plan.across = _yearly(q, grid, headers, plan)

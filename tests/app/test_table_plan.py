@@ -1076,3 +1076,18 @@ def test_how_many_people_came_to_one_named_row_is_its_figure_of_people_not_one_r
     result = _checked((engine, PLAYS), "how many people came to the spring revue")
     assert result["short_answer"] == "265" and "closest in meaning" in " ".join(result["notes"])
 
+
+
+FERRIES = ("| Ferry | Sailings a week | Average cars per sailing |\n|---|---|---|\n| Skerry Queen | 14 | 22 |\n"
+           "| Gannet | 6 | 31 |\n| Puffin Lady | 10 | 18 |\n")
+
+
+@pytest.mark.parametrize("question", ["how many sailings a week on average",
+                                      "on average how many sailings a week does each ferry make"])
+def test_on_average_is_the_operator_never_a_word_of_an_average_header(question):
+    result = _checked(_over(FERRIES), question)
+    assert result["short_answer"] == "10" and "average" in result["answer"].lower()   # (14 + 6 + 10) / 3
+
+
+def test_an_average_header_named_is_still_read_as_that_column():
+    assert _checked(_over(FERRIES), "what is the average cars per sailing of the gannet")["short_answer"] == "31"
