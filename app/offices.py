@@ -7,9 +7,9 @@ Coach". The office's head word (its last word) must be in the sentence, or a wor
 near it ("spouse" for "wife"), and so must any word of rank before it ("deputy", "vice", "assistant"), which makes it
 another office. A name standing beside the office word in the sentence ("our conductor, Ada Brandt", "Ada Brandt,
 the conductor") holds it, whatever the reader's confidence. A verb of holding an office asks for the office too ("who
-conducts the orchestra": the conductor), said with the office or with the verb ("the choir, conducted by Ada
+conducts the club choir": the conductor), said with the office or with the verb ("the choir, conducted by Ada
 Brandt"); such a question is not held to sentences naming the office, since a verb has too many other words for it
-("who hosts the show": "presented by"). The rank words and the verbs of office are English, not any document's
+("who hosts the quiz": "presented by"). The rank words and the verbs of office are English, not any document's
 vocabulary.
 """
 from __future__ import annotations

@@ -315,7 +315,7 @@ class TextAnswerer:
                               or office is not None and _holds_asked_office(office, asked, o, question)
                               for o in offered])
         if confirmed.any():   # "who won": a name its sentence says won, before any span whose sentence says nothing;
-                              # "who conducts": a name its sentence puts beside "conductor"
+                              # "who conducts the club choir": a name its sentence puts beside "conductor"
             expected = np.where(confirmed, expected, -1.0)
         k = best_offer(expected, rows)
         best = offered[k]
@@ -682,7 +682,7 @@ def _counts(sentence: str, c: Candidate, unit: str) -> bool:
 def _holds_asked_office(office: Office, asked: Asked, reading: PassageReading, question: str) -> bool:
     """Whether a span is a name its sentence puts beside the office asked for (app/offices.py `holds_office`), of
     what the question asks it of: every other word of the question is in that sentence or in its passage's title and
-    headings ("who hosts the breakfast show": not the host of another programme); and not a name the question itself
+    headings ("who conducts the brass band": not the choir's conductor); and not a name the question itself
     gives ("who was chair before Ada Brandt")."""
     text = reading.reading.text.strip("*_ ")
     if not PATTERNS["name"].fullmatch(text) or _same_entity(text, question) \

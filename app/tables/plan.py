@@ -1225,7 +1225,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         by = grid.columns[picked.column] if picked is not None else None
         if by is not None and not plan.count_cells and not plan.yes_no and not plan.counts_rows and by.distinct == 1 \
                 and (meant := _counted_by_meaning(said, grid, conditioned)) is not None:
-            plan.op, plan.measure, plan.target = "sum", meant, meant    # "how many people came to the summer proms":
+            plan.op, plan.measure, plan.target = "sum", meant, meant    # "how many people came to the spring revue":
             plan.header_meant = True                                    # the row's Audience, not its 1 row
             plan.notes.append(f"Read “{said[0]}” as the column “{grid.columns[meant].name}” (closest in meaning).")
             return
