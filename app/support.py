@@ -18,9 +18,9 @@ import json
 import math
 import sys
 from dataclasses import dataclass
-from typing import ClassVar
 from functools import lru_cache
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
