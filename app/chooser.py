@@ -67,6 +67,10 @@ class Asked:
         head = head_word(question)
         return cls(weighted, names, answer_type(question), words, vectors, expects, head and stem(head))
 
+    def cover(self, found: AbstractSet[str]) -> float:
+        """The IDF-weighted share of the question's terms among these terms."""
+        return sum(w for t, w in self.terms.items() if t in found) / (sum(self.terms.values()) or 1.0)
+
     def paraphrased(self, text: str) -> float:
         """The IDF-weighted share of the question's terms that `text` lacks but says in other words: each counts by
         the cosine of its nearest word in the text ("wife" in a sentence saying "spouse")."""
@@ -202,7 +206,6 @@ def answer_shares(spans: list[Offer]) -> np.ndarray:
 
 def _own_features(asked: Asked, span: Offer) -> list[float]:
     """The features of one span on its own (all of FEATURES but the last)."""
-    total = sum(asked.terms.values()) or 1.0
     in_sentence = term_set(span.sentence)
     in_passage = term_set(span.passage)
     names = sum(asked.names.values())
@@ -217,8 +220,8 @@ def _own_features(asked: Asked, span: Offer) -> list[float]:
         span.span_rank,
         span.rank,
         span.retrieval,
-        sum(w for t, w in asked.terms.items() if t in in_sentence) / total,
-        sum(w for t, w in asked.terms.items() if t in in_passage) / total,
+        asked.cover(in_sentence),
+        asked.cover(in_passage),
         missing,
         float(typed),
         float(matches),

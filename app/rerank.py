@@ -20,10 +20,9 @@ from typing import ClassVar
 
 import numpy as np
 
+from app.chooser import Asked, term_set
 from app.retrieve import Hit
 from app.support import SentenceRanker
-from app.vocabulary import Vocabulary
-from index.fold import stem, terms
 from index.parse import split_sentences
 from index.sentences import SentenceLookup
 
@@ -31,16 +30,9 @@ DEFAULT_PATH = Path(__file__).parent / "models" / "rerank.json"
 FEATURES = ("retrieval", "rank", "nearest_sentence", "cover", "context_cover")
 
 
-def features(question: str, hits: list[Hit], vocabulary: Vocabulary, query: np.ndarray,
-             sentences: SentenceLookup) -> np.ndarray:
+def features(asked: Asked, hits: list[Hit], query: np.ndarray, sentences: SentenceLookup) -> np.ndarray:
     """One row of FEATURES per passage, in the order given."""
-    weights = {stem(w): vocabulary.weight(stem(w)) for w in vocabulary.question_words(question)}
-    total = sum(weights.values()) or 1.0
     query = np.asarray(query, dtype=np.float32).reshape(-1)
-
-    def cover(text: str) -> float:
-        found = set(terms(text))
-        return sum(w for t, w in weights.items() if t in found) / total
 
     def nearest(hit: Hit) -> float:
         c = hit.chunk
@@ -49,8 +41,9 @@ def features(question: str, hits: list[Hit], vocabulary: Vocabulary, query: np.n
 
     if not hits:
         return np.zeros((0, len(FEATURES)))
-    return np.array([(h.score, np.log1p(rank), nearest(h), cover(h.chunk.text),
-                      cover(" ".join([h.chunk.title, *h.chunk.section, h.chunk.text]))) for rank, h in enumerate(hits)])
+    return np.array([(h.score, np.log1p(rank), nearest(h), asked.cover(term_set(h.chunk.text)),
+                      asked.cover(term_set(" ".join([h.chunk.title, *h.chunk.section, h.chunk.text]))))
+                     for rank, h in enumerate(hits)])
 
 
 @dataclass(frozen=True)

@@ -64,13 +64,9 @@ def sentences_of(passages: list[Hit]) -> list[Sentence]:
 
 def features(asked: Asked, sentences: list[Sentence], similarity: np.ndarray) -> np.ndarray:
     """The ranker's feature rows (in FEATURES order) for the sentences, given each one's cosine with the question."""
-    total = sum(asked.terms.values()) or 1.0
     names = sum(asked.names.values())
     typed = asked.kind not in ("span", "quote")
-
-    def cover(found: set[str]) -> float:
-        return sum(w for t, w in asked.terms.items() if t in found) / total
-
+    cover = asked.cover
     rows = []
     for s, sim in zip(sentences, similarity):
         in_sentence = set(terms(s.span.text))

@@ -229,7 +229,8 @@ class TextAnswerer:
         it (docs/text-answers.md, session 43)."""
         if self.passage_ranker is None or not settings.rerank or len(passages) < 3:
             return passages
-        rows = passage_features(question, passages, self.vocabulary, self.embed_query(question), self.sentences)
+        rows = passage_features(Asked.of(question, self.vocabulary), passages, self.embed_query(question),
+                                self.sentences)
         return passages[:1] + self.passage_ranker.order(passages[1:], rows[1:])
 
     def unknown_names(self, question: str, passages: list[Hit]) -> list[str]:

@@ -22,6 +22,7 @@ WITHIN = (1, 2)   # the places reported: first, and among the two passages the r
 
 def collect(engine, items: list[Item], log=log) -> list[Group]:
     """The feature rows of every answerable question's retrieved text passages, as the app builds them."""
+    from app.chooser import Asked
     from app.rerank import features
 
     asked = [i for i in items if i.answers]
@@ -31,7 +32,8 @@ def collect(engine, items: list[Item], log=log) -> list[Group]:
         hits = [h for h in engine.retrieve(read) if h.chunk.kind == "text"][:engine.settings.top_k]
         right = np.array([h.chunk.doc == item.doc and any(h.chunk.start <= a < h.chunk.end for a, _ in item.answers)
                           for h in hits])
-        rows = features(read, hits, engine.vocabulary, engine.retriever.embed_query(read), engine.text.sentences)
+        rows = features(Asked.of(read, engine.vocabulary), hits, engine.retriever.embed_query(read),
+                        engine.text.sentences)
         groups.append(Group(item.article, rows, right))
         if n % 500 == 0:
             log(f"  {n}/{len(asked)} questions")

@@ -1223,14 +1223,13 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                                             # counting A's one row would say "1"
         picked = plan.conditions[0] if _one_row(plan) else None
         by = grid.columns[picked.column] if picked is not None else None
-        if by is not None and not plan.count_cells and not plan.yes_no and not plan.counts_rows and by.distinct == 1 \
-                and (meant := _counted_by_meaning(said, grid, conditioned)) is not None:
+        one = by is not None and not plan.count_cells and not plan.yes_no and by.distinct == 1   # 1 by construction
+        if one and not plan.counts_rows and (meant := _counted_by_meaning(said, grid, conditioned)) is not None:
             plan.op, plan.measure, plan.target = "sum", meant, meant    # "how many people came to the spring revue":
             plan.header_meant = True                                    # the row's Audience, not its 1 row
             plan.notes.append(f"Read “{said[0]}” as the column “{grid.columns[meant].name}” (closest in meaning).")
             return
-        if by is not None and not plan.count_cells and not plan.yes_no and by.distinct == 1 \
-                and (picked.op == "=" or by.dated):
+        if one and (picked.op == "=" or by.dated):
             plan.unresolved.append(picked.value)    # "how many members in 2022/23" of a row per season: one row, by
                                                     # construction; what is counted, no column holds
         if plan.counts_rows and not plan.conditions and not plan.pair and not plan.count_bound \
@@ -1445,7 +1444,7 @@ def _counted_by_meaning(said: list[str], grid: Grid, conditioned: set[int]) -> i
     MEANT_HEADER): "people" for Audience. Only a column of whole numbers counts things."""
     counted = [w for w in said if w not in STOPWORDS][:1]
     columns = [j for j in _count_columns(grid) if j not in conditioned and not grid.columns[j].dated]
-    if grid.meaning is None or not counted or len(columns) < 1:
+    if grid.meaning is None or not counted or not columns:
         return None
     k = grid.meaning.closest(counted[0], [grid.columns[j].name for j in columns], MEANT_HEADER)
     return None if k is None else columns[k]

@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pytest
 
+from app.chooser import Asked
 from app.rerank import DEFAULT_PATH, FEATURES, PassageRanker, default_passage_ranker, features
 from app.retrieve import Hit
 from app.settings import Settings
@@ -69,7 +70,8 @@ def _hits(chunks, order: list[str]) -> list[Hit]:
 def test_a_passage_whose_sentence_says_what_is_asked_is_read_before_one_that_only_shares_its_words(apiary):
     engine, chunks = apiary
     hits = _hits(chunks, ["The apiary", "Honey", "Early days"])
-    rows = features(QUESTION, hits, engine.vocabulary, engine.text.embed_query(QUESTION), engine.text.sentences)
+    rows = features(Asked.of(QUESTION, engine.vocabulary), hits, engine.text.embed_query(QUESTION),
+                    engine.text.sentences)
     assert rows[2, FEATURES.index("cover")] > rows[1, FEATURES.index("cover")]
     ordered = engine.text.ordered(QUESTION, hits, Settings())
     assert [h.chunk.section[-1] for h in ordered] == ["The apiary", "Early days", "Honey"]   # the first stays first
