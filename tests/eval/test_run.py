@@ -87,6 +87,19 @@ def _outcomes():
     leaked = score(NOWHERE, contract("5", "5 [1]", ["5"]), [], 50.0)
     return [good, wrong, missed, caught, leaked]
 
+WHY = QAItem("w", "why was the ferry cancelled", ("a storm flooded the harbour road", "storm"), "prose", ("d.txt",),
+             (PASSAGE,))
+
+
+def test_an_account_of_a_question_graded_by_phrases_is_right_when_its_text_says_one():
+    o = score(WHY, contract(None, PASSAGE + " [1]", [PASSAGE], kind="text"), [PASSAGE], 3.0)
+    assert o.correct and o.exact and o.f1 == 1.0 and o.problems() == []
+    other = "The ferry to Brannock runs twice a day in summer."
+    elsewhere = score(WHY, contract(None, other + " [1]", [other], kind="text"), [], 3.0)
+    assert not elsewhere.correct and elsewhere.problems() == ["wrong answer", "citation lacks gold evidence"]
+    assert not score(WHY, contract("3 May", "3 May [1]", [PASSAGE], kind="text"), [PASSAGE], 3.0).correct
+
+
 
 def test_summary_aggregates_every_metric():
     s = summarize(_outcomes())
