@@ -21,7 +21,8 @@ from typing import Callable
 import numpy as np
 
 from app.acronym import spelled_out
-from app.chooser import FEATURES, Asked, Chooser, best_offer, features, names_nothing_asked, offers, within_sentence
+from app.chooser import (FEATURES, Asked, Chooser, Offer, best_offer, features, names_nothing_asked, offers,
+                         within_sentence)
 from app.offices import Office, asked_office, holds_office, names_office
 from app.question import MONTHS, NAME_WORD, NUMBER_WORDS, PATTERNS, Candidate, answer_type, asks_for, candidates
 from app.reader import Policy, Reader, Reading, passage_of, short_form
@@ -154,6 +155,10 @@ ASKS_COST = re.compile(r"\b(?:how much|what) (?:did|does|do|will|would|was|were|
                        r"\bwhat (?:is|was|are|were) the (?:cost|price) of\b", re.IGNORECASE)
 MONEY = re.compile(r"[£$€¥₹₺]|\d+p\b|\b(?:pounds?|euros?|dollars?|pence|cents?|lira|yen|francs?|rupees?|yuan|"
                    r"thousand|million|billion|trillion|free)\b", re.IGNORECASE)   # what a cost is written with
+SHARE = re.compile(r"%|\bper ?cent\b|\bpercent(?:age)?\b|\b(?:half|halves|thirds?|quarters?|fifths?|majority|minority)\b",
+                   re.IGNORECASE)      # what a share is written with
+_DIGITS = re.compile(r"\d[\d.,]*(?<![.,])")
+SHARE_AFTER = re.compile(r"\s*(?:%|per ?cent\b|percent\b)", re.IGNORECASE)    # "70" of "70%" (SQuAD's spans)
 ASKS_TIME = re.compile(r"^\W*(?:at )?what time (?:did|does|do|was|is|were|will|would)\b", re.IGNORECASE)
 CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b\d{1,2}[:.]\d{2}\b|\b(?:noon|midday|midnight|"
                    r"o'clock|dawn|dusk|morning|afternoon|evening|night)\b", re.IGNORECASE)   # a time of day, a clock's
@@ -298,18 +303,19 @@ class TextAnswerer:
         if not offered:
             return TextAnswer(None, None, 0.0, "no passage holds an answer")
         asked = Asked.of(question, self.vocabulary, self.word_vectors, chooser.types)
-        spans = [o for group in groups if group
-                 for o in offers(group[0].hit.chunk, group[0].rank, group[0].hit.score, [r.placed() for r in group],
-                                 self.vocabulary.names,
-                                 self.cosines(question, [(r.hit.chunk.doc, r.sentence) for r in group]))]
+        spans = self._offers(question, groups)
+        must = None if describe else span_must_hold(question, asked.kind)
+        if must is not None:        # "how many ...", "what did X cost", "what time ...": only a span of that kind,
+            asked_for, holds = must  # its features (the reader's odds shared among the offers) among its own kind
+            kept = iter([holds(o.reading.text, s.text, s.sentence[s.start - s.sentence_start + len(s.text):])
+                         for o, s in zip(offered, spans)])
+            groups = [[r for r in group if next(kept)] for group in groups]
+            offered = [r for group in groups for r in group]
+            if not offered:
+                return TextAnswer(None, None, 0.0, f"no passage states the {asked_for} asked for")
+            spans = self._offers(question, groups)
         rows = features(asked, spans)
         expected = chooser.probabilities(rows)
-        must = None if describe else span_must_hold(question, asked.kind)
-        if must is not None:        # "how many ...", "what did X cost", "what time ...": only a span of that kind
-            asked_for, holds = must
-            expected = np.where([holds(o.reading.text, s.text) for o, s in zip(offered, spans)], expected, -1.0)
-            if expected.max() < 0:
-                return TextAnswer(None, None, 0.0, f"no passage states the {asked_for} asked for")
         side, office = asked_side(question), asked_office(question)
         confirmed = np.array([side is not None and side_of(*o.in_sentence()) == side
                               and any(t in self.vocabulary.names for t in terms(o.reading.text))
@@ -345,6 +351,13 @@ class TextAnswerer:
         if confirmed[k]:   # a side is someone: "Tomas Ferreira's 39%" -> "Tomas Ferreira"
             short = _POSSESSED.sub("", short)
         return TextAnswer(support, short, confidence, expected_f1=sure)
+
+    def _offers(self, question: str, groups: list[list[PassageReading]]) -> list[Offer]:
+        """The chooser's view of each passage's readings (app/chooser.py `offers`), passage by passage."""
+        return [o for group in groups if group
+                for o in offers(group[0].hit.chunk, group[0].rank, group[0].hit.score, [r.placed() for r in group],
+                                self.vocabulary.names,
+                                self.cosines(question, [(r.hit.chunk.doc, r.sentence) for r in group]))]
 
     def _describe(self, question: str, passages: list[Hit]) -> TextAnswer:
         """An account: the sentences the ranker puts first (`ACCOUNT_SENTENCES`) in reading order, no short answer; an
@@ -615,17 +628,30 @@ _BARE_NUMBER = re.compile(rf"(?:about |around |some |nearly |almost |over )?(?:[
                           rf"(?:-(?:{NUMBER_WORDS}))?)", re.IGNORECASE)
 
 
-def span_must_hold(question: str, kind: str) -> tuple[str, Callable[[str, str], bool]] | None:
+def span_must_hold(question: str, kind: str) -> tuple[str, Callable[[str, str, str], bool]] | None:
     """What a question asks for that only some spans can be, and the test of a span (the reader's text, the widened
-    text): a cost holds money ("£3,400", "2 million"; not a coach's seats), a number or share a number or a quantifier
-    ("several", "half"; not a name), a time of day a clock's time ("3:15 am"; not a date). None for any other."""
+    text, the sentence after it): a cost holds money ("£3,400", "2 million"; not a coach's seats), a number a number or
+    a quantifier ("several", "half"; not a name), a share a number written as one ("58.4%", "58.4 per cent", "half";
+    not "212 votes": SQuAD's gold answers to a share pass 59 times in 62), a time of day a clock's time ("3:15 am";
+    not a date). None for any other."""
     if ASKS_COST.search(question):
-        return "cost", lambda raw, text: bool(QUANTITY.search(raw) and MONEY.search(text))
-    if kind in ("number", "percent"):
-        return ("share" if kind == "percent" else "number"), lambda raw, text: bool(QUANTITY.search(raw))
+        return "cost", lambda raw, text, after: bool(QUANTITY.search(raw) and MONEY.search(text))
+    if kind == "percent":
+        return "share", lambda raw, text, after: bool(QUANTITY.search(raw)) and is_share(text, after)
+    if kind == "number":
+        return "number", lambda raw, text, after: bool(QUANTITY.search(raw))
     if ASKS_TIME.search(question):
-        return "time", lambda raw, text: bool(CLOCK.search(text))
+        return "time", lambda raw, text, after: bool(CLOCK.search(text))
     return None
+
+
+def is_share(text: str, after: str = "") -> bool:
+    """Whether a span says a share: each of its numbers is a percentage ("58.4%", "70" before "%"; not "212 votes
+    ... 58.4%"), or it has no number and a word of one ("half", "a third", "the majority")."""
+    numbers = list(_DIGITS.finditer(text))
+    if not numbers:
+        return bool(SHARE.search(text))
+    return all(SHARE_AFTER.match(text[m.end():] or after) for m in numbers)
 
 
 def with_unit(short: str, after: str, question: str) -> str:

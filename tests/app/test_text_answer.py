@@ -3,7 +3,7 @@ import pytest
 
 from app.chooser import Asked
 from app.retrieve import Hit
-from app.text_answer import (QUANTITY, _unit, counted, end_state, in_reference, is_descriptive,
+from app.text_answer import (QUANTITY, _unit, counted, end_state, in_reference, is_descriptive, is_share,
                               without_asked_title, with_unit, without_clause, years_first)
 from index.chunk import Chunk
 
@@ -242,3 +242,32 @@ def test_a_question_asking_what_time_is_answered_with_a_time_of_day_not_a_date(e
     assert engine.ask("what time did the smoke alarm go off")["short_answer"] in ("3:15 am", "3:15")
     inspected = engine.ask("what time was the shed inspected")["short_answer"]
     assert inspected is None or "September" not in inspected       # a date is no time of day
+
+
+BALLOT = """# Harbour ward by-election, autumn 2025
+
+## The campaign
+
+Campaigning focused on the closure of the ferry slipway, and both lists accused the other of misleading leaflets.
+
+## The count
+
+The count showed a clear swing towards Ines Carvalho, who turned her spring lead of 212 votes into a comfortable win
+with 58.4% of the vote against Tomas Brenner's 37.1%.
+Brenner, for his part, conceded on the steps of the town hall shortly after midnight.
+"""
+
+
+def test_a_question_asking_what_share_is_answered_with_a_percentage_not_a_count(engine_over):
+    engine = engine_over("ballot.md", BALLOT)
+    share = engine.ask("What share of the vote did Carvalho win in the autumn by-election?")["short_answer"]
+    assert share in (None, "58.4%")         # not "212", the votes of her spring lead
+    assert engine.ask("What percentage did Brenner get?")["short_answer"] == "37.1%"
+    assert engine.ask("how many votes was her spring lead")["short_answer"] == "212"
+
+
+def test_a_share_is_a_number_written_as_a_percentage_or_a_word_for_a_part():
+    assert is_share("58.4%") and is_share("3", " per cent of voters") and is_share("70", "% of the vote")
+    assert is_share("54.2% of the vote against the runner-up's 45.0%") and is_share("half") and is_share("a third")
+    assert not is_share("212", " votes") and not is_share("212 votes into a comfortable win with 58.4%")
+    assert not is_share("Carvalho")
