@@ -39,7 +39,15 @@ ORDER_OPS = ("argmax", "argmin", "first", "last", "nth")   # rows picked by orde
 MIN_COVERAGE = 0.5      # the planner answers only when the table covers this share of the question's content words
 
 
-COMPUTED = ("ratio", "share", "elapsed", "avg", "add")   # planner operations the labelled-figure reader lacks
+COMPUTED = ("ratio", "share", "elapsed", "avg", "add", "next", "previous")   # planner operations the
+                                                                                # labelled-figure reader lacks
+
+
+def _computed(plan: dict) -> bool:
+    """Whether a plan computes what the labelled-figure reader cannot: an operation it lacks, the n-th largest ("the
+    second busiest month"), or a change as a percentage."""
+    return plan["op"] in COMPUTED or plan["n"] > 1 and plan["op"] in ("argmax", "argmin", "max", "min") \
+        or plan["relative"]
 
 
 _REASON = re.compile(r"\s*(?:why|how come)\b", re.IGNORECASE)
@@ -99,7 +107,7 @@ class TableEngine:
         if old is not None and old["kind"] == "table" and _wrong_kind(question, old):
             old = None          # "where was the biggest audience": a row's date is no place
         listed = old is not None and ";" in (old["short_answer"] or "")
-        if planned is not None and (planned["plan"]["op"] in COMPUTED and not (old and _percent(old)) or
+        if planned is not None and (_computed(planned["plan"]) and not (old and _percent(old)) or
                                     planned["plan"]["op"] in ("sum", "difference") and listed):
             return planned      # one column over another, a part of a total, years since, a sum or a difference of
                                 # named rows (if unsure, still marked weak): the labelled-figure reader would give a

@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass, field
 
 from app.tables.grid import Grid, date_of, words
-from app.tables.plan import Condition, Plan
+from app.tables.plan import ORDINALS, Condition, Plan
 
 MAX_CITED = 10
+_ORDINAL_NAMES = {n: w for w, n in ORDINALS.items()}
 
 
 @dataclass
@@ -94,7 +95,8 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
         return _share(grid, plan, rows, where)
     if plan.pair and op not in ("next", "previous"):
         union = sorted({r for c in plan.pair for r in c.rows if r in rows})
-        rows, where = union, where + " and (" + " or ".join(_describe(grid, c) for c in plan.pair) + ")"
+        named = " or ".join(_describe(grid, c) for c in plan.pair)
+        rows, where = union, named if where == "all rows" else f"{where} and ({named})"
     if op == "ratio" and plan.measure is not None and plan.measure2 is not None:
         return _ratio(grid, plan, rows, where)
     if op == "elapsed" and plan.measure2 is not None:
@@ -147,7 +149,11 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
         if not 0 <= other < len(grid.rows):
             return None
         value = grid.text(other, plan.target)
-        return Result(value, f"{'After' if op == 'next' else 'Before'} {_label(grid, base)} comes {value}",
+        said = f"{'After' if op == 'next' else 'Before'} {_label(grid, base)} comes {value}"
+        if grid.columns[plan.target].numeric and _label(grid, other) != value:   # "the month after July": August's
+            said = f"{_label(grid, other)}, the row {'after' if op == 'next' else 'before'} {_label(grid, base)}, " \
+                   f"has {grid.columns[plan.target].name} {value}"
+        return Result(value, said,
                       f"row {base + 1} ({_label(grid, base)}) -> row {other + 1}: {value}",
                       [(base, anchor.column), (other, plan.target)])
     if op == "difference" and plan.span and plan.measure is not None:
@@ -169,6 +175,9 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
         return Result(value, f"The {op if op != 'nth' else f'#{plan.n}'} row where {where} has {value}",
                       f"{op} of {len(rows)} rows where {where} (table order): row {r + 1}", [(r, plan.target)]) \
             if value else None
+    if op in ("max", "min", "argmax", "argmin") and plan.n > 1 and (
+            plan.across or plan.measure is None and op[:3] == "arg" or plan.measure2 is not None):
+        return None         # "the second most common", "the second largest rise": only a column's n-th value is read
     if op in ("sum", "argmax", "argmin") and plan.across:
         return _over_years(grid, plan, rows[0], where) if len(rows) == 1 else None
     if op in ("argmax", "argmin") and plan.measure is None:
@@ -205,13 +214,17 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
                           f"{_fmt(value, shown)}",
                           computation, [(r, column) for r, _ in keyed])
         pick = max if op in ("max", "argmax") else min
-        best = pick(v for _, v in keyed)
+        ranked = sorted({v for _, v in keyed}, reverse=pick is max)
+        if len(ranked) < plan.n:
+            return None
+        best = ranked[plan.n - 1]           # the largest, or the n-th largest ("the second busiest")
         winners = [r for r, v in keyed if v == best]
         answer_col = column if op in ("max", "min") else plan.target
         values = [_shown(grid, plan, r, answer_col) for r in winners if grid.text(r, answer_col)]
         if not values:
             return None
-        word = "largest" if pick is max else "smallest"
+        word = ("largest" if pick is max else "smallest") if plan.n == 1 else \
+            f"{_ORDINAL_NAMES[plan.n]} {'largest' if pick is max else 'smallest'}"
         shown = "; ".join(dict.fromkeys(values))
         verb = "share" if len(dict.fromkeys(values)) > 1 else "has"
         said = f"The {word} {name} is {shown} ({'; '.join(_label(grid, r) for r in winners)})" \
@@ -281,6 +294,11 @@ def _pair(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
         name = grid.columns[column].name
         computation = f"{name}: {_label(grid, ra)} {grid.text(ra, column)}, {_label(grid, rb)} {grid.text(rb, column)}"
         used = [(ra, column), (rb, column)]
+    if plan.op == "difference" and plan.relative and column is not None:
+        (ra, fa), (rb, fb) = sorted([(ra, a), (rb, b)], key=lambda rc: rc[1].positions[:1] or (0,))  # "from A to B"
+        return _relative(grid.number(ra, column), grid.number(rb, column), f"{grid.columns[column].name}: "
+                         f"{_label(grid, ra)} {grid.text(ra, column)} to {_label(grid, rb)} {grid.text(rb, column)}",
+                         used)
     if plan.op == "difference":
         if column is None:
             diff = abs(va - vb)
@@ -426,17 +444,53 @@ def _added(grid: Grid, plan: Plan, rows: list[int], where: str) -> Result | None
                   f"{shown} = {total}" + (f" ({len(rows)} rows)" if every else ""), cells)
 
 
+def _total_change(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
+    """The change of a column's total from the earlier column to the later, over every row that has a figure."""
+    a, b = plan.measure, plan.measure2
+    sums = [sum(n for r in rows if (n := grid.number(r, j)) is not None) for j in (a, b)]
+    cells = [(r, j) for r in rows for j in (a, b) if grid.number(r, j) is not None]
+    name_a, name_b = grid.columns[a].name, grid.columns[b].name
+    said = f"the total of {name_a} ({_plain(sums[0])}) to the total of {name_b} ({_plain(sums[1])})"
+    if plan.relative:
+        return _relative(sums[0], sums[1], said[:1].upper() + said[1:], cells)
+    change = sums[1] - sums[0]
+    moved = "rose" if change > 0 else "fell" if change < 0 else "stayed the same"
+    return Result(_plain(abs(change)), f"From {said}, it {moved} by {_plain(abs(change))}",
+                  f"{_plain(sums[1])} - {_plain(sums[0])} = {_plain(change)} (totals of {len(rows)} rows)", cells)
+
+
+def _relative(was: float | None, now: float | None, said: str, cells: list[tuple[int, int]]) -> Result | None:
+    """A change as a percentage of the earlier figure: "by what percentage did entries rise from 2023 to 2024"."""
+    if was is None or now is None or was == 0:
+        return None
+    share = (now - was) / abs(was) * 100
+    shown = f"{abs(share):.1f}%"
+    moved = "rose" if share > 0 else "fell" if share < 0 else "stayed the same"
+    return Result(shown, f"{said}: {moved} by {shown}", f"({_plain(now)} - {_plain(was)}) / {_plain(was)} = "
+                  f"{share:.1f}%", cells)
+
+
+def _plain(value: float) -> str:
+    """A figure as written in a computation: 615, 1,250.5."""
+    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+
+
 def _change(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
     """One row's change from the earlier column to the later ("2023 (£)" to "2024 (£)"): by how much it rose or fell."""
     a, b = plan.measure, plan.measure2
+    if not plan.conditions and len(rows) > 1:   # no row named: the columns' totals ("total journeys")
+        return _total_change(grid, plan, rows)
     rows = [r for r in rows if grid.number(r, a) is not None and grid.number(r, b) is not None]
     if len(rows) != 1:
-        return None             # no row named, or several: no one change to give
+        return None             # several rows named: no one change to give
     r = rows[0]
     change = grid.number(r, b) - grid.number(r, a)
     moved = "rose" if change > 0 else "fell" if change < 0 else "stayed the same"
     name_a, name_b = grid.columns[a].name, grid.columns[b].name
     cells = f"{grid.text(r, b)} - {grid.text(r, a)}"
+    if plan.relative:
+        return _relative(grid.number(r, a), grid.number(r, b), f"{_label(grid, r)}: {grid.text(r, a)} ({name_a}) "
+                         f"to {grid.text(r, b)} ({name_b})", [(r, a), (r, b)])
     return Result(_fmt(abs(change), cells), f"{_label(grid, r)} {moved}" + (
         f" by {_fmt(abs(change), cells)}" if change else "") + f" from {grid.text(r, a)} ({name_a}) to "
         f"{grid.text(r, b)} ({name_b})", f"{grid.text(r, b)} ({name_b}) - {grid.text(r, a)} ({name_a}) = "
@@ -527,4 +581,5 @@ def contract(grid: Grid, plan: Plan, result: Result) -> dict:
             "confidence": confidence, "citations": citations, "computation": result.computation, "notes": notes,
             "plan": {"op": plan.op, "target": grid.columns[plan.target].name, "coverage": round(plan.coverage, 2),
                      "uncovered": plan.uncovered, "values": [c.value for c in plan.conditions + plan.pair],
-                     "yes_no": plan.yes_no, "tests": _tests(plan), "header_meant": plan.header_meant}}
+                     "yes_no": plan.yes_no, "tests": _tests(plan), "header_meant": plan.header_meant,
+                     "n": plan.n, "relative": plan.relative}}

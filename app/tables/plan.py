@@ -172,6 +172,8 @@ class Plan:
     across: tuple[int, ...] = ()         # year columns a yearly average runs over ("a year over 2021-2023")
     choice: tuple[str, str] | None = None    # ("higher", "lower"): the question's own words for the two outcomes
     header_meant: bool = False           # a column of figures the question names by meaning, not by its words
+    relative: bool = False               # a difference as a share of the earlier figure ("by what percentage did
+                                         # it rise")
 
 
 @dataclass
@@ -192,8 +194,26 @@ def _read(text: str) -> _Question:
     text = _SHORT_SEASON.sub(_season, text)                     # "winter 23/24": 2023-24
     text = re.sub(r"[$£€¥]\s*(\d[\d,]*(?:\.\d+)?(?:\s+(?:thousand|million|billion)\b)?)", r"\1 dollars",
                   text)                                       # "$400", "$2 million": a number in a money column
-    toks = _numbers(words(text))
+    toks = [superlative(t) or t for t in _numbers(words(text))]
     return _Question(text, toks, [stem(t) for t in toks], " ".join(toks))
+
+
+# words ending in "est" that are no superlative, and superlatives of a low degree ("the quietest month": the fewest)
+_NOT_SUPERLATIVE = frozenset("best worst west rest test interest forest harvest honest modest earnest request guest nest "
+                             "chest quest suggest protest contest digest invest arrest manifest pest vest zest crest "
+                             "jest attest detest infest conquest priest unrest inquest bequest behest tempest "
+                             "southwest northwest midwest everest ernest forrest budapest bucharest".split())
+_LOW_SUPERLATIVES = frozenset("quietest weakest poorest coldest coolest calmest emptiest thinnest rarest scarcest "
+                              "slimmest softest shallowest".split())
+
+
+def superlative(word: str) -> str | None:
+    """"most" or "least" for a superlative with no word of its own in the planner: "the busiest month" is the one with
+    the most of the figure asked for, "the quietest" the one with the least."""
+    if word in MAX_WORDS or word in MIN_WORDS or word in FAST_WORDS or word in _NOT_SUPERLATIVE \
+            or not re.fullmatch(r"[a-z]{3,}est", word):
+        return None
+    return "least" if word in _LOW_SUPERLATIVES else "most"
 
 
 _SHORT_SEASON = re.compile(r"\b(\d\d)/(\d\d)\b")
@@ -824,6 +844,12 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
             hit = [c.index for c in grid.columns if s in c.stems and c.index not in fixed]
             if hit and (i == 0 or not grid.columns[hit[0]].numeric):
                 return hit[0]       # "which party has the most seats": not the Seats column
+    if not re.search(r"\bhow (many|much)\b", f):
+        for t, following in zip(q.tokens, q.tokens[1:]):
+            if t in MAX_WORDS or t in MIN_WORDS or t in FAST_WORDS:
+                hit = [c.index for c in grid.columns if stem(following) in c.stems and (not c.numeric or c.dated)]
+                if hit:     # "the busiest month for food parcels": the month, not the parcels
+                    return hit[0]
     after = re.search(r"\b(?:next|previous|preceding|following)\s+(\w+)", f)
     if after:               # "the next incumbent after X": the column that word names
         hit = [c.index for c in grid.columns if stem(after.group(1)) in c.stems and not c.numeric]
@@ -996,7 +1022,9 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             c.op in ("=", "has") and len(c.rows) == 1 for c in plan.conditions))  # A's change, A being one row
     beats = None if plan.pair or thresholds else _column_beats(q, grid, headers)
     by_year = False
-    if beats is None and not (plan.pair or thresholds or how_much):
+    moves = toks & (MOVES | {"growth"}) - ({"up"} if re.search(r"\bma(?:ke|kes|de|king) up\b", f) else set())
+    relative = bool(toks & PERCENT_WORDS and moves)      # "the percentage rise from A to B": one figure's change, no
+    if beats is None and not (plan.pair or thresholds or how_much or relative):   # rows that rose ("make up": no rise)
         beats = _column_moves(q, grid, headers)     # "which lines were cut between 2023 and 2024"
         by_year = beats is None and (beats := _row_moves(q, grid, headers)) is not None  # "in which years did ..."
         if beats is not None:
@@ -1012,7 +1040,8 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     if plan.count_bound:
         plan.op = "count"
         return
-    if _per(q, grid, headers, plan) or _share(q, grid, headers, plan) or _elapsed(q, grid, headers, plan):
+    if _per(q, grid, headers, plan) or not relative and _share(q, grid, headers, plan) or \
+            _elapsed(q, grid, headers, plan):
         return
     sup = next((t for i, t in enumerate(q.tokens) if (t in MAX_WORDS or t in MIN_WORDS or t in FAST_WORDS)
                 and not (i and q.tokens[i - 1] == "at") and not (plan.limit and t in ("top", "bottom"))), None)
@@ -1031,9 +1060,13 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     degree = next((i + 2 for i in range(len(q.tokens) - 2) if q.tokens[i] == "how" and q.tokens[i + 1] in (
         "much", "many") and q.tokens[i + 2] in DEGREES), None)    # "how much faster is A than B", not "how many
     in_cell = any(degree in m.positions for m in mentions)       # lower leg injuries" of a cell "Lower-leg injury"
-    if years_between or moved or re.search(r"\b(difference|how many extra|how long between)\b", f) or (
+    relative = relative and bool(two or len(plan.pair) == 2)
+    if years_between or moved or relative or re.search(r"\b(difference|how many extra|how long between)\b", f) or (
             degree is not None and not in_cell):
-        plan.op = "difference"
+        plan.op, plan.relative = "difference", relative
+        if relative:
+            _read_moves(plan)
+            plan.uncovered = [w for w in plan.uncovered if w not in PERCENT_WORDS and w != "growth"]
         if two:                 # "how much more went on A in 2024 than in 2023": one row's change between columns
             plan.measure, plan.measure2 = two
             _read_moves(plan)
@@ -1067,17 +1100,19 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     if re.search(r"\bhow many\b", f):        # "before X, how many ...": rows above X's row in the table
         for i, t in enumerate(q.tokens):
             anchor = next((c for c in plan.conditions if t in ("before", "after") and c.op in ("=", "has")
-                           and c.positions and c.positions[0] in (i + 1, i + 2)), None)
+                           and c.positions and c.positions[0] in (i + 1, i + 2)
+                           and q.tokens[max(0, i - 2)] != "the"), None)   # not "in the month before X": its row
             if anchor is not None and anchor.rows:
                 plan.conditions.remove(anchor)
                 plan.anchor, plan.op = (t, anchor), "count"
                 return
-    if toks & AFTER_WORDS and (plan.pair or plan.conditions) \
-            and not any(c.op in "<>" for c in plan.conditions if c.number is not None):
+    gap = re.search(r"\bhow (?:far|much|many \w+) (?:behind|ahead)\b", f)    # "how far behind X was Y": a gap,
+    if toks & AFTER_WORDS and (plan.pair or plan.conditions) and not gap \
+            and not any(c.op in "<>" for c in plan.conditions if c.number is not None):   # not the row after X
         plan.op = "next"
         plan.uncovered = [w for w in plan.uncovered if w not in AFTER_WORDS]
         return
-    if (toks & BEFORE_WORDS or re.search(r"\bahead of\b", f)) and (plan.pair or plan.conditions) \
+    if (toks & BEFORE_WORDS or re.search(r"\bahead of\b", f)) and (plan.pair or plan.conditions) and not gap \
             and not any(c.op in "<>" for c in plan.conditions if c.number is not None):
         plan.op = "previous"
         plan.uncovered = [w for w in plan.uncovered if w not in BEFORE_WORDS]
@@ -1100,6 +1135,8 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         return
     if sup and not re.search(r"\bhow (many|much)\b", f) or (sup and re.search(r"\b(which|who|what)\b", f)):
         plan.op = "argmin" if (sup in MIN_WORDS or FAST_WORDS.get(sup) == "min") else "argmax"
+        at = q.tokens.index(sup) if sup in q.tokens else 0      # ("latest" stands for "most recent")
+        plan.n = max(1, ORDINALS.get(q.tokens[at - 1], 1)) if at else 1     # "the second busiest": the runner-up
         if beats is not None and not by_year and (two := _moving_columns(q, grid, headers)) is not None:
             plan.measure, plan.measure2 = two   # "which hives grew the most from 2022-23 to 2023-24": the largest rise
             if not _moved(q)[0]:
@@ -1334,9 +1371,10 @@ def _elapsed(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan
 
 
 def _together(folded: str) -> bool:
-    """Whether the rows named are taken together ("combined", "between them", "in total"), so all of them count."""
-    return bool(re.search(r"\b(combined|together|altogether|in total|total|sum|add up|between (them|the \w+|both))\b",
-                          folded))
+    """Whether the rows named are taken together ("combined", "between them", "in total", "on average"), so all of
+    them count."""
+    return bool(re.search(r"\b(combined|together|altogether|in total|total|sum|add up|between (them|the \w+|both)|"
+                          r"average|mean)\b", folded))
 
 
 def _column_beats(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> Condition | None:

@@ -1091,3 +1091,56 @@ def test_on_average_is_the_operator_never_a_word_of_an_average_header(question):
 
 def test_an_average_header_named_is_still_read_as_that_column():
     assert _checked(_over(FERRIES), "what is the average cars per sailing of the gannet")["short_answer"] == "31"
+
+
+TOOL_LOANS = ("| Month | Loans | Returned late |\n|---|---|---|\n| January | 41 | 3 |\n| February | 37 | 5 |\n"
+              "| March | 58 | 2 |\n| April | 66 | 7 |\n| May | 49 | 4 |\n")
+
+
+@pytest.mark.parametrize("question, short", [
+    ("busiest month for loans at the tool library", "April"),       # a superlative with no word of its own: the most
+    ("quietest month for loans", "February"),                        # ... or, of a low degree, the least
+    ("which month had the second most loans", "March"),              # the runner-up, not the largest
+    ("second busiest month for loans", "March"),
+])
+def test_any_superlative_and_the_nth_of_one_pick_the_row(question, short):
+    assert _checked(_over(TOOL_LOANS), question)["short_answer"] == short
+
+
+@pytest.mark.parametrize("question, short", [
+    ("loans in the month after march", "66"),        # the next row's figure, not the named row's own
+    ("how many loans in the month before march", "37"),
+])
+def test_the_row_after_or_before_a_named_one_answers_with_its_figure(question, short):
+    result = _checked(_over(TOOL_LOANS), question)
+    assert result["short_answer"] == short and ("April" if short == "66" else "February") in result["answer"]
+
+
+HALL_COSTS = ("| Cost | 2023 (£) | 2024 (£) |\n|---|---|---|\n| Hall hire | 1,200 | 1,350 |\n| Insurance | 400 | 420 |\n"
+              "| Printing | 250 | 230 |\n")
+ENTRIES = "| Year | Entries | Finishers |\n|---|---|---|\n| 2022 | 480 | 455 |\n| 2023 | 520 | 497 |\n| 2024 | 598 | 570 |\n"
+
+
+@pytest.mark.parametrize("table, question, short", [
+    (HALL_COSTS, "by what percentage did hall hire go up from 2023 to 2024", "12.5%"),      # 1,200 -> 1,350
+    (HALL_COSTS, "percentage rise in total costs from 2023 to 2024", "8.1%"),               # 1,850 -> 2,000
+    (ENTRIES, "percentage increase in entries from 2023 to 2024", "15.0%"),                 # 520 -> 598
+    (ENTRIES, "by what percent did finishers grow between 2022 and 2023", "9.2%"),          # 455 -> 497
+])
+def test_a_percentage_change_is_the_change_over_the_earlier_figure(table, question, short):
+    result = _checked(_over(table), question)
+    assert result["short_answer"] == short and "rose" in result["answer"]
+
+
+FELL_RACE = ("| Runner | Club | Time (min) |\n|---|---|---|\n| Ada Brandt | Fellside | 41 |\n| Joe Tarn | Harriers | 43 |\n"
+             "| Mei Lund | Fellside | 47 |\n")
+
+
+def test_the_row_behind_a_named_one_is_the_next_but_how_far_behind_is_a_gap():
+    assert _checked(_over(FELL_RACE), "which runner finished behind Joe Tarn")["short_answer"] == "Mei Lund"
+    assert _checked(_over(FELL_RACE), "how many minutes behind Ada Brandt was Joe Tarn")["short_answer"] == "2"
+
+
+def test_what_share_two_rows_make_up_is_no_percentage_change():
+    result = _checked(_over(ENTRIES), "what percentage of entries did 2023 and 2024 make up")
+    assert result["short_answer"] == "70.0%"        # (520 + 598) / 1,598, not 2023 -> 2024's rise of 15.0%
