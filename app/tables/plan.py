@@ -930,7 +930,8 @@ def _bounded(plan: Plan) -> set[int]:
 def _measure(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan, word: str | None) -> int | None:
     """The numeric (or dated) column an operation reads: named in the question, hinted by the superlative word,
     or the table's only numeric column."""
-    named = [j for j in headers if (grid.columns[j].numeric or grid.columns[j].dated) and j != plan.target]
+    named = [j for j in headers if (grid.columns[j].numeric or grid.columns[j].dated and word in _BY_DATE | {None})
+             and j != plan.target]      # "the lowest number of adults in any one month": not the Month column
     paired = {c.column for c in plan.pair}      # "in the jul-sep quarter than in jan-mar": Quarter picks the rows
     named = [j for j in named if j not in paired] or ([] if plan.target in headers and grid.columns[
         plan.target].numeric and paired else named)
@@ -1159,9 +1160,12 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.op = "argmin" if sup == "oldest" else "argmax"
         if plan.measure is None and sup in ("top", "first", "latest", "last", "bottom"):
             plan.op = "first" if sup == "top" else "last"
-        if plan.measure is not None and re.match(r"how (?!many|much|come)\w+", f) and not grid.columns[
-                plan.measure].dated:        # "how heavy is the lightest model": the weight, not the model
-            plan.op, plan.target = ("max" if plan.op == "argmax" else "min"), plan.measure
+        if plan.measure is not None and (re.match(r"how (?!many|much|come)\w+", f) or re.search(
+                r"\b(?:number|amount) of\b", f) and (re.match(r"what (?:is|was|are|were)\b", f) or not re.search(
+                    r"\b(?:which|what|who|whom|whose)\b", f))) and not grid.columns[plan.measure].dated:
+            plan.op, plan.target = ("max" if plan.op == "argmax" else "min"), plan.measure   # "how heavy is the
+            # lightest model": the weight, not the model; "the lowest number of adults fed": the number, not the month
+            # ("what party holds the largest number of seats": the party)
         elif plan.measure == plan.target and re.search(r"\bwhat\b.*\b(most|highest|largest|greatest|least|lowest)\b", f):
             plan.op = "max" if plan.op == "argmax" else "min"
         elif plan.measure is not None and plan.measure == plan.target and _name_column(grid) != plan.measure:

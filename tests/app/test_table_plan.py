@@ -1144,3 +1144,17 @@ def test_the_row_behind_a_named_one_is_the_next_but_how_far_behind_is_a_gap():
 def test_what_share_two_rows_make_up_is_no_percentage_change():
     result = _checked(_over(ENTRIES), "what percentage of entries did 2023 and 2024 make up")
     assert result["short_answer"] == "70.0%"        # (520 + 598) / 1,598, not 2023 -> 2024's rise of 15.0%
+
+
+@pytest.mark.parametrize("question, short", [
+    ("lowest number of loans in any one month", "37"),      # the figure, not the month; Month names no measure
+    ("highest number of late returns in a month", "7"),
+    ("which month had the lowest number of loans", "February"),
+])
+def test_the_lowest_number_of_a_figure_is_that_figure_and_a_month_named_is_no_measure(question, short):
+    assert _checked(_over(TOOL_LOANS), question)["short_answer"] == short
+
+
+def test_what_row_holds_the_largest_number_of_a_figure_is_that_row():
+    assert _checked(_over(TOOL_LOANS), "what month holds the largest number of loans")["short_answer"] == "April"
+    assert _checked(_over(TOOL_LOANS), "what was the largest number of loans in a month")["short_answer"] == "66"
