@@ -150,7 +150,7 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
             return None
         value = grid.text(other, plan.target)
         said = f"{'After' if op == 'next' else 'Before'} {_label(grid, base)} comes {value}"
-        if grid.columns[plan.target].numeric and _label(grid, other) != value:   # "the month after July": August's
+        if grid.columns[plan.target].numeric and _label(grid, other) != value:   # "the month after March": April's
             said = f"{_label(grid, other)}, the row {'after' if op == 'next' else 'before'} {_label(grid, base)}, " \
                    f"has {grid.columns[plan.target].name} {value}"
         return Result(value, said,

@@ -848,7 +848,7 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
         for t, following in zip(q.tokens, q.tokens[1:]):
             if t in MAX_WORDS or t in MIN_WORDS or t in FAST_WORDS:
                 hit = [c.index for c in grid.columns if stem(following) in c.stems and (not c.numeric or c.dated)]
-                if hit:     # "the busiest month for food parcels": the month, not the parcels
+                if hit:     # "the busiest month for loans": the month, not the loans
                     return hit[0]
     after = re.search(r"\b(?:next|previous|preceding|following)\s+(\w+)", f)
     if after:               # "the next incumbent after X": the column that word names
@@ -931,7 +931,7 @@ def _measure(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan
     """The numeric (or dated) column an operation reads: named in the question, hinted by the superlative word,
     or the table's only numeric column."""
     named = [j for j in headers if (grid.columns[j].numeric or grid.columns[j].dated and word in _BY_DATE | {None})
-             and j != plan.target]      # "the lowest number of adults in any one month": not the Month column
+             and j != plan.target]      # "the lowest number of loans in any one month": not the Month column
     paired = {c.column for c in plan.pair}      # "in the jul-sep quarter than in jan-mar": Quarter picks the rows
     named = [j for j in named if j not in paired] or ([] if plan.target in headers and grid.columns[
         plan.target].numeric and paired else named)
@@ -1164,7 +1164,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                 r"\b(?:number|amount) of\b", f) and (re.match(r"what (?:is|was|are|were)\b", f) or not re.search(
                     r"\b(?:which|what|who|whom|whose)\b", f))) and not grid.columns[plan.measure].dated:
             plan.op, plan.target = ("max" if plan.op == "argmax" else "min"), plan.measure   # "how heavy is the
-            # lightest model": the weight, not the model; "the lowest number of adults fed": the number, not the month
+            # lightest model": the weight, not the model; "the lowest number of loans": the number, not the month
             # ("what party holds the largest number of seats": the party)
         elif plan.measure == plan.target and re.search(r"\bwhat\b.*\b(most|highest|largest|greatest|least|lowest)\b", f):
             plan.op = "max" if plan.op == "argmax" else "min"
