@@ -820,6 +820,11 @@ def by_meaning(grid: Grid, word: str, columns: list[int]) -> int | None:
     return None if k is None else columns[k]
 
 
+def _labels_rows(grid: Grid, j: int) -> bool:
+    """Whether a column of numbers labels the rows: the table's first, every row its own ("Route": 1, 2, 3, 5, ...)."""
+    return j == 0 and grid.columns[j].distinct >= 1.0
+
+
 def _name_column(grid: Grid) -> int:
     """The column that names each row: the first mostly distinct text column."""
     for col in grid.columns:
@@ -1171,9 +1176,9 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         elif plan.measure is not None and plan.measure == plan.target and _name_column(grid) != plan.measure:
             plan.target = _name_column(grid)        # "the team with the most goals": the row, not the figure
         elif plan.measure is not None and re.match(r"(which|who)\b", f) and grid.columns[plan.target].numeric \
-                and not grid.columns[plan.target].dated:
+                and not grid.columns[plan.target].dated and not _labels_rows(grid, plan.target):
             plan.target = _name_column(grid)        # "which kind of item was most likely mended": the row, not its
-                                                    # figure in Items brought
+                                                    # figure in Items brought; "which route": its number
         return
     if (re.search(r"\b(first|last|final|top|bottom)\b", f) or nth) and plan.limit is None:
         plan.op = "last" if re.search(r"\b(last|final|bottom)\b", f) else "nth" if nth and nth > 1 else "first"

@@ -1158,3 +1158,12 @@ def test_the_lowest_number_of_a_figure_is_that_figure_and_a_month_named_is_no_me
 def test_what_row_holds_the_largest_number_of_a_figure_is_that_row():
     assert _checked(_over(TOOL_LOANS), "what month holds the largest number of loans")["short_answer"] == "April"
     assert _checked(_over(TOOL_LOANS), "what was the largest number of loans in a month")["short_answer"] == "66"
+
+
+BUS_ROUTES = ("| Route | Towns served | Passengers 2023 |\n|---|---|---|\n| 1 | Ashby to Coldwell | 21,400 |\n"
+              "| 2 | Coldwell Circular | 18,950 |\n| 5 | Ashby to Fenton | 9,720 |\n| 7 | Fenton to Gale | 12,300 |\n")
+
+
+def test_which_numbered_row_is_answered_with_its_number_from_the_column_that_labels_the_rows():
+    assert _checked(_over(BUS_ROUTES), "which route was the second busiest in 2023")["short_answer"] == "2"
+    assert _checked(_over(BUS_ROUTES), "which route carried the most passengers")["short_answer"] == "1"
