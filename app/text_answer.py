@@ -21,8 +21,7 @@ from typing import Callable
 import numpy as np
 
 from app.acronym import spelled_out
-from app.chooser import (FEATURES, Asked, Chooser, Offer, best_offer, features, names_nothing_asked, offers,
-                         within_sentence)
+from app.chooser import FEATURES, Asked, Chooser, best_offer, features, names_nothing_asked, offers, within_sentence
 from app.offices import Office, asked_office, holds_office, names_office
 from app.question import MONTHS, NAME_WORD, NUMBER_WORDS, PATTERNS, Candidate, answer_type, asks_for, candidates
 from app.reader import Policy, Reader, Reading, passage_of, short_form
@@ -303,17 +302,18 @@ class TextAnswerer:
         if not offered:
             return TextAnswer(None, None, 0.0, "no passage holds an answer")
         asked = Asked.of(question, self.vocabulary, self.word_vectors, chooser.types)
-        spans = self._offers(question, groups)
         must = None if describe else span_must_hold(question, asked.kind)
         if must is not None:        # "how many ...", "what did X cost", "what time ...": only a span of that kind,
             asked_for, holds = must  # its features (the reader's odds shared among the offers) among its own kind
-            kept = iter([holds(o.reading.text, s.text, s.sentence[s.start - s.sentence_start + len(s.text):])
-                         for o, s in zip(offered, spans)])
-            groups = [[r for r in group if next(kept)] for group in groups]
+            groups = [[r for r in group if holds(r.reading.text, r.sentence.text[r.in_sentence()[2]:])]
+                      for group in groups]
             offered = [r for group in groups for r in group]
             if not offered:
                 return TextAnswer(None, None, 0.0, f"no passage states the {asked_for} asked for")
-            spans = self._offers(question, groups)
+        spans = [o for group in groups if group
+                 for o in offers(group[0].hit.chunk, group[0].rank, group[0].hit.score, [r.placed() for r in group],
+                                 self.vocabulary.names,
+                                 self.cosines(question, [(r.hit.chunk.doc, r.sentence) for r in group]))]
         rows = features(asked, spans)
         expected = chooser.probabilities(rows)
         side, office = asked_side(question), asked_office(question)
@@ -351,13 +351,6 @@ class TextAnswerer:
         if confirmed[k]:   # a side is someone: "Tomas Ferreira's 39%" -> "Tomas Ferreira"
             short = _POSSESSED.sub("", short)
         return TextAnswer(support, short, confidence, expected_f1=sure)
-
-    def _offers(self, question: str, groups: list[list[PassageReading]]) -> list[Offer]:
-        """The chooser's view of each passage's readings (app/chooser.py `offers`), passage by passage."""
-        return [o for group in groups if group
-                for o in offers(group[0].hit.chunk, group[0].rank, group[0].hit.score, [r.placed() for r in group],
-                                self.vocabulary.names,
-                                self.cosines(question, [(r.hit.chunk.doc, r.sentence) for r in group]))]
 
     def _describe(self, question: str, passages: list[Hit]) -> TextAnswer:
         """An account: the sentences the ranker puts first (`ACCOUNT_SENTENCES`) in reading order, no short answer; an
@@ -628,20 +621,20 @@ _BARE_NUMBER = re.compile(rf"(?:about |around |some |nearly |almost |over )?(?:[
                           rf"(?:-(?:{NUMBER_WORDS}))?)", re.IGNORECASE)
 
 
-def span_must_hold(question: str, kind: str) -> tuple[str, Callable[[str, str, str], bool]] | None:
-    """What a question asks for that only some spans can be, and the test of a span (the reader's text, the widened
-    text, the sentence after it): a cost holds money ("£3,400", "2 million"; not a coach's seats), a number a number or
-    a quantifier ("several", "half"; not a name), a share a number written as one ("58.4%", "58.4 per cent", "half";
-    not "212 votes": SQuAD's gold answers to a share pass 59 times in 62), a time of day a clock's time ("3:15 am";
-    not a date). None for any other."""
+def span_must_hold(question: str, kind: str) -> tuple[str, Callable[[str, str], bool]] | None:
+    """What a question asks for that only some spans can be, and the test of a span (the reader's text, the rest of
+    its sentence): a cost holds money ("£3,400", "2 million"; not a coach's seats), a number a number or a quantifier
+    ("several", "half"; not a name), a share a number written as one ("58.4%", "58.4 per cent", "half"; not "212
+    votes": SQuAD's gold answers to a share pass 59 times in 62), a time of day a clock's time ("3:15 am"; not a date).
+    None for any other."""
     if ASKS_COST.search(question):
-        return "cost", lambda raw, text, after: bool(QUANTITY.search(raw) and MONEY.search(text))
+        return "cost", lambda span, after: bool(QUANTITY.search(span) and MONEY.search(span))
     if kind == "percent":
-        return "share", lambda raw, text, after: bool(QUANTITY.search(raw)) and is_share(text, after)
+        return "share", lambda span, after: bool(QUANTITY.search(span)) and is_share(span, after)
     if kind == "number":
-        return "number", lambda raw, text, after: bool(QUANTITY.search(raw))
+        return "number", lambda span, after: bool(QUANTITY.search(span))
     if ASKS_TIME.search(question):
-        return "time", lambda raw, text, after: bool(CLOCK.search(text))
+        return "time", lambda span, after: bool(CLOCK.search(span))
     return None
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from eval.fit_reader import Item, load_items, open_engine, rotation_pairs
-from eval.fit_support import Group, finish, fit, log, options
+from eval.fit_support import Group, finish, fit, log, options, retrieved
 
 WITHIN = (1, 2)   # the places reported: first, and among the two passages the reader reads
 
@@ -25,18 +25,13 @@ def collect(engine, items: list[Item], log=log) -> list[Group]:
     from app.chooser import Asked
     from app.rerank import features
 
-    asked = [i for i in items if i.answers]
     groups = []
-    for n, item in enumerate(asked):
-        read = engine.read_as(item.question)
-        hits = [h for h in engine.retrieve(read) if h.chunk.kind == "text"][:engine.settings.top_k]
+    for item, read, hits in retrieved(engine, items, log):
         right = np.array([h.chunk.doc == item.doc and any(h.chunk.start <= a < h.chunk.end for a, _ in item.answers)
                           for h in hits])
         rows = features(Asked.of(read, engine.vocabulary), hits, engine.retriever.embed_query(read),
                         engine.text.sentences)
         groups.append(Group(item.article, rows, right))
-        if n % 500 == 0:
-            log(f"  {n}/{len(asked)} questions")
     return groups
 
 

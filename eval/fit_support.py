@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,17 +36,25 @@ class Group:
     placed: list[tuple[str, int, int]] = field(default_factory=list)
 
 
+def retrieved(engine, items: list[Item], log=print) -> Iterator[tuple[Item, str, list]]:
+    """Every answerable question, as the engine reads it, with the text passages retrieval hands the answerer (the
+    first `top_k`); progress every 500 questions."""
+    asked = [i for i in items if i.answers]
+    for n, item in enumerate(asked):
+        read = engine.read_as(item.question)
+        yield item, read, [h for h in engine.retrieve(read) if h.chunk.kind == "text"][:engine.settings.top_k]
+        if n % 500 == 0:
+            log(f"  {n}/{len(asked)} questions")
+
+
 def collect(engine, items: list[Item], log=print) -> list[Group]:
     """The feature rows of every answerable question's retrieved sentences, as the app builds them."""
     from app.chooser import Asked
     from app.support import features
     from app.text_answer import account_sentences, years_first
 
-    asked = [i for i in items if i.answers]
     groups = []
-    for n, item in enumerate(asked):
-        read = engine.read_as(item.question)
-        hits = [h for h in engine.retrieve(read) if h.chunk.kind == "text"][:engine.settings.top_k]
+    for item, read, hits in retrieved(engine, items, log):
         question = Asked.of(read, engine.vocabulary, engine.text.word_vectors)
         passages = years_first(read, hits)[:engine.settings.account_passages]
         sentences = account_sentences(read, question, passages)
@@ -53,8 +62,6 @@ def collect(engine, items: list[Item], log=print) -> list[Group]:
                           for s in sentences])
         groups.append(Group(item.article, features(question, sentences, engine.text.similarities(read, sentences)),
                             right, [s.placed for s in sentences]))
-        if n % 500 == 0:
-            log(f"  {n}/{len(asked)} questions")
     return groups
 
 

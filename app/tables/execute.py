@@ -295,10 +295,10 @@ def _pair(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
         computation = f"{name}: {_label(grid, ra)} {grid.text(ra, column)}, {_label(grid, rb)} {grid.text(rb, column)}"
         used = [(ra, column), (rb, column)]
     if plan.op == "difference" and plan.relative and column is not None:
-        (ra, fa), (rb, fb) = sorted([(ra, a), (rb, b)], key=lambda rc: rc[1].positions[:1] or (0,))  # "from A to B"
+        ra, rb = (r for r, _ in sorted([(ra, a), (rb, b)], key=lambda rc: rc[1].positions[:1] or (0,)))  # "from A to B"
         return _relative(grid.number(ra, column), grid.number(rb, column), f"{grid.columns[column].name}: "
                          f"{_label(grid, ra)} {grid.text(ra, column)} to {_label(grid, rb)} {grid.text(rb, column)}",
-                         used)
+                         used, computation)
     if plan.op == "difference":
         if column is None:
             diff = abs(va - vb)
@@ -449,30 +449,31 @@ def _total_change(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
     a, b = plan.measure, plan.measure2
     sums = [sum(n for r in rows if (n := grid.number(r, j)) is not None) for j in (a, b)]
     cells = [(r, j) for r in rows for j in (a, b) if grid.number(r, j) is not None]
-    name_a, name_b = grid.columns[a].name, grid.columns[b].name
-    said = f"the total of {name_a} ({_plain(sums[0])}) to the total of {name_b} ({_plain(sums[1])})"
+    like = " ".join(grid.text(r, j) for r, j in cells)
+    said = f"the total of {grid.columns[a].name} ({_fmt(sums[0], like)}) to the total of {grid.columns[b].name} " \
+           f"({_fmt(sums[1], like)})"
     if plan.relative:
-        return _relative(sums[0], sums[1], said[:1].upper() + said[1:], cells)
+        return _relative(sums[0], sums[1], said[:1].upper() + said[1:], cells, like)
     change = sums[1] - sums[0]
-    moved = "rose" if change > 0 else "fell" if change < 0 else "stayed the same"
-    return Result(_plain(abs(change)), f"From {said}, it {moved} by {_plain(abs(change))}",
-                  f"{_plain(sums[1])} - {_plain(sums[0])} = {_plain(change)} (totals of {len(rows)} rows)", cells)
+    return Result(_fmt(abs(change), like), f"From {said}, it {_moved(change)} by {_fmt(abs(change), like)}",
+                  f"{_fmt(sums[1], like)} - {_fmt(sums[0], like)} = {_fmt(change, like)} (totals of {len(rows)} rows)",
+                  cells)
 
 
-def _relative(was: float | None, now: float | None, said: str, cells: list[tuple[int, int]]) -> Result | None:
+def _relative(was: float | None, now: float | None, said: str, cells: list[tuple[int, int]],
+              like: str = "") -> Result | None:
     """A change as a percentage of the earlier figure: "by what percentage did entries rise from 2023 to 2024"."""
     if was is None or now is None or was == 0:
         return None
     share = (now - was) / abs(was) * 100
     shown = f"{abs(share):.1f}%"
-    moved = "rose" if share > 0 else "fell" if share < 0 else "stayed the same"
-    return Result(shown, f"{said}: {moved} by {shown}", f"({_plain(now)} - {_plain(was)}) / {_plain(was)} = "
-                  f"{share:.1f}%", cells)
+    return Result(shown, f"{said}: {_moved(share)} by {shown}",
+                  f"({_fmt(now, like)} - {_fmt(was, like)}) / {_fmt(was, like)} = {share:.1f}%", cells)
 
 
-def _plain(value: float) -> str:
-    """A figure as written in a computation: 615, 1,250.5."""
-    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+def _moved(change: float) -> str:
+    """How a figure moved, by the sign of its change."""
+    return "rose" if change > 0 else "fell" if change < 0 else "stayed the same"
 
 
 def _change(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
@@ -485,13 +486,12 @@ def _change(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
         return None             # several rows named: no one change to give
     r = rows[0]
     change = grid.number(r, b) - grid.number(r, a)
-    moved = "rose" if change > 0 else "fell" if change < 0 else "stayed the same"
     name_a, name_b = grid.columns[a].name, grid.columns[b].name
     cells = f"{grid.text(r, b)} - {grid.text(r, a)}"
     if plan.relative:
         return _relative(grid.number(r, a), grid.number(r, b), f"{_label(grid, r)}: {grid.text(r, a)} ({name_a}) "
-                         f"to {grid.text(r, b)} ({name_b})", [(r, a), (r, b)])
-    return Result(_fmt(abs(change), cells), f"{_label(grid, r)} {moved}" + (
+                         f"to {grid.text(r, b)} ({name_b})", [(r, a), (r, b)], cells)
+    return Result(_fmt(abs(change), cells), f"{_label(grid, r)} {_moved(change)}" + (
         f" by {_fmt(abs(change), cells)}" if change else "") + f" from {grid.text(r, a)} ({name_a}) to "
         f"{grid.text(r, b)} ({name_b})", f"{grid.text(r, b)} ({name_b}) - {grid.text(r, a)} ({name_a}) = "
         f"{_fmt(change, cells)}", [(r, a), (r, b)])
