@@ -20,9 +20,9 @@ from app.tables.execute import contract, run_plan
 from app.tables.grid import Grid, date_of, grid_of
 from app.tables.grid import words
 from app.tables.meaning import HeaderMeaning
-from app.tables.plan import LESS, MORE, CellIndex, offers_choice, one_typo, read_against, read_plan
+from app.tables.plan import LESS, MORE, PRICE_STEMS, CellIndex, offers_choice, one_typo, read_against, read_plan
 from app.tables.question import SYNONYMS, Question, as_measure, is_generic, read_question
-from app.tables.resolve import Match, Unknown, match_table, numeric_columns
+from app.tables.resolve import GroupHit, Match, Unknown, match_table, numeric_columns
 from index.fold import fold
 from index.tables.headers import group_of
 from index.tables.model import Column, Row, Table
@@ -98,12 +98,16 @@ class TableEngine:
         planned = self._planned(question, readings)
         if planned is not None and _echoes(planned):
             planned = None      # "who came out on top in Eastgate?" is not answered by "Eastgate"
-        if planned is not None and _numeric(planned["short_answer"]) and _kind_unread(question, planned):
+        if planned is not None and _numeric(planned["short_answer"]) and _kind_unread(question, planned) \
+                and planned["plan"]["op"] != "compare_rows":     # (one of the two rows named: "route 9 or 12")
             planned = None      # "which shipyard built the ferry": its year in Built is no shipyard
         if planned is not None and _wrong_kind(question, planned):
             planned = None      # "when did the first warden start": 12 years in post is no date
         if old is not None and old["kind"] == "table" and _DENIAL.search(question):
             old = None          # "how many kettles were not mended": the labelled-figure reader reads no "not"
+        if old is not None and old["kind"] == "table" and _ASKS_PRICE.search(question) and not any(
+                c.money or set(c.stems) & PRICE_STEMS for c in self.view(old_table)[0].columns):
+            old = None          # "what is the price of a trip": a table of boats and their trips holds no price
         if old is not None and old["kind"] == "table" and _wrong_kind(question, old):
             old = None          # "where was the biggest audience": a row's date is no place
         listed = old is not None and ";" in (old["short_answer"] or "")
@@ -112,6 +116,10 @@ class TableEngine:
             return planned      # one column over another, a part of a total, years since, a sum or a difference of
                                 # named rows (if unsure, still marked weak): the labelled-figure reader would give a
                                 # figure or a list of them (a share it reads, "what share turned out", stands)
+        if planned is not None and planned["plan"]["op"] == "difference" and len(planned["plan"]["pair"]) == 2 \
+                and old is not None and _numeric(old["short_answer"]) and " - " not in (old["computation"] or ""):
+            return planned      # "how many more loans did A make than B": two named rows' gap, where the
+                                # labelled-figure reader gives one of the two figures
         if planned is not None and planned["plan"]["header_meant"] and not planned.get("weak"):
             return planned      # "how many kettles did people bring": a column named by meaning, which the
                                 # labelled-figure reader cannot read (it takes "mending" of the café's name)
@@ -224,6 +232,8 @@ class TableEngine:
                                 # many kettles did the brewery bring in 2023" is no question of the café's table
             if _DENIAL.search(question) and not any(c.op == "not" for c in plan.conditions):
                 continue        # "how many kettles were not mended": a "not" the plan did not read
+            if _not_an_amount(question, grid, plan):
+                continue        # "how much is a senior ticket": no Type, no count of loaves
             result = run_plan(grid, plan)
             if result is None:
                 continue
@@ -233,6 +243,22 @@ class TableEngine:
                 out["weak"] = True  # unsure, unless a column named is totalled as asked ("how much did the
             return out              # collections raise altogether": only "raise" is left over, a common word)
         return None
+
+
+_ASKS_PRICE = re.compile(r"\bhow much (?:is|are|was|were|does|do|did) (?:a|an|one|each)\b|\b(?:price|prices|cost|costs|"
+                         r"fee|fees|fare|fares|charge|charges)\b", re.I)
+
+
+def _not_an_amount(question: str, grid: Grid, plan) -> bool:
+    """Whether a "how much" question would be answered from a column of words, or a question asking a price from a
+    column of counts (no currency, no price in its header): the table does not hold what is asked."""
+    if plan.op not in ("lookup", "sum", "max", "min", "first", "last", "nth", "avg"):
+        return False
+    column = grid.columns[plan.measure if plan.measure is not None else plan.target]
+    price = bool(_ASKS_PRICE.search(question)) and not _asks_entity(question)    # not "which fees went up"
+    if (price or re.search(r"\bhow much\b", question, re.I)) and not column.numeric:
+        return True
+    return price and not column.money and not column.percent and not set(column.stems) & PRICE_STEMS
 
 
 def _as_typed(question: str, word: str) -> str:
@@ -269,7 +295,7 @@ class _Answer:
         self.q, self.m, self.t = q, m, m.table
         self.turnout_cols = m.turnout
         self.asks_turnout = m.turnout is not None
-        self.group = m.groups[0] if m.groups else None
+        self.group = _head(m.groups)
 
     # ---- routing ------------------------------------------------------------------------------------------
 
@@ -538,6 +564,14 @@ class _Answer:
                 "computation": None, "notes": [detail]}
 
 
+def _head(groups: list[GroupHit]) -> GroupHit | None:
+    """The column group a question asks about: the first named, unless the next is named right after it, the last noun
+    of a compound ("volunteer hours" asks for hours, not volunteers)."""
+    if len(groups) > 1 and min(groups[1].positions) == max(groups[0].positions) + 1:
+        return groups[1]
+    return groups[0] if groups else None
+
+
 def _whether_first(found: Finding, named: list) -> Finding:
     """ "Was X higher in A than in B?": yes when the row `better_of` picked is the one named first."""
     first = min(named[:2], key=lambda h: h.positions[:1] or (0,)).row
@@ -567,13 +601,16 @@ _WHO = re.compile(r"\s*(who|whom|whose)\b", re.I)
 
 
 def _wrong_kind(question: str, result: dict) -> bool:
-    """Whether a question asking when ("when ...", "what year ...") gets an answer holding no date or year, or one
-    asking where gets a date (a number may be a place in a ranking: "where did they finish")."""
+    """Whether a question asking when ("when ...", "what year ...") gets an answer holding no date or year, one
+    asking where gets a date (a number may be a place in a ranking: "where did they finish"), or one asking who gets
+    figures (bare numbers, or a number and its unit)."""
     answer = result.get("short_answer")
     if not answer:
         return False
     asked = answer_type(question)
-    return asked == "date" and date_of(answer) is None or asked == "place" and date_of(answer) is not None
+    return asked == "date" and date_of(answer) is None or asked == "place" and date_of(answer) is not None \
+        or asked == "person" and (_numeric(answer) or bool(re.search(r"\d\s+[a-z]", answer)))   # "who made the
+                                                    # century": no "Won by 6 wickets", no years (but "Women V35")
 
 
 def _asks_entity(question: str) -> bool:

@@ -581,5 +581,6 @@ def contract(grid: Grid, plan: Plan, result: Result) -> dict:
             "confidence": confidence, "citations": citations, "computation": result.computation, "notes": notes,
             "plan": {"op": plan.op, "target": grid.columns[plan.target].name, "coverage": round(plan.coverage, 2),
                      "uncovered": plan.uncovered, "values": [c.value for c in plan.conditions + plan.pair],
+                     "pair": [c.value for c in plan.pair],
                      "yes_no": plan.yes_no, "tests": _tests(plan), "header_meant": plan.header_meant,
                      "n": plan.n, "relative": plan.relative}}

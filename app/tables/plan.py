@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 
-from app.tables.grid import Grid, MONTHS, number_of, words
+from app.tables.grid import Grid, MONTHS, date_of, number_of, words
 from index.fold import STOPWORDS, stem
 
 # Generic words: question words, operation words and fillers that never name a row or a column.
@@ -345,7 +345,7 @@ class Reading:
 
 def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     """Match a question's words to a table's cells and headers, and measure how much of it the table covers."""
-    q = _read(text)
+    q = _months_spelled(_read(text), index)
     used: set[int] = set()
     notes: list[str] = []
     labels = index.labels if set(q.tokens) & MOVES else set()   # "fall between 2019 and 2020": two rows
@@ -361,7 +361,8 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
             continue                    # "over the 5 seasons": how many seasons, not the season numbered 5
         for p in ps:
             k = next((i for i in (p - 1, p - 2) if i >= 0 and i not in used and _DECIMAL.fullmatch(q.tokens[i])
-                      and all(not (x in used) for x in range(i + 1, p))), None)
+                      and all(not (x in used) for x in range(i + 1, p))
+                      and not (i >= 2 and q.tokens[i - 1] in ("and", "or") and q.tokens[i - 2].isdigit())), None)
             if k is None or (k > 0 and q.tokens[k - 1] in ("than", "least", "most", "over", "under", "top")):
                 continue
             value = float(q.tokens[k])
@@ -376,7 +377,8 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
         for p in ps:
             k = p - 1
             if k >= 0 and k not in used and q.tokens[k] in ("no", "a", "an", "any", "zero") and not (
-                    q.tokens[k] in ("a", "an") and re.search(r"\bhow much\b", q.folded)):   # "the fare for an adult"
+                    q.tokens[k] in ("a", "an") and (re.search(r"\bhow much\b", q.folded)   # "the fare for an adult"
+                                                    or q.stems[p] in _DATE_NOUNS | {"week", "hour", "night"})):  # "a week"
                 zero = q.tokens[k] in ("no", "zero")
                 rows = frozenset(r for r in range(len(grid.rows)) if grid.number(r, j) is not None
                                  and (grid.number(r, j) == 0) == zero)
@@ -389,11 +391,13 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
             if k + 1 < len(q.tokens) and q.tokens[k] in ("was", "is", "of", "were", "equals") and \
                     q.tokens[k + 1].isdigit():
                 k += 1                          # "where the majority was 4"
-            if k < len(q.tokens) and k not in used and q.tokens[k].isdigit():
+            while k < len(q.tokens) and k not in used and q.tokens[k].isdigit():
                 rows = frozenset(r for r in range(len(grid.rows)) if words(grid.text(r, j)) == [q.tokens[k]])
-                if rows:                        # "heat 2", "route 10": the value of the column just named
-                    mentions.append(Condition(j, "=", q.tokens[k], None, rows, (k,)))
-                    used.add(k)
+                if not rows:
+                    break                       # "heat 2", "route 10": the value of the column just named;
+                mentions.append(Condition(j, "=", q.tokens[k], None, rows, (k,)))   # "routes 3 and 5": both
+                used.add(k)
+                k += 2 if q.tokens[k + 1:k + 2] in (["and"], ["or"]) else len(q.tokens)
     _typo_mentions(q, index, used, mentions, notes, (3, 2))
     _cell_mentions(q, index, used, mentions, min_len=1)
     _typo_mentions(q, index, used, mentions, notes, (1,))
@@ -435,6 +439,16 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
         q.tokens[i] in capitals or _year(q.tokens[i]) or i + 1 in header_pos)]
     missing = any(w in capitals or _year(w) for w in blocking)
     return Reading(q, thresholds, mentions, headers, notes, coverage, len(covered), uncovered, blocking, missing, meant)
+
+
+_SHORT_MONTHS = {m[:3]: m for m in MONTHS if len(m) > 4 or m in ("june", "july")} | {"sept": "september"}
+
+
+def _months_spelled(q: _Question, index: CellIndex) -> _Question:
+    """A month shortened in the question ("jul-sep") spelled out as the table's cells write it ("July to September")."""
+    toks = [full if (full := _SHORT_MONTHS.get(t)) and t not in index.vocabulary and full in index.vocabulary else t
+            for t in q.tokens]
+    return q if toks == q.tokens else _Question(q.text, toks, [stem(t) for t in toks], " ".join(toks))
 
 
 def _verb_columns(q: _Question, grid: Grid, headers: dict[int, list[int]]) -> dict[int, int]:
@@ -760,7 +774,8 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
     for p, js in by_pos.items():
         if len(js) > 1:
             best = max(js, key=lambda j: (len(out[j]) / max(1, len(grid.columns[j].stems)),   # then the one more
-                                          sum(not generic(q.tokens[k]) for k in out[j]), -j))   # content words name
+                                          sum(not generic(q.tokens[k]) for k in out[j]),       # content words name,
+                                          _totals(grid, j, {q.stems[k] for k in out[j]}), -j))  # then a total's
             for j in js:
                 if j != best:
                     out[j].remove(p)
@@ -768,6 +783,16 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
     for ps in out.values():
         used.update(ps)
     return out
+
+
+_TOTAL_STEMS = frozenset({"all", "total", "overal", "combin"})
+
+
+def _totals(grid: Grid, j: int, named: set[str]) -> bool:
+    """Whether a column's header is the words named and a word for all of them: "loaves" is "All loaves", not
+    "Sourdough loaves"."""
+    rest = set(grid.columns[j].stems) - named
+    return bool(rest) and rest <= _TOTAL_STEMS
 
 
 def abbreviates(header: str, word: str) -> bool:
@@ -833,6 +858,9 @@ def _name_column(grid: Grid) -> int:
     return next((c.index for c in grid.columns if not c.numeric), 0)
 
 
+_DATE_NOUNS = frozenset(stem(w) for w in ("year", "date", "day", "month", "season"))
+
+
 def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: list[Condition],
             notes: list[str] | None = None) -> int:
     """The column whose cell answers the question."""
@@ -846,7 +874,8 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
         fixed = set() if ordered else {m.column for m in mentions if m.op == "=" and not m.columns}
         for i, w in enumerate(nouns[:2]):
             s = stem(w)
-            hit = [c.index for c in grid.columns if s in c.stems and c.index not in fixed]
+            hit = [c.index for c in grid.columns if s in c.stems and c.index not in fixed and not (
+                s in _DATE_NOUNS and c.numeric and not c.dated)]    # "what year": not "Years in post"
             if hit and (i == 0 or not grid.columns[hit[0]].numeric):
                 return hit[0]       # "which party has the most seats": not the Seats column
     if not re.search(r"\bhow (many|much)\b", f):
@@ -870,7 +899,8 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
                 return hit[0]
     if re.search(r"\bwhen\b|\b(?:what|which) (?:(?:is|was|were|are|the|only|first|last) ){0,3}"
                  r"(?:year|date|day|month|season)\b", f):
-        hit = [c.index for c in grid.columns if set(c.stems) & {stem(w) for w in WHEN_HEADERS}]
+        hit = [c.index for c in grid.columns if set(c.stems) & {stem(w) for w in WHEN_HEADERS}
+               and (c.dated or not c.numeric)]
         if hit:
             return hit[0]
         dated = [c.index for c in grid.columns if c.dated]
@@ -901,6 +931,7 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
     if re.search(r"\bhow much\b", f) and not free:
         amounts = [c.index for c in grid.columns if c.numeric and not c.dated and c.index not in conditioned
                    and not set(c.stems) & RANK_STEMS]
+        amounts = [j for j in amounts if not grid.columns[j].percent] or amounts   # an amount, not its share
         if len(amounts) == 1:
             return amounts[0]       # "how much did X give": the table's one amount
     if free and not re.search(r"\b(which|who|whom|whose)\b", f):
@@ -975,6 +1006,10 @@ def _measure(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan
         latest = max(numeric, key=years.get)                      # "2024 (£)": the latest year's
         plan.notes.append("No year named: read the latest year's column.")
         return latest
+    totals = [j for j in numeric if set(grid.columns[j].stems) & _TOTAL_STEMS and not grid.columns[j].dated]
+    if len(numeric) > 1 and len(totals) == 1:
+        plan.notes.append(f"No figure named: read the total, “{grid.columns[totals[0]].name}”.")
+        return totals[0]        # "the busiest month" of Public, Club and Total swims: the most swims of all
     return numeric[0] if len(numeric) == 1 else None
 
 
@@ -1023,6 +1058,10 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
     plan.conditions += [m for m in mentions if m.column != plan.target or m.op == "="]
     if any(m.column == plan.target and m.op != "=" for m in mentions) and not plan.pair:
         plan.conditions += [m for m in mentions if m.column == plan.target and m.op != "="]
+    every = {j for j in headers for p in headers[j] if p and q.tokens[p - 1] in ("all", "each", "every")
+             and not grid.columns[j].numeric}
+    plan.conditions = [c for c in plan.conditions if not (c.op == "has" and c.column in every)]   # "hours of local
+                # programmes across all types", "trips does each route run": every row, not those saying "local", "run"
     how_much = re.search(r"\bhow much\b", f) or (   # "how much did A rise": a change; "how many lines rose": rows
         toks & MOVES and not re.search(r"\bhow many\b", f) and any(   # "the increase in A between 2021 and 2024":
             c.op in ("=", "has") and len(c.rows) == 1 for c in plan.conditions))  # A's change, A being one row
@@ -1058,10 +1097,12 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         ranked = bool(set(grid.columns[graded[0]].stems) & RANK_STEMS)      # delay is the longest; "the worst success
         sup = "lowest" if ("worst" in toks) != ranked else "highest"        # rate": the lowest; the best rank: 1
     comparative = next((COMPARATIVES[t] for t in q.tokens if t in COMPARATIVES), None)
-    nth = next((ORDINALS[t] for i, t in enumerate(q.tokens) if t in ORDINALS
-                and not (i and q.tokens[i - 1].replace(".", "").isdigit())), None)
+    named_at = {p for ps in headers.values() for p in ps}
+    nth = next((ORDINALS[t] for i, t in enumerate(q.tokens) if t in ORDINALS and i not in named_at
+                and not (i and q.tokens[i - 1].replace(".", "").isdigit())), None)   # not "Second prize"'s
     years_between = re.search(r"\bhow many years\b", f) and (plan.pair or re.search(r"\bbetween\b", f))
-    two = None if plan.pair else _two_columns(grid, headers, plan) or _latest_two(grid, headers, f)
+    two = None if plan.pair else _two_columns(grid, headers, plan) or _latest_two(grid, headers, f) or (
+        _dated_pair(grid) if how_much and toks & MOVES and _one_row(plan) else None)   # "how much did A grow"
     moved = how_much and toks & MOVES and (two or len(plan.pair) == 2)    # "how much did revenue grow from A to B"
     degree = next((i + 2 for i in range(len(q.tokens) - 2) if q.tokens[i] == "how" and q.tokens[i + 1] in (
         "much", "many") and q.tokens[i + 2] in DEGREES), None)    # "how much faster is A than B", not "how many
@@ -1136,8 +1177,9 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.covered += len(plan.uncovered) - len(kept)
             plan.uncovered, plan.coverage = kept, plan.covered / ((plan.covered + len(kept)) or 1)
             return
-        named = {j: kept for j, ps in headers.items() if (kept := [p for p in ps if p not in averaged])}
-        plan.measure = _measure(q, grid, named or headers, plan, None)   # not "Average stay" for "average beds"
+        summed = {j: ps for j, ps in headers.items() if not grid.columns[j].dated}   # "how many loaves a month":
+        named = {j: kept for j, ps in summed.items() if (kept := [p for p in ps if p not in averaged])}  # not Month
+        plan.measure = _measure(q, grid, named or summed, plan, None)   # not "Average stay" for "average beds"
         return
     if sup and not re.search(r"\bhow (many|much)\b", f) or (sup and re.search(r"\b(which|who|what)\b", f)):
         plan.op = "argmin" if (sup in MIN_WORDS or FAST_WORDS.get(sup) == "min") else "argmax"
@@ -1173,6 +1215,11 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             # ("what party holds the largest number of seats": the party)
         elif plan.measure == plan.target and re.search(r"\bwhat\b.*\b(most|highest|largest|greatest|least|lowest)\b", f):
             plan.op = "max" if plan.op == "argmax" else "min"
+        elif plan.measure is not None and re.match(r"what (?:is|was|are|were) the\b", f) and {
+                s for s in set(grid.columns[plan.target].stems) & set(grid.columns[plan.measure].stems)
+                if not s.isdigit()} and grid.columns[plan.target].numeric and not grid.columns[plan.target].dated:
+            plan.op, plan.target = ("max" if plan.op == "argmax" else "min"), plan.measure   # "what was the worst
+            # on-time rate in 2023": that figure, not the row's in the other year's column of the same figure
         elif plan.measure is not None and plan.measure == plan.target and _name_column(grid) != plan.measure:
             plan.target = _name_column(grid)        # "the team with the most goals": the row, not the figure
         elif plan.measure is not None and re.match(r"(which|who)\b", f) and grid.columns[plan.target].numeric \
@@ -1180,7 +1227,8 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.target = _name_column(grid)        # "which kind of item was most likely mended": the row, not its
                                                     # figure in Items brought; "which route": its number
         return
-    if (re.search(r"\b(first|last|final|top|bottom)\b", f) or nth) and plan.limit is None:
+    if (any(t in ("first", "last", "final", "top", "bottom") and i not in named_at for i, t in enumerate(q.tokens))
+            or nth) and plan.limit is None:
         plan.op = "last" if re.search(r"\b(last|final|bottom)\b", f) else "nth" if nth and nth > 1 else "first"
         plan.n = nth or 1
         dated = [j for j in headers if grid.columns[j].dated and j not in {c.column for c in plan.conditions}]
@@ -1211,6 +1259,12 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                 if not generic(w):
                     head = w
                     break
+        figures = {s for c in grid.columns if c.numeric and not c.dated for s in c.stems}
+        for w in said[said.index(head) + 1:] if head and stem(head) in figures else []:
+            if generic(w) or w.isdigit() or stem(w) not in figures:
+                break
+            noun, head = [stem(w)], w   # "total volunteer hours": hours, the compound's last noun, not volunteers
+                                        # (a first word no column holds qualifies: "student tickets" stays unread)
         noun += [FORMS[w] for w in noun if w in FORMS]        # "how many losses": the Lost column
         rows_are = set(grid.title_stems) | {s for c in grid.columns if not c.numeric or c.dated for s in c.stems} | ROW_WORDS
         kind = said[said.index(head) + 1:said.index(head) + 2] if head else []
@@ -1275,6 +1329,11 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.header_meant = True                                    # the row's Audience, not its 1 row
             plan.notes.append(f"Read “{said[0]}” as the column “{grid.columns[meant].name}” (closest in meaning).")
             return
+        counts = [j for j in _count_columns(grid) if j not in conditioned]
+        if one and picked.op == "=" and many in picked.positions and not by.dated and counts and not headers:
+            plan.op, plan.measure, plan.target = "sum", counts[0], counts[0]    # "how many inshore crew": the row
+            plan.notes.append(f"Read the row's first count, “{grid.columns[counts[0]].name}”.")   # named is what is
+            return                                                                             # counted
         if one and (picked.op == "=" or by.dated):
             plan.unresolved.append(picked.value)    # "how many members in 2022/23" of a row per season: one row, by
                                                     # construction; what is counted, no column holds
@@ -1304,7 +1363,8 @@ def _added_column(q: _Question, grid: Grid, headers: dict[int, list[int]], condi
 def _quantities(grid: Grid, headers: dict[int, list[int]]) -> dict[int, list[int]]:
     """The named columns that hold quantities (numbers that add up: not dates, not percentages, not ranks)."""
     return {j: ps for j, ps in headers.items() if grid.columns[j].numeric and not grid.columns[j].dated
-            and not grid.columns[j].percent and not set(grid.columns[j].stems) & RANK_STEMS}
+            and not grid.columns[j].percent and not set(grid.columns[j].stems) & RANK_STEMS
+            and not _labels_rows(grid, j)}      # route numbers name rows, they add up to nothing
 
 
 def _all_quantities(grid: Grid) -> dict[int, list[int]]:
@@ -1462,6 +1522,16 @@ def _two_columns(grid: Grid, headers: dict[int, list[int]], plan: Plan | None = 
     if all(j in year for j in named) and year[named[0]] != year[named[1]]:
         return tuple(sorted(named, key=year.get))
     return min(named), max(named)
+
+
+def _dated_pair(grid: Grid) -> tuple[int, int] | None:
+    """The table's two quantity columns when both headers are dates ("At 1 October 2023", "At 31 March 2024"),
+    earlier first: what a row's change is measured between when the question names neither."""
+    dated = [(date_of(grid.columns[j].name), j) for j in _all_quantities(grid)]
+    dated = [(d, j) for d, j in dated if d is not None and d[0]]
+    if len(dated) != 2 or dated[0][0] == dated[1][0]:
+        return None
+    return tuple(j for _, j in sorted(dated))
 
 
 _A_YEAR = {"year", "yearly", "annual", "annually"}   # not "years": "how many years did X stay" is a duration

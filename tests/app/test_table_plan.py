@@ -782,7 +782,7 @@ def test_a_question_asking_when_is_never_answered_with_a_figure_that_is_no_date(
     table = _over(WARDENS)
     assert table[0].answer("when did the first warden start") is None or re.search(
         r"1[89]\d\d|20\d\d", table[0].answer("when did the first warden start")["short_answer"] or "")
-    assert table[0].answer("when did tomas reyes take the job") is None      # 19 years is no date
+    assert table[0].answer("when did tomas reyes take the job")["short_answer"] == "1962"   # From; 19 years is no date
 
 
 def test_a_column_averaged_or_totalled_by_name_stands_though_a_verb_is_left_over():
@@ -1167,3 +1167,153 @@ BUS_ROUTES = ("| Route | Towns served | Passengers 2023 |\n|---|---|---|\n| 1 | 
 def test_which_numbered_row_is_answered_with_its_number_from_the_column_that_labels_the_rows():
     assert _checked(_over(BUS_ROUTES), "which route was the second busiest in 2023")["short_answer"] == "2"
     assert _checked(_over(BUS_ROUTES), "which route carried the most passengers")["short_answer"] == "1"
+
+
+BOX_OFFICE = ("| Month | Matinee seats | Evening seats | All seats |\n|---|---|---|---|\n| January | 310 | 1,120 | 1,430 |\n"
+              "| February | 280 | 1,040 | 1,320 |\n| March | 450 | 1,510 | 1,960 |\n")
+
+
+def test_a_figure_a_month_is_averaged_over_the_figure_never_over_the_month_column():
+    result = _checked(_over(BOX_OFFICE), "on average how many matinee seats were sold a month")
+    assert result["short_answer"] == "346.67"       # (310 + 280 + 450) / 3
+
+
+def test_a_bare_figure_named_by_several_headers_is_the_one_for_all_of_them():
+    assert _checked(_over(BOX_OFFICE), "how many seats were sold in march")["short_answer"] == "1,960"
+
+
+MARSHALS = ("| Volunteer role | Headcount | Trained this year |\n|---|---|---|\n| Ride marshals | 14 | 3 |\n"
+            "| First aiders | 6 | 2 |\n| Feed station crew | 9 | 0 |\n")
+
+
+def test_how_many_of_a_named_row_is_its_first_count_not_one_row():
+    result = _checked(_over(MARSHALS), "how many ride marshals does the club have")
+    assert result["short_answer"] == "14" and "Headcount" in result["notes"][-1]
+
+
+SCORERS = "| Player | Games | Goals |\n|---|---|---|\n| Ana Ruiz | 18 | 21 |\n| Lena Park | 17 | 9 |\n| Io Bell | 12 | 4 |\n"
+
+
+def test_how_many_more_of_one_named_row_than_another_is_their_gap():
+    assert _checked(_over(SCORERS), "how many more goals did ruiz score than lena park")["short_answer"] == "12"
+
+
+GRANTS = ("| Funder | Amount | Share of cost |\n|---|---|---|\n| Lottery Heritage Fund | £9,000 | 60% |\n"
+          "| Parish council | £4,500 | 30% |\n| Raffle | £1,500 | 10% |\n")
+
+
+def test_how_much_a_named_row_gave_is_its_amount_not_its_share_or_its_label():
+    assert _checked(_over(GRANTS), "how much did the parish council put in")["short_answer"] == "£4,500"
+
+
+QUARTERS = ("| Quarter | Visitors | Events |\n|---|---|---|\n| January to March | 820 | 4 |\n| April to June | 1,940 | 9 |\n"
+            "| July to September | 2,610 | 12 |\n")
+
+
+def test_a_shortened_month_names_the_row_that_spells_it_out():
+    result = _checked(_over(QUARTERS), "how many visitors in apr-jun")
+    assert result["short_answer"] == "1,940" and not result.get("weak")
+
+
+LITTER = ("| Group | Regular volunteers | Hours in 2024 |\n|---|---|---|\n| Beach team | 22 | 640 |\n| School club | 35 | 410 |\n"
+          "| Riverside crew | 12 | 380 |\n")
+
+
+def test_a_total_of_a_compound_noun_sums_its_last_noun():
+    assert _checked(_over(LITTER), "total volunteer hours in 2024")["short_answer"].replace(",", "") == "1430"  # not 69
+
+
+MEMBERS = ("| Membership | At 1 January 2024 | At 31 December 2024 |\n|---|---|---|\n| Adult | 140 | 152 |\n"
+           "| Junior | 38 | 61 |\n")
+
+
+def test_how_much_a_named_row_grew_is_its_change_between_two_dated_columns():
+    result = _checked(_over(MEMBERS), "by how much did junior membership grow over the year")
+    assert result["short_answer"] == "23" and "rose" in result["answer"]
+
+
+def test_who_is_never_answered_by_a_cell_of_figures():
+    from app.tables.answer import _wrong_kind
+    assert _wrong_kind("who made the century at ashby", {"short_answer": "Won by 5 wickets; Won by 2 wickets"})
+    assert not _wrong_kind("who made the century at ashby", {"short_answer": "Priya Rao"})
+
+
+SERVICES = ("| Service | Calls at | 2022 | 2023 |\n|---|---|---|---|\n| 2 | Oban, Mull | 14,200 | 15,050 |\n"
+            "| 4 | Mull, Iona | 9,800 | 9,120 |\n| 6 | Coll, Tiree | 3,150 | 3,400 |\n| 11 | Barra | 2,740 | 2,905 |\n")
+
+
+@pytest.mark.parametrize("question, short", [
+    ("combined passengers on services 4 and 6 in 2023", "12,520"),              # two rows named by their numbers
+    ("how many fewer passengers did service 4 carry in 2023 than in 2022", "680"),  # the row's number is no figure
+    ("which carried more passengers in 2022, service 6 or service 11", "6"),    # one of the two rows named
+])
+def test_rows_named_by_their_numbers(question, short):
+    assert _checked(_over(SERVICES), question)["short_answer"] == short
+
+
+PUNCTUALITY = ("| Line | On time 2022 | On time 2023 |\n|---|---|---|\n| 1 | 91.0% | 88.5% |\n| 2 | 85.2% | 87.9% |\n"
+               "| 3 | 93.4% | 84.1% |\n")
+
+
+def test_what_was_the_worst_figure_is_that_figure_in_the_column_named():
+    assert _checked(_over(PUNCTUALITY), "what was the worst on-time percentage of any line in 2023")[
+        "short_answer"] == "84.1%"
+
+
+SWIMS = ("| Month | Lane swims | Club swims | All swims |\n|---|---|---|---|\n| May | 900 | 400 | 1,300 |\n"
+         "| June | 1,100 | 150 | 1,250 |\n| July | 800 | 600 | 1,400 |\n")
+
+
+def test_the_busiest_row_with_no_figure_named_is_the_one_with_the_largest_total():
+    assert _checked(_over(SWIMS), "which month was the busiest at the pool")["short_answer"] == "July"
+
+
+SCHEDULE = ("| Session type | Hours per week | Share of timetable |\n|---|---|---|\n| Junior swimming | 12 | 40% |\n"
+            "| Lane swimming | 10 | 33% |\n| Aquafit | 8 | 27% |\n")
+
+
+def test_all_of_the_rows_kind_is_every_row_not_those_sharing_a_word():
+    result = _checked(_over(SCHEDULE), "total weekly hours of junior sessions across all types")
+    assert result["short_answer"] == "30"       # not Junior swimming's 12
+
+
+SHOW_CLASSES = ("| Class | Entries | First prize | Second prize |\n|---|---|---|---|\n| Giant onion | 8 | Ada Holt | Ben Rice |\n"
+                "| Runner beans | 12 | Cai Moss | Dee Lang |\n| Best dahlia | 15 | Eli Frost | Ada Holt |\n")
+
+
+@pytest.mark.parametrize("question, short", [
+    ("who came second for runner beans", "Dee Lang"),       # the Second prize column, not the second row
+    ("who came first in the giant onion class", "Ada Holt"),
+])
+def test_an_ordinal_that_names_a_column_is_no_position(question, short):
+    assert _checked(_over(SHOW_CLASSES), question)["short_answer"] == short
+
+
+HEADS = ("| Head teacher | From | To | Years in post |\n|---|---|---|---|\n| Ruth Acre | 1952 | 1970 | 18 |\n"
+         "| Tom Vale | 1970 | 1981 | 11 |\n| Ida Marsh | 1981 | 2003 | 22 |\n")
+
+
+def test_what_year_is_answered_from_a_column_of_years_not_a_count_of_years():
+    assert _checked(_over(HEADS), "what year did tom vale take over as head")["short_answer"] == "1970"
+
+
+PATROLS = ("| Patrol | Days | Shifts per week | Volunteers per shift |\n|---|---|---|---|\n| Harbour walk | Mon–Sat | 12 | 3 |\n"
+           "| Night run | Fri, Sat | 4 | 2 |\n| Beach sweep | Sun | 2 | 6 |\n")
+
+
+def test_each_of_the_rows_kind_averages_every_row_and_a_week_is_no_bound():
+    result = _checked(_over(PATROLS), "on average how many shifts a week does each patrol run")
+    assert result["short_answer"] == "6"        # (12 + 4 + 2) / 3: not "Night run" alone, not weeks above 0
+
+
+LAUNCHES = ("| Boat | Type | Seats | Trips in 2024 |\n|---|---|---|---|\n| Puffin | Motor launch | 12 | 410 |\n"
+         "| Gannet | Sailing ketch | 8 | 150 |\n")
+
+
+@pytest.mark.parametrize("question", [
+    "how much is a ticket on the puffin",         # the Type column holds words, not an amount
+    "what is the price of a trip on the gannet",  # Trips in 2024 counts trips; it holds no price
+])
+def test_a_price_is_never_answered_from_words_or_counts(question):
+    result = _over(LAUNCHES)[0].answer(question)
+    assert result is None or result["kind"] != "table"
