@@ -116,6 +116,11 @@ class TableEngine:
             return planned      # one column over another, a part of a total, years since, a sum or a difference of
                                 # named rows (if unsure, still marked weak): the labelled-figure reader would give a
                                 # figure or a list of them (a share it reads, "what share turned out", stands)
+        if planned is not None and planned["plan"]["op"] == "sum" and len(planned["plan"]["pair"]) >= 2 \
+                and not planned.get("weak") and old is not None and "+" in (old["computation"] or "") \
+                and old["short_answer"] != planned["short_answer"]:
+            return planned      # "total club swims over june, july and august": the named rows' figures added, where
+                                # the labelled-figure reader may add a Total row too
         if planned is not None and planned["plan"]["op"] == "difference" and len(planned["plan"]["pair"]) == 2 \
                 and old is not None and _numeric(old["short_answer"]) and " - " not in (old["computation"] or ""):
             return planned      # "how many more loans did A make than B": two named rows' gap, where the
@@ -223,7 +228,8 @@ class TableEngine:
                     c.column == plan.target and c.op in ("=", "has") for c in plan.conditions):
                 continue        # "who won the marrow category": the category it names is no person
             if plan.uncovered and not (plan.conditions or plan.pair) and plan.op not in ORDER_OPS and not (
-                    (plan.counts_rows or plan.span or _whole_column(question, plan, reading)) and not reading.blocking):
+                    (plan.counts_rows or plan.span or _whole_column(question, plan, reading) or plan.op in (
+                        "max", "min") and plan.measure in reading.headers) and not reading.blocking):
                 continue        # words the table lacks, and no row picked by a cell: not this table's question
             if plan.header_meant and plan.uncovered and not any(
                     not grid.columns[c.column].numeric and not grid.columns[c.column].dated
@@ -238,8 +244,8 @@ class TableEngine:
             if result is None:
                 continue
             out = contract(grid, plan, result)
-            if plan.uncovered and not (_whole_column(question, plan, reading) and not reading.blocking
-                                       and all(self.common(w) for w in plan.uncovered)):
+            if plan.uncovered and not ((_whole_column(question, plan, reading) or _bound_count(plan, reading))
+                                       and not reading.blocking and all(self.common(w) for w in plan.uncovered)):
                 out["weak"] = True  # unsure, unless a column named is totalled as asked ("how much did the
             return out              # collections raise altogether": only "raise" is left over, a common word)
         return None
@@ -276,6 +282,13 @@ def _whole_column(question: str, plan, reading) -> bool:
     should ("how much did the stalls raise altogether"): a verb left over does not make it another question."""
     return plan.op in ("sum", "avg") and plan.measure in reading.headers and plan.limit is None \
         and bool(_OVER_ALL.search(question))
+
+
+def _bound_count(plan, reading) -> bool:
+    """Whether the plan counts the rows a bound on a column the question names picks ("how many months did they hand
+    out more than 170 parcels"): a verb left over does not make it another question."""
+    return plan.op == "count" and any(c.op in ("<", ">", "<=", ">=") and c.column in reading.headers
+                                      for c in plan.conditions)
 
 
 def _left_over(uncovered: list[str]) -> list[str]:

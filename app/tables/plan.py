@@ -1181,6 +1181,13 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         named = {j: kept for j, ps in summed.items() if (kept := [p for p in ps if p not in averaged])}  # not Month
         plan.measure = _measure(q, grid, named or summed, plan, None)   # not "Average stay" for "average beds"
         return
+    at = q.tokens.index(sup) if sup in q.tokens else None
+    figure = next((j for j in _quantities(grid, headers) if at is not None and any(
+        at < p <= at + 3 for p in headers[j])), None) if sup and re.search(r"\bhow (many|much)\b", f) else None
+    if figure is not None and not plan.pair:     # "how much was the single biggest running cost": the figure itself
+        plan.op = "min" if (sup in MIN_WORDS or FAST_WORDS.get(sup) == "min") else "max"
+        plan.measure = plan.target = figure
+        return
     if sup and not re.search(r"\bhow (many|much)\b", f) or (sup and re.search(r"\b(which|who|what)\b", f)):
         plan.op = "argmin" if (sup in MIN_WORDS or FAST_WORDS.get(sup) == "min") else "argmax"
         at = q.tokens.index(sup) if sup in q.tokens else 0      # ("latest" stands for "most recent")

@@ -1317,3 +1317,26 @@ LAUNCHES = ("| Boat | Type | Seats | Trips in 2024 |\n|---|---|---|---|\n| Puffi
 def test_a_price_is_never_answered_from_words_or_counts(question):
     result = _over(LAUNCHES)[0].answer(question)
     assert result is None or result["kind"] != "table"
+
+
+POOL = ("| Month | Public swims | Club swims |\n|---|---|---|\n| May | 1,000 | 300 |\n| June | 1,800 | 400 |\n"
+        "| July | 2,700 | 250 |\n| Total | 5,500 | 950 |\n")
+
+
+def test_a_total_of_named_rows_adds_only_them_never_the_total_row():
+    assert _checked(_over(POOL), "total club swims over june and july")["short_answer"] == "650"
+
+
+PANTRY = ("| Month | Parcels | Adults fed |\n|---|---|---|\n| March | 120 | 150 |\n| April | 185 | 220 |\n"
+          "| May | 172 | 201 |\n| June | 160 | 190 |\n")
+
+
+def test_rows_a_bound_picks_are_counted_surely_though_a_verb_is_left_over():
+    engine = _by_meaning(extract_tables(parse("table.md", PANTRY)))
+    result = _checked((engine, PANTRY), "how many months did they hand out more than 170 parcels")
+    assert result["short_answer"] == "2" and not result.get("weak")     # "hand out" is left over: common words
+
+
+def test_how_much_was_the_biggest_figure_is_that_figure_not_a_total():
+    result = _checked(_over(HALL_COSTS), "how much was the single biggest cost in 2024")
+    assert result["short_answer"] == "1,350"        # Hall hire's 2024 (£), not 2,000 for every cost together
