@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.tables.grid import Grid, date_of, words
+from app.tables.grid import Grid, clock, date_of, is_clock, words
 from app.tables.plan import ORDINALS, Condition, Plan
 
 MAX_CITED = 10
@@ -205,13 +205,15 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
                                 for m in [re.search(r"\d\.(\d+)", grid.text(r, column))] if m])
             value = total if op == "sum" else round(total / len(keyed), places)   # one decimal more than the cells
             shown = " + ".join(grid.text(r, column) for r, _ in keyed)
-            computation = f"{shown} = {_fmt(total, shown)}" + (
-                "" if op == "sum" else f"; / {len(keyed)} = {_fmt(value, shown)}")
+            timed = all(is_clock(grid.text(r, column)) for r, _ in keyed)   # times add up to a time: "1:02:14"
+            fmt = (lambda v, like: clock(v)) if timed else _fmt
+            computation = f"{shown} = {fmt(total, shown)}" + (
+                "" if op == "sum" else f"; / {len(keyed)} = {fmt(value, shown)}")
             over = f"of all {len(keyed)} rows" if where == "all rows" else f"where {where}"
             if op == "sum" and where == "all rows":
                 computation += f" ({len(keyed)} rows)"      # the count the answer states, shown where it comes from
-            return Result(_fmt(value, shown), f"The {'total' if op == 'sum' else 'average'} {name} {over} is "
-                          f"{_fmt(value, shown)}",
+            return Result(fmt(value, shown), f"The {'total' if op == 'sum' else 'average'} {name} {over} is "
+                          f"{fmt(value, shown)}",
                           computation, [(r, column) for r, _ in keyed])
         pick = max if op in ("max", "argmax") else min
         ranked = sorted({v for _, v in keyed}, reverse=pick is max)
@@ -304,7 +306,8 @@ def _pair(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
             diff = abs(va - vb)
         else:
             diff = abs((grid.number(a_rows[0], column) or 0) - (grid.number(b_rows[0], column) or 0))
-        shown = _fmt(diff, computation)
+        timed = column is not None and all(is_clock(grid.text(r, column)) for r in (a_rows[0], b_rows[0]))
+        shown = clock(diff) if timed else _fmt(diff, computation)     # "34:12" and "38:55": 4:43 apart
         return Result(shown, f"The difference is {shown}", f"{computation}; difference = {shown}",
                       used)
     if plan.yes_no and plan.choice is None:     # "did A have more X than B": whether the first named wins

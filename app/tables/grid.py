@@ -45,6 +45,20 @@ def header_stems(name: str) -> tuple[str, ...]:
 _SUBUNIT = re.compile(r"\d+(?:\.\d+)?\s?(?:p|c|¢)")     # "11p", "45c": a hundredth of the column's currency
 
 
+def is_clock(text: str) -> bool:
+    """Whether a cell holds a time of the clock or a duration written as one ("34:12", "1:02:14")."""
+    return bool(_TIME.match(_FOOTNOTE.sub("", text).strip()))
+
+
+def clock(seconds: float) -> str:
+    """Seconds written as the cells write them: "4:43", "1:02:14"."""
+    whole = round(seconds)
+    hours, rest = divmod(abs(whole), 3600)
+    minutes, secs = divmod(rest, 60)
+    sign = "-" if whole < 0 else ""
+    return f"{sign}{hours}:{minutes:02d}:{secs:02d}" if hours else f"{sign}{minutes}:{secs:02d}"
+
+
 def number_of(text: str) -> float | None:
     """The number a cell leads with (`$1,200`, `12 (3)`, `4th`, `1:23.4` as seconds), or None."""
     t = _FOOTNOTE.sub("", text).strip()

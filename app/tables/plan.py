@@ -345,7 +345,7 @@ class Reading:
 
 def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
     """Match a question's words to a table's cells and headers, and measure how much of it the table covers."""
-    q = _months_spelled(_read(text), index)
+    q = _as_cells_write(_read(text), index)
     used: set[int] = set()
     notes: list[str] = []
     labels = index.labels if set(q.tokens) & MOVES else set()   # "fall between 2019 and 2020": two rows
@@ -442,11 +442,15 @@ def read_against(text: str, grid: Grid, index: CellIndex) -> Reading:
 
 
 _SHORT_MONTHS = {m[:3]: m for m in MONTHS if len(m) > 4 or m in ("june", "july")} | {"sept": "september"}
+_IRREGULAR = dict(pair.split("/") for pair in "man/men woman/women child/children person/people foot/feet tooth/teeth "
+                  "mouse/mice goose/geese".split())
+_CELL_FORMS = _SHORT_MONTHS | _IRREGULAR | {plural: one for one, plural in _IRREGULAR.items()}
 
 
-def _months_spelled(q: _Question, index: CellIndex) -> _Question:
-    """A month shortened in the question ("jul-sep") spelled out as the table's cells write it ("July to September")."""
-    toks = [full if (full := _SHORT_MONTHS.get(t)) and t not in index.vocabulary and full in index.vocabulary else t
+def _as_cells_write(q: _Question, index: CellIndex) -> _Question:
+    """A question's word as the table's cells write it, when they write it only so: a month shortened ("jul-sep" of
+    "July to September"), an irregular plural ("senior man" of "Senior men")."""
+    toks = [form if (form := _CELL_FORMS.get(t)) and t not in index.vocabulary and form in index.vocabulary else t
             for t in q.tokens]
     return q if toks == q.tokens else _Question(q.text, toks, [stem(t) for t in toks], " ".join(toks))
 

@@ -1340,3 +1340,16 @@ def test_rows_a_bound_picks_are_counted_surely_though_a_verb_is_left_over():
 def test_how_much_was_the_biggest_figure_is_that_figure_not_a_total():
     result = _checked(_over(HALL_COSTS), "how much was the single biggest cost in 2024")
     assert result["short_answer"] == "1,350"        # Hall hire's 2024 (£), not 2,000 for every cost together
+
+
+RACE_TIMES = ("| Category | Finishers | Fastest time | Average time |\n|---|---|---|---|\n| Open men | 80 | 31:05 | 48:10 |\n"
+              "| Open women | 64 | 35:50 | 53:30 |\n| Veteran men | 41 | 36:12 | 1:01:20 |\n")
+
+
+def test_an_irregular_plural_names_the_row_and_a_gap_in_times_is_a_time():
+    result = _checked(_over(RACE_TIMES), "how much quicker was the fastest open man than the fastest open woman")
+    assert result["short_answer"] == "4:45"         # 35:50 - 31:05, written as the cells write times
+
+
+def test_an_average_of_times_is_a_time():
+    assert _checked(_over(RACE_TIMES), "what was the average of the average times")["short_answer"] == "54:20"
