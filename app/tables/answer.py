@@ -20,7 +20,8 @@ from app.tables.execute import contract, run_plan
 from app.tables.grid import Grid, date_of, grid_of
 from app.tables.grid import words
 from app.tables.meaning import HeaderMeaning
-from app.tables.plan import LESS, MORE, PRICE_STEMS, CellIndex, offers_choice, one_typo, read_against, read_plan
+from app.tables.plan import (LESS, MORE, PRICE_STEMS, CellIndex, Plan, Reading, offers_choice, one_typo, read_against,
+                             read_plan)
 from app.tables.question import SYNONYMS, Question, as_measure, is_generic, read_question
 from app.tables.resolve import GroupHit, Match, Unknown, match_table, numeric_columns
 from index.fold import fold
@@ -99,7 +100,7 @@ class TableEngine:
         if planned is not None and _echoes(planned):
             planned = None      # "who came out on top in Eastgate?" is not answered by "Eastgate"
         if planned is not None and _numeric(planned["short_answer"]) and _kind_unread(question, planned) \
-                and planned["plan"]["op"] != "compare_rows":     # (one of the two rows named: "route 9 or 12")
+                and planned["plan"]["op"] != "compare_rows":     # (one of the two rows named: "service 6 or service 11")
             planned = None      # "which shipyard built the ferry": its year in Built is no shipyard
         if planned is not None and _wrong_kind(question, planned):
             planned = None      # "when did the first warden start": 12 years in post is no date
@@ -107,7 +108,7 @@ class TableEngine:
             old = None          # "how many kettles were not mended": the labelled-figure reader reads no "not"
         if old is not None and old["kind"] == "table" and _ASKS_PRICE.search(question) and not any(
                 c.money or set(c.stems) & PRICE_STEMS for c in self.view(old_table)[0].columns):
-            old = None          # "what is the price of a trip": a table of boats and their trips holds no price
+            old = None          # "what is the price of a trip on the gannet": boats and their trips hold no price
         if old is not None and old["kind"] == "table" and _wrong_kind(question, old):
             old = None          # "where was the biggest audience": a row's date is no place
         listed = old is not None and ";" in (old["short_answer"] or "")
@@ -119,7 +120,7 @@ class TableEngine:
         if planned is not None and planned["plan"]["op"] == "sum" and len(planned["plan"]["pair"]) >= 2 \
                 and not planned.get("weak") and old is not None and "+" in (old["computation"] or "") \
                 and old["short_answer"] != planned["short_answer"]:
-            return planned      # "total club swims over june, july and august": the named rows' figures added, where
+            return planned      # "total club swims over june and july": the named rows' figures added, where
                                 # the labelled-figure reader may add a Total row too
         if planned is not None and planned["plan"]["op"] == "difference" and len(planned["plan"]["pair"]) == 2 \
                 and old is not None and _numeric(old["short_answer"]) and " - " not in (old["computation"] or ""):
@@ -239,7 +240,7 @@ class TableEngine:
             if _DENIAL.search(question) and not any(c.op == "not" for c in plan.conditions):
                 continue        # "how many kettles were not mended": a "not" the plan did not read
             if _not_an_amount(question, grid, plan):
-                continue        # "how much is a senior ticket": no Type, no count of loaves
+                continue        # "how much is a ticket on the puffin": no Type, no count of trips
             result = run_plan(grid, plan)
             if result is None:
                 continue
@@ -255,7 +256,7 @@ _ASKS_PRICE = re.compile(r"\bhow much (?:is|are|was|were|does|do|did) (?:a|an|on
                          r"fee|fees|fare|fares|charge|charges)\b", re.I)
 
 
-def _not_an_amount(question: str, grid: Grid, plan) -> bool:
+def _not_an_amount(question: str, grid: Grid, plan: Plan) -> bool:
     """Whether a "how much" question would be answered from a column of words, or a question asking a price from a
     column of counts (no currency, no price in its header): the table does not hold what is asked."""
     if plan.op not in ("lookup", "sum", "max", "min", "first", "last", "nth", "avg"):
@@ -284,9 +285,9 @@ def _whole_column(question: str, plan, reading) -> bool:
         and bool(_OVER_ALL.search(question))
 
 
-def _bound_count(plan, reading) -> bool:
+def _bound_count(plan: Plan, reading: Reading) -> bool:
     """Whether the plan counts the rows a bound on a column the question names picks ("how many months did they hand
-    out more than 170 parcels"): a verb left over does not make it another question."""
+    out more than 170 parcels": the tests' pantry): a verb left over does not make it another question."""
     return plan.op == "count" and any(c.op in ("<", ">", "<=", ">=") and c.column in reading.headers
                                       for c in plan.conditions)
 
@@ -623,7 +624,7 @@ def _wrong_kind(question: str, result: dict) -> bool:
     asked = answer_type(question)
     return asked == "date" and date_of(answer) is None or asked == "place" and date_of(answer) is not None \
         or asked == "person" and (_numeric(answer) or bool(re.search(r"\d\s+[a-z]", answer)))   # "who made the
-                                                    # century": no "Won by 6 wickets", no years (but "Women V35")
+                                                    # century": no "Won by 5 wickets", no years (but "Over 50s")
 
 
 def _asks_entity(question: str) -> bool:

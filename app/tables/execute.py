@@ -307,7 +307,7 @@ def _pair(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
         else:
             diff = abs((grid.number(a_rows[0], column) or 0) - (grid.number(b_rows[0], column) or 0))
         timed = column is not None and all(is_clock(grid.text(r, column)) for r in (a_rows[0], b_rows[0]))
-        shown = clock(diff) if timed else _fmt(diff, computation)     # "34:12" and "38:55": 4:43 apart
+        shown = clock(diff) if timed else _fmt(diff, computation)     # "31:05" and "35:50": 4:45 apart
         return Result(shown, f"The difference is {shown}", f"{computation}; difference = {shown}",
                       used)
     if plan.yes_no and plan.choice is None:     # "did A have more X than B": whether the first named wins

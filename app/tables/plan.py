@@ -448,8 +448,8 @@ _CELL_FORMS = _SHORT_MONTHS | _IRREGULAR | {plural: one for one, plural in _IRRE
 
 
 def _as_cells_write(q: _Question, index: CellIndex) -> _Question:
-    """A question's word as the table's cells write it, when they write it only so: a month shortened ("jul-sep" of
-    "July to September"), an irregular plural ("senior man" of "Senior men")."""
+    """A question's word as the table's cells write it, when they write it only so: a month shortened ("apr-jun" of
+    "April to June"), an irregular plural ("open man" of "Open men")."""
     toks = [form if (form := _CELL_FORMS.get(t)) and t not in index.vocabulary and form in index.vocabulary else t
             for t in q.tokens]
     return q if toks == q.tokens else _Question(q.text, toks, [stem(t) for t in toks], " ".join(toks))
@@ -793,8 +793,8 @@ _TOTAL_STEMS = frozenset({"all", "total", "overal", "combin"})
 
 
 def _totals(grid: Grid, j: int, named: set[str]) -> bool:
-    """Whether a column's header is the words named and a word for all of them: "loaves" is "All loaves", not
-    "Sourdough loaves"."""
+    """Whether a column's header is the words named and a word for all of them: "seats" is "All seats", not
+    "Matinee seats"."""
     rest = set(grid.columns[j].stems) - named
     return bool(rest) and rest <= _TOTAL_STEMS
 
@@ -879,7 +879,7 @@ def _target(q: _Question, grid: Grid, headers: dict[int, list[int]], mentions: l
         for i, w in enumerate(nouns[:2]):
             s = stem(w)
             hit = [c.index for c in grid.columns if s in c.stems and c.index not in fixed and not (
-                s in _DATE_NOUNS and c.numeric and not c.dated)]    # "what year": not "Years in post"
+                s in _DATE_NOUNS and c.numeric and not c.dated)]    # "what year": not "Years in post" (head teachers)
             if hit and (i == 0 or not grid.columns[hit[0]].numeric):
                 return hit[0]       # "which party has the most seats": not the Seats column
     if not re.search(r"\bhow (many|much)\b", f):
@@ -1013,7 +1013,7 @@ def _measure(q: _Question, grid: Grid, headers: dict[int, list[int]], plan: Plan
     totals = [j for j in numeric if set(grid.columns[j].stems) & _TOTAL_STEMS and not grid.columns[j].dated]
     if len(numeric) > 1 and len(totals) == 1:
         plan.notes.append(f"No figure named: read the total, “{grid.columns[totals[0]].name}”.")
-        return totals[0]        # "the busiest month" of Public, Club and Total swims: the most swims of all
+        return totals[0]        # "the busiest month" of Lane, Club and All swims: the most swims of all
     return numeric[0] if len(numeric) == 1 else None
 
 
@@ -1064,8 +1064,8 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         plan.conditions += [m for m in mentions if m.column == plan.target and m.op != "="]
     every = {j for j in headers for p in headers[j] if p and q.tokens[p - 1] in ("all", "each", "every")
              and not grid.columns[j].numeric}
-    plan.conditions = [c for c in plan.conditions if not (c.op == "has" and c.column in every)]   # "hours of local
-                # programmes across all types", "trips does each route run": every row, not those saying "local", "run"
+    plan.conditions = [c for c in plan.conditions if not (c.op == "has" and c.column in every)]   # "hours of junior
+                # sessions across all types", "shifts does each patrol run": every row, not those saying "junior", "run"
     how_much = re.search(r"\bhow much\b", f) or (   # "how much did A rise": a change; "how many lines rose": rows
         toks & MOVES and not re.search(r"\bhow many\b", f) and any(   # "the increase in A between 2021 and 2024":
             c.op in ("=", "has") and len(c.rows) == 1 for c in plan.conditions))  # A's change, A being one row
@@ -1181,14 +1181,14 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.covered += len(plan.uncovered) - len(kept)
             plan.uncovered, plan.coverage = kept, plan.covered / ((plan.covered + len(kept)) or 1)
             return
-        summed = {j: ps for j, ps in headers.items() if not grid.columns[j].dated}   # "how many loaves a month":
+        summed = {j: ps for j, ps in headers.items() if not grid.columns[j].dated}   # "how many seats a month":
         named = {j: kept for j, ps in summed.items() if (kept := [p for p in ps if p not in averaged])}  # not Month
         plan.measure = _measure(q, grid, named or summed, plan, None)   # not "Average stay" for "average beds"
         return
     at = q.tokens.index(sup) if sup in q.tokens else None
     figure = next((j for j in _quantities(grid, headers) if at is not None and any(
         at < p <= at + 3 for p in headers[j])), None) if sup and re.search(r"\bhow (many|much)\b", f) else None
-    if figure is not None and not plan.pair:     # "how much was the single biggest running cost": the figure itself
+    if figure is not None and not plan.pair:     # "how much was the single biggest cost": the figure itself
         plan.op = "min" if (sup in MIN_WORDS or FAST_WORDS.get(sup) == "min") else "max"
         plan.measure = plan.target = figure
         return
@@ -1230,7 +1230,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
                 s for s in set(grid.columns[plan.target].stems) & set(grid.columns[plan.measure].stems)
                 if not s.isdigit()} and grid.columns[plan.target].numeric and not grid.columns[plan.target].dated:
             plan.op, plan.target = ("max" if plan.op == "argmax" else "min"), plan.measure   # "what was the worst
-            # on-time rate in 2023": that figure, not the row's in the other year's column of the same figure
+            # on-time percentage in 2023": that figure, not the row's in the other year's column of the same figure
         elif plan.measure is not None and plan.measure == plan.target and _name_column(grid) != plan.measure:
             plan.target = _name_column(grid)        # "the team with the most goals": the row, not the figure
         elif plan.measure is not None and re.match(r"(which|who)\b", f) and grid.columns[plan.target].numeric \
@@ -1275,7 +1275,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             if generic(w) or w.isdigit() or stem(w) not in figures:
                 break
             noun, head = [stem(w)], w   # "total volunteer hours": hours, the compound's last noun, not volunteers
-                                        # (a first word no column holds qualifies: "student tickets" stays unread)
+                                        # (a first word no column holds qualifies: "junior hours" stays unread)
         noun += [FORMS[w] for w in noun if w in FORMS]        # "how many losses": the Lost column
         rows_are = set(grid.title_stems) | {s for c in grid.columns if not c.numeric or c.dated for s in c.stems} | ROW_WORDS
         kind = said[said.index(head) + 1:said.index(head) + 2] if head else []
@@ -1342,7 +1342,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             return
         counts = [j for j in _count_columns(grid) if j not in conditioned]
         if one and picked.op == "=" and many in picked.positions and not by.dated and counts and not headers:
-            plan.op, plan.measure, plan.target = "sum", counts[0], counts[0]    # "how many inshore crew": the row
+            plan.op, plan.measure, plan.target = "sum", counts[0], counts[0]    # "how many ride marshals": the row
             plan.notes.append(f"Read the row's first count, “{grid.columns[counts[0]].name}”.")   # named is what is
             return                                                                             # counted
         if one and (picked.op == "=" or by.dated):
@@ -1536,7 +1536,7 @@ def _two_columns(grid: Grid, headers: dict[int, list[int]], plan: Plan | None = 
 
 
 def _dated_pair(grid: Grid) -> tuple[int, int] | None:
-    """The table's two quantity columns when both headers are dates ("At 1 October 2023", "At 31 March 2024"),
+    """The table's two quantity columns when both headers are dates ("At 1 January 2024", "At 31 December 2024"),
     earlier first: what a row's change is measured between when the question names neither."""
     dated = [(date_of(grid.columns[j].name), j) for j in _all_quantities(grid)]
     dated = [(d, j) for d, j in dated if d is not None and d[0]]
