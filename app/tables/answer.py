@@ -20,7 +20,7 @@ from app.tables.execute import contract, run_plan
 from app.tables.grid import Grid, date_of, grid_of
 from app.tables.grid import words
 from app.tables.meaning import HeaderMeaning
-from app.tables.plan import (LESS, MORE, PRICE_STEMS, CellIndex, Plan, Reading, offers_choice, one_typo, read_against,
+from app.tables.plan import (LESS, MORE, CellIndex, Plan, Reading, offers_choice, one_typo, priced, read_against,
                              read_plan)
 from app.tables.question import SYNONYMS, Question, as_measure, is_generic, read_question
 from app.tables.resolve import GroupHit, Match, Unknown, match_table, numeric_columns
@@ -107,7 +107,7 @@ class TableEngine:
         if old is not None and old["kind"] == "table" and _DENIAL.search(question):
             old = None          # "how many kettles were not mended": the labelled-figure reader reads no "not"
         if old is not None and old["kind"] == "table" and _ASKS_PRICE.search(question) and not any(
-                c.money or set(c.stems) & PRICE_STEMS for c in self.view(old_table)[0].columns):
+                priced(c) for c in self.view(old_table)[0].columns):
             old = None          # "what is the price of a trip on the gannet": boats and their trips hold no price
         if old is not None and old["kind"] == "table" and _wrong_kind(question, old):
             old = None          # "where was the biggest audience": a row's date is no place
@@ -265,7 +265,7 @@ def _not_an_amount(question: str, grid: Grid, plan: Plan) -> bool:
     price = bool(_ASKS_PRICE.search(question)) and not _asks_entity(question)    # not "which fees went up"
     if (price or re.search(r"\bhow much\b", question, re.I)) and not column.numeric:
         return True
-    return price and not column.money and not column.percent and not set(column.stems) & PRICE_STEMS
+    return price and not priced(column) and not column.percent
 
 
 def _as_typed(question: str, word: str) -> str:

@@ -35,6 +35,14 @@ def _fmt(value: float, like: str = "") -> str:
     return f"{value:{sep}.4f}".rstrip("0").rstrip(".")
 
 
+def _as_cells(grid: Grid, cells: list[tuple[int, int]], value: float, like: str) -> str:
+    """A computed figure written as the cells it comes from are: times as a time ("31:05" and "35:50": "4:45"),
+    anything else as a number (`_fmt`)."""
+    if cells and all(is_clock(grid.text(r, j)) for r, j in cells):
+        return clock(value)
+    return _fmt(value, like)
+
+
 def _holds(grid: Grid, r: int, c: Condition) -> bool:
     if c.op in ("=", "has", "==", "rows"):      # "rows": picked when the plan was read ("more A than B")
         return r in c.rows
@@ -205,16 +213,14 @@ def run_plan(grid: Grid, plan: Plan) -> Result | None:
                                 for m in [re.search(r"\d\.(\d+)", grid.text(r, column))] if m])
             value = total if op == "sum" else round(total / len(keyed), places)   # one decimal more than the cells
             shown = " + ".join(grid.text(r, column) for r, _ in keyed)
-            timed = all(is_clock(grid.text(r, column)) for r, _ in keyed)   # times add up to a time: "1:02:14"
-            fmt = (lambda v, like: clock(v)) if timed else _fmt
-            computation = f"{shown} = {fmt(total, shown)}" + (
-                "" if op == "sum" else f"; / {len(keyed)} = {fmt(value, shown)}")
+            cells = [(r, column) for r, _ in keyed]
+            computation = f"{shown} = {_as_cells(grid, cells, total, shown)}" + (
+                "" if op == "sum" else f"; / {len(keyed)} = {_as_cells(grid, cells, value, shown)}")
             over = f"of all {len(keyed)} rows" if where == "all rows" else f"where {where}"
             if op == "sum" and where == "all rows":
                 computation += f" ({len(keyed)} rows)"      # the count the answer states, shown where it comes from
-            return Result(fmt(value, shown), f"The {'total' if op == 'sum' else 'average'} {name} {over} is "
-                          f"{fmt(value, shown)}",
-                          computation, [(r, column) for r, _ in keyed])
+            return Result(_as_cells(grid, cells, value, shown), f"The {'total' if op == 'sum' else 'average'} {name} "
+                          f"{over} is {_as_cells(grid, cells, value, shown)}", computation, cells)
         pick = max if op in ("max", "argmax") else min
         ranked = sorted({v for _, v in keyed}, reverse=pick is max)
         if len(ranked) < plan.n:
@@ -306,8 +312,7 @@ def _pair(grid: Grid, plan: Plan, rows: list[int]) -> Result | None:
             diff = abs(va - vb)
         else:
             diff = abs((grid.number(a_rows[0], column) or 0) - (grid.number(b_rows[0], column) or 0))
-        timed = column is not None and all(is_clock(grid.text(r, column)) for r in (a_rows[0], b_rows[0]))
-        shown = clock(diff) if timed else _fmt(diff, computation)     # "31:05" and "35:50": 4:45 apart
+        shown = _as_cells(grid, used if column is not None else [], diff, computation)   # "31:05", "35:50": 4:45
         return Result(shown, f"The difference is {shown}", f"{computation}; difference = {shown}",
                       used)
     if plan.yes_no and plan.choice is None:     # "did A have more X than B": whether the first named wins

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 
-from app.tables.grid import Grid, MONTHS, date_of, number_of, words
+from app.tables.grid import Grid, GridColumn, MONTHS, date_of, number_of, words
 from index.fold import STOPWORDS, stem
 
 # Generic words: question words, operation words and fillers that never name a row or a column.
@@ -46,6 +46,12 @@ MOVES = RISE | FALL | {"change", "changes", "changed"}    # how a figure moved f
 _PRICE = "price cost fare fee amount usd eur gbp"      # the words a price column's header holds
 SPENDING = frozenset("spent spend spends spending paid pay pays cost costs charged charge charges".split())
 PRICE_STEMS = frozenset(stem(w) for w in _PRICE.split())
+
+
+def priced(column: GridColumn) -> bool:
+    """Whether a column holds prices or money: a currency in its header or cells, or a price word in its header."""
+    return column.money or bool(set(column.stems) & PRICE_STEMS)
+
 UNIT_HINTS = {   # words after a number that say which kind of column it is compared with
     **{w: "height metre meter length elevation altitude" for w in "m meter meters metre metres ft feet foot".split()},
     **{w: "length distance km mile" for w in "km kilometers kilometres mi miles".split()},
@@ -764,7 +770,7 @@ def _header_mentions(q: _Question, grid: Grid, used: set[int]) -> dict[int, list
             if i not in used and not any(i in ps for ps in out.values()):
                 out.setdefault(j, []).append(i)
     for i, t in enumerate(q.tokens):    # "spent", "paid": the one column of money, whatever its header
-        money = [c.index for c in grid.columns if c.numeric and (c.money or set(c.stems) & PRICE_STEMS)] \
+        money = [c.index for c in grid.columns if c.numeric and priced(c)] \
             if t in SPENDING else []
         money = [j for j in money if j in out] if len(money) > 1 else money   # "spent in 2024": "2024 (£)"
         if len(money) == 1 and i not in used and not any(i in ps for ps in out.values()):
@@ -1101,8 +1107,8 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         ranked = bool(set(grid.columns[graded[0]].stems) & RANK_STEMS)      # delay is the longest; "the worst success
         sup = "lowest" if ("worst" in toks) != ranked else "highest"        # rate": the lowest; the best rank: 1
     comparative = next((COMPARATIVES[t] for t in q.tokens if t in COMPARATIVES), None)
-    named_at = {p for ps in headers.values() for p in ps}
-    nth = next((ORDINALS[t] for i, t in enumerate(q.tokens) if t in ORDINALS and i not in named_at
+    in_header = {p for ps in headers.values() for p in ps}
+    nth = next((ORDINALS[t] for i, t in enumerate(q.tokens) if t in ORDINALS and i not in in_header
                 and not (i and q.tokens[i - 1].replace(".", "").isdigit())), None)   # not "Second prize"'s
     years_between = re.search(r"\bhow many years\b", f) and (plan.pair or re.search(r"\bbetween\b", f))
     two = None if plan.pair else _two_columns(grid, headers, plan) or _latest_two(grid, headers, f) or (
@@ -1168,7 +1174,6 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         plan.op = "previous"
         plan.uncovered = [w for w in plan.uncovered if w not in BEFORE_WORDS]
         return
-    in_header = {p for ps in headers.values() for p in ps}
     averaged = [i for i, t in enumerate(q.tokens) if t in ("average", "avg", "mean")]
     only_header = all(i in in_header and q.tokens[i - 1:i] != ["on"] for i in averaged)   # "the longest average stay",
                                             # "average grade in french" (never "on average", which is the operator):
@@ -1185,16 +1190,16 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
         named = {j: kept for j, ps in summed.items() if (kept := [p for p in ps if p not in averaged])}  # not Month
         plan.measure = _measure(q, grid, named or summed, plan, None)   # not "Average stay" for "average beds"
         return
-    at = q.tokens.index(sup) if sup in q.tokens else None
+    at = q.tokens.index(sup) if sup in q.tokens else None     # ("latest" stands for "most recent")
+    low = sup in MIN_WORDS or FAST_WORDS.get(sup) == "min"
     figure = next((j for j in _quantities(grid, headers) if at is not None and any(
         at < p <= at + 3 for p in headers[j])), None) if sup and re.search(r"\bhow (many|much)\b", f) else None
     if figure is not None and not plan.pair:     # "how much was the single biggest cost": the figure itself
-        plan.op = "min" if (sup in MIN_WORDS or FAST_WORDS.get(sup) == "min") else "max"
+        plan.op = "min" if low else "max"
         plan.measure = plan.target = figure
         return
     if sup and not re.search(r"\bhow (many|much)\b", f) or (sup and re.search(r"\b(which|who|what)\b", f)):
-        plan.op = "argmin" if (sup in MIN_WORDS or FAST_WORDS.get(sup) == "min") else "argmax"
-        at = q.tokens.index(sup) if sup in q.tokens else 0      # ("latest" stands for "most recent")
+        plan.op = "argmin" if low else "argmax"
         plan.n = max(1, ORDINALS.get(q.tokens[at - 1], 1)) if at else 1     # "the second busiest": the runner-up
         if beats is not None and not by_year and (two := _moving_columns(q, grid, headers)) is not None:
             plan.measure, plan.measure2 = two   # "which hives grew the most from 2022-23 to 2023-24": the largest rise
@@ -1238,7 +1243,7 @@ def _choose_op(q: _Question, grid: Grid, plan: Plan, headers: dict[int, list[int
             plan.target = _name_column(grid)        # "which kind of item was most likely mended": the row, not its
                                                     # figure in Items brought; "which route": its number
         return
-    if (any(t in ("first", "last", "final", "top", "bottom") and i not in named_at for i, t in enumerate(q.tokens))
+    if (any(t in ("first", "last", "final", "top", "bottom") and i not in in_header for i, t in enumerate(q.tokens))
             or nth) and plan.limit is None:
         plan.op = "last" if re.search(r"\b(last|final|bottom)\b", f) else "nth" if nth and nth > 1 else "first"
         plan.n = nth or 1
